@@ -1,0 +1,55 @@
+package dev.registryoperator;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the operator against the cluster of the current kubeconfig context (or the in-cluster
+ * service account), with a health endpoint on {@code HEALTH_PORT} (default 8080): {@code /healthz}
+ * answers 200 while every informer is healthy.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws IOException {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    LOG.info("Connecting to {}", client.getMasterUrl());
+    Operator operator = RegistryOperator.create(client, Clock.systemUTC());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.stop();
+                  client.close();
+                }));
+    operator.start();
+    serveHealth(operator, Integer.parseInt(System.getenv().getOrDefault("HEALTH_PORT", "8080")));
+  }
+
+  private static void serveHealth(Operator operator, int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.createContext(
+        "/healthz",
+        exchange -> {
+          boolean healthy = operator.getRuntimeInfo().allEventSourcesAreHealthy();
+          byte[] body = (healthy ? "ok" : "informers unhealthy").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(healthy ? 200 : 503, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    LOG.info("Health endpoint on :{}/healthz", port);
+  }
+}

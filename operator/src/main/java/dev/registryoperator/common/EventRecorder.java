@@ -1,0 +1,93 @@
+package dev.registryoperator.common;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records core/v1 Events on custom resources, aggregated like client-go's recorder: the same
+ * reason and message on the same object bump {@code count} instead of adding a new Event. Failing
+ * to record an event never fails a reconcile.
+ */
+public class EventRecorder {
+  public enum Type {
+    Normal,
+    Warning
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+  private static final String COMPONENT = "registry-operator";
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  public EventRecorder(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public void normal(HasMetadata object, Enum<?> reason, String message) {
+    record(object, Type.Normal, reason.name(), message);
+  }
+
+  public void warning(HasMetadata object, Enum<?> reason, String message) {
+    record(object, Type.Warning, reason.name(), message);
+  }
+
+  private void record(HasMetadata object, Type type, String reason, String message) {
+    var meta = object.getMetadata();
+    String namespace = meta.getNamespace();
+    String name =
+        (meta.getName() + "." + Integer.toHexString((type + reason + message).hashCode()))
+            .toLowerCase(Locale.ROOT);
+    String now = Conditions.format(clock.instant());
+    try {
+      var events = client.v1().events().inNamespace(namespace);
+      Event existing = events.withName(name).get();
+      if (existing != null) {
+        existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
+        existing.setLastTimestamp(now);
+        events.resource(existing).update();
+        return;
+      }
+      events
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(namespace)
+                  .addToLabels(Labels.MANAGED_BY, Labels.MANAGER)
+                  .endMetadata()
+                  .withInvolvedObject(
+                      new ObjectReferenceBuilder()
+                          .withApiVersion(object.getApiVersion())
+                          .withKind(object.getKind())
+                          .withName(meta.getName())
+                          .withNamespace(namespace)
+                          .withUid(meta.getUid())
+                          .withResourceVersion(meta.getResourceVersion())
+                          .build())
+                  .withType(type.name())
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withCount(1)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withNewSource()
+                  .withComponent(COMPONENT)
+                  .endSource()
+                  .withReportingComponent(COMPONENT)
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      LOG.warn("Could not record event {} on {}/{}: {}", reason, namespace, meta.getName(), e.getMessage());
+    }
+  }
+}

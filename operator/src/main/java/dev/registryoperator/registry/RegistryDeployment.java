@@ -1,0 +1,322 @@
+package dev.registryoperator.registry;
+
+import dev.registryoperator.common.Hashing;
+import dev.registryoperator.common.Labels;
+import dev.registryoperator.common.Owners;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The registry's Deployment. Pure: spec and serving mode in, object out. The pod template carries
+ * a checksum of everything the registry reads at start (config.yml, TLS certificate) and the time
+ * of the last GC, so a change of any of them replaces the pods.
+ */
+public final class RegistryDeployment {
+  public static final String CONFIG_CHECKSUM = "registry.operator.dev/config-checksum";
+  public static final String RESTARTED_AFTER_GC = "registry.operator.dev/restarted-after-gc";
+  public static final String TEMPLATE_HASH = "registry.operator.dev/template-hash";
+  public static final String CONTAINER = "registry";
+  public static final long UID = 65532L;
+
+  private RegistryDeployment() {}
+
+  /** Inputs that are not in the spec: observed or derived by the reconciler. */
+  public record Inputs(ServingMode mode, String configChecksum, String restartToken) {}
+
+  public static Deployment desired(Registry registry, Inputs inputs) {
+    String name = registry.getMetadata().getName();
+    RegistrySpec spec = registry.getSpec();
+    PodTemplateSpec template = template(registry, inputs);
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(RegistryNames.deployment(name))
+        .withNamespace(registry.getMetadata().getNamespace())
+        .withLabels(Labels.forInstance(name, Labels.COMPONENT_REGISTRY))
+        .withOwnerReferences(Owners.controller(registry))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(inputs.mode().replicas())
+        .withRevisionHistoryLimit(3)
+        .withNewSelector()
+        .withMatchLabels(Labels.selector(name))
+        .endSelector()
+        .withStrategy(strategy(spec))
+        .withTemplate(template)
+        .endSpec()
+        .build();
+  }
+
+  /** Whether a pod was created from the desired template (its template hash matches). */
+  public static String templateHash(Deployment deployment) {
+    Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(TEMPLATE_HASH);
+  }
+
+  private static PodTemplateSpec template(Registry registry, Inputs inputs) {
+    String name = registry.getMetadata().getName();
+    RegistrySpec spec = registry.getSpec();
+    Map<String, String> labels = new LinkedHashMap<>(Labels.forInstance(name, Labels.COMPONENT_REGISTRY));
+    labels.put(Labels.READ_ONLY, Boolean.toString(inputs.mode().readOnly()));
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (spec.getPodAnnotations() != null) {
+      annotations.putAll(spec.getPodAnnotations());
+    }
+    annotations.put(CONFIG_CHECKSUM, inputs.configChecksum());
+    if (inputs.restartToken() != null) {
+      annotations.put(RESTARTED_AFTER_GC, inputs.restartToken());
+    }
+    PodSpec podSpec = podSpec(registry);
+    PodTemplateSpec template =
+        new PodTemplateSpecBuilder()
+            .withNewMetadata()
+            .withLabels(labels)
+            .withAnnotations(annotations)
+            .endMetadata()
+            .withSpec(podSpec)
+            .build();
+    annotations.put(TEMPLATE_HASH, Hashing.sha256(Serialization.asJson(template)));
+    template.getMetadata().setAnnotations(annotations);
+    return template;
+  }
+
+  private static PodSpec podSpec(Registry registry) {
+    RegistrySpec spec = registry.getSpec();
+    return new PodSpecBuilder()
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(UID)
+        .withRunAsGroup(UID)
+        .withFsGroup(UID)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withImagePullSecrets(spec.getImagePullSecrets())
+        .withNodeSelector(spec.getNodeSelector())
+        .withTolerations(spec.getTolerations())
+        .withAffinity(affinity(registry))
+        .withTerminationGracePeriodSeconds(30L)
+        .withContainers(container(registry))
+        .withVolumes(volumes(registry))
+        .build();
+  }
+
+  private static Container container(Registry registry) {
+    RegistrySpec spec = registry.getSpec();
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(spec.effectiveImage())
+        .withImagePullPolicy(spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().name())
+        .withArgs("serve", RegistryNames.CONFIG_PATH)
+        .addNewPort()
+        .withName("registry")
+        .withContainerPort(RegistryNames.CONTAINER_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+        .withName("debug")
+        .withContainerPort(RegistryNames.DEBUG_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withEnv(environment(registry))
+        .withResources(spec.getResources())
+        .withReadinessProbe(probe(5, 3))
+        .withLivenessProbe(probe(10, 6))
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .withVolumeMounts(mounts(registry))
+        .build();
+  }
+
+  /**
+   * Probes hit the debug listener's health endpoint: plain HTTP and no auth, so they work with
+   * htpasswd and TLS on, and they report the storage driver's health.
+   */
+  private static Probe probe(int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(RegistryNames.HEALTH_PATH)
+        .withPort(new IntOrString("debug"))
+        .withScheme("HTTP")
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(3)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
+  /** Environment shared by registry pods and GC Jobs (both read the same storage). */
+  public static List<EnvVar> environment(Registry registry) {
+    String name = registry.getMetadata().getName();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(secretEnv("REGISTRY_HTTP_SECRET", RegistryNames.httpSecret(name), RegistryNames.HTTP_SECRET_KEY));
+    S3StorageSpec s3 = registry.getSpec().getStorage().getS3();
+    if (s3 != null && s3.getCredentialsSecretRef() != null) {
+      String secret = s3.getCredentialsSecretRef().getName();
+      env.add(secretEnv("REGISTRY_STORAGE_S3_ACCESSKEY", secret, RegistryNames.S3_ACCESS_KEY));
+      env.add(secretEnv("REGISTRY_STORAGE_S3_SECRETKEY", secret, RegistryNames.S3_SECRET_KEY));
+    }
+    // distribution 3 exports traces by default and logs errors when no collector listens.
+    env.add(new EnvVarBuilder().withName("OTEL_TRACES_EXPORTER").withValue("none").build());
+    return env;
+  }
+
+  private static EnvVar secretEnv(String variable, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(variable)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+
+  /** Volumes shared by registry pods and GC Jobs: configuration, data and, for pods, TLS and auth. */
+  public static List<Volume> volumes(Registry registry) {
+    String name = registry.getMetadata().getName();
+    RegistrySpec spec = registry.getSpec();
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(
+        new VolumeBuilder()
+            .withName("config")
+            .withNewSecret()
+            .withSecretName(RegistryNames.configSecret(name))
+            .withDefaultMode(0440)
+            .endSecret()
+            .build());
+    PvcStorageSpec pvc = spec.getStorage().getPvc();
+    if (pvc != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("data")
+              .withNewPersistentVolumeClaim()
+              .withClaimName(RegistryNames.claim(name, pvc))
+              .endPersistentVolumeClaim()
+              .build());
+    }
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    if (spec.getTls() != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("tls")
+              .withNewSecret()
+              .withSecretName(spec.getTls().getSecretRef().getName())
+              .withDefaultMode(0440)
+              .endSecret()
+              .build());
+    }
+    if (spec.getAuth() != null && spec.getAuth().getHtpasswd() != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("auth")
+              .withNewSecret()
+              .withSecretName(spec.getAuth().getHtpasswd().getSecretRef().getName())
+              .withDefaultMode(0440)
+              .endSecret()
+              .build());
+    }
+    return volumes;
+  }
+
+  public static List<VolumeMount> mounts(Registry registry) {
+    RegistrySpec spec = registry.getSpec();
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(mount("config", RegistryNames.CONFIG_DIR, true));
+    if (spec.getStorage().getPvc() != null) {
+      mounts.add(mount("data", RegistryNames.DATA_DIR, false));
+    }
+    mounts.add(mount("tmp", "/tmp", false));
+    if (spec.getTls() != null) {
+      mounts.add(mount("tls", RegistryNames.TLS_DIR, true));
+    }
+    if (spec.getAuth() != null && spec.getAuth().getHtpasswd() != null) {
+      mounts.add(mount("auth", RegistryNames.AUTH_DIR, true));
+    }
+    return mounts;
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+  }
+
+  /**
+   * A single-node volume keeps every registry pod on one node: a required pod affinity to the
+   * registry's own pods (the scheduler lets the first pod match itself). The user's own pod
+   * affinity, if any, wins.
+   */
+  private static Affinity affinity(Registry registry) {
+    RegistrySpec spec = registry.getSpec();
+    PvcStorageSpec pvc = spec.getStorage().getPvc();
+    Affinity user = spec.getAffinity();
+    boolean userHasPodAffinity = user != null && user.getPodAffinity() != null;
+    if (pvc == null || !pvc.singleNode() || userHasPodAffinity || usesReadWriteOncePod(spec)) {
+      return user;
+    }
+    AffinityBuilder builder = user == null ? new AffinityBuilder() : new AffinityBuilder(user);
+    return builder
+        .withNewPodAffinity()
+        .withRequiredDuringSchedulingIgnoredDuringExecution(
+            new PodAffinityTermBuilder()
+                .withNewLabelSelector()
+                .withMatchLabels(Labels.selector(registry.getMetadata().getName()))
+                .endLabelSelector()
+                .withTopologyKey("kubernetes.io/hostname")
+                .build())
+        .endPodAffinity()
+        .build();
+  }
+
+  /** ReadWriteOncePod admits one pod at a time: the old pod must go before the new one starts. */
+  private static DeploymentStrategy strategy(RegistrySpec spec) {
+    if (usesReadWriteOncePod(spec)) {
+      return new DeploymentStrategyBuilder().withType("Recreate").build();
+    }
+    return new DeploymentStrategyBuilder()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(1))
+        .withMaxUnavailable(new IntOrString(0))
+        .endRollingUpdate()
+        .build();
+  }
+
+  private static boolean usesReadWriteOncePod(RegistrySpec spec) {
+    PvcStorageSpec pvc = spec.getStorage().getPvc();
+    return pvc != null && pvc.effectiveAccessModes().contains(PvcStorageSpec.AccessMode.ReadWriteOncePod);
+  }
+}

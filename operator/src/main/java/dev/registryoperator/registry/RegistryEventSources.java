@@ -1,0 +1,103 @@
+package dev.registryoperator.registry;
+
+import dev.registryoperator.common.Labels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The informers the Registry reconciler reads from. Objects the operator created map back to their
+ * Registry through the instance label; user Secrets (htpasswd, TLS, S3 credentials) through an
+ * index of the Secrets each Registry references, so creating a missing Secret wakes its Registry.
+ */
+final class RegistryEventSources {
+  static final String SECRET_INDEX = "registry-secret-refs";
+
+  private RegistryEventSources() {}
+
+  static List<EventSource<?, Registry>> create(EventSourceContext<Registry> context) {
+    context.getPrimaryCache().addIndexer(SECRET_INDEX, RegistryEventSources::referencedSecretKeys);
+    String managed = Labels.MANAGED_SELECTOR;
+    String registryPods = managed + "," + Labels.COMPONENT + "=" + Labels.COMPONENT_REGISTRY;
+    return List.of(
+        informer(context, Deployment.class, managed),
+        informer(context, Service.class, managed),
+        informer(context, PersistentVolumeClaim.class, managed),
+        informer(context, Pod.class, registryPods),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, Registry.class)
+                .withSecondaryToPrimaryMapper(
+                    (Secret secret) -> {
+                      Set<ResourceID> owners = new HashSet<>(byInstanceLabel(secret));
+                      context
+                          .getPrimaryCache()
+                          .byIndex(SECRET_INDEX, key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
+                          .forEach(registry -> owners.add(ResourceID.fromResource(registry)));
+                      return owners;
+                    })
+                .build(),
+            context));
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, Registry> informer(
+      EventSourceContext<Registry> context, Class<R> type, String labelSelector) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, Registry.class)
+            .withLabelSelector(labelSelector)
+            .withSecondaryToPrimaryMapper(RegistryEventSources::byInstanceLabel)
+            .build(),
+        context);
+  }
+
+  private static Set<ResourceID> byInstanceLabel(HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    if (labels == null || !Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY)) || labels.get(Labels.INSTANCE) == null) {
+      return Set.of();
+    }
+    if (Labels.COMPONENT_GC.equals(labels.get(Labels.COMPONENT))) {
+      return Set.of();
+    }
+    return Set.of(new ResourceID(labels.get(Labels.INSTANCE), object.getMetadata().getNamespace()));
+  }
+
+  static List<String> referencedSecretKeys(Registry registry) {
+    String namespace = registry.getMetadata().getNamespace();
+    return referencedSecrets(registry.getSpec()).stream().map(name -> key(namespace, name)).collect(Collectors.toList());
+  }
+
+  static List<String> referencedSecrets(RegistrySpec spec) {
+    List<String> names = new ArrayList<>();
+    if (spec == null) {
+      return names;
+    }
+    if (spec.getAuth() != null && spec.getAuth().getHtpasswd() != null && spec.getAuth().getHtpasswd().getSecretRef() != null) {
+      names.add(spec.getAuth().getHtpasswd().getSecretRef().getName());
+    }
+    if (spec.getTls() != null && spec.getTls().getSecretRef() != null) {
+      names.add(spec.getTls().getSecretRef().getName());
+    }
+    if (spec.getStorage() != null && spec.getStorage().getS3() != null && spec.getStorage().getS3().getCredentialsSecretRef() != null) {
+      names.add(spec.getStorage().getS3().getCredentialsSecretRef().getName());
+    }
+    names.removeIf(n -> n == null);
+    return names;
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}

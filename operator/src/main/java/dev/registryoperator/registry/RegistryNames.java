@@ -1,0 +1,54 @@
+package dev.registryoperator.registry;
+
+/** Names of the objects a Registry owns, and the fixed paths inside the registry image. */
+public final class RegistryNames {
+  /** Paths shared with registry-image/Dockerfile (a test checks they agree). */
+  public static final String CONFIG_DIR = "/etc/distribution";
+  public static final String CONFIG_FILE = "config.yml";
+  public static final String CONFIG_PATH = CONFIG_DIR + "/" + CONFIG_FILE;
+  public static final String DATA_DIR = "/var/lib/registry";
+  public static final String REGISTRY_BINARY = "/usr/local/bin/registry";
+  public static final String GC_RUNNER_JAR = "/opt/gc-runner/gc-runner.jar";
+
+  public static final String TLS_DIR = "/etc/registry-tls";
+  public static final String AUTH_DIR = "/etc/registry-auth";
+  public static final int CONTAINER_PORT = 5000;
+  public static final int DEBUG_PORT = 5001;
+  public static final String HEALTH_PATH = "/debug/health";
+
+  public static final String HTTP_SECRET_KEY = "secret";
+  public static final String HTPASSWD_KEY = "htpasswd";
+  public static final String S3_ACCESS_KEY = "accessKey";
+  public static final String S3_SECRET_KEY = "secretKey";
+
+  private RegistryNames() {}
+
+  public static String deployment(String registry) {
+    return registry;
+  }
+
+  public static String service(String registry) {
+    return registry;
+  }
+
+  public static String configSecret(String registry) {
+    return registry + "-config";
+  }
+
+  public static String httpSecret(String registry) {
+    return registry + "-http-secret";
+  }
+
+  public static String createdClaim(String registry) {
+    return registry + "-data";
+  }
+
+  /** The claim the pods mount: the user's existing claim or the one the operator creates. */
+  public static String claim(String registry, PvcStorageSpec pvc) {
+    return pvc.getExistingClaim() != null ? pvc.getExistingClaim() : createdClaim(registry);
+  }
+
+  public static String endpoint(String registry, String namespace, int port) {
+    return service(registry) + "." + namespace + ".svc:" + port;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.registryoperator.registry;
+
+/** Reasons of the Registry's conditions and events: a fixed set, documented in docs/registry.md. */
+public enum RegistryReason {
+  // Ready=True
+  Available,
+  AvailableReadOnly,
+  // Ready=False, bad input
+  InvalidSpec,
+  OwnedConfigKey,
+  SecretMissing,
+  SecretInvalid,
+  // Ready=False, runtime state
+  RollingOut,
+  Unavailable,
+  Stopped,
+  ScaledToZeroForMaintenance,
+  // Progressing
+  RolloutComplete,
+  // Maintenance
+  NoMaintenance,
+  MaintenancePending,
+  MaintenanceInEffect,
+  // Events only
+  Created,
+  Updated,
+  Deleted
+}

@@ -1,0 +1,176 @@
+package dev.registryoperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.registryoperator.registry.Registry;
+import dev.registryoperator.registry.RegistryValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The committed CRDs are the generated ones; they are structural; and every example passes their
+ * schema (strictly: an unknown field is an error, as with kubectl --validate=strict) and the
+ * operator's own validation.
+ */
+class CrdAndExamplesTest {
+  private static final Path GENERATED = Path.of(System.getProperty("generated.crds.dir", "target/classes/META-INF/fabric8"));
+  private static final Path COMMITTED = Path.of(System.getProperty("crds.dir", "../crds"));
+  private static final Path EXAMPLES = Path.of(System.getProperty("examples.dir", "../examples"));
+  private static final ObjectMapper YAML = new YAMLMapper();
+
+  @Test
+  void committedCrdsAreTheGeneratedOnes() throws IOException {
+    List<Path> generated = crdFiles(GENERATED);
+    assertThat(generated).isNotEmpty();
+    boolean update = Boolean.getBoolean("updateCrds");
+    for (Path file : generated) {
+      Path committed = COMMITTED.resolve(file.getFileName());
+      if (update) {
+        Files.createDirectories(COMMITTED);
+        Files.copy(file, committed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      assertThat(committed)
+          .as("crds/%s differs from the CRD generated from the Java API classes; run: ./mvnw -pl operator test -Dtest=CrdAndExamplesTest -DupdateCrds=true", file.getFileName())
+          .exists()
+          .hasSameTextualContentAs(file);
+    }
+    assertThat(crdFiles(COMMITTED)).as("crds/ holds a CRD that is no longer generated").hasSameSizeAs(generated);
+  }
+
+  @Test
+  void crdsAreStructural() throws IOException {
+    for (Path file : crdFiles(COMMITTED)) {
+      JsonNode schema = YAML.readTree(file.toFile()).at("/spec/versions/0/schema/openAPIV3Schema");
+      List<String> problems = new ArrayList<>();
+      checkStructural(schema, "", problems);
+      assertThat(problems).as(file.getFileName().toString()).isEmpty();
+    }
+  }
+
+  @Test
+  void everyExamplePassesTheCrdSchemaAndTheOperatorsValidation() throws IOException {
+    Map<String, JsonSchema> schemas = schemasByKind();
+    List<Path> examples;
+    try (Stream<Path> files = Files.list(EXAMPLES)) {
+      examples = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(examples).isNotEmpty();
+    int validated = 0;
+    for (Path example : examples) {
+      for (JsonNode document : documents(example)) {
+        String kind = document.path("kind").asText();
+        JsonSchema schema = schemas.get(kind);
+        if (schema == null) {
+          continue; // a Secret or other built-in object that goes with the example
+        }
+        Set<ValidationMessage> errors = schema.validate(document);
+        assertThat(errors).as("%s (%s %s)", example.getFileName(), kind, document.at("/metadata/name").asText()).isEmpty();
+        if (kind.equals("Registry")) {
+          Registry registry = YAML.treeToValue(document, Registry.class);
+          assertThat(RegistryValidator.validate(registry.getSpec())).as(example.getFileName().toString()).isEmpty();
+        }
+        validated++;
+      }
+    }
+    assertThat(validated).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void theSchemaRejectsWhatUsersGetWrong() throws IOException {
+    JsonSchema registry = schemasByKind().get("Registry");
+    JsonNode typo = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  storage:\n    pvc: {size: 1Gi}\n  replica: 2\n");
+    JsonNode negative = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  replicas: -1\n  storage:\n    pvc: {size: 1Gi}\n");
+    JsonNode noStorage = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec: {replicas: 1}\n");
+    JsonNode badMode = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  storage:\n    pvc: {size: 1Gi, accessModes: [ReadMostly]}\n");
+
+    assertThat(registry.validate(typo)).isNotEmpty();
+    assertThat(registry.validate(negative)).isNotEmpty();
+    assertThat(registry.validate(noStorage)).isNotEmpty();
+    assertThat(registry.validate(badMode)).isNotEmpty();
+  }
+
+  private static Map<String, JsonSchema> schemasByKind() throws IOException {
+    Map<String, JsonSchema> schemas = new HashMap<>();
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+    for (Path file : crdFiles(COMMITTED)) {
+      JsonNode crd = YAML.readTree(file.toFile());
+      ObjectNode schema = (ObjectNode) crd.at("/spec/versions/0/schema/openAPIV3Schema").deepCopy();
+      strict(schema);
+      ObjectNode properties = (ObjectNode) schema.get("properties");
+      properties.putObject("apiVersion").put("type", "string");
+      properties.putObject("kind").put("type", "string");
+      properties.putObject("metadata").put("type", "object");
+      schema.put("additionalProperties", false);
+      schemas.put(crd.at("/spec/names/kind").asText(), factory.getSchema(schema));
+    }
+    return schemas;
+  }
+
+  /** Unknown fields are errors, except where the CRD preserves them. */
+  private static void strict(JsonNode node) {
+    if (!(node instanceof ObjectNode object)) {
+      return;
+    }
+    if (object.has("properties") && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+      object.put("additionalProperties", false);
+    }
+    object.forEach(CrdAndExamplesTest::strict);
+  }
+
+  private static void checkStructural(JsonNode node, String path, List<String> problems) {
+    boolean typed = node.has("type") || node.path("x-kubernetes-int-or-string").asBoolean(false) || node.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+    if (!typed) {
+      problems.add(path + ": no type");
+    }
+    if (node.has("properties") && node.has("additionalProperties")) {
+      problems.add(path + ": both properties and additionalProperties");
+    }
+    node.path("properties").fields().forEachRemaining(e -> checkStructural(e.getValue(), path + "." + e.getKey(), problems));
+    if (node.has("items")) {
+      checkStructural(node.get("items"), path + "[]", problems);
+    }
+    if (node.path("additionalProperties").isObject()) {
+      checkStructural(node.get("additionalProperties"), path + "{}", problems);
+    }
+  }
+
+  private static List<Path> crdFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList();
+    }
+  }
+
+  private static List<JsonNode> documents(Path file) throws IOException {
+    List<JsonNode> documents = new ArrayList<>();
+    try (var parser = new YAMLFactory().createParser(file.toFile())) {
+      Iterator<JsonNode> it = YAML.readValues(parser, JsonNode.class);
+      it.forEachRemaining(d -> {
+        if (d != null && !d.isNull() && !d.isMissingNode()) {
+          documents.add(d);
+        }
+      });
+    }
+    return documents;
+  }
+}

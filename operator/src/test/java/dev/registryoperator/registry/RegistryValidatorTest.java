@@ -1,0 +1,82 @@
+package dev.registryoperator.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RegistryValidatorTest {
+
+  @Test
+  void aMinimalPvcRegistryIsValid() {
+    assertThat(RegistryValidator.validate(Registries.withPvc("r", "10Gi").getSpec())).isEmpty();
+    assertThat(RegistryValidator.validate(Registries.withS3("r").getSpec())).isEmpty();
+    assertThat(RegistryValidator.validate(Registries.withAuthAndTls("r").getSpec())).isEmpty();
+  }
+
+  @Test
+  void bothStorageKindsAreRefused() {
+    RegistrySpec spec = Registries.withPvc("r", "1Gi").getSpec();
+    spec.getStorage().setS3(Registries.withS3("x").getSpec().getStorage().getS3());
+
+    assertThat(RegistryValidator.validate(spec))
+        .hasValueSatisfying(p -> {
+          assertThat(p.reason()).isEqualTo(RegistryReason.InvalidSpec);
+          assertThat(p.message()).contains("exactly one of spec.storage.pvc or spec.storage.s3");
+        });
+  }
+
+  @Test
+  void noStorageIsRefused() {
+    RegistrySpec spec = new RegistrySpec();
+    assertThat(RegistryValidator.validate(spec)).hasValueSatisfying(p -> assertThat(p.message()).contains("spec.storage is required"));
+  }
+
+  @Test
+  void pvcNeedsExactlyOneOfSizeOrExistingClaim() {
+    RegistrySpec both = Registries.withPvc("r", "1Gi").getSpec();
+    both.getStorage().getPvc().setExistingClaim("mine");
+    RegistrySpec neither = Registries.withPvc("r", null).getSpec();
+
+    assertThat(RegistryValidator.validate(both)).hasValueSatisfying(p -> assertThat(p.message()).contains("exactly one of size"));
+    assertThat(RegistryValidator.validate(neither)).hasValueSatisfying(p -> assertThat(p.message()).contains("exactly one of size"));
+  }
+
+  @Test
+  void badQuantityNegativeReplicasAndBadPortAreRefused() {
+    assertThat(RegistryValidator.validate(Registries.withPvc("r", "lots").getSpec()))
+        .hasValueSatisfying(p -> assertThat(p.message()).contains("'lots' is not a quantity"));
+
+    RegistrySpec replicas = Registries.withPvc("r", "1Gi").getSpec();
+    replicas.setReplicas(-1);
+    assertThat(RegistryValidator.validate(replicas)).hasValueSatisfying(p -> assertThat(p.message()).contains("spec.replicas must be 0 or more"));
+
+    RegistrySpec port = Registries.withPvc("r", "1Gi").getSpec();
+    ServiceSpec service = new ServiceSpec();
+    service.setPort(70000);
+    port.setService(service);
+    assertThat(RegistryValidator.validate(port)).hasValueSatisfying(p -> assertThat(p.message()).contains("between 1 and 65535"));
+  }
+
+  @Test
+  void readWriteOncePodAllowsOnePod() {
+    RegistrySpec spec = Registries.withPvc("r", "1Gi").getSpec();
+    spec.getStorage().getPvc().setAccessModes(List.of(PvcStorageSpec.AccessMode.ReadWriteOncePod));
+    spec.setReplicas(2);
+
+    assertThat(RegistryValidator.validate(spec)).hasValueSatisfying(p -> assertThat(p.message()).contains("ReadWriteOncePod allows one pod"));
+  }
+
+  @Test
+  void ownedConfigKeysAreRefusedByName() {
+    RegistrySpec spec = Registries.withPvc("r", "1Gi").getSpec();
+    spec.setConfig(Map.of("storage", Map.of("delete", Map.of("enabled", false)), "http", Map.of("tls", Map.of())));
+
+    assertThat(RegistryValidator.validate(spec))
+        .hasValueSatisfying(p -> {
+          assertThat(p.reason()).isEqualTo(RegistryReason.OwnedConfigKey);
+          assertThat(p.message()).contains("storage, http.tls").contains("remove them");
+        });
+  }
+}
