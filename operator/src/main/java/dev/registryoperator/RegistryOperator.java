@@ -1,6 +1,8 @@
 package dev.registryoperator;
 
 import dev.registryoperator.common.EventRecorder;
+import dev.registryoperator.gc.GcScheduleReconciler;
+import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.RegistryReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -25,7 +27,9 @@ public final class RegistryOperator {
                     .withCloseClientOnStop(false)
                     .withStopOnInformerErrorDuringStartup(true));
     EventRecorder events = new EventRecorder(client, clock);
-    operator.register(new RegistryReconciler(events, clock));
+    MaintenanceLock lock = new MaintenanceLock(client);
+    operator.register(new RegistryReconciler(events, lock, clock));
+    operator.register(new GcScheduleReconciler(events, lock, clock));
     return operator;
   }
 }

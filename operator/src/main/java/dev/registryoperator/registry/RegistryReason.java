@@ -21,6 +21,7 @@ public enum RegistryReason {
   NoMaintenance,
   MaintenancePending,
   MaintenanceInEffect,
+  StaleMaintenanceReleased,
   // Events only
   Created,
   Updated,

@@ -39,13 +39,16 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = "registry", generationAwareEventProcessing = false)
 public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registry> {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryReconciler.class);
+  private static final String GC_HOLDER_PREFIX = "GcSchedule/";
 
   private final EventRecorder events;
+  private final MaintenanceLock lock;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public RegistryReconciler(EventRecorder events, Clock clock) {
+  public RegistryReconciler(EventRecorder events, MaintenanceLock lock, Clock clock) {
     this.events = events;
+    this.lock = lock;
     this.clock = clock;
   }
 
@@ -62,7 +65,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
       return refuse(registry, problem.get());
     }
     KubernetesClient client = context.getClient();
-    ServingMode mode = ServingMode.of(registry.getSpec(), MaintenanceRequest.of(registry));
+    ServingMode mode = ServingMode.of(registry.getSpec(), liveMaintenance(registry, client));
     String configYaml = RegistryConfigFile.render(registry.getSpec(), mode.readOnly());
 
     applyHttpSecret(registry, context);
@@ -103,6 +106,29 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
       }
     }
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * The maintenance window, unless its holder no longer exists (a GcSchedule force-deleted past its
+   * finalizer): then the lock is dropped, so no registry is left read-only or at zero.
+   */
+  private Optional<MaintenanceRequest> liveMaintenance(Registry registry, KubernetesClient client) {
+    Optional<MaintenanceRequest> request = MaintenanceRequest.of(registry);
+    if (request.isEmpty() || !request.get().holder().startsWith(GC_HOLDER_PREFIX)) {
+      return request;
+    }
+    String schedule = request.get().holder().substring(GC_HOLDER_PREFIX.length());
+    var holder = client.genericKubernetesResources(Registry.GROUP + "/" + Registry.VERSION, "GcSchedule")
+        .inNamespace(registry.getMetadata().getNamespace()).withName(schedule).get();
+    if (holder != null) {
+      return request;
+    }
+    if (lock.releaseStale(registry)) {
+      events.warning(registry, RegistryReason.StaleMaintenanceReleased,
+          "maintenance lock of " + request.get().holder() + " released: that GcSchedule no longer exists");
+      return Optional.empty();
+    }
+    return request;
   }
 
   private Optional<SpecProblem> checkSecrets(Registry registry, Context<Registry> context) {

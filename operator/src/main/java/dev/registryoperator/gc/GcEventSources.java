@@ -1,0 +1,75 @@
+package dev.registryoperator.gc;
+
+import dev.registryoperator.common.Labels;
+import dev.registryoperator.registry.Registry;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What wakes a GcSchedule: its Registry (maintenance in effect, restored), the registry's pods
+ * (writable ones leaving), its Jobs and their pods. Registry objects map to every GcSchedule that
+ * names them, through an index on the GcSchedule cache.
+ */
+final class GcEventSources {
+  static final String REGISTRY_INDEX = "gc-registry-ref";
+
+  private GcEventSources() {}
+
+  static List<EventSource<?, GcSchedule>> create(EventSourceContext<GcSchedule> context) {
+    context.getPrimaryCache().addIndexer(REGISTRY_INDEX, schedule ->
+        schedule.getSpec() == null || schedule.getSpec().getRegistryRef() == null
+            ? List.of()
+            : List.of(key(schedule.getMetadata().getNamespace(), schedule.getSpec().getRegistryRef().getName())));
+    return List.of(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Registry.class, GcSchedule.class)
+                .withSecondaryToPrimaryMapper((Registry registry) -> schedulesOf(context, registry.getMetadata().getNamespace(), registry.getMetadata().getName()))
+                .build(),
+            context),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Job.class, GcSchedule.class)
+                .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Labels.COMPONENT_GC)
+                .withSecondaryToPrimaryMapper(GcEventSources::bySchedule)
+                .build(),
+            context),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, GcSchedule.class)
+                .withLabelSelector(Labels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper((Pod pod) -> {
+                  Map<String, String> labels = pod.getMetadata().getLabels();
+                  if (Labels.COMPONENT_GC.equals(labels.get(Labels.COMPONENT))) {
+                    return bySchedule(pod);
+                  }
+                  String registry = labels.get(Labels.INSTANCE);
+                  return registry == null ? Set.of() : schedulesOf(context, pod.getMetadata().getNamespace(), registry);
+                })
+                .build(),
+            context));
+  }
+
+  private static Set<ResourceID> schedulesOf(EventSourceContext<GcSchedule> context, String namespace, String registry) {
+    return context.getPrimaryCache().byIndex(REGISTRY_INDEX, key(namespace, registry)).stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> bySchedule(HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    String schedule = labels == null ? null : labels.get(GcJob.SCHEDULE_LABEL);
+    return schedule == null ? Set.of() : Set.of(new ResourceID(schedule, object.getMetadata().getNamespace()));
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}

@@ -1,0 +1,170 @@
+package dev.registryoperator.gc;
+
+import dev.registryoperator.common.Labels;
+import dev.registryoperator.common.Owners;
+import dev.registryoperator.registry.MaintenanceMode;
+import dev.registryoperator.registry.PvcStorageSpec;
+import dev.registryoperator.registry.Registry;
+import dev.registryoperator.registry.RegistryDeployment;
+import dev.registryoperator.registry.RegistryNames;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The GC Job: the GC runner in the registry's own image, against the registry's own config.yml
+ * and storage. One attempt, a deadline, the runner's JSON report as termination message. Pure.
+ */
+public final class GcJob {
+  public static final String SCHEDULE_LABEL = "registry.operator.dev/gc-schedule";
+  public static final String RUN_LABEL = "registry.operator.dev/gc-run";
+  public static final String CONTAINER = "gc";
+  private static final Set<String> SHARED_VOLUMES = Set.of("config", "data", "tmp");
+
+  private GcJob() {}
+
+  /** What kind of Job: the preview (always a dry run) or the collection itself. */
+  public enum Kind {
+    Preview,
+    Collect
+  }
+
+  public static String name(GcSchedule schedule, String runId, Kind kind) {
+    String uid = schedule.getMetadata().getUid() == null ? "0" : schedule.getMetadata().getUid().replace("-", "");
+    String suffix = "-" + uid.substring(0, Math.min(5, uid.length())) + "-" + runId + (kind == Kind.Preview ? "-preview" : "");
+    String base = schedule.getMetadata().getName();
+    // Job names become pod label values: at most 63 characters.
+    base = base.substring(0, Math.min(base.length(), 63 - suffix.length()));
+    return (base + suffix).toLowerCase(Locale.ROOT).replaceAll("-+$", "");
+  }
+
+  /**
+   * A Job for one run. {@code colocate}: the volume mounts on one node only and registry pods run
+   * on it, so the Job must run there too (a required pod affinity to the registry's pods).
+   */
+  public static Job desired(GcSchedule schedule, Registry registry, String runId, Kind kind, boolean colocate) {
+    GcScheduleSpec spec = schedule.getSpec();
+    boolean dryRun = kind == Kind.Preview || spec.effectiveDryRun();
+    String registryName = registry.getMetadata().getName();
+    Map<String, String> labels = new LinkedHashMap<>(Labels.forInstance(registryName, Labels.COMPONENT_GC));
+    labels.put(SCHEDULE_LABEL, schedule.getMetadata().getName());
+    labels.put(RUN_LABEL, runId);
+
+    List<String> args = new ArrayList<>(List.of("-jar", RegistryNames.GC_RUNNER_JAR, "--config", RegistryNames.CONFIG_PATH, "--report", "/dev/termination-log"));
+    if (dryRun) {
+      args.add("--dry-run");
+    }
+    if (spec.effectiveDeleteUntagged()) {
+      args.add("--delete-untagged");
+    }
+    Duration deadline = Durations.parse("spec.maxDuration", spec.effectiveMaxDuration());
+    GcScheduleSpec.JobOverrides overrides = spec.getJob();
+
+    JobBuilder job =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName(name(schedule, runId, kind))
+            .withNamespace(schedule.getMetadata().getNamespace())
+            .withLabels(labels)
+            .withOwnerReferences(Owners.controller(schedule))
+            .endMetadata()
+            .withNewSpec()
+            .withBackoffLimit(0)
+            .withActiveDeadlineSeconds(deadline.toSeconds())
+            .withTtlSecondsAfterFinished(86400)
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .withRestartPolicy("Never")
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withImagePullSecrets(registry.getSpec().getImagePullSecrets())
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(RegistryDeployment.UID)
+            .withRunAsGroup(RegistryDeployment.UID)
+            .withFsGroup(RegistryDeployment.UID)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .withNodeSelector(overrides == null ? null : overrides.getNodeSelector())
+            .withTolerations(overrides == null ? null : overrides.getTolerations())
+            .addNewContainer()
+            .withName(CONTAINER)
+            .withImage(registry.getSpec().effectiveImage())
+            .withImagePullPolicy(registry.getSpec().getImagePullPolicy() == null ? null : registry.getSpec().getImagePullPolicy().name())
+            .withCommand("java")
+            .withArgs(args)
+            .withEnv(RegistryDeployment.environment(registry))
+            .withResources(overrides == null ? null : overrides.getResources())
+            .withTerminationMessagePath("/dev/termination-log")
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withRunAsNonRoot(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .withVolumeMounts(mounts(registry, dryRun))
+            .endContainer()
+            .withVolumes(volumes(registry))
+            .endSpec()
+            .endTemplate()
+            .endSpec();
+    Job result = job.build();
+    if (colocate) {
+      result.getSpec().getTemplate().getSpec().setAffinity(
+          new io.fabric8.kubernetes.api.model.AffinityBuilder()
+              .withNewPodAffinity()
+              .withRequiredDuringSchedulingIgnoredDuringExecution(
+                  new PodAffinityTermBuilder()
+                      .withNewLabelSelector()
+                      .withMatchLabels(Labels.selector(registryName))
+                      .endLabelSelector()
+                      .withTopologyKey("kubernetes.io/hostname")
+                      .build())
+              .endPodAffinity()
+              .build());
+    }
+    return result;
+  }
+
+  /**
+   * Whether a Job must share the registry pods' node: the volume mounts on one node only and
+   * registry pods hold it while the Job runs (a preview, a dry run, or ReadOnly mode).
+   */
+  public static boolean mustColocate(GcSchedule schedule, Registry registry, Kind kind) {
+    PvcStorageSpec pvc = registry.getSpec().getStorage() == null ? null : registry.getSpec().getStorage().getPvc();
+    if (pvc == null || !pvc.singleNode() || registry.getSpec().effectiveReplicas() == 0) {
+      return false;
+    }
+    boolean registryRunsMeanwhile =
+        kind == Kind.Preview || schedule.getSpec().effectiveDryRun() || schedule.getSpec().effectiveMode() == MaintenanceMode.ReadOnly;
+    return registryRunsMeanwhile;
+  }
+
+  private static List<Volume> volumes(Registry registry) {
+    return RegistryDeployment.volumes(registry).stream().filter(v -> SHARED_VOLUMES.contains(v.getName())).toList();
+  }
+
+  private static List<VolumeMount> mounts(Registry registry, boolean dryRun) {
+    return RegistryDeployment.mounts(registry).stream()
+        .filter(m -> SHARED_VOLUMES.contains(m.getName()))
+        .map(m -> m.getName().equals("data") && dryRun ? new io.fabric8.kubernetes.api.model.VolumeMountBuilder(m).withReadOnly(true).build() : m)
+        .toList();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.registryoperator.gc;
+
+/** Reasons of GcSchedule conditions, run results and events: a fixed set (docs/gc.md). */
+public enum GcReason {
+  // Ready
+  Valid,
+  InvalidSpec,
+  RegistryNotFound,
+  // Running
+  Idle,
+  Suspended,
+  RunInProgress,
+  // Run results
+  Collected,
+  DryRunCompleted,
+  BelowThreshold,
+  RegistryBusy,
+  PreviewFailed,
+  QuiesceTimeout,
+  JobFailed,
+  DeadlineExceeded,
+  JobDeleted,
+  Unschedulable,
+  PreflightRefused,
+  GarbageCollectFailed,
+  IntegrityCheckFailed,
+  ConfigurationError,
+  ReportMissing,
+  RegistryDeleted,
+  RegistrySpecChanged,
+  ScheduleDeleted,
+  // Events only
+  RunStarted,
+  MaintenanceRequested,
+  RegistryReadOnly,
+  RegistryScaledDown,
+  Restored,
+  RestoreSlow,
+  RunFailed,
+  RunSkipped,
+  MissedSchedule
+}

@@ -1,0 +1,162 @@
+package dev.registryoperator.gc;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** A finished run, as kept in status.lastRun and status.history. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GcRunRecord {
+  @JsonPropertyDescription("Run id.")
+  private String id;
+
+  @JsonPropertyDescription("Schedule or Manual.")
+  private GcRunTrigger trigger;
+
+  @JsonPropertyDescription("Succeeded, Failed or Skipped.")
+  private GcRunResult result;
+
+  @JsonPropertyDescription("Why, as a CamelCase reason from a fixed set.")
+  private String reason;
+
+  @JsonPropertyDescription("What happened, in words.")
+  private String message;
+
+  @JsonPropertyDescription("When the run began.")
+  private String startTime;
+
+  @JsonPropertyDescription("When service was restored and the run ended.")
+  private String finishTime;
+
+  @JsonPropertyDescription("Bytes of blob data removed from storage.")
+  private Long reclaimedBytes;
+
+  @JsonPropertyDescription("reclaimedBytes in human units, for kubectl get.")
+  private String reclaimed;
+
+  @JsonPropertyDescription("Bytes eligible for deletion (for a dry run, what a real run would free).")
+  private Long eligibleBytes;
+
+  @JsonPropertyDescription("Blobs deleted.")
+  private Long blobsDeleted;
+
+  @JsonPropertyDescription("Manifests deleted.")
+  private Long manifestsDeleted;
+
+  @JsonPropertyDescription("Seconds from the maintenance request until the registry served writes again: how long pushes were refused (at most).")
+  private Long writeUnavailableSeconds;
+
+  @JsonPropertyDescription("Whether the run deleted nothing by design.")
+  private Boolean dryRun;
+
+  public String getId() {
+    return id;
+  }
+
+  public void setId(String id) {
+    this.id = id;
+  }
+
+  public GcRunTrigger getTrigger() {
+    return trigger;
+  }
+
+  public void setTrigger(GcRunTrigger trigger) {
+    this.trigger = trigger;
+  }
+
+  public GcRunResult getResult() {
+    return result;
+  }
+
+  public void setResult(GcRunResult result) {
+    this.result = result;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public String getStartTime() {
+    return startTime;
+  }
+
+  public void setStartTime(String startTime) {
+    this.startTime = startTime;
+  }
+
+  public String getFinishTime() {
+    return finishTime;
+  }
+
+  public void setFinishTime(String finishTime) {
+    this.finishTime = finishTime;
+  }
+
+  public Long getReclaimedBytes() {
+    return reclaimedBytes;
+  }
+
+  public void setReclaimedBytes(Long reclaimedBytes) {
+    this.reclaimedBytes = reclaimedBytes;
+  }
+
+  public String getReclaimed() {
+    return reclaimed;
+  }
+
+  public void setReclaimed(String reclaimed) {
+    this.reclaimed = reclaimed;
+  }
+
+  public Long getEligibleBytes() {
+    return eligibleBytes;
+  }
+
+  public void setEligibleBytes(Long eligibleBytes) {
+    this.eligibleBytes = eligibleBytes;
+  }
+
+  public Long getBlobsDeleted() {
+    return blobsDeleted;
+  }
+
+  public void setBlobsDeleted(Long blobsDeleted) {
+    this.blobsDeleted = blobsDeleted;
+  }
+
+  public Long getManifestsDeleted() {
+    return manifestsDeleted;
+  }
+
+  public void setManifestsDeleted(Long manifestsDeleted) {
+    this.manifestsDeleted = manifestsDeleted;
+  }
+
+  public Long getWriteUnavailableSeconds() {
+    return writeUnavailableSeconds;
+  }
+
+  public void setWriteUnavailableSeconds(Long writeUnavailableSeconds) {
+    this.writeUnavailableSeconds = writeUnavailableSeconds;
+  }
+
+  public Boolean getDryRun() {
+    return dryRun;
+  }
+
+  public void setDryRun(Boolean dryRun) {
+    this.dryRun = dryRun;
+  }
+}

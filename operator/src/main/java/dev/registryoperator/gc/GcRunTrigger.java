@@ -1,0 +1,7 @@
+package dev.registryoperator.gc;
+
+/** What started a run. */
+public enum GcRunTrigger {
+  Schedule,
+  Manual
+}

@@ -1,0 +1,31 @@
+package dev.registryoperator.gc;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A garbage-collection policy for one Registry: when to collect, how, and what it reclaimed. */
+@Group("registry.operator.dev")
+@Version("v1alpha1")
+@ShortNames("gcs")
+@Categories("registry-operator")
+@AdditionalPrinterColumn(name = "Registry", jsonPath = ".spec.registryRef.name", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule.cron", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Suspend", jsonPath = ".spec.schedule.suspend", type = AdditionalPrinterColumn.Type.BOOLEAN)
+@AdditionalPrinterColumn(name = "Last Result", jsonPath = ".status.lastRun.result", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Reclaimed", jsonPath = ".status.lastRun.reclaimed", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Next Run", jsonPath = ".status.nextRunTime", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class GcSchedule extends CustomResource<GcScheduleSpec, GcScheduleStatus> implements Namespaced {
+  /** A new value of this annotation (an RFC 3339 time) requests one run now. */
+  public static final String RUN_REQUESTED_AT = "registry.operator.dev/run-requested-at";
+
+  @Override
+  protected GcScheduleStatus initStatus() {
+    return new GcScheduleStatus();
+  }
+}

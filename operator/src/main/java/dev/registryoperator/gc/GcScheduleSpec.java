@@ -1,0 +1,275 @@
+package dev.registryoperator.gc;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.registryoperator.registry.MaintenanceMode;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/** What the user asks for. The operator never writes it. */
+public class GcScheduleSpec {
+  public static final String DURATION_PATTERN = "^([0-9]+h)?([0-9]+m)?([0-9]+s)?$";
+
+  @Required
+  @JsonPropertyDescription("The Registry to collect, in the same namespace.")
+  private RegistryRef registryRef;
+
+  @JsonPropertyDescription("When runs are due. Without it, runs happen only on request (annotation registry.operator.dev/run-requested-at).")
+  private Schedule schedule;
+
+  @Default("ReadOnly")
+  @JsonPropertyDescription("How the registry is made safe while GC runs: ReadOnly (pulls keep working, pushes get HTTP 405) or ScaleToZero (no registry pod runs).")
+  private MaintenanceMode mode;
+
+  @Default("false")
+  @JsonPropertyDescription("Also delete manifests that no tag references. Refused when the registry binary is older than 3.0 and a tagged multi-arch image would lose its children.")
+  private Boolean deleteUntagged;
+
+  @Default("false")
+  @JsonPropertyDescription("Only report what a run would free: no maintenance window, nothing deleted.")
+  private Boolean dryRun;
+
+  @Min(0)
+  @JsonPropertyDescription("Run a dry-run preview first, with the registry writable; when it finds fewer reclaimable bytes than this, the run ends as Skipped and no maintenance window happens.")
+  private Long minReclaimableBytes;
+
+  @Default("1h")
+  @Pattern(DURATION_PATTERN)
+  @JsonPropertyDescription("Deadline of the GC Job (for example 30m or 1h30m). Past it the Job is stopped and service restored; the run fails.")
+  private String maxDuration;
+
+  @Default("10m")
+  @Pattern(DURATION_PATTERN)
+  @JsonPropertyDescription("How long to wait for the registry to become read-only or reach zero pods (and for another run's maintenance lock) before the run fails and service is restored.")
+  private String quiesceTimeout;
+
+  @Default("5")
+  @Min(1)
+  @Max(50)
+  @JsonPropertyDescription("How many finished runs status.history keeps.")
+  private Integer historyLimit;
+
+  @JsonPropertyDescription("Overrides for the GC Job's pod.")
+  private JobOverrides job;
+
+  public RegistryRef getRegistryRef() {
+    return registryRef;
+  }
+
+  public void setRegistryRef(RegistryRef registryRef) {
+    this.registryRef = registryRef;
+  }
+
+  public Schedule getSchedule() {
+    return schedule;
+  }
+
+  public void setSchedule(Schedule schedule) {
+    this.schedule = schedule;
+  }
+
+  public MaintenanceMode getMode() {
+    return mode;
+  }
+
+  public void setMode(MaintenanceMode mode) {
+    this.mode = mode;
+  }
+
+  public Boolean getDeleteUntagged() {
+    return deleteUntagged;
+  }
+
+  public void setDeleteUntagged(Boolean deleteUntagged) {
+    this.deleteUntagged = deleteUntagged;
+  }
+
+  public Boolean getDryRun() {
+    return dryRun;
+  }
+
+  public void setDryRun(Boolean dryRun) {
+    this.dryRun = dryRun;
+  }
+
+  public Long getMinReclaimableBytes() {
+    return minReclaimableBytes;
+  }
+
+  public void setMinReclaimableBytes(Long minReclaimableBytes) {
+    this.minReclaimableBytes = minReclaimableBytes;
+  }
+
+  public String getMaxDuration() {
+    return maxDuration;
+  }
+
+  public void setMaxDuration(String maxDuration) {
+    this.maxDuration = maxDuration;
+  }
+
+  public String getQuiesceTimeout() {
+    return quiesceTimeout;
+  }
+
+  public void setQuiesceTimeout(String quiesceTimeout) {
+    this.quiesceTimeout = quiesceTimeout;
+  }
+
+  public Integer getHistoryLimit() {
+    return historyLimit;
+  }
+
+  public void setHistoryLimit(Integer historyLimit) {
+    this.historyLimit = historyLimit;
+  }
+
+  public JobOverrides getJob() {
+    return job;
+  }
+
+  public void setJob(JobOverrides job) {
+    this.job = job;
+  }
+
+  // Defaults applied in code too: the mock API server applies no CRD defaults.
+
+  public MaintenanceMode effectiveMode() {
+    return mode == null ? MaintenanceMode.ReadOnly : mode;
+  }
+
+  public boolean effectiveDeleteUntagged() {
+    return deleteUntagged != null && deleteUntagged;
+  }
+
+  public boolean effectiveDryRun() {
+    return dryRun != null && dryRun;
+  }
+
+  public int effectiveHistoryLimit() {
+    return historyLimit == null ? 5 : historyLimit;
+  }
+
+  public String effectiveMaxDuration() {
+    return maxDuration == null ? "1h" : maxDuration;
+  }
+
+  public String effectiveQuiesceTimeout() {
+    return quiesceTimeout == null ? "10m" : quiesceTimeout;
+  }
+
+  /** The Registry to collect. */
+  public static class RegistryRef {
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @JsonPropertyDescription("Name of a Registry in the same namespace.")
+    private String name;
+
+    public RegistryRef() {}
+
+    public RegistryRef(String name) {
+      this.name = name;
+    }
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+  }
+
+  /** When runs are due. */
+  public static class Schedule {
+    @Required
+    @JsonPropertyDescription("Five-field cron expression (minute hour day-of-month month day-of-week) or @hourly, @daily, @weekly, @monthly.")
+    private String cron;
+
+    @Default("UTC")
+    @JsonPropertyDescription("IANA time zone the cron expression is read in, for example Europe/Berlin.")
+    private String timeZone;
+
+    @Default("false")
+    @JsonPropertyDescription("Stop scheduled runs. Requested runs still happen.")
+    private Boolean suspend;
+
+    @Min(0)
+    @JsonPropertyDescription("A run missed (for example while the operator was down) still starts if no more than this many seconds late. Without it, a missed run always starts once.")
+    private Long startingDeadlineSeconds;
+
+    public String getCron() {
+      return cron;
+    }
+
+    public void setCron(String cron) {
+      this.cron = cron;
+    }
+
+    public String getTimeZone() {
+      return timeZone;
+    }
+
+    public void setTimeZone(String timeZone) {
+      this.timeZone = timeZone;
+    }
+
+    public Boolean getSuspend() {
+      return suspend;
+    }
+
+    public void setSuspend(Boolean suspend) {
+      this.suspend = suspend;
+    }
+
+    public Long getStartingDeadlineSeconds() {
+      return startingDeadlineSeconds;
+    }
+
+    public void setStartingDeadlineSeconds(Long startingDeadlineSeconds) {
+      this.startingDeadlineSeconds = startingDeadlineSeconds;
+    }
+  }
+
+  /** Overrides for the GC Job's pod. */
+  public static class JobOverrides {
+    @JsonPropertyDescription("CPU and memory of the GC container.")
+    private ResourceRequirements resources;
+
+    @JsonPropertyDescription("Node labels the GC pod must match.")
+    private Map<String, String> nodeSelector;
+
+    @JsonPropertyDescription("Tolerations of the GC pod.")
+    private List<Toleration> tolerations;
+
+    public ResourceRequirements getResources() {
+      return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+      this.resources = resources;
+    }
+
+    public Map<String, String> getNodeSelector() {
+      return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+      this.nodeSelector = nodeSelector;
+    }
+
+    public List<Toleration> getTolerations() {
+      return tolerations;
+    }
+
+    public void setTolerations(List<Toleration> tolerations) {
+      this.tolerations = tolerations;
+    }
+  }
+}
