@@ -1,0 +1,109 @@
+package dev.registryoperator.gc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registryoperator.common.Labels;
+import dev.registryoperator.registry.MaintenanceMode;
+import dev.registryoperator.registry.Registries;
+import dev.registryoperator.registry.Registry;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import org.junit.jupiter.api.Test;
+
+class GcJobTest {
+
+  @Test
+  void theJobRunsTheRunnerOnTheRegistrysOwnConfigAndStorage() {
+    GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
+    schedule.getSpec().setDeleteUntagged(true);
+    Registry registry = Registries.withAuthAndTls("images");
+
+    Job job = GcJob.desired(schedule, registry, "r7", GcJob.Kind.Collect, true);
+
+    assertThat(job.getMetadata().getName()).isEqualTo("nightly-abcde-r7");
+    assertThat(job.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, Labels.COMPONENT_GC).containsEntry(GcJob.SCHEDULE_LABEL, "nightly").containsEntry(GcJob.RUN_LABEL, "r7");
+    assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("GcSchedule"));
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(1800L);
+    var pod = job.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo(registry.getSpec().effectiveImage());
+    assertThat(container.getCommand()).containsExactly("java");
+    assertThat(container.getArgs()).containsExactly("-jar", "/opt/gc-runner/gc-runner.jar", "--config", "/etc/distribution/config.yml", "--report", "/dev/termination-log", "--delete-untagged");
+    assertThat(container.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+    assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).contains("/etc/distribution", "/var/lib/registry").doesNotContain("/etc/registry-tls", "/etc/registry-auth");
+    assertThat(container.getVolumeMounts()).filteredOn(m -> m.getName().equals("data")).singleElement().satisfies(m -> assertThat(m.getReadOnly()).isFalse());
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
+        .satisfies(t -> assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(Labels.selector("images")));
+  }
+
+  @Test
+  void colocationIsNeededOnlyWhenTheRegistryHoldsASingleNodeVolumeMeanwhile() {
+    Registry rwo = Registries.withPvc("images", "1Gi");
+    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ReadOnly), rwo, GcJob.Kind.Collect)).isTrue();
+    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ScaleToZero), rwo, GcJob.Kind.Collect)).isFalse();
+    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ScaleToZero), rwo, GcJob.Kind.Preview)).isTrue();
+    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ReadOnly), Registries.withS3("images"), GcJob.Kind.Collect)).isFalse();
+    Registry stopped = Registries.withPvc("images", "1Gi");
+    stopped.getSpec().setReplicas(0);
+    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ReadOnly), stopped, GcJob.Kind.Collect)).isFalse();
+  }
+
+  @Test
+  void previewIsADryRunOnAReadOnlyMount() {
+    Job job = GcJob.desired(GcRunTest.schedule(MaintenanceMode.ScaleToZero), Registries.withPvc("images", "1Gi"), "r2", GcJob.Kind.Preview, false);
+    var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(job.getMetadata().getName()).isEqualTo("nightly-abcde-r2-preview");
+    assertThat(container.getArgs()).contains("--dry-run");
+    assertThat(container.getVolumeMounts()).filteredOn(m -> m.getName().equals("data")).singleElement().satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+    assertThat(job.getSpec().getTemplate().getSpec().getAffinity()).isNull();
+  }
+
+  @Test
+  void longScheduleNamesStillGiveValidJobNames() {
+    GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
+    schedule.getMetadata().setName("a-very-long-garbage-collection-schedule-name-for-the-team-registry");
+    String name = GcJob.name(schedule, "r123", GcJob.Kind.Preview);
+    assertThat(name).hasSizeLessThanOrEqualTo(63).endsWith("-abcde-r123-preview");
+  }
+
+  @Test
+  void runnerReportsAreParsedAndCrashLogsAreNot() {
+    var report = RunnerReport.parse("{\"version\":1,\"result\":\"Succeeded\",\"exitCode\":0,\"reclaimedBytes\":42,\"eligibleBytes\":42,\"integrity\":{\"checked\":true,\"missing\":0,\"missingDigests\":[]},\"newKey\":1}");
+    assertThat(report).hasValueSatisfying(r -> {
+      assertThat(r.reclaimed()).isEqualTo(42);
+      assertThat(r.integrity().checked()).isTrue();
+    });
+    assertThat(RunnerReport.parse("Exception in thread main java.lang.OutOfMemoryError")).isEmpty();
+    assertThat(RunnerReport.parse("{\"no\":\"version\"}")).isEmpty();
+    assertThat(RunnerReport.parse(null)).isEmpty();
+  }
+
+  @Test
+  void durationsAndValidation() {
+    assertThat(Durations.parse("f", "1h30m").toMinutes()).isEqualTo(90);
+    assertThat(Durations.parse("f", "45s").toSeconds()).isEqualTo(45);
+    assertThat(Durations.bytes(0)).isEqualTo("0 B");
+    assertThat(Durations.bytes(5L * 1024 * 1024 * 1024)).isEqualTo("5.0 GiB");
+
+    GcScheduleSpec spec = GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec();
+    assertThat(GcScheduleValidator.validate(spec)).isEmpty();
+    spec.setMaxDuration("soon");
+    assertThat(GcScheduleValidator.validate(spec)).hasValueSatisfying(m -> assertThat(m).contains("spec.maxDuration 'soon'"));
+    spec.setMaxDuration("1h");
+    spec.setMinReclaimableBytes(-5L);
+    assertThat(GcScheduleValidator.validate(spec)).hasValueSatisfying(m -> assertThat(m).contains("minReclaimableBytes must be 0 or more"));
+    spec.setMinReclaimableBytes(null);
+    GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
+    cron.setCron("61 * * * *");
+    spec.setSchedule(cron);
+    assertThat(GcScheduleValidator.validate(spec)).hasValueSatisfying(m -> assertThat(m).contains("61 * * * *"));
+    cron.setCron("0 3 * * *");
+    cron.setTimeZone("Mars/Olympus_Mons");
+    assertThat(GcScheduleValidator.validate(spec)).hasValueSatisfying(m -> assertThat(m).contains("Mars/Olympus_Mons"));
+  }
+}

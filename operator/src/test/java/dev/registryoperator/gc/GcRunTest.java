@@ -1,0 +1,317 @@
+package dev.registryoperator.gc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registryoperator.common.Conditions;
+import dev.registryoperator.common.Labels;
+import dev.registryoperator.registry.LastGarbageCollection;
+import dev.registryoperator.registry.MaintenanceMode;
+import dev.registryoperator.registry.MaintenanceRequest;
+import dev.registryoperator.registry.MaintenanceStatus;
+import dev.registryoperator.registry.PodCensus;
+import dev.registryoperator.registry.Registries;
+import dev.registryoperator.registry.Registry;
+import dev.registryoperator.registry.RegistryStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The run state machine, step by step, without a cluster. */
+class GcRunTest {
+  private static final Instant T0 = Instant.parse("2026-11-24T03:00:00Z");
+  private static final String REPORT_OK = "{\"version\":1,\"result\":\"Succeeded\",\"exitCode\":0,\"message\":\"ok\",\"eligibleBytes\":3000,\"reclaimedBytes\":3000,\"blobsDeleted\":3,\"manifestsDeleted\":1,\"blobsEligible\":3}";
+
+  private final GcSchedule schedule = schedule(MaintenanceMode.ReadOnly);
+  private final Registry registry = Registries.withPvc("images", "1Gi");
+
+  static GcSchedule schedule(MaintenanceMode mode) {
+    GcSchedule s = new GcSchedule();
+    s.setMetadata(new ObjectMetaBuilder().withName("nightly").withNamespace("team-a").withUid("abcdef12-0000").withGeneration(1L).build());
+    GcScheduleSpec spec = new GcScheduleSpec();
+    spec.setRegistryRef(new GcScheduleSpec.RegistryRef("images"));
+    spec.setMode(mode);
+    spec.setQuiesceTimeout("2m");
+    spec.setMaxDuration("30m");
+    s.setSpec(spec);
+    return s;
+  }
+
+  private static Pod pod(boolean readOnly, boolean terminating) {
+    var meta = new ObjectMetaBuilder().withName("p").addToLabels(Labels.READ_ONLY, Boolean.toString(readOnly));
+    if (terminating) {
+      meta.withDeletionTimestamp("2026-11-24T03:00:01Z");
+    }
+    return new PodBuilder().withMetadata(meta.build()).withNewStatus().withPhase("Running").endStatus().build();
+  }
+
+  private static Pod jobPod(boolean terminated, int exitCode, String message) {
+    var builder = new PodBuilder().withNewMetadata().withName("job-pod").endMetadata().withNewStatus().withPhase(terminated ? (exitCode == 0 ? "Succeeded" : "Failed") : "Running");
+    if (terminated) {
+      builder.addNewContainerStatus().withName(GcJob.CONTAINER).withNewState().withNewTerminated().withExitCode(exitCode).withMessage(message).endTerminated().endState().endContainerStatus();
+    }
+    return builder.endStatus().build();
+  }
+
+  private static Job job(String condition, String reason) {
+    var builder = new JobBuilder().withNewMetadata().withName("j").endMetadata().withNewStatus();
+    if (condition != null) {
+      builder.addNewCondition().withType(condition).withStatus("True").withReason(reason).endCondition();
+    }
+    return builder.endStatus().build();
+  }
+
+  private Registry registryInMaintenance(boolean inEffect, String holder) {
+    Registry r = Registries.withPvc("images", "1Gi");
+    r.setStatus(new RegistryStatus());
+    r.getStatus().setMaintenance(new MaintenanceStatus("ReadOnly", holder, T0.toString(), inEffect));
+    return r;
+  }
+
+  private static GcRun.Observation seen(Instant now, Registry registry, List<Pod> registryPods, JobObservation job, MaintenanceRequest lock) {
+    return new GcRun.Observation(now, registry, PodCensus.of(registryPods, null), job, Optional.ofNullable(lock));
+  }
+
+  private MaintenanceRequest ourLock(String runId) {
+    return new MaintenanceRequest(GcRun.holder(schedule), runId, MaintenanceMode.ReadOnly, T0.toString());
+  }
+
+  @Test
+  void aRunWithoutPreviewStartsByQuiescingAndTakesTheLock() {
+    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    assertThat(run.getStep()).isEqualTo(GcRunStep.Quiescing);
+
+    GcRun.Advance next = GcRun.advance(schedule, run, seen(T0, registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
+
+    assertThat(next.actions()).hasAtLeastOneElementOfType(GcRun.AcquireLock.class).noneMatch(a -> a instanceof GcRun.CreateJob);
+    assertThat(next.run().getWritesStoppedTime()).isEqualTo(Conditions.format(T0));
+  }
+
+  @Test
+  void noJobWhileAnyWritablePodRemainsEvenTerminatingOrWhenTheRegistrySaysSo() {
+    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    Registry reportsInEffect = registryInMaintenance(true, GcRun.holder(schedule));
+
+    // the Registry reports the window in effect, but a terminating writable pod is still seen
+    GcRun.Advance terminating = GcRun.advance(schedule, run, seen(T0.plusSeconds(5), reportsInEffect, List.of(pod(true, false), pod(false, true)), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(terminating.actions()).noneMatch(a -> a instanceof GcRun.CreateJob);
+    assertThat(terminating.run().getStep()).isEqualTo(GcRunStep.Quiescing);
+
+    // pods are all read-only, but the Registry has not reported the window in effect
+    GcRun.Advance notReported = GcRun.advance(schedule, run, seen(T0.plusSeconds(5), registryInMaintenance(false, GcRun.holder(schedule)), List.of(pod(true, false)), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(notReported.actions()).noneMatch(a -> a instanceof GcRun.CreateJob);
+
+    // both agree: the Job is created and the run is Collecting
+    GcRun.Advance quiet = GcRun.advance(schedule, run, seen(T0.plusSeconds(6), reportsInEffect, List.of(pod(true, false)), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(quiet.actions()).filteredOn(a -> a instanceof GcRun.CreateJob).singleElement()
+        .satisfies(a -> assertThat(((GcRun.CreateJob) a).job().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).doesNotContain("--dry-run"));
+    assertThat(quiet.run().getStep()).isEqualTo(GcRunStep.Collecting);
+    assertThat(quiet.run().getJobName()).isEqualTo("nightly-abcde-r1");
+  }
+
+  @Test
+  void scaleToZeroWaitsForEveryPodToBeGone() {
+    GcSchedule zero = schedule(MaintenanceMode.ScaleToZero);
+    GcRunStatus run = GcRun.start(zero, "r1", GcRunTrigger.Manual, T0);
+    Registry reported = registryInMaintenance(true, GcRun.holder(zero));
+    MaintenanceRequest lock = new MaintenanceRequest(GcRun.holder(zero), "r1", MaintenanceMode.ScaleToZero, T0.toString());
+
+    assertThat(GcRun.advance(zero, run, seen(T0, reported, List.of(pod(true, true)), JobObservation.absent(List.of()), lock)).actions())
+        .noneMatch(a -> a instanceof GcRun.CreateJob);
+    assertThat(GcRun.advance(zero, run, seen(T0, reported, List.of(), JobObservation.absent(List.of()), lock)).actions())
+        .anyMatch(a -> a instanceof GcRun.CreateJob);
+  }
+
+  @Test
+  void anotherHolderMeansWaitThenSkip() {
+    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    MaintenanceRequest other = new MaintenanceRequest("GcSchedule/weekly", "r9", MaintenanceMode.ReadOnly, T0.toString());
+
+    GcRun.Advance waiting = GcRun.advance(schedule, run, seen(T0.plusSeconds(30), registry, List.of(), JobObservation.absent(List.of()), other));
+    assertThat(waiting.actions()).noneMatch(a -> a instanceof GcRun.AcquireLock || a instanceof GcRun.CreateJob);
+    assertThat(waiting.run().getMessage()).contains("GcSchedule/weekly holds the maintenance lock");
+
+    GcRun.Advance skipped = GcRun.advance(schedule, run, seen(T0.plusSeconds(121), registry, List.of(), JobObservation.absent(List.of()), other));
+    assertThat(skipped.run().getStep()).isEqualTo(GcRunStep.Restoring);
+    assertThat(skipped.run().getOutcome().getResult()).isEqualTo(GcRunResult.Skipped);
+    assertThat(skipped.run().getOutcome().getReason()).isEqualTo("RegistryBusy");
+
+    // the other holder's lock is never released by this run
+    GcRun.Advance done = GcRun.advance(schedule, skipped.run(), seen(T0.plusSeconds(122), registry, List.of(), JobObservation.absent(List.of()), other));
+    assertThat(done.actions()).noneMatch(a -> a instanceof GcRun.ReleaseLock);
+    assertThat(done.finished().getResult()).isEqualTo(GcRunResult.Skipped);
+    assertThat(done.finished().getWriteUnavailableSeconds()).isZero();
+  }
+
+  @Test
+  void quiesceTimeoutFailsAndRestores() {
+    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    run.setWritesStoppedTime(T0.toString());
+    GcRun.Advance next = GcRun.advance(schedule, run, seen(T0.plusSeconds(121), registryInMaintenance(false, GcRun.holder(schedule)), List.of(pod(false, false)), JobObservation.absent(List.of()), ourLock("r1")));
+
+    assertThat(next.run().getStep()).isEqualTo(GcRunStep.Restoring);
+    assertThat(next.run().getOutcome().getReason()).isEqualTo("QuiesceTimeout");
+    assertThat(next.run().getOutcome().getMessage()).contains("1 writable of 1 pods remain");
+    assertThat(next.actions()).anyMatch(a -> a instanceof GcRun.Announce an && an.warning());
+  }
+
+  private GcRunStatus collecting() {
+    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Schedule, T0);
+    run.setWritesStoppedTime(T0.toString());
+    run.setRegistryGeneration(1L);
+    run.setJobName("nightly-abcde-r1");
+    run.setStep(GcRunStep.Collecting);
+    run.setStepStartTime(T0.plusSeconds(10).toString());
+    return run;
+  }
+
+  @Test
+  void lockIsReleasedOnlyAfterTheJobPodTerminated() {
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    GcRun.Advance stillRunning = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(20), r, List.of(), JobObservation.of(job(null, null), List.of(jobPod(false, 0, null))), ourLock("r1")));
+    assertThat(stillRunning.run().getStep()).isEqualTo(GcRunStep.Collecting);
+    assertThat(stillRunning.actions()).isEmpty();
+
+    GcRun.Advance done = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK))), ourLock("r1")));
+    assertThat(done.run().getStep()).isEqualTo(GcRunStep.Restoring);
+    assertThat(done.run().getOutcome().getResult()).isEqualTo(GcRunResult.Succeeded);
+    assertThat(done.run().getOutcome().getReclaimedBytes()).isEqualTo(3000L);
+
+    GcRun.Advance release = GcRun.advance(schedule, done.run(), seen(T0.plusSeconds(31), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK))), ourLock("r1")));
+    assertThat(release.actions()).filteredOn(a -> a instanceof GcRun.ReleaseLock).singleElement()
+        .satisfies(a -> assertThat(((GcRun.ReleaseLock) a).record().reclaimedBytes()).isEqualTo(3000L));
+  }
+
+  @Test
+  void aDeletedJobWithATerminatingPodKeepsTheLock() {
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    GcRun.Advance deleted = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(20), r, List.of(), JobObservation.absent(List.of(jobPod(false, 0, null))), ourLock("r1")));
+    assertThat(deleted.run().getOutcome().getReason()).isEqualTo("JobDeleted");
+
+    GcRun.Advance waiting = GcRun.advance(schedule, deleted.run(), seen(T0.plusSeconds(21), r, List.of(), JobObservation.absent(List.of(jobPod(false, 0, null))), ourLock("r1")));
+    assertThat(waiting.actions()).noneMatch(a -> a instanceof GcRun.ReleaseLock);
+    assertThat(waiting.run().getMessage()).contains("1 GC pod(s) to terminate");
+
+    GcRun.Advance gone = GcRun.advance(schedule, deleted.run(), seen(T0.plusSeconds(25), r, List.of(), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(gone.actions()).anyMatch(a -> a instanceof GcRun.ReleaseLock);
+  }
+
+  @Test
+  void runnerRefusalIsAFailedRunWithTheRunnersMessage() {
+    String refused = "{\"version\":1,\"result\":\"Refused\",\"exitCode\":4,\"message\":\"refused: library/app:v1 is a tagged index whose children would be deleted\"}";
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    GcRun.Advance next = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Failed", "BackoffLimitExceeded"), List.of(jobPod(true, 4, refused))), ourLock("r1")));
+
+    assertThat(next.run().getOutcome().getResult()).isEqualTo(GcRunResult.Failed);
+    assertThat(next.run().getOutcome().getReason()).isEqualTo("PreflightRefused");
+    assertThat(next.run().getOutcome().getMessage()).contains("library/app:v1");
+  }
+
+  @Test
+  void deadlineExceededAndACrashWithoutReportAreFailures() {
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    GcRun.Advance deadline = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Failed", "DeadlineExceeded"), List.of()), ourLock("r1")));
+    assertThat(deadline.run().getOutcome().getReason()).isEqualTo("DeadlineExceeded");
+
+    GcRun.Advance crash = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Failed", "BackoffLimitExceeded"), List.of(jobPod(true, 137, "java.lang.OutOfMemoryError"))), ourLock("r1")));
+    assertThat(crash.run().getOutcome().getReason()).isEqualTo("JobFailed");
+    assertThat(crash.run().getOutcome().getMessage()).contains("exited with code 137").contains("OutOfMemoryError");
+
+    // the operator's own watchdog, when no Job controller enforces the deadline
+    GcRun.Advance watchdog = GcRun.advance(schedule, collecting(), seen(T0.plus(Duration.ofMinutes(33)), r, List.of(), JobObservation.of(job(null, null), List.of(jobPod(false, 0, null))), ourLock("r1")));
+    assertThat(watchdog.actions()).anyMatch(a -> a instanceof GcRun.DeleteJob);
+    assertThat(watchdog.run().getOutcome().getReason()).isEqualTo("DeadlineExceeded");
+  }
+
+  @Test
+  void registrySpecChangeStopsTheJob() {
+    Registry changed = registryInMaintenance(true, GcRun.holder(schedule));
+    changed.getMetadata().setGeneration(2L);
+    GcRun.Advance next = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), changed, List.of(), JobObservation.of(job(null, null), List.of(jobPod(false, 0, null))), ourLock("r1")));
+
+    assertThat(next.actions()).anyMatch(a -> a instanceof GcRun.DeleteJob);
+    assertThat(next.run().getOutcome().getReason()).isEqualTo("RegistrySpecChanged");
+    assertThat(next.run().getStep()).isEqualTo(GcRunStep.Restoring);
+  }
+
+  @Test
+  void finishesOnlyWhenTheRegistryServesWritesAgain() {
+    GcRunStatus restoring = collecting();
+    restoring.setStep(GcRunStep.Restoring);
+    restoring.setOutcome(new GcRunOutcome(GcRunResult.Succeeded, "Collected", "ok"));
+    restoring.getOutcome().setReclaimedBytes(3000L);
+    restoring.setRestoreRequestedTime("2026-11-24T03:01:00Z");
+
+    Registry rolling = Registries.withPvc("images", "1Gi");
+    rolling.setStatus(new RegistryStatus());
+    rolling.getStatus().setConditions(Conditions.set(null, "Ready", false, "RollingOut", "1 of 1", 1L, T0));
+    LastGarbageCollection last = new LastGarbageCollection();
+    last.setTime("2026-11-24T03:01:00Z");
+    rolling.getStatus().setLastGarbageCollection(last);
+    assertThat(GcRun.advance(schedule, restoring, seen(T0.plusSeconds(65), rolling, List.of(), JobObservation.absent(List.of()), null)).finished()).isNull();
+
+    Registry ready = Registries.withPvc("images", "1Gi");
+    ready.setStatus(new RegistryStatus());
+    ready.getStatus().setConditions(Conditions.set(null, "Ready", true, "Available", "1 pods", 1L, T0));
+    ready.getStatus().setLastGarbageCollection(last);
+    GcRun.Advance done = GcRun.advance(schedule, restoring, seen(T0.plusSeconds(70), ready, List.of(), JobObservation.absent(List.of()), null));
+    assertThat(done.run()).isNull();
+    assertThat(done.finished().getResult()).isEqualTo(GcRunResult.Succeeded);
+    assertThat(done.finished().getWriteUnavailableSeconds()).isEqualTo(70L);
+    assertThat(done.finished().getReclaimed()).isEqualTo("2.9 KiB");
+  }
+
+  @Test
+  void previewBelowThresholdSkipsWithoutEverTakingTheLock() {
+    schedule.getSpec().setMinReclaimableBytes(1_000_000L);
+    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Schedule, T0);
+    assertThat(run.getStep()).isEqualTo(GcRunStep.Preview);
+
+    GcRun.Advance created = GcRun.advance(schedule, run, seen(T0, registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
+    assertThat(created.actions()).filteredOn(a -> a instanceof GcRun.CreateJob).singleElement()
+        .satisfies(a -> {
+          Job job = ((GcRun.CreateJob) a).job();
+          assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--dry-run");
+          // the registry keeps running on the single-node volume: the preview must share its node
+          assertThat(job.getSpec().getTemplate().getSpec().getAffinity().getPodAffinity()).isNotNull();
+        });
+
+    GcRun.Advance measured = GcRun.advance(schedule, created.run(), seen(T0.plusSeconds(5), registry, List.of(pod(false, false)), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK))), null));
+    assertThat(measured.actions()).noneMatch(a -> a instanceof GcRun.AcquireLock);
+    assertThat(measured.run().getOutcome().getResult()).isEqualTo(GcRunResult.Skipped);
+    assertThat(measured.run().getOutcome().getReason()).isEqualTo("BelowThreshold");
+
+    GcRun.Advance done = GcRun.advance(schedule, measured.run(), seen(T0.plusSeconds(6), registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
+    assertThat(done.finished().getResult()).isEqualTo(GcRunResult.Skipped);
+    assertThat(done.finished().getEligibleBytes()).isEqualTo(3000L);
+    assertThat(done.finished().getWriteUnavailableSeconds()).isZero();
+  }
+
+  @Test
+  void previewAboveThresholdGoesOnToQuiesce() {
+    schedule.getSpec().setMinReclaimableBytes(1000L);
+    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Schedule, T0);
+    run.setJobName("nightly-abcde-r1-preview");
+    GcRun.Advance next = GcRun.advance(schedule, run, seen(T0.plusSeconds(5), registry, List.of(pod(false, false)), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK))), null));
+
+    assertThat(next.run().getStep()).isEqualTo(GcRunStep.Quiescing);
+    assertThat(next.actions()).anyMatch(a -> a instanceof GcRun.AcquireLock);
+  }
+
+  @Test
+  void aDryRunNeverTakesTheLock() {
+    schedule.getSpec().setDryRun(true);
+    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    GcRun.Advance created = GcRun.advance(schedule, run, seen(T0, registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
+
+    assertThat(created.actions()).noneMatch(a -> a instanceof GcRun.AcquireLock);
+    assertThat(created.actions()).filteredOn(a -> a instanceof GcRun.CreateJob).singleElement()
+        .satisfies(a -> assertThat(((GcRun.CreateJob) a).job().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--dry-run"));
+  }
+}
