@@ -27,13 +27,13 @@ import java.util.Optional;
  * (modelled on the Kubernetes CronJob {@code schedule} and {@code timeZone} fields). Immutable and
  * free of I/O; the clock is always passed in.
  *
- * <p><b>Syntax.</b> {@code minute hour day-of-month month day-of-week} with ranges, lists, steps and
- * names ({@code JAN}, {@code MON}), parsed by cron-utils ({@link CronType#UNIX}); day-of-week 0 and
- * 7 are both Sunday, and when day-of-month and day-of-week are both restricted a day matching
- * either fires (Vixie cron). The macros {@code @yearly}/{@code @annually}, {@code @monthly},
- * {@code @weekly}, {@code @daily}/{@code @midnight} and {@code @hourly} are expanded here. Quartz
- * extensions ({@code ?}, {@code L}, {@code W}, {@code #}) are rejected, and so is an expression that
- * can never fire (such as {@code 0 0 30 2 *}).
+ * <p><b>Syntax.</b> {@code minute hour day-of-month month day-of-week} with ranges, lists, steps
+ * and names ({@code JAN}, {@code MON}), parsed by cron-utils ({@link CronType#UNIX}); day-of-week
+ * 0 and 7 are both Sunday, and when day-of-month and day-of-week are both restricted a day
+ * matching either fires (as in Vixie cron). The macros {@code @yearly}/{@code @annually},
+ * {@code @monthly}, {@code @weekly}, {@code @daily}/{@code @midnight} and {@code @hourly} are
+ * expanded here. Quartz extensions ({@code ?}, {@code L}, {@code W}, {@code #}) are rejected, and
+ * so is an expression that can never fire (such as {@code 0 0 30 2 *}).
  *
  * <p><b>Time zone.</b> The fields are matched against wall-clock time in {@link #zone()}: an IANA
  * region name from the tz database (for example {@code Europe/Berlin}, {@code UTC}); {@code null}
@@ -44,22 +44,23 @@ import java.util.Optional;
  * matching minute, with two rules for the days the clock jumps:
  *
  * <ul>
- *   <li><i>Clocks go forward (gap):</i> a local time that does not exist is skipped. With {@code 30
- *       2 * * *} in Europe/Berlin there is no run on 2026-03-29 (02:00 jumps to 03:00); the next run
- *       is 2026-03-30 02:30 CEST. An hourly schedule runs at 01:00 CET and then 03:00 CEST, one
- *       real hour apart. This is what cron-utils and Kubernetes CronJob (robfig/cron) do; Vixie
- *       cron would instead run the skipped job right after the jump.
+ *   <li><i>Clocks go forward (gap):</i> a local time that does not exist is skipped. With
+ *       {@code 30 2 * * *} in Europe/Berlin there is no run on 2026-03-29 (02:00 jumps to 03:00);
+ *       the next run is 2026-03-30 02:30 CEST. An hourly schedule runs at 01:00 CET and then
+ *       03:00 CEST, one real hour apart (23 runs that day). This is what cron-utils and
+ *       Kubernetes CronJob (robfig/cron) do; Vixie cron would run the skipped job right after the
+ *       jump instead.
  *   <li><i>Clocks go back (overlap):</i> a local time that occurs twice fires once, at its first
  *       occurrence (the earlier instant, still on summer time), so {@code 30 2 * * *} in
- *       Europe/Berlin runs once on 2026-10-25, at 02:30 CEST. Exception: if the hour field matches
- *       every hour ({@code *}, as in {@code @hourly} or {@code *}{@code /15 * * * *}), the repeated
- *       wall-clock times fire again, so an hourly schedule keeps running every real hour (25 runs
- *       that day). This follows Vixie cron's rule for fixed-time versus frequent jobs. (cron-utils on
- *       its own is inconsistent here, and robfig/cron runs a nightly job twice.)
+ *       Europe/Berlin runs once on 2026-10-25, at 02:30 CEST. Exception: if the hour field
+ *       matches every hour (as in {@code @hourly} or {@code 0,30 * * * *}), the repeated
+ *       wall-clock times fire again, so an hourly schedule keeps running every real hour (25
+ *       runs that day). This follows Vixie cron's rule for fixed-time versus frequent jobs.
+ *       (cron-utils alone is inconsistent here, and robfig/cron runs a nightly job twice.)
  * </ul>
  *
- * <p>{@link #nextAfter}, {@link #latestAtOrBefore} and {@link #decide} all use this same set, so an
- * instant is never produced twice and the reconciler cannot run one local time twice.
+ * <p>{@link #nextAfter}, {@link #latestAtOrBefore} and {@link #decide} all use this same set, so
+ * an instant is never produced twice and the reconciler cannot run one local time twice.
  */
 public final class CronSchedule {
 
@@ -103,7 +104,6 @@ public final class CronSchedule {
    * @throws IllegalArgumentException with a user-facing message if either is invalid
    */
   public static CronSchedule parse(String expression, String timeZone) {
-    ZoneId zone = parseZone(timeZone);
     String trimmed = expression == null ? "" : expression.trim();
     String fiveFields = trimmed;
     if (trimmed.startsWith("@")) {
@@ -111,15 +111,16 @@ public final class CronSchedule {
       if (fiveFields == null) {
         throw invalid(
             trimmed,
-            "unknown macro; use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly");
+            "unknown macro; use @yearly, @annually, @monthly, @weekly, @daily, @midnight"
+                + " or @hourly");
       }
     } else if (trimmed.isEmpty()) {
-      throw invalid(trimmed, "it is empty; expected 5 fields (" + FIELDS + ") or a macro like @daily");
+      throw invalid(
+          trimmed, "it is empty; expected 5 fields (" + FIELDS + ") or a macro like @daily");
     } else {
       String[] fields = trimmed.split("\\s+");
       if (fields.length != 5) {
-        throw invalid(
-            trimmed, "expected 5 fields (" + FIELDS + ") but found " + fields.length);
+        throw invalid(trimmed, "expected 5 fields (" + FIELDS + ") but found " + fields.length);
       }
       fiveFields = String.join(" ", fields);
     }
@@ -130,7 +131,7 @@ public final class CronSchedule {
       String reason = Objects.toString(e.getMessage(), e.getClass().getSimpleName());
       throw invalid(trimmed, reason.replaceFirst("^Failed to parse cron expression\\.\\s*", ""));
     }
-    CronSchedule schedule = new CronSchedule(trimmed, zone, cron);
+    CronSchedule schedule = new CronSchedule(trimmed, parseZone(timeZone), cron);
     LocalDateTime probe = LocalDateTime.of(2000, 1, 1, 0, 0);
     if (schedule.wallClockAfter(probe) == null) {
       throw invalid(trimmed, "it never fires (no calendar date matches)");
@@ -140,7 +141,7 @@ public final class CronSchedule {
 
   private static ZoneId parseZone(String timeZone) {
     if (timeZone == null || timeZone.isBlank()) {
-      return ZoneOffset.UTC.normalized();
+      return ZoneId.of("UTC");
     }
     String id = timeZone.trim();
     ZoneId zone;
@@ -163,11 +164,14 @@ public final class CronSchedule {
 
   private static boolean matchesEveryHour(Cron cron) {
     String hours = cron.retrieve(CronFieldName.HOUR).getExpression().asString();
-    ExecutionTime hourly = ExecutionTime.forCron(PARSER.parse("0 " + hours + " * * *"));
-    LocalDateTime day = LocalDateTime.of(2000, 1, 1, 0, 0);
-    return hourly.countExecutions(
-            day.minusMinutes(1).atZone(ZoneOffset.UTC), day.plusDays(1).atZone(ZoneOffset.UTC))
-        >= 24;
+    ExecutionTime hourField = ExecutionTime.forCron(PARSER.parse("0 " + hours + " * * *"));
+    ZonedDateTime midnight = LocalDateTime.of(2000, 1, 1, 0, 0).atZone(ZoneOffset.UTC);
+    for (int hour = 0; hour < 24; hour++) {
+      if (!hourField.isMatch(midnight.plusHours(hour))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The expression as given (trimmed), e.g. {@code @daily} or {@code 30 2 * * *}. */
@@ -183,11 +187,15 @@ public final class CronSchedule {
   /** The first scheduled instant strictly after {@code t}; empty only if there is none. */
   public Optional<Instant> nextAfter(Instant t) {
     Objects.requireNonNull(t, "t");
-    // Every instant u > t shows a local time > t + (smallest offset in force from t on).
+    // Start from the local time at t. If the clock goes back soon after t, instants after t can
+    // show earlier local times (down to t + the offset after the transition): start there.
     ZoneOffset low = rules.getOffset(t);
     ZoneOffsetTransition upcoming = rules.nextTransition(t);
-    if (upcoming != null && upcoming.getOffsetAfter().compareTo(low) > 0) {
-      low = upcoming.getOffsetAfter(); // ZoneOffset orders larger offsets first
+    if (upcoming != null) {
+      int drop = low.getTotalSeconds() - upcoming.getOffsetAfter().getTotalSeconds();
+      if (drop > 0 && Duration.between(t, upcoming.getInstant()).getSeconds() <= drop) {
+        low = upcoming.getOffsetAfter();
+      }
     }
     Instant best = null;
     LocalDateTime local = LocalDateTime.ofInstant(t, low).truncatedTo(ChronoUnit.MINUTES);
@@ -214,11 +222,15 @@ public final class CronSchedule {
    */
   public Optional<Instant> latestAtOrBefore(Instant t) {
     Objects.requireNonNull(t, "t");
-    // Every instant u <= t shows a local time <= t + (largest offset in force up to t).
+    // Start from the local time at t. If the clock went back shortly before t, instants before t
+    // can show later local times (up to t + the offset before the transition): start there.
     ZoneOffset high = rules.getOffset(t);
     ZoneOffsetTransition previous = rules.previousTransition(t.plusNanos(1));
-    if (previous != null && previous.getOffsetBefore().compareTo(high) < 0) {
-      high = previous.getOffsetBefore();
+    if (previous != null) {
+      int drop = previous.getOffsetBefore().getTotalSeconds() - high.getTotalSeconds();
+      if (drop > 0 && Duration.between(previous.getInstant(), t).getSeconds() < drop) {
+        high = previous.getOffsetBefore();
+      }
     }
     Instant best = null;
     LocalDateTime local = LocalDateTime.ofInstant(t, high).truncatedTo(ChronoUnit.MINUTES);
@@ -266,10 +278,10 @@ public final class CronSchedule {
     if (due.isEmpty()) {
       return new Decision(Optional.empty(), Optional.empty(), next);
     }
+    Duration late = Duration.between(due.get(), now);
     boolean inTime =
         startingDeadlineSeconds == null
-            || Duration.between(due.get(), now).compareTo(Duration.ofSeconds(startingDeadlineSeconds))
-                <= 0;
+            || late.compareTo(Duration.ofSeconds(startingDeadlineSeconds)) <= 0;
     return inTime
         ? new Decision(due, Optional.empty(), next)
         : new Decision(Optional.empty(), due, next);
@@ -282,7 +294,8 @@ public final class CronSchedule {
    * @param missed the scheduled time that is past its starting deadline; do not run it
    * @param next the next scheduled time after now, if any
    */
-  public record Decision(Optional<Instant> runFor, Optional<Instant> missed, Optional<Instant> next) {
+  public record Decision(
+      Optional<Instant> runFor, Optional<Instant> missed, Optional<Instant> next) {
     public Decision {
       Objects.requireNonNull(runFor, "runFor");
       Objects.requireNonNull(missed, "missed");
