@@ -9,13 +9,18 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the operator against the cluster of the current kubeconfig context (or the in-cluster
  * service account), with a health endpoint on {@code HEALTH_PORT} (default 8080): {@code /healthz}
- * answers 200 while every informer is healthy.
+ * answers 200 while every informer is healthy. Environment: {@code WATCH_NAMESPACES} (comma
+ * separated, empty for all), {@code LEADER_ELECTION_NAMESPACE} (enables leader election).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -24,8 +29,12 @@ public final class Main {
 
   public static void main(String[] args) throws IOException {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    LOG.info("Connecting to {}", client.getMasterUrl());
-    Operator operator = RegistryOperator.create(client, Clock.systemUTC());
+    Set<String> namespaces = Arrays.stream(System.getenv().getOrDefault("WATCH_NAMESPACES", "").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    Optional<String> lease = Optional.ofNullable(System.getenv("LEADER_ELECTION_NAMESPACE")).filter(s -> !s.isBlank());
+    LOG.info("Connecting to {}; watching {}; leader election {}", client.getMasterUrl(),
+        namespaces.isEmpty() ? "all namespaces" : namespaces, lease.map(ns -> "in namespace " + ns).orElse("off"));
+    Operator operator = RegistryOperator.create(client, Clock.systemUTC(), namespaces, lease);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -6,7 +6,11 @@ import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.RegistryReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
 
 /** Wires the controllers into an Operator. Used by {@link Main} and by tests alike. */
 public final class RegistryOperator {
@@ -17,19 +21,36 @@ public final class RegistryOperator {
    * matching (design.md §5): the shipped code path is the one tests exercise.
    */
   public static Operator create(KubernetesClient client, Clock clock) {
+    return create(client, clock, Set.of(), Optional.empty());
+  }
+
+  /**
+   * @param namespaces namespaces to watch; empty means all
+   * @param leaseNamespace when present, only the holder of a Lease there reconciles (several
+   *     operator replicas for availability)
+   */
+  public static Operator create(KubernetesClient client, Clock clock, Set<String> namespaces, Optional<String> leaseNamespace) {
     Operator operator =
         new Operator(
-            overrider ->
-                overrider
-                    .withKubernetesClient(client)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withCloseClientOnStop(false)
-                    .withStopOnInformerErrorDuringStartup(true));
+            overrider -> {
+              overrider
+                  .withKubernetesClient(client)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withCloseClientOnStop(false)
+                  .withStopOnInformerErrorDuringStartup(true);
+              leaseNamespace.ifPresent(ns -> overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration("registry-operator", ns)));
+            });
     EventRecorder events = new EventRecorder(client, clock);
     MaintenanceLock lock = new MaintenanceLock(client);
-    operator.register(new RegistryReconciler(events, lock, clock));
-    operator.register(new GcScheduleReconciler(events, lock, clock));
+    operator.register(new RegistryReconciler(events, lock, clock), o -> watch(o, namespaces));
+    operator.register(new GcScheduleReconciler(events, lock, clock), o -> watch(o, namespaces));
     return operator;
+  }
+
+  private static void watch(ControllerConfigurationOverrider<?> overrider, Set<String> namespaces) {
+    if (!namespaces.isEmpty()) {
+      overrider.settingNamespaces(namespaces);
+    }
   }
 }

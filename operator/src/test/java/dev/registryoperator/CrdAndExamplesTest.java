@@ -56,6 +56,18 @@ class CrdAndExamplesTest {
   }
 
   @Test
+  void theHelmChartShipsTheSameCrds() throws IOException {
+    Path chart = COMMITTED.resolveSibling("charts/registry-operator/crds");
+    for (Path file : crdFiles(COMMITTED)) {
+      if (Boolean.getBoolean("updateCrds")) {
+        Files.copy(file, chart.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      assertThat(chart.resolve(file.getFileName())).as("the chart's copy of %s", file.getFileName()).hasSameTextualContentAs(file);
+    }
+    assertThat(crdFiles(chart)).hasSameSizeAs(crdFiles(COMMITTED));
+  }
+
+  @Test
   void crdsAreStructural() throws IOException {
     for (Path file : crdFiles(COMMITTED)) {
       JsonNode schema = YAML.readTree(file.toFile()).at("/spec/versions/0/schema/openAPIV3Schema");
