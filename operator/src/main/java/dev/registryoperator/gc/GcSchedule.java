@@ -24,8 +24,4 @@ public class GcSchedule extends CustomResource<GcScheduleSpec, GcScheduleStatus>
   /** A new value of this annotation (an RFC 3339 time) requests one run now. */
   public static final String RUN_REQUESTED_AT = "registry.operator.dev/run-requested-at";
 
-  @Override
-  protected GcScheduleStatus initStatus() {
-    return new GcScheduleStatus();
-  }
 }

@@ -34,8 +34,4 @@ public class Registry extends CustomResource<RegistrySpec, RegistryStatus> imple
   public static final String GROUP = "registry.operator.dev";
   public static final String VERSION = "v1alpha1";
 
-  @Override
-  protected RegistryStatus initStatus() {
-    return new RegistryStatus();
-  }
 }

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registry> {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryReconciler.class);
   private static final String GC_HOLDER_PREFIX = "GcSchedule/";
+  private static final java.time.Duration HOLDER_CHECK_INTERVAL = java.time.Duration.ofSeconds(30);
 
   private final EventRecorder events;
   private final MaintenanceLock lock;
@@ -78,7 +79,10 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     PodCensus pods = PodCensus.of(context.getSecondaryResources(Pod.class), RegistryDeployment.templateHash(deployment));
     RegistryStatus status = RegistryStatuses.observed(registry, mode, pods, GcRecord.of(registry), clock.instant());
     announceTransitions(registry, status);
-    return patchIfChanged(registry, status);
+    UpdateControl<Registry> control = patchIfChanged(registry, status);
+    // While a window is held, look again now and then: a holder deleted without releasing (its
+    // finalizer removed by hand) sends no event here, and the lock must not outlive it.
+    return mode.maintenance().isPresent() ? control.rescheduleAfter(HOLDER_CHECK_INTERVAL) : control;
   }
 
   @Override

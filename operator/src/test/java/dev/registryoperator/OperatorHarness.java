@@ -1,0 +1,109 @@
+package dev.registryoperator;
+
+import dev.registryoperator.testing.FakeCluster;
+import dev.registryoperator.testing.JobBehaviour;
+import dev.registryoperator.testing.MockApiServer;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A test cluster: the CRUD mock API server with the generated CRDs, the fake controllers and
+ * kubelet, and the operator wired as Main wires it. The operator can be stopped and a new one
+ * started on the same server, as after a restart.
+ */
+public final class OperatorHarness implements AutoCloseable {
+  public static final String NAMESPACE = "team-a";
+  private static final Path CRDS = Path.of(System.getProperty("crds.dir", "../crds"));
+
+  private final MockApiServer api;
+  private final FakeCluster cluster;
+  private final KubernetesClient client;
+  private KubernetesClient operatorClient;
+  private Operator operator;
+
+  private OperatorHarness(Consumer<FakeCluster.Builder> clusterSettings) {
+    api = MockApiServer.start();
+    client = api.newClient();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+    installCrds();
+    FakeCluster.Builder builder = FakeCluster.builder(api.newClient()).namespace(NAMESPACE).readyDelay(Duration.ofMillis(200)).terminationGrace(Duration.ofMillis(300));
+    clusterSettings.accept(builder);
+    cluster = builder.start();
+    startOperator();
+  }
+
+  public static OperatorHarness start() {
+    return new OperatorHarness(b -> {});
+  }
+
+  public static OperatorHarness start(Consumer<FakeCluster.Builder> clusterSettings) {
+    return new OperatorHarness(clusterSettings);
+  }
+
+  public static OperatorHarness start(JobBehaviour jobs) {
+    return new OperatorHarness(b -> b.jobBehaviour(jobs));
+  }
+
+  /** The client a user (kubectl) would use. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public FakeCluster cluster() {
+    return cluster;
+  }
+
+  public void startOperator() {
+    operatorClient = api.newClient();
+    operator = RegistryOperator.create(operatorClient, Clock.systemUTC());
+    operator.start();
+  }
+
+  public void stopOperator() {
+    operator.stop();
+    operatorClient.close();
+  }
+
+  /** Events recorded on one object, as kubectl describe lists them. */
+  public List<Event> eventsFor(String kind, String name) {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  private void installCrds() {
+    try (Stream<Path> files = Files.list(CRDS)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read CRDs from " + CRDS, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      stopOperator();
+    } finally {
+      cluster.close();
+      client.close();
+      api.close();
+    }
+  }
+}

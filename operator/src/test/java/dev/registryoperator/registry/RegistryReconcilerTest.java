@@ -1,0 +1,367 @@
+package dev.registryoperator.registry;
+
+import static dev.registryoperator.OperatorHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.registryoperator.OperatorHarness;
+import dev.registryoperator.common.Conditions;
+import dev.registryoperator.common.Labels;
+import dev.registryoperator.testing.FakeCluster;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Registry reconciler on the CRUD mock, with fake controllers and kubelet. */
+class RegistryReconcilerTest {
+  private OperatorHarness harness;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    harness = OperatorHarness.start();
+    client = harness.client();
+  }
+
+  @AfterEach
+  void stop() {
+    assertThat(harness.cluster().errors()).isEmpty();
+    harness.close();
+  }
+
+  private static ConditionFactory eventually() {
+    return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
+  }
+
+  private Registry create(Registry registry) {
+    registry.getMetadata().setUid(null);
+    registry.getMetadata().setGeneration(null);
+    registry.getMetadata().setNamespace(NAMESPACE);
+    return client.resource(registry).create();
+  }
+
+  private Registry get(String name) {
+    return client.resources(Registry.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private List<Pod> livePods(String name) {
+    return harness.cluster().podsOfDeployment(NAMESPACE, name).stream().filter(p -> !FakeCluster.isTerminating(p)).toList();
+  }
+
+  private Condition ready(String name) {
+    Registry r = get(name);
+    return r == null || r.getStatus() == null ? null : Conditions.find(r.getStatus().getConditions(), "Ready").orElse(null);
+  }
+
+  private void awaitReady(String name, int pods) {
+    eventually().untilAsserted(() -> {
+      Registry r = get(name);
+      assertThat(r.getStatus()).isNotNull();
+      assertThat(ready(name).getStatus()).as(() -> io.fabric8.kubernetes.client.utils.Serialization.asYaml(get(name).getStatus()) + harness.cluster().log().dump()).isEqualTo("True");
+      assertThat(r.getStatus().getReadyReplicas()).isEqualTo(pods);
+      assertThat(r.getStatus().getObservedGeneration()).isEqualTo(r.getMetadata().getGeneration());
+    });
+  }
+
+  private void secret(String name, Map<String, String> data) {
+    client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata().withStringData(data).build()).create();
+  }
+
+  @Test
+  void aRegistryBecomesConfiguredStorageDeploymentAndServiceAndReportsReady() {
+    create(Registries.withPvc("images", "10Gi"));
+
+    awaitReady("images", 1);
+    Registry registry = get("images");
+    assertThat(registry.getStatus().getPhase()).isEqualTo("Ready");
+    assertThat(registry.getStatus().getReplicasSummary()).isEqualTo("1/1");
+    assertThat(registry.getStatus().getEndpoint()).isEqualTo("images.team-a.svc:5000");
+    assertThat(ready("images").getReason()).isEqualTo("Available");
+    assertThat(Conditions.find(registry.getStatus().getConditions(), "Progressing")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("RolloutComplete"));
+    assertThat(registry.getMetadata().getFinalizers()).isNotEmpty();
+
+    String uid = registry.getMetadata().getUid();
+    Deployment deployment = deployment("images");
+    assertThat(deployment.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.READ_ONLY, "false");
+    Service service = client.services().inNamespace(NAMESPACE).withName("images").get();
+    assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(5000);
+    assertThat(service.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
+    Secret config = client.secrets().inNamespace(NAMESPACE).withName("images-config").get();
+    String yaml = RegistrySecrets.text(config, "config.yml");
+    assertThat(yaml).contains("rootdirectory: /var/lib/registry").contains("readonly:\n      enabled: false");
+    assertThat(client.secrets().inNamespace(NAMESPACE).withName("images-http-secret").get()).isNotNull();
+    PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("images-data").get();
+    assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("10Gi");
+    assertThat(claim.getMetadata().getOwnerReferences()).as("retained by default: no owner").isEmpty();
+    assertThat(harness.eventsFor("Registry", "images")).anySatisfy(e -> {
+      assertThat(e.getType()).isEqualTo("Normal");
+      assertThat(e.getReason()).isEqualTo("Available");
+    });
+  }
+
+  @Test
+  void scalingChangingTheImageAndTheConfigRollThePods() {
+    create(Registries.withPvc("images", "1Gi"));
+    awaitReady("images", 1);
+    Set<String> before = livePods("images").stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setReplicas(3);
+      return r;
+    });
+    awaitReady("images", 3);
+    assertThat(livePods("images")).hasSize(3);
+
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setConfig(Map.of("log", Map.of("level", "debug")));
+      return r;
+    });
+    // while it rolls, status says so
+    eventually().untilAsserted(() -> assertThat(get("images").getStatus().getPhase()).isEqualTo("Progressing"));
+    awaitReady("images", 3);
+    Set<String> afterConfig = livePods("images").stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    assertThat(afterConfig).hasSize(3).doesNotContainAnyElementsOf(before);
+    assertThat(RegistrySecrets.text(client.secrets().inNamespace(NAMESPACE).withName("images-config").get(), "config.yml")).contains("level: debug");
+
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setImage("example.org/registry:3.0.1");
+      return r;
+    });
+    awaitReady("images", 3);
+    eventually().untilAsserted(() -> assertThat(livePods("images")).hasSize(3)
+        .allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("example.org/registry:3.0.1")));
+    assertThat(harness.cluster().log().linesMatching("deployment images rollout started.*")).as("one rollout for the config, one for the image").hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void driftMadeByHandIsReverted() {
+    create(Registries.withPvc("images", "1Gi"));
+    awaitReady("images", 1);
+
+    client.apps().deployments().inNamespace(NAMESPACE).withName("images").edit(d -> {
+      d.getSpec().setReplicas(5);
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil.example/registry:latest");
+      return d;
+    });
+    client.services().inNamespace(NAMESPACE).withName("images").edit(s -> {
+      s.getSpec().getPorts().get(0).setPort(8080);
+      return s;
+    });
+
+    eventually().untilAsserted(() -> {
+      Deployment d = deployment("images");
+      assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(RegistrySpec.DEFAULT_IMAGE);
+      assertThat(client.services().inNamespace(NAMESPACE).withName("images").get().getSpec().getPorts().get(0).getPort()).isEqualTo(5000);
+    });
+    awaitReady("images", 1);
+  }
+
+  private void assertRefused(String name, String reason, String messagePart) {
+    eventually().untilAsserted(() -> {
+      Condition c = ready(name);
+      assertThat(c).isNotNull();
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo(reason);
+      assertThat(c.getMessage()).contains(messagePart);
+      assertThat(get(name).getStatus().getPhase()).isEqualTo("Failed");
+      assertThat(harness.eventsFor("Registry", name)).anySatisfy(e -> {
+        assertThat(e.getType()).isEqualTo("Warning");
+        assertThat(e.getReason()).isEqualTo(reason);
+      });
+    });
+  }
+
+  @Test
+  void eachClassOfInvalidSpecIsReportedAndCreatesNothing() {
+    Registry both = Registries.withPvc("both", "1Gi");
+    both.getSpec().getStorage().setS3(Registries.withS3("x").getSpec().getStorage().getS3());
+    create(both);
+    Registry owned = Registries.withPvc("owned", "1Gi");
+    owned.getSpec().setConfig(Map.of("storage", Map.of("delete", Map.of("enabled", false))));
+    create(owned);
+    Registry negative = Registries.withPvc("negative", "1Gi");
+    negative.getSpec().setReplicas(-2);
+    create(negative);
+    create(Registries.withAuthAndTls("nosecret"));
+
+    assertRefused("both", "InvalidSpec", "exactly one of spec.storage.pvc or spec.storage.s3");
+    assertRefused("owned", "OwnedConfigKey", "spec.config sets storage");
+    assertRefused("negative", "InvalidSpec", "spec.replicas must be 0 or more");
+    assertRefused("nosecret", "SecretMissing", "Secret 'registry-users' (spec.auth.htpasswd.secretRef) not found");
+
+    for (String name : List.of("both", "owned", "negative", "nosecret")) {
+      assertThat(deployment(name)).isNull();
+      assertThat(client.services().inNamespace(NAMESPACE).withName(name).get()).isNull();
+      assertThat(client.secrets().inNamespace(NAMESPACE).withName(name + "-config").get()).isNull();
+      assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withName(name + "-data").get()).isNull();
+    }
+    // the operator keeps running: a valid registry next to them still converges
+    create(Registries.withPvc("fine", "1Gi"));
+    awaitReady("fine", 1);
+  }
+
+  @Test
+  void aBadEditToARunningRegistryChangesNothingAndTheFixConverges() {
+    create(Registries.withPvc("images", "1Gi"));
+    awaitReady("images", 1);
+    Deployment before = deployment("images");
+
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setConfig(Map.of("http", Map.of("addr", ":80")));
+      r.getSpec().setReplicas(4);
+      return r;
+    });
+    assertRefused("images", "OwnedConfigKey", "http.addr");
+    Deployment during = deployment("images");
+    assertThat(during.getSpec()).isEqualTo(before.getSpec());
+
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setConfig(null);
+      return r;
+    });
+    awaitReady("images", 4);
+  }
+
+  @Test
+  void aMissingSecretCreatedLaterConvergesWithoutAnyOtherChange() {
+    create(Registries.withAuthAndTls("secure"));
+    assertRefused("secure", "SecretMissing", "registry-users");
+
+    secret("registry-users", Map.of("htpasswd", "alice:$2y$05$abcdefghijklmnopqrstuu3tq7oTyZp5bGgDbUVTQtKMtXDy6Smyi\n"));
+    assertRefused("secure", "SecretMissing", "Secret 'registry-tls' (spec.tls.secretRef)");
+
+    secret("registry-tls", Map.of("tls.crt", "CERT"));
+    assertRefused("secure", "SecretInvalid", "has no key 'tls.key'");
+
+    client.secrets().inNamespace(NAMESPACE).withName("registry-tls").edit(s -> {
+      s.setStringData(Map.of("tls.crt", "CERT", "tls.key", "KEY"));
+      return s;
+    });
+    awaitReady("secure", 1);
+    var pod = deployment("secure").getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getName()).isEqualTo("tls"));
+    String checksum = deployment("secure").getSpec().getTemplate().getMetadata().getAnnotations().get(RegistryDeployment.CONFIG_CHECKSUM);
+
+    // a rotated certificate rolls the pods
+    client.secrets().inNamespace(NAMESPACE).withName("registry-tls").edit(s -> {
+      s.setData(null);
+      s.setStringData(Map.of("tls.crt", "CERT2", "tls.key", "KEY2"));
+      return s;
+    });
+    eventually().untilAsserted(() -> assertThat(deployment("secure").getSpec().getTemplate().getMetadata().getAnnotations().get(RegistryDeployment.CONFIG_CHECKSUM)).isNotEqualTo(checksum));
+    awaitReady("secure", 1);
+  }
+
+  @Test
+  void deletionRemovesWhatItOwnsAndKeepsTheDataUnlessAsked() {
+    create(Registries.withPvc("kept", "1Gi"));
+    Registry disposable = Registries.withPvc("gone", "1Gi");
+    disposable.getSpec().getStorage().getPvc().setRetainOnDelete(false);
+    create(disposable);
+    awaitReady("kept", 1);
+    awaitReady("gone", 1);
+    assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("gone-data").get().getMetadata().getOwnerReferences()).hasSize(1);
+
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("kept").delete();
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("gone").delete();
+
+    eventually().untilAsserted(() -> {
+      for (String name : List.of("kept", "gone")) {
+        assertThat(get(name)).isNull();
+        assertThat(deployment(name)).isNull();
+        assertThat(client.services().inNamespace(NAMESPACE).withName(name).get()).isNull();
+        assertThat(client.secrets().inNamespace(NAMESPACE).withName(name + "-config").get()).isNull();
+        assertThat(client.secrets().inNamespace(NAMESPACE).withName(name + "-http-secret").get()).isNull();
+        assertThat(harness.cluster().podsOfDeployment(NAMESPACE, name)).isEmpty();
+      }
+      PersistentVolumeClaim kept = client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("kept-data").get();
+      assertThat(kept).isNotNull();
+      assertThat(kept.getMetadata().getOwnerReferences()).isEmpty();
+      assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("gone-data").get()).isNull();
+    });
+  }
+
+  @Test
+  void maintenanceReadOnlyIsAppliedByRollingAndReportedInEffect() {
+    Registry registry = Registries.withPvc("images", "1Gi");
+    registry.getSpec().setReplicas(2);
+    create(registry);
+    awaitReady("images", 2);
+
+    // a GcSchedule no longer exists for this holder, so use a holder the test controls: a
+    // GcSchedule object that exists, as the lock's owner
+    client.genericKubernetesResources("registry.operator.dev/v1alpha1", "GcSchedule").inNamespace(NAMESPACE)
+        .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("registry.operator.dev/v1alpha1").withKind("GcSchedule")
+            .withNewMetadata().withName("holder").withNamespace(NAMESPACE).endMetadata().addToAdditionalProperties("spec", Map.of("registryRef", Map.of("name", "other"))).build())
+        .create();
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getMetadata().getAnnotations().put(MaintenanceRequest.ANNOTATION, new MaintenanceRequest("GcSchedule/holder", "r1", MaintenanceMode.ReadOnly, "2026-11-24T03:00:00Z").toJson());
+      return r;
+    });
+
+    eventually().untilAsserted(() -> {
+      Registry r = get("images");
+      assertThat(r.getStatus().getMaintenance()).isNotNull();
+      assertThat(r.getStatus().getMaintenance().getInEffect()).isTrue();
+      assertThat(r.getStatus().getPhase()).isEqualTo("Maintenance");
+      assertThat(ready("images").getReason()).isEqualTo("AvailableReadOnly");
+    });
+    // in effect means proven by pods: none writable, terminating ones included
+    assertThat(harness.cluster().podsOfDeployment(NAMESPACE, "images")).hasSize(2)
+        .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry(Labels.READ_ONLY, "true"));
+    assertThat(RegistrySecrets.text(client.secrets().inNamespace(NAMESPACE).withName("images-config").get(), "config.yml")).contains("readonly:\n      enabled: true");
+    assertThat(get("images").getSpec().getReadOnly()).as("the spec is the user's").isNull();
+
+    // the holder disappears without releasing (force-deleted): the lock is dropped, service restored
+    client.genericKubernetesResources("registry.operator.dev/v1alpha1", "GcSchedule").inNamespace(NAMESPACE).withName("holder").delete();
+    eventually().until(() -> client.genericKubernetesResources("registry.operator.dev/v1alpha1", "GcSchedule").inNamespace(NAMESPACE).withName("holder").get() == null);
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getMetadata().getLabels().put("poke", "1");
+      return r;
+    });
+    eventually().untilAsserted(() -> {
+      Registry r = get("images");
+      assertThat(r.getMetadata().getAnnotations()).doesNotContainKey(MaintenanceRequest.ANNOTATION);
+      assertThat(r.getStatus().getMaintenance()).isNull();
+      assertThat(ready("images").getReason()).isEqualTo("Available");
+    });
+    assertThat(harness.eventsFor("Registry", "images")).extracting(Event::getReason).contains("StaleMaintenanceReleased");
+  }
+
+  @Test
+  void aRestartedOperatorAdoptsWhatExistsWithoutRollingIt() {
+    create(Registries.withPvc("images", "1Gi"));
+    awaitReady("images", 1);
+    Set<String> pods = livePods("images").stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    String version = deployment("images").getMetadata().getResourceVersion();
+
+    harness.stopOperator();
+    harness.startOperator();
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(deployment("images").getMetadata().getResourceVersion()).isEqualTo(version));
+    assertThat(livePods("images").stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet())).isEqualTo(pods);
+    awaitReady("images", 1);
+  }
+}

@@ -1,0 +1,228 @@
+package dev.registryoperator.testing;
+
+import dev.registryoperator.testing.PodRecord.State;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs the pods that carry {@link FakeCluster#KUBELET_FINALIZER}: start, readiness, exit, and graceful
+ * termination (the finalizer keeps a deleted pod listed, with its labels and a deletionTimestamp, until
+ * its containers have stopped). Logic on the logic thread; {@link PodRuntime#start}/{@code stop} on
+ * workers.
+ */
+final class FakeKubelet {
+  private final SimContext ctx;
+  private final FakeScheduler scheduler;
+
+  FakeKubelet(SimContext ctx) {
+    this.ctx = ctx;
+    this.scheduler = new FakeScheduler(ctx);
+  }
+
+  /** Informer saw a pod added or changed. */
+  void observe(Pod pod) {
+    Optional<PodRecord> known = ctx.pods.get(pod.getMetadata().getUid());
+    if (known.isEmpty()) {
+      adoptIfOurs(pod);
+      return;
+    }
+    PodRecord r = known.get();
+    if (pod.getMetadata().getDeletionTimestamp() != null && !r.terminating && !r.gone()) {
+      r.terminating = true;
+      ctx.log.add("pod", r.name, "terminating", r.owner(), "deletionTimestamp observed");
+    }
+  }
+
+  /** Informer saw a pod disappear (deleted without our finalizer, or someone removed it). */
+  void observeGone(Pod pod) {
+    ctx.pods.get(pod.getMetadata().getUid()).ifPresent(r -> {
+      if (r.gone()) {
+        return;
+      }
+      State before = r.state;
+      r.state = State.GONE;
+      ctx.log.add("pod", r.name, "gone", r.owner(), "deletion observed");
+      if (before == State.RUNNING || before == State.STARTING) {
+        Pod p = r.pod;
+        ctx.workers.execute(() -> stopQuietly(p));
+      }
+    });
+  }
+
+  void tick() {
+    for (PodRecord r : ctx.pods.all()) {
+      if (r.gone()) {
+        continue;
+      }
+      if (r.terminating) {
+        terminate(r);
+        continue;
+      }
+      switch (r.state) {
+        case PENDING -> scheduler.trySchedule(r);
+        case SCHEDULED -> start(r);
+        case RUNNING -> probe(r);
+        default -> { }
+      }
+    }
+  }
+
+  private void adoptIfOurs(Pod pod) {
+    if (pod.getMetadata().getFinalizers() == null
+        || !pod.getMetadata().getFinalizers().contains(FakeCluster.KUBELET_FINALIZER)) {
+      return;
+    }
+    OwnerReference ref = pod.getMetadata().getOwnerReferences() == null ? null
+        : pod.getMetadata().getOwnerReferences().stream()
+            .filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
+    PodRecord r = ref == null ? new PodRecord(pod, null, null, null, null)
+        : new PodRecord(pod, ref.getKind(), ref.getName(), ref.getUid(),
+            pod.getMetadata().getLabels() == null ? null
+                : pod.getMetadata().getLabels().get("pod-template-hash"));
+    ctx.pods.add(r);
+    ctx.log.add("pod", r.name, "adopted", r.owner(), "has the kubelet finalizer");
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      r.terminating = true;
+    }
+  }
+
+  private void start(PodRecord r) {
+    r.state = State.STARTING;
+    Pod pod = r.pod;
+    var owner = ctx.ownerOf(r);
+    ctx.workers.execute(() -> {
+      Exception failure = null;
+      try {
+        ctx.runtime.start(pod, owner);
+      } catch (Exception e) {
+        failure = e;
+      }
+      Exception f = failure;
+      ctx.run("start pod " + r.name, () -> onStarted(r, f));
+    });
+  }
+
+  private void onStarted(PodRecord r, Exception failure) {
+    if (r.gone()) {
+      return;
+    }
+    if (failure != null) {
+      finish(r, new PodRuntime.Termination(128, "StartError", failure.toString()), "terminated");
+      return;
+    }
+    r.state = State.RUNNING;
+    r.startedAt = Instant.now();
+    r.ready = false;
+    if (r.terminating) {
+      terminate(r);
+      return;
+    }
+    ctx.writePodStatus(r, PodStatuses.running(r));
+    ctx.log.add("pod", r.name, r.restarts == 0 ? "running" : "running restarts=" + r.restarts,
+        r.owner(), "node " + r.nodeName);
+    if ("Job".equals(r.ownerKind)) {
+      ctx.log.add("job", r.ownerName, "pod started", r.owner(), r.name);
+    }
+  }
+
+  private void probe(PodRecord r) {
+    Optional<PodRuntime.Termination> exit = ctx.runtime.poll(r.pod);
+    if (exit.isPresent()) {
+      String policy = r.pod.getSpec().getRestartPolicy();
+      int code = exit.get().exitCode();
+      if ("Never".equals(policy) || ("OnFailure".equals(policy) && code == 0)) {
+        finish(r, exit.get(), "terminated");
+      } else {
+        r.restarts++;
+        r.ready = false;
+        r.state = State.SCHEDULED;
+        ctx.log.add("pod", r.name, "restarting exit=" + code, r.owner(), null);
+      }
+      return;
+    }
+    boolean ready = ctx.runtime.isReady(r.pod);
+    if (ready != r.ready) {
+      r.ready = ready;
+      ctx.writePodStatus(r, PodStatuses.running(r));
+      ctx.log.add("pod", r.name, ready ? "ready" : "not ready", r.owner(), null);
+    }
+  }
+
+  private void terminate(PodRecord r) {
+    if (r.finalizerReleased) {
+      return; // other finalizers hold it; the informer reports when it is gone
+    }
+    switch (r.state) {
+      case PENDING, SCHEDULED, EXITED, STOPPED -> removeFinalizer(r);
+      case RUNNING -> {
+        r.state = State.STOPPING;
+        Pod pod = r.pod;
+        ctx.workers.execute(() -> {
+          PodRuntime.Termination t;
+          try {
+            t = ctx.runtime.stop(pod);
+          } catch (Exception e) {
+            t = new PodRuntime.Termination(137, "Error", "stop failed: " + e);
+          }
+          PodRuntime.Termination end = t;
+          ctx.run("stop pod " + r.name, () -> {
+            if (!r.gone()) {
+              finish(r, end, "stopped");
+              removeFinalizer(r);
+            }
+          });
+        });
+      }
+      default -> { } // STARTING: onStarted stops it; STOPPING: under way; GONE: nothing.
+    }
+  }
+
+  /** Containers ended: terminal phase and {@code state.terminated} written. */
+  private void finish(PodRecord r, PodRuntime.Termination t, String verb) {
+    r.state = r.terminating ? State.STOPPED : State.EXITED;
+    r.termination = t;
+    r.ready = false;
+    ctx.writePodStatus(r, PodStatuses.terminated(r));
+    ctx.log.add("pod", r.name, verb + " exit=" + t.exitCode(), r.owner(), t.message());
+    if ("Job".equals(r.ownerKind) && !r.terminating) {
+      ctx.log.add("job", r.ownerName, "pod terminated exit=" + t.exitCode(), r.owner(), r.name);
+    }
+  }
+
+  private void removeFinalizer(PodRecord r) {
+    List<String> left = new ArrayList<>();
+    try {
+      ctx.client.pods().inNamespace(r.namespace).withName(r.name).edit(p -> {
+        List<String> f = new ArrayList<>(p.getMetadata().getFinalizers());
+        f.remove(FakeCluster.KUBELET_FINALIZER);
+        left.addAll(f);
+        p.getMetadata().setFinalizers(f);
+        return p;
+      });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    r.finalizerReleased = true;
+    if (left.isEmpty()) {
+      r.state = State.GONE;
+      ctx.log.add("pod", r.name, "gone", r.owner(), null);
+    } else {
+      r.state = r.finished() ? r.state : State.STOPPED;
+    }
+  }
+
+  private void stopQuietly(Pod pod) {
+    try {
+      ctx.runtime.stop(pod);
+    } catch (Exception ignored) {
+      // The pod is gone from the API already; nothing to report.
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.registryoperator.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Fabric8 mock API server in CRUD mode (plain HTTP) with one client, closeable. Not a real
+ * kube-apiserver: see design.md section 5 and {@link MockApiServerBehaviourTest} for what it does and
+ * does not do.
+ */
+public final class MockApiServer implements AutoCloseable {
+  /** Held so the level set on it sticks (JUL keeps loggers weakly). */
+  private static final Logger REQUEST_LOG = Logger.getLogger(MockWebServer.class.getName());
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private MockApiServer(boolean logRequests) {
+    REQUEST_LOG.setLevel(logRequests ? Level.INFO : Level.WARNING);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(List.of()), false);
+    server.init();
+    client = server.createClient();
+  }
+
+  /** Starts a fresh, empty CRUD mock server that does not log every request. */
+  public static MockApiServer start() {
+    return new MockApiServer(false);
+  }
+
+  /** Starts a fresh, empty CRUD mock server; {@code logRequests} logs each request (JUL, INFO). */
+  public static MockApiServer start(boolean logRequests) {
+    return new MockApiServer(logRequests);
+  }
+
+  public KubernetesMockServer server() {
+    return server;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A new client to the same server (e.g. one for the operator, one for the test). */
+  public KubernetesClient newClient() {
+    return server.createClient();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

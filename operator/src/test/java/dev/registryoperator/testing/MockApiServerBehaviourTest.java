@@ -1,0 +1,104 @@
+package dev.registryoperator.testing;
+
+import static dev.registryoperator.testing.FakeObjects.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Pins down what the Fabric8 CRUD mock (7.5.2) does, which {@link FakeCluster} relies on. */
+class MockApiServerBehaviourTest {
+  private MockApiServer api;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    api = MockApiServer.start();
+    client = api.client();
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void generationStartsAtOneAndCountsSpecChangesOnly() {
+    Deployment d = client.resource(FakeObjects.deployment("r", 1, "RollingUpdate")).create();
+    assertThat(d.getMetadata().getGeneration()).isEqualTo(1L);
+    var ops = client.apps().deployments().inNamespace(NS).withName("r");
+    assertThat(ops.edit(x -> { x.getSpec().setReplicas(2); return x; }).getMetadata().getGeneration())
+        .isEqualTo(2L);
+    assertThat(ops.edit(x -> { x.getMetadata().getLabels().put("x", "y"); return x; })
+        .getMetadata().getGeneration()).isEqualTo(2L);
+    Deployment s = ops.get();
+    s.setStatus(new DeploymentStatusBuilder().withReplicas(2).build());
+    assertThat(client.resource(s).updateStatus().getMetadata().getGeneration()).isEqualTo(2L);
+  }
+
+  @Test
+  void plainUpdateOfBuiltInKindReplacesItsStatus() {
+    Deployment d = client.resource(FakeObjects.deployment("r", 1, "RollingUpdate")).create();
+    d.setStatus(new DeploymentStatusBuilder().withReplicas(1).build());
+    client.resource(d).updateStatus();
+    Deployment updated = client.resource(FakeObjects.deployment("r", 2, "RollingUpdate")).update();
+    assertThat(updated.getStatus()).isNull(); // a real API server would keep the status
+  }
+
+  @Test
+  void finalizerKeepsDeletedPodListedUntilRemoved() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    client.pods().inNamespace(NS).watch(new Watcher<Pod>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        events.add(action + " " + (pod.getMetadata().getDeletionTimestamp() != null));
+      }
+
+      @Override
+      public void onClose(WatcherException cause) { }
+    });
+    Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace(NS)
+        .withLabels(Map.of("app", "x")).withFinalizers(FakeCluster.KUBELET_FINALIZER).endMetadata()
+        .withNewSpec().addNewContainer().withName("c").withImage("i").endContainer().endSpec().build();
+    client.resource(pod).create();
+    var ops = client.pods().inNamespace(NS).withName("p");
+    ops.delete();
+    Pod terminating = ops.get();
+    assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
+    assertThat(client.pods().inNamespace(NS).withLabel("app", "x").list().getItems()).hasSize(1);
+    ops.delete(); // a second delete changes nothing
+    assertThat(ops.get().getMetadata().getResourceVersion())
+        .isEqualTo(terminating.getMetadata().getResourceVersion());
+    ops.edit(p -> { p.getMetadata().setFinalizers(List.of()); return p; });
+    assertThat(ops.get()).isNull();
+    await().until(() -> events.size() == 3);
+    assertThat(events).containsExactly("ADDED false", "MODIFIED true", "DELETED true");
+  }
+
+  @Test
+  void withoutFinalizerDeleteIsImmediateAndOwnersDoNotCascade() {
+    var owner = client.resource(new ConfigMapBuilder().withNewMetadata().withName("owner")
+        .withNamespace(NS).endMetadata().build()).create();
+    client.resource(new PodBuilder().withNewMetadata().withName("p").withNamespace(NS)
+        .addNewOwnerReference().withApiVersion("v1").withKind("ConfigMap").withName("owner")
+        .withUid(owner.getMetadata().getUid()).endOwnerReference().endMetadata()
+        .withNewSpec().endSpec().build()).create();
+    client.resource(owner).withPropagationPolicy(
+        io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND).delete();
+    assertThat(client.configMaps().inNamespace(NS).withName("owner").get()).isNull();
+    assertThat(client.pods().inNamespace(NS).withName("p").get()).isNotNull();
+  }
+}

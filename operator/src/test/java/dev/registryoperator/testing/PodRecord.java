@@ -1,0 +1,69 @@
+package dev.registryoperator.testing;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+
+/** The kubelet's view of one pod it manages. Only touched on the logic thread. */
+final class PodRecord {
+  enum State { PENDING, SCHEDULED, STARTING, RUNNING, STOPPING, EXITED, STOPPED, GONE }
+
+  final String namespace;
+  final String name;
+  final String uid;
+  final String ownerKind;
+  final String ownerName;
+  final String ownerUid;
+  final String templateHash;
+  Pod pod;
+  State state = State.PENDING;
+  boolean terminating;
+  boolean ready;
+  boolean unschedulableReported;
+  boolean finalizerReleased;
+  String nodeName;
+  Instant startedAt;
+  int restarts;
+  PodRuntime.Termination termination;
+
+  PodRecord(Pod pod, String ownerKind, String ownerName, String ownerUid, String templateHash) {
+    this.pod = pod;
+    this.namespace = pod.getMetadata().getNamespace();
+    this.name = pod.getMetadata().getName();
+    this.uid = pod.getMetadata().getUid();
+    this.ownerKind = ownerKind;
+    this.ownerName = ownerName;
+    this.ownerUid = ownerUid;
+    this.templateHash = templateHash;
+  }
+
+  String owner() {
+    return ownerKind == null ? null : ownerKind + "/" + ownerName;
+  }
+
+  boolean gone() {
+    return state == State.GONE;
+  }
+
+  /** The containers have ended (phase Succeeded or Failed), whether or not the pod still exists. */
+  boolean finished() {
+    return state == State.EXITED || state == State.STOPPED;
+  }
+
+  /** Counted by controllers as a replica: not terminating, not finished, not gone. */
+  boolean active() {
+    return !terminating && !finished() && !gone();
+  }
+
+  /** Being deleted while its containers may still run. */
+  boolean terminatingNotFinished() {
+    return terminating && !finished() && !gone();
+  }
+
+  boolean succeeded() {
+    return finished() && termination != null && termination.exitCode() == 0;
+  }
+
+  boolean failed() {
+    return finished() && (termination == null || termination.exitCode() != 0);
+  }
+}

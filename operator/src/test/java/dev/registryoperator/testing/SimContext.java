@@ -1,0 +1,105 @@
+package dev.registryoperator.testing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** What the parts of the {@link FakeCluster} share. */
+final class SimContext {
+  final KubernetesClient client;
+  final FakeCluster.Settings settings;
+  final EventLog log = new EventLog();
+  final PodTable pods = new PodTable();
+  final PodRuntime runtime;
+  final ScheduledExecutorService logic;
+  final ExecutorService workers;
+  final List<Throwable> errors = new CopyOnWriteArrayList<>();
+  /** Deployments and Jobs as last observed, kept on the logic thread so log order matches. */
+  final Map<String, Deployment> deployments = new LinkedHashMap<>();
+  final Map<String, Job> jobs = new LinkedHashMap<>();
+
+  SimContext(KubernetesClient client, FakeCluster.Settings settings, PodRuntime runtime,
+      ScheduledExecutorService logic, ExecutorService workers) {
+    this.client = client;
+    this.settings = settings;
+    this.runtime = runtime;
+    this.logic = logic;
+    this.workers = workers;
+  }
+
+  /** Runs a task on the logic thread; a failure is recorded, never kills the thread. */
+  void run(String what, Runnable task) {
+    try {
+      logic.execute(guarded(what, task));
+    } catch (RejectedExecutionException e) {
+      // closed: nothing more to do
+    }
+  }
+
+  Runnable guarded(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        if (!logic.isShutdown()) {
+          errors.add(new IllegalStateException("fake cluster: " + what + " failed", e));
+          log.add("error", what, e.toString(), null, null);
+        }
+      }
+    };
+  }
+
+  /** The controlling Deployment or Job of a pod, as last observed, or null. */
+  HasMetadata ownerOf(PodRecord r) {
+    if (r.ownerUid == null) {
+      return null;
+    }
+    return "Deployment".equals(r.ownerKind) ? deployments.get(r.ownerUid)
+        : "Job".equals(r.ownerKind) ? jobs.get(r.ownerUid) : null;
+  }
+
+  /** Creates a pod for an owner and starts managing it. */
+  PodRecord createPod(Pod pod, HasMetadata owner, String templateHash) {
+    Pod created = client.resource(pod).create();
+    PodRecord r = new PodRecord(created, owner.getKind(), owner.getMetadata().getName(),
+        owner.getMetadata().getUid(), templateHash);
+    pods.add(r);
+    log.add("pod", r.name, "created", r.owner(), null);
+    return r;
+  }
+
+  /** Deletes a pod; the API server marks it terminating (it carries the kubelet finalizer). */
+  void deletePod(PodRecord r, String why) {
+    if (r.terminating || r.gone()) {
+      return;
+    }
+    client.pods().inNamespace(r.namespace).withName(r.name).delete();
+    r.terminating = true;
+    log.add("pod", r.name, "terminating", r.owner(), why);
+  }
+
+  /** Replaces a pod's status (a deleted pod is ignored). */
+  void writePodStatus(PodRecord r, PodStatus status) {
+    try {
+      client.pods().inNamespace(r.namespace).withName(r.name).editStatus(p -> {
+        p.setStatus(status);
+        return p;
+      });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+}
