@@ -33,7 +33,10 @@ public final class OperatorHarness implements AutoCloseable {
   private KubernetesClient operatorClient;
   private Operator operator;
 
-  private OperatorHarness(Consumer<FakeCluster.Builder> clusterSettings) {
+  private final Clock clock;
+
+  private OperatorHarness(Clock clock, Consumer<FakeCluster.Builder> clusterSettings) {
+    this.clock = clock;
     api = MockApiServer.start();
     client = api.newClient();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
@@ -45,15 +48,20 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public static OperatorHarness start() {
-    return new OperatorHarness(b -> {});
+    return new OperatorHarness(Clock.systemUTC(), b -> {});
   }
 
   public static OperatorHarness start(Consumer<FakeCluster.Builder> clusterSettings) {
-    return new OperatorHarness(clusterSettings);
+    return new OperatorHarness(Clock.systemUTC(), clusterSettings);
   }
 
   public static OperatorHarness start(JobBehaviour jobs) {
-    return new OperatorHarness(b -> b.jobBehaviour(jobs));
+    return new OperatorHarness(Clock.systemUTC(), b -> b.jobBehaviour(jobs));
+  }
+
+  /** With the operator reading {@code clock} (for example shifted, to reach a cron time soon). */
+  public static OperatorHarness start(Clock clock, Consumer<FakeCluster.Builder> clusterSettings) {
+    return new OperatorHarness(clock, clusterSettings);
   }
 
   /** The client a user (kubectl) would use. */
@@ -67,7 +75,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   public void startOperator() {
     operatorClient = api.newClient();
-    operator = RegistryOperator.create(operatorClient, Clock.systemUTC());
+    operator = RegistryOperator.create(operatorClient, clock);
     operator.start();
   }
 

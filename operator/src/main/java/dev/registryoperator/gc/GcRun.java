@@ -322,7 +322,7 @@ public final class GcRun {
       run.setMessage("maintenance lock released; waiting for the registry to serve writes again");
       return waiting(run, actions);
     }
-    if (run.getWritesStoppedTime() == null || seen.registry() == null || restored(seen.registry(), run)) {
+    if (run.getWritesStoppedTime() == null || seen.registry() == null || restored(seen.registry(), run, holder)) {
       return finish(schedule, run, seen, actions);
     }
     run.setMessage("waiting for the registry to serve writes again");
@@ -331,16 +331,27 @@ public final class GcRun {
 
   /**
    * The Registry reconciler has seen the release (its status carries this run's record and no
-   * window) and its pods serve the restored configuration.
+   * window) and its pods serve the restored configuration. When another run took the lock right
+   * after (or finished after), this run's part is over.
    */
-  private static boolean restored(Registry registry, GcRunStatus run) {
+  private static boolean restored(Registry registry, GcRunStatus run, String holder) {
     var status = registry.getStatus();
-    if (status == null || status.getMaintenance() != null) {
+    if (status == null) {
       return false;
     }
-    if (run.getRestoreRequestedTime() != null
-        && (status.getLastGarbageCollection() == null || !run.getRestoreRequestedTime().equals(status.getLastGarbageCollection().getTime()))) {
-      return false;
+    MaintenanceStatus window = status.getMaintenance();
+    if (window != null) {
+      return !holder.equals(window.getHolder());
+    }
+    String released = run.getRestoreRequestedTime();
+    if (released != null) {
+      String seen = status.getLastGarbageCollection() == null ? null : status.getLastGarbageCollection().getTime();
+      if (seen == null || Instant.parse(seen).isBefore(Instant.parse(released))) {
+        return false; // the Registry reconciler has not seen the release yet
+      }
+      if (Instant.parse(seen).isAfter(Instant.parse(released))) {
+        return true; // a later run already finished on this registry
+      }
     }
     var ready = Conditions.find(status.getConditions(), RegistryStatuses.READY);
     return ready.map(c -> Conditions.TRUE.equals(c.getStatus()) || "Stopped".equals(c.getReason())).orElse(false);

@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -95,7 +96,7 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
       Duration untilNext = Duration.between(now, next.get()).plusMillis(50);
       requeue = requeue == null || untilNext.compareTo(requeue) < 0 ? untilNext : requeue;
     }
-    UpdateControl<GcSchedule> control = patchIfChanged(schedule, status);
+    UpdateControl<GcSchedule> control = patchIfChanged(schedule, status, context);
     return requeue == null ? control : control.rescheduleAfter(requeue.isNegative() ? Duration.ZERO : requeue);
   }
 
@@ -262,12 +263,16 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     }
   }
 
-  private UpdateControl<GcSchedule> patchIfChanged(GcSchedule schedule, GcScheduleStatus status) {
+  /** Writes status as the Registry reconciler does: PUT with its resourceVersion, then cached. */
+  private UpdateControl<GcSchedule> patchIfChanged(GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context) {
     if (schedule.getStatus() != null && Serialization.asJson(schedule.getStatus()).equals(Serialization.asJson(status))) {
       return UpdateControl.noUpdate();
     }
-    schedule.setStatus(status);
-    return UpdateControl.patchStatus(schedule);
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(schedule, context, s -> {
+      s.setStatus(status);
+      return s;
+    });
+    return UpdateControl.noUpdate();
   }
 
   @SuppressWarnings("unchecked")

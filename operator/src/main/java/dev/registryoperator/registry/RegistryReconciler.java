@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -63,7 +64,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     Optional<SpecProblem> problem =
         RegistryValidator.validate(registry.getSpec()).or(() -> checkSecrets(registry, context));
     if (problem.isPresent()) {
-      return refuse(registry, problem.get());
+      return refuse(registry, problem.get(), context);
     }
     KubernetesClient client = context.getClient();
     ServingMode mode = ServingMode.of(registry.getSpec(), liveMaintenance(registry, client));
@@ -79,7 +80,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     PodCensus pods = PodCensus.of(context.getSecondaryResources(Pod.class), RegistryDeployment.templateHash(deployment));
     RegistryStatus status = RegistryStatuses.observed(registry, mode, pods, GcRecord.of(registry), clock.instant());
     announceTransitions(registry, status);
-    UpdateControl<Registry> control = patchIfChanged(registry, status);
+    UpdateControl<Registry> control = patchIfChanged(registry, status, context);
     // While a window is held, look again now and then: a holder deleted without releasing (its
     // finalizer removed by hand) sends no event here, and the lock must not outlive it.
     return mode.maintenance().isPresent() ? control.rescheduleAfter(HOLDER_CHECK_INTERVAL) : control;
@@ -179,7 +180,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     return Optional.empty();
   }
 
-  private UpdateControl<Registry> refuse(Registry registry, SpecProblem problem) {
+  private UpdateControl<Registry> refuse(Registry registry, SpecProblem problem, Context<Registry> context) {
     boolean alreadyReported =
         registry.getStatus() != null
             && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.READY)
@@ -189,7 +190,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
       LOG.warn("Registry {}/{} not reconciled: {}", registry.getMetadata().getNamespace(), name(registry), problem.message());
       events.warning(registry, problem.reason(), problem.message());
     }
-    return patchIfChanged(registry, RegistryStatuses.invalid(registry, problem, clock.instant()));
+    return patchIfChanged(registry, RegistryStatuses.invalid(registry, problem, clock.instant()), context);
   }
 
   private void applyHttpSecret(Registry registry, Context<Registry> context) {
@@ -260,12 +261,20 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     }
   }
 
-  private UpdateControl<Registry> patchIfChanged(Registry registry, RegistryStatus status) {
+  /**
+   * Writes status with a PUT carrying the resourceVersion it was computed from (a stale write is
+   * refused and retried), and caches the result so the next reconcile starts from it. A JSON patch
+   * computed against a stale cached copy would address fields that are no longer there.
+   */
+  private UpdateControl<Registry> patchIfChanged(Registry registry, RegistryStatus status, Context<Registry> context) {
     if (registry.getStatus() != null && Serialization.asJson(registry.getStatus()).equals(Serialization.asJson(status))) {
       return UpdateControl.noUpdate();
     }
-    registry.setStatus(status);
-    return UpdateControl.patchStatus(registry);
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(registry, context, r -> {
+      r.setStatus(status);
+      return r;
+    });
+    return UpdateControl.noUpdate();
   }
 
   @SuppressWarnings("unchecked")

@@ -40,6 +40,7 @@ class RegistryReconcilerTest {
 
   @AfterEach
   void stop() {
+    harness.cluster().errors().forEach(Throwable::printStackTrace);
     assertThat(harness.cluster().errors()).isEmpty();
     harness.close();
   }
