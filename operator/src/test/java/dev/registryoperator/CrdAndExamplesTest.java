@@ -11,6 +11,8 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.registryoperator.gc.GcSchedule;
+import dev.registryoperator.gc.GcScheduleValidator;
 import dev.registryoperator.registry.Registry;
 import dev.registryoperator.registry.RegistryValidator;
 import java.io.IOException;
@@ -99,10 +101,14 @@ class CrdAndExamplesTest {
           Registry registry = YAML.treeToValue(document, Registry.class);
           assertThat(RegistryValidator.validate(registry.getSpec())).as(example.getFileName().toString()).isEmpty();
         }
+        if (kind.equals("GcSchedule")) {
+          GcSchedule schedule = YAML.treeToValue(document, GcSchedule.class);
+          assertThat(GcScheduleValidator.validate(schedule.getSpec())).as(example.getFileName().toString()).isEmpty();
+        }
         validated++;
       }
     }
-    assertThat(validated).isGreaterThanOrEqualTo(3);
+    assertThat(validated).isGreaterThanOrEqualTo(6);
   }
 
   @Test
@@ -117,6 +123,16 @@ class CrdAndExamplesTest {
     assertThat(registry.validate(negative)).isNotEmpty();
     assertThat(registry.validate(noStorage)).isNotEmpty();
     assertThat(registry.validate(badMode)).isNotEmpty();
+
+    JsonSchema gc = schemasByKind().get("GcSchedule");
+    JsonNode noRef = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {mode: ReadOnly}\n");
+    JsonNode badDuration = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, maxDuration: soon}\n");
+    JsonNode badGcMode = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, mode: Offline}\n");
+    JsonNode negativeBytes = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, minReclaimableBytes: -1}\n");
+    assertThat(gc.validate(noRef)).isNotEmpty();
+    assertThat(gc.validate(badDuration)).isNotEmpty();
+    assertThat(gc.validate(badGcMode)).isNotEmpty();
+    assertThat(gc.validate(negativeBytes)).isNotEmpty();
   }
 
   private static Map<String, JsonSchema> schemasByKind() throws IOException {
