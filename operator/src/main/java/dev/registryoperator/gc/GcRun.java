@@ -89,19 +89,6 @@ public final class GcRun {
     };
   }
 
-  /** Ends a run from outside (the GcSchedule is being deleted): stop the Job, then restore. */
-  public static Advance abort(GcRunStatus current, GcReason reason, String message, Instant now) {
-    GcRunStatus run = Serialization.clone(current);
-    List<Action> actions = new ArrayList<>();
-    if (run.getOutcome() == null) {
-      if (run.getJobName() != null) {
-        actions.add(new DeleteJob(run.getJobName()));
-      }
-      end(run, GcRunResult.Failed, reason, message, now, actions);
-    }
-    return new Advance(run, null, actions, Duration.ofSeconds(1));
-  }
-
   private static Advance preview(GcSchedule schedule, GcRunStatus run, Observation seen, List<Action> actions) {
     if (seen.registry() == null) {
       return ended(run, GcRunResult.Failed, GcReason.RegistryDeleted, "the Registry was deleted during the preview", seen, actions);
@@ -397,19 +384,15 @@ public final class GcRun {
     return ended(run, new GcRunOutcome(result, reason.name(), message), seen, actions);
   }
 
+  /** The end is decided: record it, then restore (every end passes through Restoring: I4). */
   private static Advance ended(GcRunStatus run, GcRunOutcome outcome, Observation seen, List<Action> actions) {
-    end(run, outcome.getResult(), null, null, seen.now(), actions);
-    run.setOutcome(outcome);
-    announceEnd(outcome, actions);
+    decide(run, outcome, seen.now(), actions);
     return waiting(run, actions);
   }
 
-  private static void end(GcRunStatus run, GcRunResult result, GcReason reason, String message, Instant now, List<Action> actions) {
-    if (reason != null) {
-      GcRunOutcome outcome = new GcRunOutcome(result, reason.name(), message);
-      run.setOutcome(outcome);
-      announceEnd(outcome, actions);
-    }
+  private static void decide(GcRunStatus run, GcRunOutcome outcome, Instant now, List<Action> actions) {
+    run.setOutcome(outcome);
+    announceEnd(outcome, actions);
     enter(run, GcRunStep.Restoring, now);
     run.setMessage("restoring service");
   }
