@@ -134,6 +134,7 @@ public final class RegistryDeployment {
         .withName(CONTAINER)
         .withImage(spec.effectiveImage())
         .withImagePullPolicy(spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().name())
+        .withCommand(RegistryNames.REGISTRY_BINARY)
         .withArgs("serve", RegistryNames.CONFIG_PATH)
         .addNewPort()
         .withName("registry")

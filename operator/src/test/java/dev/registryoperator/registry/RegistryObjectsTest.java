@@ -51,6 +51,7 @@ class RegistryObjectsTest {
     var pod = deployment.getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
     assertThat(container.getImage()).isEqualTo(RegistrySpec.DEFAULT_IMAGE);
+    assertThat(container.getCommand()).containsExactly("/usr/local/bin/registry");
     assertThat(container.getArgs()).containsExactly("serve", "/etc/distribution/config.yml");
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/debug/health");
     assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("debug");
