@@ -314,4 +314,24 @@ class GcRunTest {
     assertThat(created.actions()).filteredOn(a -> a instanceof GcRun.CreateJob).singleElement()
         .satisfies(a -> assertThat(((GcRun.CreateJob) a).job().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--dry-run"));
   }
+
+  @Test
+  void aGcPodThatCannotJoinTheRegistrysNodeFailsTheRunSayingWhy() {
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    Pod pending = new PodBuilder().withNewMetadata().withName("job-pod").endMetadata().withNewStatus().withPhase("Pending")
+        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable").withLastTransitionTime(T0.plusSeconds(10).toString()).endCondition()
+        .endStatus().build();
+    JobObservation job = JobObservation.of(job(null, null), List.of(pending));
+
+    GcRun.Advance waiting = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(60), r, List.of(), job, ourLock("r1")));
+    assertThat(waiting.run().getStep()).isEqualTo(GcRunStep.Collecting);
+
+    GcRun.Advance failed = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(200), r, List.of(), job, ourLock("r1")));
+    assertThat(failed.actions()).anyMatch(a -> a instanceof GcRun.DeleteJob);
+    assertThat(failed.run().getOutcome().getReason()).isEqualTo("Unschedulable");
+    assertThat(failed.run().getOutcome().getMessage()).contains("ReadWriteOnce").contains("node of the registry's pods");
+    // the pending pod never ran, but the Job is stopped before the lock goes
+    GcRun.Advance restoring = GcRun.advance(schedule, failed.run(), seen(T0.plusSeconds(201), r, List.of(), job, ourLock("r1")));
+    assertThat(restoring.actions()).anyMatch(a -> a instanceof GcRun.DeleteJob).noneMatch(a -> a instanceof GcRun.ReleaseLock);
+  }
 }
