@@ -1,0 +1,113 @@
+package dev.registryoperator.gcrunner;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The command: parses the options, runs one {@link GarbageCollection}, writes the report, returns the exit code. */
+public final class GcRunner {
+    private final PrintStream out;
+    private final Map<String, String> env;
+    private final Log log;
+    private final AtomicBoolean reportWritten = new AtomicBoolean();
+    private volatile GcReport report = new GcReport();
+    private volatile Path reportPath = Path.of(CliOptions.DEFAULT_REPORT);
+    private volatile long started = System.nanoTime();
+
+    public GcRunner(PrintStream out, Map<String, String> env) {
+        this.out = out;
+        this.env = env;
+        this.log = new Log(out);
+    }
+
+    public int run(String[] args) {
+        started = System.nanoTime();
+        report = new GcReport();
+        reportWritten.set(false);
+        reportPath = CliOptions.reportPathOf(args);
+        Outcome outcome;
+        try {
+            CliOptions options = CliOptions.parse(args, env);
+            if (options.help()) {
+                out.print(CliOptions.USAGE);
+                out.flush();
+                return 0;
+            }
+            outcome = collect(options);
+        } catch (UsageException e) {
+            report.outcome(Outcome.CONFIG_ERROR, e.getMessage());
+            outcome = Outcome.CONFIG_ERROR;
+            if (e.getMessage() != null && e.getMessage().contains("--")) {
+                out.print(CliOptions.USAGE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = Outcome.FAILED;
+            report.outcome(outcome, "interrupted");
+        } catch (IOException | RuntimeException e) {
+            outcome = Outcome.FAILED;
+            report.outcome(outcome, "unexpected error: " + e);
+        }
+        finish();
+        return outcome.exitCode();
+    }
+
+    private Outcome collect(CliOptions options) throws UsageException, IOException, InterruptedException {
+        report.dryRun = options.dryRun();
+        report.deleteUntagged = options.deleteUntagged();
+        RegistryConfig config = RegistryConfig.load(options.config(), env);
+        log.redactor(new Redactor(config.secrets()));
+        report.storageDriver = config.storageDriver();
+        log.info("config " + options.config() + ": storage " + config.storageDriver()
+                + (config.isFilesystem() ? " at " + config.rootDirectory() : "")
+                + (options.dryRun() ? ", dry run" : "")
+                + (options.deleteUntagged() ? ", delete untagged manifests" : ""));
+        RegistryBinary registry = new RegistryBinary(RegistryBinary.resolve(options.registryBinary(), env),
+                options.config());
+        try (Parallel parallel = new Parallel()) {
+            return new GarbageCollection(options, config, registry, log, report, parallel).run();
+        }
+    }
+
+    /**
+     * Writes the report once; also called from a shutdown hook, so that a Job killed at its deadline still says
+     * so.
+     */
+    public void finish() {
+        if (!reportWritten.compareAndSet(false, true)) {
+            return;
+        }
+        GcReport current = report;
+        current.durationSeconds = (System.nanoTime() - started) / 1e9;
+        current.message = log.redactor().redact(current.message);
+        log.info(current.outcome.result() + " (exit " + current.outcome.exitCode() + ") in "
+                + Log.seconds(current.durationSeconds) + ": " + current.message);
+        String json = current.toJson();
+        try {
+            Files.write(reportPath, json.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not write the report to " + reportPath + ": " + e);
+            log.info("report: " + json);
+        }
+    }
+
+    /**
+     * For the shutdown hook (SIGTERM, e.g. the Job's deadline): stops a running garbage-collect, writes a report
+     * saying so and exits with 3, unless the run had already finished.
+     */
+    public void terminated() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+        if (!reportWritten.get()) {
+            report.outcome(Outcome.FAILED, "terminated before the run completed (SIGTERM or deadline); "
+                    + "garbage-collect may have been interrupted");
+            finish();
+            Runtime.getRuntime().halt(Outcome.FAILED.exitCode());
+        }
+    }
+}

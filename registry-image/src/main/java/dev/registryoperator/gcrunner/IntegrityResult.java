@@ -1,0 +1,22 @@
+package dev.registryoperator.gcrunner;
+
+import java.util.List;
+
+/**
+ * The integrity check's findings.
+ *
+ * @param checked        whether the check ran
+ * @param manifests      manifest references checked (distinct repository and digest pairs)
+ * @param blobs          config and layer references checked (distinct repository and digest pairs)
+ * @param missing        how many of them are missing or unreadable
+ * @param missingDigests the first few of those, as {@code repository@digest}
+ */
+public record IntegrityResult(boolean checked, long manifests, long blobs, long missing, List<String> missingDigests) {
+
+    public static final IntegrityResult NOT_CHECKED = new IntegrityResult(false, 0, 0, 0, List.of());
+    public static final IntegrityResult EMPTY = new IntegrityResult(true, 0, 0, 0, List.of());
+
+    public boolean intact() {
+        return missing == 0;
+    }
+}

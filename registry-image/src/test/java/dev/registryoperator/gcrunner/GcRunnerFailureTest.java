@@ -1,0 +1,297 @@
+package dev.registryoperator.gcrunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registryoperator.gcrunner.RunnerHarness.Run;
+import dev.registryoperator.gcrunner.testkit.ImagePusher;
+import dev.registryoperator.gcrunner.testkit.ImagePusher.Format;
+import dev.registryoperator.gcrunner.testkit.PushedImage;
+import dev.registryoperator.gcrunner.testkit.RegistryProcess;
+import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes 2, 3 and 5, the remote-storage path, and that a report is written every time. */
+class GcRunnerFailureTest {
+    private static final String VERSION_3 = "registry github.com/distribution/distribution/v3 v3.0.0";
+    private static final String VERSION_2 = "docker-registry github.com/docker/distribution 2.8.2+ds1";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void missingConfigExits2() throws Exception {
+        Run run = RunnerHarness.runWith(RegistryProcess.binary(), dir.resolve("nope.yml"), dir);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.result()).isEqualTo("ConfigError");
+        assertThat(run.number("exitCode")).isEqualTo(2);
+        assertThat(run.report().get("message").asText())
+                .isEqualTo("registry config not found: " + dir.resolve("nope.yml"));
+        assertThat(run.log()).contains("ConfigError (exit 2)");
+    }
+
+    @Test
+    void malformedConfigExits2() throws Exception {
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: [/var/lib\n");
+
+        Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.report().get("message").asText()).contains(config.toString(), "is not valid YAML");
+    }
+
+    @Test
+    void configWithoutStorageExits2() throws Exception {
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, "version: 0.1\nhttp:\n  addr: :5000\n");
+
+        Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.report().get("message").asText()).contains("has no storage section");
+    }
+
+    @Test
+    void badCommandLineExits2AndStillWritesTheReport() throws Exception {
+        Run run = RunnerHarness.run(dir, Map.of(), "--config", "x.yml", "--frobnicate");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.report().get("message").asText()).isEqualTo("unknown argument: --frobnicate");
+        assertThat(run.log()).contains("Usage: java -jar gc-runner.jar");
+    }
+
+    @Test
+    void missingRegistryBinaryExits2() throws Exception {
+        Path config = writeFilesystemConfig(dir.resolve("storage"));
+
+        Run run = RunnerHarness.run(dir, Map.of("PATH", dir.toString()), "--config", config.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.report().get("message").asText()).contains("`registry` not found on PATH");
+        Run viaEnv = RunnerHarness.run(dir, Map.of("REGISTRY_BINARY", dir.resolve("missing").toString()),
+                "--config", config.toString());
+        assertThat(viaEnv.report().get("message").asText()).contains("registry binary not found");
+    }
+
+    @Test
+    void aConfigTheRegistryRejectsExits2() throws Exception {
+        Path registry = RunnerHarness.script(dir, "registry", """
+                if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
+                printf 'configuration error: error parsing %%s: yaml: unmarshal errors' "$2" >&2
+                exit 1
+                """.formatted(VERSION_2));
+
+        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.report().get("message").asText()).contains("the registry rejected its config");
+    }
+
+    @Test
+    void failingRealGarbageCollectExits3() throws Exception {
+        Path output = dir.resolve("dry-run.txt");
+        Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
+        Path registry = RunnerHarness.script(dir, "registry", """
+                if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
+                case " $* " in *" --dry-run "*) cat "%s"; exit 0;; esac
+                echo 'time="2024-01-01T00:00:00Z" level=info msg="Deleting blob: /docker/registry/v2/blobs/x"' >&2
+                printf 'failed to garbage collect: failed to delete blob sha256:95ba: boom' >&2
+                exit 1
+                """.formatted(VERSION_2, output));
+
+        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.result()).isEqualTo("Failed");
+        assertThat(run.report().get("message").asText())
+                .contains("garbage-collect failed (exit 1)", "failed to delete blob sha256:95ba: boom")
+                .doesNotContain("level=info");
+        assertThat(run.number("blobsEligible")).isEqualTo(3);
+    }
+
+    @Test
+    void failingPreflightExits3() throws Exception {
+        Path registry = RunnerHarness.script(dir, "registry", """
+                if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
+                printf 'failed to garbage collect: failed to mark: something broke' >&2
+                exit 1
+                """.formatted(VERSION_2));
+
+        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.report().get("message").asText())
+                .contains("preflight garbage-collect --dry-run failed (exit 1)", "something broke");
+    }
+
+    @Test
+    void unusableStorageMakesTheRealRegistryFailWithExit3() throws Exception {
+        Path notADirectory = dir.resolve("a-file");
+        Files.writeString(notADirectory, "not a storage");
+
+        Run run = RunnerHarness.runWith(RegistryProcess.binary(), writeFilesystemConfig(notADirectory), dir);
+
+        assertThat(run.exitCode()).as(run.log()).isEqualTo(3);
+        assertThat(run.report().get("message").asText()).contains("not a directory");
+    }
+
+    @Test
+    void unparsableOutputExits3() throws Exception {
+        Path registry = RunnerHarness.script(dir, "registry", """
+                if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
+                echo "all done, trust me"
+                """.formatted(VERSION_2));
+
+        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.report().get("message").asText()).contains("printed no summary line");
+    }
+
+    /**
+     * A registry claiming to be 3.0.0 is trusted with --delete-untagged, so the safety check lets 2.8.2 run: it
+     * deletes the children of the tagged index, and the integrity check catches it (invariant I6).
+     */
+    @Test
+    void lostChildrenOfATaggedIndexFailTheIntegrityCheckWithExit5() throws Exception {
+        Path pretending3 = RunnerHarness.script(dir, "registry", """
+                if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
+                exec "%s" "$@"
+                """.formatted(VERSION_3, RegistryProcess.binary()));
+        try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
+            PushedImage index = new ImagePusher(registry.client())
+                    .pushMultiPlatform("multi", "latest", Format.OCI, 2, 4096);
+            registry.stop();
+
+            Run run = RunnerHarness.runWith(pretending3, registry.configFile(), dir, "--delete-untagged");
+
+            assertThat(run.exitCode()).as(run.log()).isEqualTo(5);
+            assertThat(run.result()).isEqualTo("IntegrityFailed");
+            assertThat(run.report().get("registryVersion").asText()).isEqualTo("3.0.0");
+            assertThat(run.integrity().get("checked").asBoolean()).isTrue();
+            // 2 children (revision links) and their 2 configs and 2 layers.
+            assertThat(run.integrity().get("missing").asLong()).isEqualTo(6);
+            assertThat(run.integrity().get("missingDigests").toString())
+                    .contains("multi@" + index.children().get(0).digest(),
+                            "multi@" + index.children().get(1).digest());
+            assertThat(run.report().get("message").asText()).contains("integrity check failed", "6 referenced");
+        }
+    }
+
+    @Test
+    void aReferencedBlobThatVanishesDuringTheRunFailsTheIntegrityCheck() throws Exception {
+        try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
+            PushedImage image = new ImagePusher(registry.client()).pushImage("app", "v1", Format.DOCKER, 4096);
+            registry.stop();
+            String hex = image.layers().get(0).digest().substring("sha256:".length());
+            Path layerDir = registry.storage().resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2)
+                    + "/" + hex);
+            Path sabotaging = RunnerHarness.script(dir, "registry", """
+                    case " $* " in *" --dry-run "*) ;; *" garbage-collect "*) rm -rf "%s";; esac
+                    exec "%s" "$@"
+                    """.formatted(layerDir, RegistryProcess.binary()));
+
+            Run run = RunnerHarness.runWith(sabotaging, registry.configFile(), dir);
+
+            assertThat(run.exitCode()).as(run.log()).isEqualTo(5);
+            assertThat(run.integrity().get("missing").asLong()).isEqualTo(1);
+            assertThat(run.integrity().get("missingDigests").get(0).asText())
+                    .isEqualTo("app@" + image.layers().get(0).digest());
+            assertThat(run.number("blobsDeleted")).isZero();
+        }
+    }
+
+    @Test
+    void s3StorageReportsCountsWithoutBytesOrIntegrityAndNoSecrets() throws Exception {
+        Path output = dir.resolve("dry-run.txt");
+        Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
+        Path registry = RunnerHarness.script(dir, "registry", """
+                if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
+                cat "%s"
+                echo 'time="2024-01-01T00:00:00Z" level=info msg="using key AKIAIOSFODNN7EXAMPLE"' >&2
+                """.formatted(VERSION_3, output));
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, """
+                version: 0.1
+                storage:
+                  s3:
+                    accesskey: AKIAIOSFODNN7EXAMPLE
+                    secretkey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+                    region: eu-west-1
+                    bucket: registry
+                  delete:
+                    enabled: true
+                """);
+
+        Run run = RunnerHarness.runWith(registry, config, dir);
+
+        assertThat(run.exitCode()).as(run.log()).isZero();
+        assertThat(run.report().get("storageDriver").asText()).isEqualTo("s3");
+        assertThat(run.report().get("bytesMeasured").asBoolean()).isFalse();
+        assertThat(run.number("blobsMarked")).isEqualTo(27);
+        assertThat(run.number("blobsEligible")).isEqualTo(3);
+        assertThat(run.number("blobsDeleted")).isEqualTo(3);
+        assertThat(run.number("eligibleBytes")).isZero();
+        assertThat(run.number("reclaimedBytes")).isZero();
+        assertThat(run.integrity().get("checked").asBoolean()).isFalse();
+        assertThat(run.report().get("message").asText()).contains("bytes not measured", "integrity not checked");
+        assertThat(run.reportJson() + run.log()).doesNotContain("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI");
+    }
+
+    @Test
+    void secretsInARegistryErrorAreRedacted() throws Exception {
+        Path registry = RunnerHarness.script(dir, "registry", """
+                if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
+                printf 'failed to garbage collect: s3aws: AccessDenied for key AKIAIOSFODNN7EXAMPLE' >&2
+                exit 1
+                """.formatted(VERSION_3));
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, "storage:\n  s3:\n    accesskey: AKIAIOSFODNN7EXAMPLE\n    secretkey: s3cr3t-value\n");
+
+        Run run = RunnerHarness.runWith(registry, config, dir);
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.report().get("message").asText()).contains("AccessDenied for key ***");
+        assertThat(run.reportJson() + run.log()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
+    }
+
+    @Test
+    void s3WithDeleteUntaggedOnRegistry2UsesTheOutputToFindAtRiskChildren() throws Exception {
+        Path output = dir.resolve("dry-run.txt");
+        Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run-delete-untagged.txt"));
+        Path registry = RunnerHarness.script(dir, "registry", """
+                if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
+                case " $* " in *" --dry-run "*) cat "%s"; exit 0;; esac
+                echo "must not run" >&2; exit 99
+                """.formatted(VERSION_2, output));
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, "storage:\n  s3:\n    bucket: registry\n    region: eu-west-1\n");
+
+        Run run = RunnerHarness.runWith(registry, config, dir, "--delete-untagged");
+
+        assertThat(run.exitCode()).isEqualTo(4);
+        assertThat(run.report().get("message").asText())
+                .contains("dl@sha256:c388e8b5", "multi@sha256:39ed8245", "4 child manifest(s)");
+    }
+
+    @Test
+    void reportIsCompactJsonUnder4KiB() throws Exception {
+        Run run = RunnerHarness.runWith(RegistryProcess.binary(), dir.resolve("nope.yml"), dir);
+
+        assertThat(run.reportJson()).doesNotContain("\n").startsWith("{\"version\":1,");
+        assertThat(run.reportJson().getBytes(StandardCharsets.UTF_8).length).isLessThan(4096);
+        assertThat(StorageSnapshot.of(dir).blobSizes()).isEmpty();
+    }
+
+    private Path writeFilesystemConfig(Path storage) throws Exception {
+        Path config = dir.resolve("config-" + storage.getFileName() + ".yml");
+        Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + storage + "\n");
+        return config;
+    }
+}
