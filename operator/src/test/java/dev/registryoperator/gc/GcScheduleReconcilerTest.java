@@ -353,9 +353,9 @@ class GcScheduleReconcilerTest {
   void aRestartedOperatorFinishesTheRunFromEveryStep() throws Exception {
     start(Clock.systemUTC(), b -> b.terminationGrace(Duration.ofSeconds(1)).jobRunTime(Duration.ofSeconds(2)));
     registry("images", 1);
-    schedule("nightly", "images", s -> {});
+    schedule("nightly", "images", s -> s.setMinReclaimableBytes(1L)); // a preview first, then the run
     int runs = 0;
-    for (GcRunStep step : List.of(GcRunStep.Quiescing, GcRunStep.Collecting, GcRunStep.Restoring)) {
+    for (GcRunStep step : List.of(GcRunStep.Preview, GcRunStep.Quiescing, GcRunStep.Collecting, GcRunStep.Restoring)) {
       runs++;
       requestRun("nightly", "request-" + runs);
       eventually().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
@@ -367,8 +367,12 @@ class GcScheduleReconcilerTest {
       harness.startOperator();
       GcRunRecord run = awaitFinished("nightly", runs);
       assertThat(run.getResult()).as("restart during %s", step).isEqualTo(GcRunResult.Succeeded);
+      assertThat(run.getReclaimedBytes()).isEqualTo(7340032L);
       awaitServing("images");
     }
+    // one preview and one collect Job per run, never a second of either after a restart
+    assertThat(harness.cluster().log().linesMatching("job .*-preview created")).hasSize(runs);
+    assertThat(harness.cluster().log().linesMatching("job .*-r[0-9]+ created")).hasSize(runs);
   }
 
   @Test
