@@ -1,9 +1,6 @@
 package dev.registryoperator.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,27 +10,12 @@ import java.util.Optional;
  */
 public record GcRecord(String time, String result, Long reclaimedBytes, String schedule) {
   public static final String ANNOTATION = "registry.operator.dev/last-gc";
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   public static Optional<GcRecord> of(HasMetadata registry) {
-    Map<String, String> annotations = registry.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(ANNOTATION);
-    if (value == null || value.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(JSON.readValue(value, GcRecord.class));
-    } catch (JsonProcessingException e) {
-      return Optional.empty();
-    }
+    return AnnotationJson.read(registry, ANNOTATION, GcRecord.class);
   }
 
   public String toJson() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return AnnotationJson.write(this);
   }
 
   /** True when the run touched storage, so the pods must be replaced afterwards. */

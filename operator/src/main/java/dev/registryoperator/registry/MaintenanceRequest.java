@@ -1,9 +1,6 @@
 package dev.registryoperator.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,28 +11,12 @@ import java.util.Optional;
  */
 public record MaintenanceRequest(String holder, String runId, MaintenanceMode mode, String since) {
   public static final String ANNOTATION = "registry.operator.dev/maintenance";
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   public static Optional<MaintenanceRequest> of(HasMetadata registry) {
-    Map<String, String> annotations = registry.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(ANNOTATION);
-    if (value == null || value.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      MaintenanceRequest request = JSON.readValue(value, MaintenanceRequest.class);
-      return request.mode() == null || request.holder() == null ? Optional.empty() : Optional.of(request);
-    } catch (JsonProcessingException e) {
-      return Optional.empty();
-    }
+    return AnnotationJson.read(registry, ANNOTATION, MaintenanceRequest.class).filter(r -> r.mode() != null && r.holder() != null);
   }
 
   public String toJson() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return AnnotationJson.write(this);
   }
 
   public boolean heldBy(String otherHolder, String otherRunId) {
