@@ -36,7 +36,15 @@ final class StatusWriter<T extends HasMetadata, S> {
     if (Objects.equals(computed, previous(cached))) {
       return false;
     }
-    T stored = write.apply(cached);
+    T stored;
+    try {
+      stored = write.apply(cached);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() == 409 || e.getCode() == 404) {
+        return false; // changed or deleted meanwhile: like a real controller, try again on the next sync
+      }
+      throw e;
+    }
     if (stored != null) {
       written.put(cached.getMetadata().getUid(), new Written<>(computed, rv(stored)));
     }
