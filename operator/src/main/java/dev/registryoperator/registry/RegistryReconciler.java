@@ -100,7 +100,9 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     PvcStorageSpec pvc = registry.getSpec() == null || registry.getSpec().getStorage() == null ? null : registry.getSpec().getStorage().getPvc();
     if (pvc != null && pvc.getExistingClaim() == null) {
       var claim = client.persistentVolumeClaims().inNamespace(namespace).withName(RegistryNames.createdClaim(name));
-      if (pvc.effectiveRetainOnDelete()) {
+      if (claim.get() == null) {
+        LOG.info("Registry {}/{} deleted; it had no claim yet", namespace, name);
+      } else if (pvc.effectiveRetainOnDelete()) {
         claim.edit(c -> {
           c.getMetadata().setOwnerReferences(List.of());
           return c;
