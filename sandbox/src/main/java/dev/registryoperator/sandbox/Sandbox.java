@@ -1,0 +1,326 @@
+package dev.registryoperator.sandbox;
+
+import dev.registryoperator.RegistryOperator;
+import dev.registryoperator.testing.FakeCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The whole product on one machine, no cluster: an embedded API server (the Fabric8 CRUD mock, with the CRDs
+ * from {@code crds/} and discovery documents for kubectl), the operator ({@code RegistryOperator.create}), and
+ * a local stand-in for the kubelet and controllers: the {@link FakeCluster} with a {@link ProcessPodRuntime},
+ * so that each registry pod is a real {@code registry serve} process and each GC Job pod a real run of the GC
+ * runner jar. Each Service gets a stable local address ({@link ServiceProxy}). A kubeconfig for the API
+ * server is written, so kubectl (and the operator jar) can be pointed at it.
+ *
+ * <p>{@link #close()} stops every process it started; a shutdown hook does the same on Ctrl-C.
+ *
+ * <p>Run it with {@code ./mvnw -q -pl sandbox -am package -DskipTests -Dsandbox.run} (see sandbox/README.md):
+ * {@code demo} (the default) walks through a GC run and exits, {@code keep-running} stays up for kubectl,
+ * {@code benchmark} measures N GC cycles.
+ */
+public final class Sandbox implements AutoCloseable {
+  public static final String NAMESPACE = "default";
+
+  private final Settings settings;
+  private final Endpoints endpoints = new Endpoints();
+  private final Thread shutdownHook = new Thread(this::close, "sandbox-shutdown");
+  // Set in order by the constructor; close() copes with any of them missing (a failed start).
+  private SandboxApiServer api;
+  private KubernetesClient client;
+  private ProcessPodRuntime runtime;
+  private FakeCluster cluster;
+  private ServiceProxies services;
+  private Path kubeconfig;
+  private KubernetesClient operatorClient;
+  private Operator operator;
+  private boolean closed;
+
+  /** Everything that can be set; see {@link Builder}. */
+  public record Settings(Path repoRoot, Path workDir, int apiPort, LocalImage image, Duration clusterTick,
+      ProcessPodRuntime.Settings runtime, Consumer<String> out, boolean startOperator) {}
+
+  private Sandbox(Settings s) throws IOException {
+    this.settings = s;
+    s.image().check();
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    try {
+      PodFiles.deleteRecursively(dataRoot());
+      PodFiles.deleteRecursively(podsDir());
+      Files.createDirectories(dataRoot());
+      api = SandboxApiServer.start(s.apiPort(), this::podLog);
+      client = api.newClient();
+      api.createNamespace(NAMESPACE);
+      api.installCrds(s.repoRoot().resolve("crds"));
+      kubeconfig = api.writeKubeconfig(s.workDir().resolve("kubeconfig"), NAMESPACE);
+      runtime = new ProcessPodRuntime(api.newClient(), s.image(), podsDir(), dataRoot(), endpoints, s.runtime());
+      cluster = FakeCluster.builder(api.newClient()).nodes(List.of("sandbox")).tick(s.clusterTick())
+          .podRuntime(runtime).start();
+      services = new ServiceProxies(api.newClient(), endpoints,
+          proxy -> s.out().accept(proxy.toString())).start();
+      if (s.startOperator()) {
+        startOperator();
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The client a user (kubectl) would use. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public ProcessPodRuntime runtime() {
+    return runtime;
+  }
+
+  public FakeCluster cluster() {
+    return cluster;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public String apiUrl() {
+    return api.url();
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** Starts an operator (as after a restart, when one was stopped before). */
+  public synchronized void startOperator() {
+    if (operator != null) {
+      return;
+    }
+    operatorClient = api.newClient();
+    operator = RegistryOperator.create(operatorClient, Clock.systemUTC());
+    operator.start();
+  }
+
+  /** Stops the operator; the cluster, its pods and processes keep running. */
+  public synchronized void stopOperator() {
+    if (operator == null) {
+      return;
+    }
+    operator.stop();
+    operatorClient.close();
+    operator = null;
+  }
+
+  public synchronized boolean operatorRunning() {
+    return operator != null;
+  }
+
+  /** The stable local URL of a Service ({@code http://127.0.0.1:<port>}), waiting until it exists. */
+  public String serviceUrl(String namespace, String service) {
+    try {
+      return services.awaitUrl(namespace, service, Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  public Optional<String> serviceUrlIfPresent(String namespace, String service) {
+    return services.url(namespace, service);
+  }
+
+  /** The local directory of a claim (one per PersistentVolumeClaim). */
+  public Path claimDirectory(String namespace, String claim) {
+    return PodFiles.claimDirectory(dataRoot(), namespace, claim);
+  }
+
+  public Path dataRoot() {
+    return settings.workDir().resolve("sandbox-data");
+  }
+
+  public Path podsDir() {
+    return settings.workDir().resolve("sandbox-pods");
+  }
+
+  private Optional<String> podLog(String namespace, String pod) {
+    return runtime == null ? Optional.empty() : runtime.processes().stream()
+        .filter(p -> p.namespace().equals(namespace) && p.pod().equals(pod))
+        .reduce((a, b) -> b)
+        .map(p -> {
+          try {
+            return Files.readString(p.log());
+          } catch (IOException e) {
+            return "";
+          }
+        });
+  }
+
+  /** Stops the operator, the fake cluster and every process it started, and the API server. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      stopOperator();
+    } catch (RuntimeException e) {
+      // stopping anyway
+    }
+    if (services != null) {
+      services.close();
+    }
+    if (cluster != null) {
+      cluster.close(); // closes the runtime: every process is stopped
+    } else if (runtime != null) {
+      runtime.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // shutting down already
+      }
+    }
+  }
+
+  /** Runs the sandbox: {@code demo} (default), {@code keep-running} or {@code benchmark}. */
+  public static void main(String[] args) throws Exception {
+    String mode = args.length == 0 || args[0].isBlank() || "true".equals(args[0]) ? "demo" : args[0];
+    PrintStream out = System.out;
+    int exit;
+    try {
+      exit = switch (mode) {
+        case "demo" -> new Demo(out, false).run();
+        case "keep-running" -> new Demo(out, true).run();
+        case "benchmark" -> new Benchmark(out, Integer.getInteger("sandbox.cycles", 5)).run();
+        default -> {
+          System.err.println("unknown mode " + mode + ": demo, keep-running or benchmark");
+          yield 2;
+        }
+      };
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      exit = 1;
+    }
+    System.exit(exit);
+  }
+
+  /** Settings with defaults from system properties ({@code sandbox.repoRoot}, {@code sandbox.workDir}...). */
+  public static final class Builder {
+    private Path repoRoot;
+    private Path workDir;
+    private int apiPort = Integer.getInteger("sandbox.apiPort", 0);
+    private LocalImage image;
+    private Path gcRegistryBinary;
+    private Duration clusterTick = Duration.ofMillis(20);
+    private ProcessPodRuntime.Settings runtime = ProcessPodRuntime.Settings.defaults();
+    private Consumer<String> out = s -> { };
+    private boolean startOperator = !Boolean.getBoolean("sandbox.externalOperator");
+
+    public Builder repoRoot(Path repoRoot) {
+      this.repoRoot = repoRoot;
+      return this;
+    }
+
+    /** Where the sandbox keeps data, pods and its kubeconfig (default {@code sandbox/target}). */
+    public Builder workDir(Path workDir) {
+      this.workDir = workDir;
+      return this;
+    }
+
+    public Builder apiPort(int port) {
+      this.apiPort = port;
+      return this;
+    }
+
+    public Builder image(LocalImage image) {
+      this.image = image;
+      return this;
+    }
+
+    /** The registry binary GC Job pods use (default: the one registry pods use). */
+    public Builder gcRegistryBinary(Path binary) {
+      this.gcRegistryBinary = binary;
+      return this;
+    }
+
+    /** How often the fake controllers and kubelet look at everything (default 20 ms). */
+    public Builder clusterTick(Duration tick) {
+      this.clusterTick = tick;
+      return this;
+    }
+
+    public Builder runtime(ProcessPodRuntime.Settings runtime) {
+      this.runtime = runtime;
+      return this;
+    }
+
+    /** Where announcements go (Service addresses). */
+    public Builder out(Consumer<String> out) {
+      this.out = out;
+      return this;
+    }
+
+    /** Whether to start the operator at once (default true). */
+    public Builder startOperator(boolean start) {
+      this.startOperator = start;
+      return this;
+    }
+
+    public Sandbox start() throws IOException {
+      Path root = repoRoot != null ? repoRoot : findRepoRoot();
+      Path work = workDir != null ? workDir
+          : Optional.ofNullable(System.getProperty("sandbox.workDir")).map(Path::of)
+              .orElse(root.resolve("sandbox/target"));
+      LocalImage localImage = image != null ? image : LocalImage.detect(gcRunnerJar(root));
+      if (gcRegistryBinary != null) {
+        localImage = localImage.withGcRegistryBinary(gcRegistryBinary);
+      }
+      return new Sandbox(new Settings(root.toAbsolutePath().normalize(), work.toAbsolutePath().normalize(), apiPort,
+          localImage, clusterTick, runtime, out, startOperator));
+    }
+
+    private static Path gcRunnerJar(Path root) {
+      String jar = System.getProperty("sandbox.gcRunnerJar");
+      return (jar != null ? Path.of(jar) : root.resolve("registry-image/target/gc-runner.jar")).toAbsolutePath().normalize();
+    }
+
+    /** {@code sandbox.repoRoot}, else the first directory up from here with crds/ and examples/. */
+    static Path findRepoRoot() {
+      String property = System.getProperty("sandbox.repoRoot");
+      if (property != null) {
+        return Path.of(property);
+      }
+      Path dir = Path.of("").toAbsolutePath();
+      while (dir != null) {
+        if (Files.isDirectory(dir.resolve("crds")) && Files.isDirectory(dir.resolve("examples"))) {
+          return dir;
+        }
+        dir = dir.getParent();
+      }
+      throw new IllegalStateException("cannot find the repository (a directory with crds/ and examples/); "
+          + "run from inside it or set -Dsandbox.repoRoot");
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.registryoperator.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatchException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The embedded API server: the Fabric8 mock server in CRUD mode on 127.0.0.1 (plain HTTP), plus what a real
+ * API server serves and the mock does not, so that kubectl can be pointed at it: the discovery documents
+ * ({@link Discovery}, answered whatever the query string, as kubectl adds {@code ?timeout=32s}) and pod logs
+ * ({@code kubectl logs}) from the sandbox's processes. Not a real kube-apiserver: see design.md section 5.
+ */
+final class SandboxApiServer implements AutoCloseable {
+  /** Held so the level set on it sticks (JUL keeps loggers weakly). */
+  private static final Logger REQUEST_LOG = Logger.getLogger(MockWebServer.class.getName());
+  private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
+  private static final Pattern EVENTS = Pattern.compile("/api/v1/(namespaces/[^/]+/)?events");
+
+  private final KubernetesMockServer server;
+  private final Discovery discovery;
+  private final KubernetesClient client;
+
+  private SandboxApiServer(int port, BiFunction<String, String, Optional<String>> podLogs) {
+    REQUEST_LOG.setLevel(Level.WARNING);
+    Holder holder = new Holder();
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new Dispatcher(holder, podLogs), false);
+    server.init(InetAddress.getLoopbackAddress(), port);
+    discovery = new Discovery("127.0.0.1:" + server.getPort());
+    holder.discovery = discovery;
+    client = server.createClient();
+  }
+
+  /** Starts on {@code port} of 127.0.0.1 (0: a free one). {@code podLogs}: (namespace, pod) to its log. */
+  static SandboxApiServer start(int port, BiFunction<String, String, Optional<String>> podLogs) {
+    return new SandboxApiServer(port, podLogs);
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  int port() {
+    return server.getPort();
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** A new client (e.g. one for the operator, one for the fake cluster). */
+  KubernetesClient newClient() {
+    return server.createClient();
+  }
+
+  void createNamespace(String name) {
+    try {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /** Creates the CRDs of a directory (*.yml, *.yaml) and serves their discovery documents. */
+  List<CustomResourceDefinition> installCrds(Path directory) {
+    List<CustomResourceDefinition> installed = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
+          .sorted().toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+          discovery.addCustomResource(crd);
+          installed.add(crd);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read CRDs from " + directory, e);
+    }
+    return installed;
+  }
+
+  /** A kubeconfig for this server (no credentials: the mock checks none), current namespace {@code namespace}. */
+  Path writeKubeconfig(Path file, String namespace) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: registry-operator-sandbox
+          cluster:
+            server: %s
+        users:
+        - name: sandbox
+          user: {}
+        contexts:
+        - name: registry-operator-sandbox
+          context:
+            cluster: registry-operator-sandbox
+            user: sandbox
+            namespace: %s
+        current-context: registry-operator-sandbox
+        """.formatted(url(), namespace));
+    return file;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+
+  /** Set after the server started (the discovery documents carry its address). */
+  private static final class Holder {
+    volatile Discovery discovery;
+  }
+
+  /** The CRUD dispatcher, with discovery documents and pod logs in front. */
+  private static final class Dispatcher extends KubernetesCrudDispatcher {
+    private final Holder holder;
+    private final BiFunction<String, String, Optional<String>> podLogs;
+
+    Dispatcher(Holder holder, BiFunction<String, String, Optional<String>> podLogs) {
+      super(List.of());
+      this.holder = holder;
+      this.podLogs = podLogs;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      if ("GET".equals(request.getMethod()) && request.getPath() != null) {
+        String path = request.getPath();
+        String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        Discovery discovery = holder.discovery;
+        Optional<String> document = discovery == null ? Optional.empty() : discovery.document(bare);
+        if (document.isPresent()) {
+          return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+              .setBody(document.get());
+        }
+        Matcher events = EVENTS.matcher(bare);
+        String fieldSelector = queryParameter(path, "fieldSelector");
+        if (events.matches() && fieldSelector != null) {
+          return filteredEvents(path, fieldSelector);
+        }
+        Matcher log = POD_LOG.matcher(bare);
+        if (log.matches()) {
+          Optional<String> text = podLogs.apply(log.group(1), log.group(2));
+          return text.map(t -> new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
+                  .setBody(t))
+              .orElseGet(() -> new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+                  .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"no log"
+                      + " for pod " + log.group(2) + "\",\"reason\":\"NotFound\",\"code\":404}"));
+        }
+      }
+      return super.dispatch(request);
+    }
+
+    /**
+     * A JSON patch whose {@code test} operation fails (or that cannot apply) gets 422, as from a real API
+     * server; the mock itself lets the exception escape and never answers, so the client times out.
+     */
+    @Override
+    public MockResponse handlePatch(RecordedRequest request) {
+      try {
+        return super.handlePatch(request);
+      } catch (JsonPatchException e) {
+        String message = e.getMessage() == null ? "the patch cannot be applied" : e.getMessage().replace('"', '\'');
+        return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+            .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\""
+                + message + "\",\"reason\":\"Invalid\",\"code\":422}");
+      }
+    }
+
+    /**
+     * Events listed with a field selector ({@code kubectl describe} asks for those of one object with
+     * {@code involvedObject.name=...,involvedObject.uid=...}): the mock answers an empty list, so list them
+     * all and filter here.
+     */
+    private MockResponse filteredEvents(String path, String fieldSelector) {
+      String query = path.substring(path.indexOf('?') + 1);
+      StringBuilder rest = new StringBuilder();
+      for (String parameter : query.split("&")) {
+        if (!parameter.startsWith("fieldSelector=")) {
+          rest.append(rest.length() == 0 ? "?" : "&").append(parameter);
+        }
+      }
+      MockResponse all = handleGet(path.substring(0, path.indexOf('?')) + rest);
+      if (all.code() != 200 || all.getBody() == null) {
+        return all;
+      }
+      ObjectNode list = (ObjectNode) Serialization.unmarshal(all.getBody().readUtf8(), JsonNode.class);
+      ArrayNode kept = list.arrayNode();
+      for (JsonNode item : list.path("items")) {
+        if (matches(item, fieldSelector)) {
+          kept.add(item);
+        }
+      }
+      list.set("items", kept);
+      list.put("kind", "EventList"); // the mock says "List", which typed clients (kubectl describe) drop
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+          .setBody(Serialization.asJson(list));
+    }
+
+    /** Equality-based field selector terms ({@code a.b=v}, {@code a.b==v}, {@code a.b!=v}), all must hold. */
+    static boolean matches(JsonNode item, String selector) {
+      for (String term : selector.split(",")) {
+        if (term.isBlank()) {
+          continue;
+        }
+        boolean negated = term.contains("!=");
+        String[] kv = term.split(negated ? "!=" : "==?", 2);
+        if (kv.length != 2) {
+          continue;
+        }
+        JsonNode node = item;
+        for (String part : kv[0].trim().split("\\.")) {
+          node = node.path(part);
+        }
+        boolean equal = node.isValueNode() && node.asText().equals(kv[1].trim());
+        if (equal == negated) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static String queryParameter(String path, String name) {
+    int q = path.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    for (String parameter : path.substring(q + 1).split("&")) {
+      if (parameter.startsWith(name + "=")) {
+        return URLDecoder.decode(parameter.substring(name.length() + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+}
