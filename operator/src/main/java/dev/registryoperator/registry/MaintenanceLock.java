@@ -13,8 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Takes and gives back a registry's maintenance lock (an annotation, never the spec: I7). One
  * holder at a time (I5): a JSON patch that first tests the resourceVersion it read, so a real API
- * server refuses a write based on a stale read; and, inside this operator process, one writer per
- * registry at a time (the mock API server does not enforce the test).
+ * server refuses a write based on a stale read (422), and the caller reads again on its next
+ * reconcile; inside this operator process, one writer per registry at a time, so two schedules of
+ * one registry do not race each other into refusals.
  */
 public class MaintenanceLock {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,17 +1,16 @@
 package dev.registryoperator.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.util.HashMap;
-import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The Fabric8 mock API server in CRUD mode (plain HTTP) with one client, closeable. Not a real
+ * The Fabric8 mock API server in CRUD mode (plain HTTP) with one client, closeable; a failed JSON
+ * patch is refused with 422 ({@link CrudApiDispatcher}). Not a real
  * kube-apiserver: see design.md section 5 and {@link MockApiServerBehaviourTest} for what it does and
  * does not do.
  */
@@ -25,7 +24,7 @@ public final class MockApiServer implements AutoCloseable {
   private MockApiServer(boolean logRequests) {
     REQUEST_LOG.setLevel(logRequests ? Level.INFO : Level.WARNING);
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        new CrudApiDispatcher(), false);
     server.init();
     client = server.createClient();
   }

@@ -2,6 +2,7 @@ package dev.registryoperator.testing;
 
 import static dev.registryoperator.testing.FakeObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -10,8 +11,11 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -86,6 +90,20 @@ class MockApiServerBehaviourTest {
     assertThat(ops.get()).isNull();
     await().until(() -> events.size() == 3);
     assertThat(events).containsExactly("ADDED false", "MODIFIED true", "DELETED true");
+  }
+
+  @Test
+  void jsonPatchWhoseTestFailsIsRefusedWith422AndChangesNothing() {
+    var created = client.resource(new ConfigMapBuilder().withNewMetadata().withName("c")
+        .withNamespace(NS).endMetadata().addToData("k", "v").build()).create();
+    var ops = client.configMaps().inNamespace(NS).withName("c");
+    String stale = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"0\"},"
+        + "{\"op\":\"replace\",\"path\":\"/data/k\",\"value\":\"w\"}]";
+    assertThatThrownBy(() -> ops.patch(PatchContext.of(PatchType.JSON), stale))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+    assertThat(ops.get().getData()).containsEntry("k", "v");
+    String fresh = stale.replace("\"0\"", "\"" + created.getMetadata().getResourceVersion() + "\"");
+    assertThat(ops.patch(PatchContext.of(PatchType.JSON), fresh).getData()).containsEntry("k", "w");
   }
 
   @Test

@@ -3,18 +3,17 @@ package dev.registryoperator.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registryoperator.testing.CrudApiDispatcher;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.zjsonpatch.JsonPatchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -148,12 +147,11 @@ final class SandboxApiServer implements AutoCloseable {
   }
 
   /** The CRUD dispatcher, with discovery documents and pod logs in front. */
-  private static final class Dispatcher extends KubernetesCrudDispatcher {
+  private static final class Dispatcher extends CrudApiDispatcher {
     private final Holder holder;
     private final BiFunction<String, String, Optional<String>> podLogs;
 
     Dispatcher(Holder holder, BiFunction<String, String, Optional<String>> podLogs) {
-      super(List.of());
       this.holder = holder;
       this.podLogs = podLogs;
     }
@@ -185,22 +183,6 @@ final class SandboxApiServer implements AutoCloseable {
         }
       }
       return super.dispatch(request);
-    }
-
-    /**
-     * A JSON patch whose {@code test} operation fails (or that cannot apply) gets 422, as from a real API
-     * server; the mock itself lets the exception escape and never answers, so the client times out.
-     */
-    @Override
-    public MockResponse handlePatch(RecordedRequest request) {
-      try {
-        return super.handlePatch(request);
-      } catch (JsonPatchException e) {
-        String message = e.getMessage() == null ? "the patch cannot be applied" : e.getMessage().replace('"', '\'');
-        return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
-            .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\""
-                + message + "\",\"reason\":\"Invalid\",\"code\":422}");
-      }
     }
 
     /**
