@@ -46,6 +46,9 @@ public final class RegistryConfigFile {
     Map<String, Object> http = new LinkedHashMap<>();
     http.put("addr", ":" + RegistryNames.CONTAINER_PORT);
     http.put("debug", map("addr", ":" + RegistryNames.DEBUG_PORT));
+    // Without it the registry exits at once on SIGTERM and cuts off uploads in flight; a GC run
+    // replaces the pods twice.
+    http.put("draintimeout", RegistryNames.DRAIN_TIMEOUT_SECONDS + "s");
     http.put("headers", map("X-Content-Type-Options", List.of("nosniff")));
     if (spec.getTls() != null) {
       http.put(

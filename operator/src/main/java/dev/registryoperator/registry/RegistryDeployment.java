@@ -122,7 +122,7 @@ public final class RegistryDeployment {
         .withNodeSelector(spec.getNodeSelector())
         .withTolerations(spec.getTolerations())
         .withAffinity(affinity(registry))
-        .withTerminationGracePeriodSeconds(30L)
+        .withTerminationGracePeriodSeconds(RegistryNames.GRACE_PERIOD_SECONDS)
         .withContainers(container(registry))
         .withVolumes(volumes(registry))
         .build();
@@ -148,7 +148,8 @@ public final class RegistryDeployment {
         .endPort()
         .withEnv(environment(registry))
         .withResources(spec.getResources())
-        .withReadinessProbe(probe(5, 3))
+        // Readiness every second: a new pod takes traffic, and a GC window ends, as soon as it listens.
+        .withReadinessProbe(probe(1, 3))
         .withLivenessProbe(probe(10, 6))
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)

@@ -15,6 +15,10 @@ public final class RegistryNames {
   public static final int CONTAINER_PORT = 5000;
   public static final int DEBUG_PORT = 5001;
   public static final String HEALTH_PATH = "/debug/health";
+  /** How long a stopping registry lets requests in flight finish ({@code http.draintimeout}). */
+  public static final int DRAIN_TIMEOUT_SECONDS = 25;
+  /** The pods' grace period: longer than the drain, so SIGKILL never cuts an upload that drains. */
+  public static final long GRACE_PERIOD_SECONDS = 30;
 
   public static final String HTTP_SECRET_KEY = "secret";
   public static final String HTPASSWD_KEY = "htpasswd";

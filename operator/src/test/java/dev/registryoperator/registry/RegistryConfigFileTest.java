@@ -33,6 +33,8 @@ class RegistryConfigFileTest {
     assertThat(at(config, "storage.maintenance.readonly.enabled")).isEqualTo(false);
     assertThat(at(config, "http.addr")).isEqualTo(":5000");
     assertThat(at(config, "http.debug.addr")).isEqualTo(":5001");
+    // on SIGTERM, requests in flight (an upload) finish before the process exits, within the grace period
+    assertThat(at(config, "http.draintimeout")).isEqualTo("25s");
     assertThat(config).doesNotContainKey("auth");
     assertThat(((Map<?, ?>) at(config, "http")).containsKey("tls")).isFalse();
   }

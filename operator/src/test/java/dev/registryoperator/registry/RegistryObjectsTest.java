@@ -56,6 +56,11 @@ class RegistryObjectsTest {
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/debug/health");
     assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("debug");
     assertThat(container.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTP");
+    // a new pod serves (and a GC window ends) within a second of listening, not up to 5 s later
+    assertThat(container.getReadinessProbe().getPeriodSeconds()).isEqualTo(1);
+    assertThat(container.getLivenessProbe().getPeriodSeconds()).isEqualTo(10);
+    // the registry drains requests in flight for up to 25 s, inside the pod's grace period
+    assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(25L);
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
