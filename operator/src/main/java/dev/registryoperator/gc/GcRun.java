@@ -174,6 +174,7 @@ public final class GcRun {
       actions.add(new Announce(false, mode == MaintenanceMode.ReadOnly ? GcReason.RegistryReadOnly : GcReason.RegistryScaledDown,
           (mode == MaintenanceMode.ReadOnly ? "no writable registry pod remains" : "no registry pod remains") + "; GC Job " + job.getMetadata().getName() + " started"));
       run.setJobName(job.getMetadata().getName());
+      run.setWritesRefusedTime(Conditions.format(seen.now()));
       enter(run, GcRunStep.Collecting, seen.now());
       run.setMessage("GC Job " + job.getMetadata().getName() + " is collecting");
       return waiting(run, actions);
@@ -371,13 +372,19 @@ public final class GcRun {
     record.setBlobsDeleted(outcome.getBlobsDeleted());
     record.setManifestsDeleted(outcome.getManifestsDeleted());
     record.setDryRun(run.getDryRun());
-    long unavailable = run.getWritesStoppedTime() == null ? 0 : Math.max(0, Duration.between(Instant.parse(run.getWritesStoppedTime()), seen.now()).toSeconds());
+    long unavailable = secondsSince(run.getWritesStoppedTime(), seen.now());
     record.setWriteUnavailableSeconds(unavailable);
+    record.setWritesRefusedSeconds(secondsSince(run.getWritesRefusedTime(), seen.now()));
     if (run.getWritesStoppedTime() != null) {
       actions.add(new Announce(false, GcReason.Restored, "Registry " + (seen.registry() == null ? "(deleted)" : name(seen.registry()))
-          + " serves writes again; pushes were refused for at most " + unavailable + "s"));
+          + " serves writes again; every push was refused for " + record.getWritesRefusedSeconds() + "s, some for at most " + unavailable + "s from the request"));
     }
     return new Advance(null, record, actions, Duration.ZERO);
+  }
+
+  /** Whole seconds from {@code time} (RFC 3339) to {@code now}; 0 when there is no such time. */
+  private static long secondsSince(String time, Instant now) {
+    return time == null ? 0 : Math.max(0, Duration.between(Instant.parse(time), now).toSeconds());
   }
 
   private static Advance ended(GcRunStatus run, GcRunResult result, GcReason reason, String message, Observation seen, List<Action> actions) {

@@ -42,8 +42,11 @@ public class GcRunRecord {
   @JsonPropertyDescription("Manifests deleted.")
   private Long manifestsDeleted;
 
-  @JsonPropertyDescription("Seconds from the maintenance request until the registry served writes again: how long pushes were refused (at most).")
+  @JsonPropertyDescription("Seconds from the maintenance request until the registry served writes again: how long pushes were refused at most (it also counts the read-only pods' start, while pushes are still accepted).")
   private Long writeUnavailableSeconds;
+
+  @JsonPropertyDescription("Seconds from the window seen in effect (no writable registry pod left) until the registry served writes again: how long every push was refused, as the operator saw it.")
+  private Long writesRefusedSeconds;
 
   @JsonPropertyDescription("Whether the run deleted nothing by design.")
   private Boolean dryRun;
@@ -142,6 +145,14 @@ public class GcRunRecord {
 
   public void setManifestsDeleted(Long manifestsDeleted) {
     this.manifestsDeleted = manifestsDeleted;
+  }
+
+  public Long getWritesRefusedSeconds() {
+    return writesRefusedSeconds;
+  }
+
+  public void setWritesRefusedSeconds(Long writesRefusedSeconds) {
+    this.writesRefusedSeconds = writesRefusedSeconds;
   }
 
   public Long getWriteUnavailableSeconds() {

@@ -27,6 +27,9 @@ public class GcRunStatus {
   @JsonPropertyDescription("When the maintenance window was requested: from then on pushes may be refused.")
   private String writesStoppedTime;
 
+  @JsonPropertyDescription("When the operator saw the window in effect (no writable registry pod left) and started the GC Job.")
+  private String writesRefusedTime;
+
   @JsonPropertyDescription("metadata.generation of the Registry when the run took its lock; a change fails the run.")
   private Long registryGeneration;
 
@@ -123,6 +126,14 @@ public class GcRunStatus {
 
   public void setWritesStoppedTime(String writesStoppedTime) {
     this.writesStoppedTime = writesStoppedTime;
+  }
+
+  public String getWritesRefusedTime() {
+    return writesRefusedTime;
+  }
+
+  public void setWritesRefusedTime(String writesRefusedTime) {
+    this.writesRefusedTime = writesRefusedTime;
   }
 
   public Long getRegistryGeneration() {

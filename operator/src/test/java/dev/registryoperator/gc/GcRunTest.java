@@ -113,6 +113,8 @@ class GcRunTest {
         .satisfies(a -> assertThat(((GcRun.CreateJob) a).job().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).doesNotContain("--dry-run"));
     assertThat(quiet.run().getStep()).isEqualTo(GcRunStep.Collecting);
     assertThat(quiet.run().getJobName()).isEqualTo("nightly-abcde-r1");
+    // from here on every push is refused: the window's start as seen by the operator
+    assertThat(quiet.run().getWritesRefusedTime()).isEqualTo(Conditions.format(T0.plusSeconds(6)));
   }
 
   @Test
@@ -164,6 +166,7 @@ class GcRunTest {
   private GcRunStatus collecting() {
     GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Schedule, T0);
     run.setWritesStoppedTime(T0.toString());
+    run.setWritesRefusedTime(T0.plusSeconds(10).toString());
     run.setRegistryGeneration(1L);
     run.setJobName("nightly-abcde-r1");
     run.setStep(GcRunStep.Collecting);
@@ -263,7 +266,9 @@ class GcRunTest {
     GcRun.Advance done = GcRun.advance(schedule, restoring, seen(T0.plusSeconds(70), ready, List.of(), JobObservation.absent(List.of()), null));
     assertThat(done.run()).isNull();
     assertThat(done.finished().getResult()).isEqualTo(GcRunResult.Succeeded);
+    // at most 70 s from the request (the read-only pods' start counted); 60 s with no writable pod left
     assertThat(done.finished().getWriteUnavailableSeconds()).isEqualTo(70L);
+    assertThat(done.finished().getWritesRefusedSeconds()).isEqualTo(60L);
     assertThat(done.finished().getReclaimed()).isEqualTo("2.9 KiB");
   }
 
@@ -291,6 +296,7 @@ class GcRunTest {
     assertThat(done.finished().getResult()).isEqualTo(GcRunResult.Skipped);
     assertThat(done.finished().getEligibleBytes()).isEqualTo(3000L);
     assertThat(done.finished().getWriteUnavailableSeconds()).isZero();
+    assertThat(done.finished().getWritesRefusedSeconds()).isZero();
   }
 
   @Test

@@ -30,7 +30,7 @@ final class Benchmark {
 
   /** One cycle's measurements, in seconds. */
   record Cycle(int n, String result, long reclaimedBytes, double runnerReport, double runnerProcess,
-      double refused, long statusSeconds, Timeline timeline) {
+      double refused, long statusRefused, long statusSeconds, Timeline timeline) {
     double added() {
       return refused - runnerProcess;
     }
@@ -77,7 +77,7 @@ final class Benchmark {
               () -> new IllegalStateException("pushes were never refused"));
           Cycle cycle = new Cycle(n, run.getResult() + " " + run.getReason(), run.getReclaimedBytes(),
               gc.runnerSeconds().orElse(Double.NaN), seconds(gc.job().wallTime().orElseThrow()),
-              seconds(window.duration()), run.getWriteUnavailableSeconds(),
+              seconds(window.duration()), run.getWritesRefusedSeconds(), run.getWriteUnavailableSeconds(),
               timeline(sandbox, requested, window, gc));
           results.add(cycle);
           print(cycle);
@@ -120,8 +120,9 @@ final class Benchmark {
   private void print(Cycle c) {
     Timeline t = c.timeline();
     out.printf("cycle %d: %s, reclaimed %,d bytes; runner %.2f s (report %.2f s); pushes refused %.2f s "
-            + "(status: at most %d s); added %.2f s%n",
-        c.n(), c.result(), c.reclaimedBytes(), c.runnerProcess(), c.runnerReport(), c.refused(), c.statusSeconds(),
+            + "(status: %d s, at most %d s); added %.2f s%n",
+        c.n(), c.result(), c.reclaimedBytes(), c.runnerProcess(), c.runnerReport(), c.refused(), c.statusRefused(),
+        c.statusSeconds(),
         c.added());
     out.printf("  timeline from the first refused push (s): read-only pod started %+.2f, ready %+.2f; old pod "
             + "stop %+.2f, exited %+.2f; Job created %+.2f; GC process %+.2f .. %+.2f; Job complete %+.2f; "
@@ -137,13 +138,14 @@ final class Benchmark {
 
   private void summary(List<Cycle> results) {
     out.println();
-    out.println("| cycle | runner (report) | runner (process) | pushes refused | operator adds | status writeUnavailableSeconds |");
-    out.println("| --- | --- | --- | --- | --- | --- |");
+    out.println("| cycle | runner (report) | runner (process) | pushes refused | operator adds "
+        + "| status writesRefusedSeconds | status writeUnavailableSeconds |");
+    out.println("| --- | --- | --- | --- | --- | --- | --- |");
     for (Cycle c : results) {
-      out.printf("| %d | %.2f s | %.2f s | %.2f s | %.2f s | %d |%n", c.n(), c.runnerReport(), c.runnerProcess(),
-          c.refused(), c.added(), c.statusSeconds());
+      out.printf("| %d | %.2f s | %.2f s | %.2f s | %.2f s | %d | %d |%n", c.n(), c.runnerReport(), c.runnerProcess(),
+          c.refused(), c.added(), c.statusRefused(), c.statusSeconds());
     }
-    out.printf("| median | %.2f s | %.2f s | %.2f s | %.2f s | |%n",
+    out.printf("| median | %.2f s | %.2f s | %.2f s | %.2f s | | |%n",
         median(results.stream().map(Cycle::runnerReport).toList()),
         median(results.stream().map(Cycle::runnerProcess).toList()),
         median(results.stream().map(Cycle::refused).toList()),

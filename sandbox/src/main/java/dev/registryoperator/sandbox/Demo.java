@@ -126,9 +126,9 @@ final class Demo {
     if (window.isPresent()) {
       TrafficProbe.Window w = window.get();
       say(String.format("pushes refused (HTTP 405) from +%.1fs to +%.1fs: %.2f s by the pusher's clock "
-              + "(status says at most %d s); %d pushes refused, %d succeeded",
+              + "(status: %d s, at most %d s from the request); %d pushes refused, %d succeeded",
           seconds(origin, w.firstRefused()), seconds(origin, w.firstSuccessAfter()), w.duration().toMillis() / 1000.0,
-          run.getWriteUnavailableSeconds(), refused, pushedOk));
+          run.getWritesRefusedSeconds(), run.getWriteUnavailableSeconds(), refused, pushedOk));
       if (gc.isPresent()) {
         double runner = gc.get().job().wallTime().map(d -> d.toMillis() / 1000.0).orElse(0.0);
         say(String.format("the operator added %.2f s to the GC runner's own time", w.duration().toMillis() / 1000.0

@@ -40,6 +40,7 @@ class PreviewBelowThresholdTest {
       assertThat(run.getReason()).isEqualTo("BelowThreshold");
       assertThat(run.getEligibleBytes()).isPositive().isLessThan(tib);
       assertThat(run.getWriteUnavailableSeconds()).isZero();
+      assertThat(run.getWritesRefusedSeconds()).isZero();
       assertThat(s.jobProcesses()).singleElement().satisfies(p -> {
         assertThat(p.command()).contains("--dry-run");
         assertThat(p.exitCode()).isZero();

@@ -60,6 +60,10 @@ class ReadOnlyGcTest {
       assertThat(window.firstSuccessAfter()).isAfter(gcEnd);
       assertThat(window.duration().toMillis()).as("the pusher's window fits the status' upper bound")
           .isLessThanOrEqualTo((run.getWriteUnavailableSeconds() + 1) * 1000);
+      // the operator's own view of the window (whole seconds, from no writable pod left to writes served)
+      assertThat(run.getWritesRefusedSeconds()).isBetween(0L, run.getWriteUnavailableSeconds());
+      assertThat(run.getWritesRefusedSeconds() * 1000).as("status writesRefusedSeconds against the pusher's window")
+          .isLessThanOrEqualTo(window.duration().toMillis() + 1000);
       // Pulls kept working the whole time, also while the GC ran.
       assertThat(traffic.pulls()).allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.OK));
       assertThat(traffic.pulls().stream().filter(a -> a.overlaps(gcStart, gcEnd))).isNotEmpty();
