@@ -1,8 +1,8 @@
 package dev.registryoperator;
 
-import dev.registryoperator.testing.FakeCluster;
-import dev.registryoperator.testing.JobBehaviour;
-import dev.registryoperator.testing.MockApiServer;
+import dev.registryoperator.fakecluster.FakeCluster;
+import dev.registryoperator.fakecluster.JobBehaviour;
+import dev.registryoperator.fakecluster.MockApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;

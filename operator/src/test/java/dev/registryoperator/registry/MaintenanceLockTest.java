@@ -2,7 +2,7 @@ package dev.registryoperator.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.registryoperator.testing.MockApiServer;
+import dev.registryoperator.fakecluster.MockApiServer;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;

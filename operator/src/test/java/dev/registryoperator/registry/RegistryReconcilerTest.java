@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.registryoperator.OperatorHarness;
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.common.Labels;
-import dev.registryoperator.testing.FakeCluster;
+import dev.registryoperator.fakecluster.FakeCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

@@ -2,7 +2,7 @@ package dev.registryoperator.sandbox;
 
 import dev.registryoperator.gc.GcRunRecord;
 import dev.registryoperator.gcrunner.testkit.PushedImage;
-import dev.registryoperator.testing.ClusterEvent;
+import dev.registryoperator.fakecluster.ClusterEvent;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

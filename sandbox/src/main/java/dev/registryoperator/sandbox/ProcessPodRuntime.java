@@ -1,7 +1,7 @@
 package dev.registryoperator.sandbox;
 
 import dev.registryoperator.registry.RegistryNames;
-import dev.registryoperator.testing.PodRuntime;
+import dev.registryoperator.fakecluster.PodRuntime;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;

@@ -1,7 +1,7 @@
 package dev.registryoperator.sandbox;
 
 import dev.registryoperator.RegistryOperator;
-import dev.registryoperator.testing.FakeCluster;
+import dev.registryoperator.fakecluster.FakeCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.registryoperator.testing;
+package dev.registryoperator.fakecluster;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;

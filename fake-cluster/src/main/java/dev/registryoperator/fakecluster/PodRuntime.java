@@ -1,4 +1,4 @@
-package dev.registryoperator.testing;
+package dev.registryoperator.fakecluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;

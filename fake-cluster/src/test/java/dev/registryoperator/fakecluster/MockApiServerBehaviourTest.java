@@ -1,6 +1,6 @@
-package dev.registryoperator.testing;
+package dev.registryoperator.fakecluster;
 
-import static dev.registryoperator.testing.FakeObjects.NS;
+import static dev.registryoperator.fakecluster.FakeObjects.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,6 +1,6 @@
-package dev.registryoperator.testing;
+package dev.registryoperator.fakecluster;
 
-import dev.registryoperator.testing.PodRecord.State;
+import dev.registryoperator.fakecluster.PodRecord.State;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;

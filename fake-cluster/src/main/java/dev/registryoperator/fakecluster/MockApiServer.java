@@ -1,4 +1,4 @@
-package dev.registryoperator.testing;
+package dev.registryoperator.fakecluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 /**
  * The Fabric8 mock API server in CRUD mode (plain HTTP) with one client, closeable; a failed JSON
  * patch is refused with 422 ({@link CrudApiDispatcher}). Not a real
- * kube-apiserver: see design.md section 5 and {@link MockApiServerBehaviourTest} for what it does and
+ * kube-apiserver: see design.md section 5 and {@code MockApiServerBehaviourTest} for what it does and
  * does not do.
  */
 public final class MockApiServer implements AutoCloseable {

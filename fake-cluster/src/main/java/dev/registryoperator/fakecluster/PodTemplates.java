@@ -1,4 +1,4 @@
-package dev.registryoperator.testing;
+package dev.registryoperator.fakecluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

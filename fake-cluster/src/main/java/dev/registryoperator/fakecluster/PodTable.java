@@ -1,4 +1,4 @@
-package dev.registryoperator.testing;
+package dev.registryoperator.fakecluster;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
