@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,17 +39,27 @@ class CrdAndExamplesTest {
   private static final Path EXAMPLES = Path.of(System.getProperty("examples.dir", "../examples"));
   private static final ObjectMapper YAML = new YAMLMapper();
 
+  /** {@code -DupdateCrds=true}: writes the generated CRDs into crds/ and the chart before any test looks. */
+  @BeforeAll
+  static void updateCommittedCrdsWhenAsked() throws IOException {
+    if (!Boolean.getBoolean("updateCrds")) {
+      return;
+    }
+    Path chart = COMMITTED.resolveSibling("charts/registry-operator/crds");
+    for (Path file : crdFiles(GENERATED)) {
+      for (Path directory : List.of(COMMITTED, chart)) {
+        Files.createDirectories(directory);
+        Files.copy(file, directory.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
   @Test
   void committedCrdsAreTheGeneratedOnes() throws IOException {
     List<Path> generated = crdFiles(GENERATED);
     assertThat(generated).isNotEmpty();
-    boolean update = Boolean.getBoolean("updateCrds");
     for (Path file : generated) {
       Path committed = COMMITTED.resolve(file.getFileName());
-      if (update) {
-        Files.createDirectories(COMMITTED);
-        Files.copy(file, committed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
       assertThat(committed)
           .as("crds/%s differs from the CRD generated from the Java API classes; run: ./mvnw -pl operator test -Dtest=CrdAndExamplesTest -DupdateCrds=true", file.getFileName())
           .exists()
@@ -61,11 +72,6 @@ class CrdAndExamplesTest {
   void theHelmChartShipsTheSameCrds() throws IOException {
     Path chart = COMMITTED.resolveSibling("charts/registry-operator/crds");
     for (Path file : crdFiles(COMMITTED)) {
-      if (Boolean.getBoolean("updateCrds")) {
-        // from the generated file: this test may run before crds/ itself is updated
-        Files.copy(GENERATED.resolve(file.getFileName()), chart.resolve(file.getFileName()),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
       assertThat(chart.resolve(file.getFileName())).as("the chart's copy of %s", file.getFileName()).hasSameTextualContentAs(file);
     }
     assertThat(crdFiles(chart)).hasSameSizeAs(crdFiles(COMMITTED));
