@@ -1,5 +1,6 @@
 package dev.registryoperator.gc;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -24,4 +25,15 @@ public class GcSchedule extends CustomResource<GcScheduleSpec, GcScheduleStatus>
   /** A new value of this annotation (an RFC 3339 time) requests one run now. */
   public static final String RUN_REQUESTED_AT = "registry.operator.dev/run-requested-at";
 
+  @Override
+  @JsonPropertyDescription("When and how to collect one Registry: cron and time zone, mode, deleteUntagged, dry run, preview threshold, timeouts.")
+  public GcScheduleSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What the operator observed: conditions, next run, the current run's step, the last run and a bounded history of runs. Written only by the operator.")
+  public GcScheduleStatus getStatus() {
+    return super.getStatus();
+  }
 }

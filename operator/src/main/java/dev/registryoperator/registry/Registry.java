@@ -1,5 +1,6 @@
 package dev.registryoperator.registry;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -34,4 +35,15 @@ public class Registry extends CustomResource<RegistrySpec, RegistryStatus> imple
   public static final String GROUP = "registry.operator.dev";
   public static final String VERSION = "v1alpha1";
 
+  @Override
+  @JsonPropertyDescription("What the registry should be: storage, configuration, auth, TLS, replicas, Service.")
+  public RegistrySpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What the operator observed: conditions, phase, replicas, endpoint, maintenance window, last garbage collection. Written only by the operator.")
+  public RegistryStatus getStatus() {
+    return super.getStatus();
+  }
 }
