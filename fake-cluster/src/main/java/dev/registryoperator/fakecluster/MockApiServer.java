@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,22 +22,34 @@ public final class MockApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
-  private MockApiServer(boolean logRequests) {
+  private MockApiServer(CrudApiDispatcher dispatcher, boolean logRequests, int port) {
     REQUEST_LOG.setLevel(logRequests ? Level.INFO : Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new CrudApiDispatcher(), false);
-    server.init();
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init(InetAddress.getLoopbackAddress(), port);
     client = server.createClient();
   }
 
   /** Starts a fresh, empty CRUD mock server that does not log every request. */
   public static MockApiServer start() {
-    return new MockApiServer(false);
+    return start(false);
   }
 
   /** Starts a fresh, empty CRUD mock server; {@code logRequests} logs each request (JUL, INFO). */
   public static MockApiServer start(boolean logRequests) {
-    return new MockApiServer(logRequests);
+    return new MockApiServer(new CrudApiDispatcher(), logRequests, 0);
+  }
+
+  /**
+   * Starts a CRUD mock server answering through {@code dispatcher} (a subclass may serve more paths) on
+   * {@code port} of the loopback address (0: a free one), without logging every request.
+   */
+  public static MockApiServer start(CrudApiDispatcher dispatcher, int port) {
+    return new MockApiServer(dispatcher, false, port);
+  }
+
+  /** The server's port on the loopback address. */
+  public int port() {
+    return server.getPort();
   }
 
   public KubernetesMockServer server() {

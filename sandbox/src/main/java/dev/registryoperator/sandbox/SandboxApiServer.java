@@ -4,30 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registryoperator.fakecluster.CrudApiDispatcher;
+import dev.registryoperator.fakecluster.MockApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,24 +33,17 @@ import java.util.stream.Stream;
  * ({@code kubectl logs}) from the sandbox's processes. Not a real kube-apiserver: see design.md section 5.
  */
 final class SandboxApiServer implements AutoCloseable {
-  /** Held so the level set on it sticks (JUL keeps loggers weakly). */
-  private static final Logger REQUEST_LOG = Logger.getLogger(MockWebServer.class.getName());
   private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
   private static final Pattern EVENTS = Pattern.compile("/api/v1/(namespaces/[^/]+/)?events");
 
-  private final KubernetesMockServer server;
+  private final MockApiServer server;
   private final Discovery discovery;
-  private final KubernetesClient client;
 
   private SandboxApiServer(int port, BiFunction<String, String, Optional<String>> podLogs) {
-    REQUEST_LOG.setLevel(Level.WARNING);
     Holder holder = new Holder();
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new Dispatcher(holder, podLogs), false);
-    server.init(InetAddress.getLoopbackAddress(), port);
-    discovery = new Discovery("127.0.0.1:" + server.getPort());
+    server = MockApiServer.start(new Dispatcher(holder, podLogs), port);
+    discovery = new Discovery("127.0.0.1:" + server.port());
     holder.discovery = discovery;
-    client = server.createClient();
   }
 
   /** Starts on {@code port} of 127.0.0.1 (0: a free one). {@code podLogs}: (namespace, pod) to its log. */
@@ -65,25 +52,25 @@ final class SandboxApiServer implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return "http://127.0.0.1:" + server.port();
   }
 
   int port() {
-    return server.getPort();
+    return server.port();
   }
 
   KubernetesClient client() {
-    return client;
+    return server.client();
   }
 
   /** A new client (e.g. one for the operator, one for the fake cluster). */
   KubernetesClient newClient() {
-    return server.createClient();
+    return server.newClient();
   }
 
   void createNamespace(String name) {
     try {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+      client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
           .create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
@@ -99,8 +86,8 @@ final class SandboxApiServer implements AutoCloseable {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
           .sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+          CustomResourceDefinition crd = client().apiextensions().v1().customResourceDefinitions().load(in).item();
+          client().apiextensions().v1().customResourceDefinitions().resource(crd).create();
           discovery.addCustomResource(crd);
           installed.add(crd);
         }
@@ -137,8 +124,7 @@ final class SandboxApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
-    server.destroy();
+    server.close();
   }
 
   /** Set after the server started (the discovery documents carry its address). */
