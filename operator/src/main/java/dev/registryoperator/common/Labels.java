@@ -18,6 +18,19 @@ public final class Labels {
   /** Pod label: "true" when the pod serves its storage read-only. */
   public static final String READ_ONLY = "registry.operator.dev/read-only";
 
+  /**
+   * GC pod label: what the pod does to storage. {@code collect} deletes (it may run only inside a
+   * maintenance window); {@code preview} and {@code dry-run} only read.
+   */
+  public static final String GC_KIND = "registry.operator.dev/gc-kind";
+
+  public static final String GC_KIND_COLLECT = "collect";
+  public static final String GC_KIND_PREVIEW = "preview";
+  public static final String GC_KIND_DRY_RUN = "dry-run";
+
+  /** GC pod label of a collect pod: the window it needs (ReadOnly or ScaleToZero). */
+  public static final String GC_MAINTENANCE = "registry.operator.dev/gc-maintenance";
+
   /** Equality-based selector for everything the operator manages (the mock mishandles set-based). */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
 

@@ -58,6 +58,10 @@ public final class GcJob {
     Map<String, String> labels = new LinkedHashMap<>(Labels.forInstance(registryName, Labels.COMPONENT_GC));
     labels.put(SCHEDULE_LABEL, schedule.getMetadata().getName());
     labels.put(RUN_LABEL, runId);
+    labels.put(Labels.GC_KIND, kind == Kind.Preview ? Labels.GC_KIND_PREVIEW : dryRun ? Labels.GC_KIND_DRY_RUN : Labels.GC_KIND_COLLECT);
+    if (!dryRun) {
+      labels.put(Labels.GC_MAINTENANCE, spec.effectiveMode().name());
+    }
 
     List<String> args = new ArrayList<>(List.of("-jar", RegistryNames.GC_RUNNER_JAR, "--config", RegistryNames.CONFIG_PATH, "--report", "/dev/termination-log"));
     if (dryRun) {
