@@ -41,12 +41,25 @@ public class EventRecorder {
     record(object, Type.Warning, reason.name(), message);
   }
 
+  /** Longest Event name the API accepts (a DNS subdomain). */
+  static final int MAX_NAME = 253;
+
+  /**
+   * {@code <kind>.<name>.<hash>}, lower case: the kind keeps a Registry and a GcSchedule of the same
+   * name apart; a long name is cut so the whole stays within {@link #MAX_NAME}.
+   */
+  static String eventName(String kind, String name, String content) {
+    String hash = Integer.toHexString(content.hashCode());
+    String prefix = (kind == null ? "object" : kind).toLowerCase(Locale.ROOT) + ".";
+    int room = MAX_NAME - prefix.length() - 1 - hash.length();
+    String cut = name.length() > room ? name.substring(0, room) : name;
+    return (prefix + cut + "." + hash).toLowerCase(Locale.ROOT).replace("..", ".");
+  }
+
   private void record(HasMetadata object, Type type, String reason, String message) {
     var meta = object.getMetadata();
     String namespace = meta.getNamespace();
-    String name =
-        (meta.getName() + "." + Integer.toHexString((type + reason + message).hashCode()))
-            .toLowerCase(Locale.ROOT);
+    String name = eventName(object.getKind(), meta.getName(), type + reason + message);
     String now = Conditions.format(clock.instant());
     try {
       var events = client.v1().events().inNamespace(namespace);

@@ -7,7 +7,11 @@ import dev.registryoperator.registry.PvcStorageSpec;
 import dev.registryoperator.registry.Registry;
 import dev.registryoperator.registry.RegistryDeployment;
 import dev.registryoperator.registry.RegistryNames;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -28,6 +32,8 @@ public final class GcJob {
   public static final String SCHEDULE_LABEL = "registry.operator.dev/gc-schedule";
   public static final String RUN_LABEL = "registry.operator.dev/gc-run";
   public static final String CONTAINER = "gc";
+  /** Pod annotation that keeps a service mesh from injecting a sidecar, which would keep the Job from ending. */
+  static final String NO_SIDECAR = "sidecar.istio.io/inject";
   private static final Set<String> SHARED_VOLUMES = Set.of("config", "data", "tmp");
 
   private GcJob() {}
@@ -38,7 +44,19 @@ public final class GcJob {
     Collect
   }
 
-  public static String name(GcSchedule schedule, String runId, Kind kind) {
+  /**
+   * Requests and limits of the GC container when spec.job.resources sets none: the mark phase holds
+   * every referenced digest in memory, so memory is bounded but generous.
+   */
+  public static ResourceRequirements defaultResources() {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("100m"))
+        .addToRequests("memory", new Quantity("256Mi"))
+        .addToLimits("memory", new Quantity("1Gi"))
+        .build();
+  }
+
+  public static String name(HasMetadata schedule, String runId, Kind kind) {
     String uid = schedule.getMetadata().getUid() == null ? "0" : schedule.getMetadata().getUid().replace("-", "");
     String suffix = "-" + uid.substring(0, Math.min(5, uid.length())) + "-" + runId + (kind == Kind.Preview ? "-preview" : "");
     String base = schedule.getMetadata().getName();
@@ -51,27 +69,26 @@ public final class GcJob {
    * A Job for one run. {@code colocate}: the volume mounts on one node only and registry pods run
    * on it, so the Job must run there too (a required pod affinity to the registry's pods).
    */
-  public static Job desired(GcSchedule schedule, Registry registry, String runId, Kind kind, boolean colocate) {
-    GcScheduleSpec spec = schedule.getSpec();
-    boolean dryRun = kind == Kind.Preview || spec.effectiveDryRun();
+  public static Job desired(HasMetadata schedule, GcRunPlan plan, Registry registry, String runId, Kind kind,
+      GcScheduleSpec.JobOverrides overrides, boolean colocate) {
+    boolean dryRun = kind == Kind.Preview || plan.dryRunOnly();
     String registryName = registry.getMetadata().getName();
     Map<String, String> labels = new LinkedHashMap<>(Labels.forInstance(registryName, Labels.COMPONENT_GC));
     labels.put(SCHEDULE_LABEL, schedule.getMetadata().getName());
     labels.put(RUN_LABEL, runId);
     labels.put(Labels.GC_KIND, kind == Kind.Preview ? Labels.GC_KIND_PREVIEW : dryRun ? Labels.GC_KIND_DRY_RUN : Labels.GC_KIND_COLLECT);
     if (!dryRun) {
-      labels.put(Labels.GC_MAINTENANCE, spec.effectiveMode().name());
+      labels.put(Labels.GC_MAINTENANCE, plan.getMode().name());
     }
 
     List<String> args = new ArrayList<>(List.of("-jar", RegistryNames.GC_RUNNER_JAR, "--config", RegistryNames.CONFIG_PATH, "--report", "/dev/termination-log"));
     if (dryRun) {
       args.add("--dry-run");
     }
-    if (spec.effectiveDeleteUntagged()) {
+    if (plan.deletesUntagged()) {
       args.add("--delete-untagged");
     }
-    Duration deadline = Durations.parse("spec.maxDuration", spec.effectiveMaxDuration());
-    GcScheduleSpec.JobOverrides overrides = spec.getJob();
+    Duration deadline = plan.maxDuration();
 
     JobBuilder job =
         new JobBuilder()
@@ -88,6 +105,7 @@ public final class GcJob {
             .withNewTemplate()
             .withNewMetadata()
             .withLabels(labels)
+            .withAnnotations(Map.of(NO_SIDECAR, "false"))
             .endMetadata()
             .withNewSpec()
             .withRestartPolicy("Never")
@@ -99,6 +117,7 @@ public final class GcJob {
             .withRunAsUser(RegistryDeployment.UID)
             .withRunAsGroup(RegistryDeployment.UID)
             .withFsGroup(RegistryDeployment.UID)
+            .withFsGroupChangePolicy("OnRootMismatch")
             .withNewSeccompProfile()
             .withType("RuntimeDefault")
             .endSeccompProfile()
@@ -112,7 +131,7 @@ public final class GcJob {
             .withCommand("java")
             .withArgs(args)
             .withEnv(RegistryDeployment.environment(registry))
-            .withResources(overrides == null ? null : overrides.getResources())
+            .withResources(overrides == null || overrides.getResources() == null ? defaultResources() : overrides.getResources())
             .withTerminationMessagePath("/dev/termination-log")
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withNewSecurityContext()
@@ -151,13 +170,13 @@ public final class GcJob {
    * Whether a Job must share the registry pods' node: the volume mounts on one node only and
    * registry pods hold it while the Job runs (a preview, a dry run, or ReadOnly mode).
    */
-  public static boolean mustColocate(GcSchedule schedule, Registry registry, Kind kind) {
+  public static boolean mustColocate(GcRunPlan plan, Registry registry, Kind kind) {
     PvcStorageSpec pvc = registry.getSpec().getStorage() == null ? null : registry.getSpec().getStorage().getPvc();
     if (pvc == null || !pvc.singleNode() || registry.getSpec().effectiveReplicas() == 0) {
       return false;
     }
     boolean registryRunsMeanwhile =
-        kind == Kind.Preview || schedule.getSpec().effectiveDryRun() || schedule.getSpec().effectiveMode() == MaintenanceMode.ReadOnly;
+        kind == Kind.Preview || plan.dryRunOnly() || plan.getMode() == MaintenanceMode.ReadOnly;
     return registryRunsMeanwhile;
   }
 

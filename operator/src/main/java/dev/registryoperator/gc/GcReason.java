@@ -6,6 +6,7 @@ public enum GcReason {
   Valid,
   InvalidSpec,
   RegistryNotFound,
+  RegistryNotReady,
   // Running
   Idle,
   Suspended,
@@ -28,6 +29,10 @@ public enum GcReason {
   ReportMissing,
   RegistryDeleted,
   RegistrySpecChanged,
+  RegistryReplaced,
+  LockLost,
+  JobRejected,
+  PodNotCreated,
   ScheduleDeleted,
   // Events only
   RunStarted,
@@ -38,5 +43,7 @@ public enum GcReason {
   RestoreSlow,
   RunFailed,
   RunSkipped,
+  RunRefused,
+  ApiError,
   MissedSchedule
 }

@@ -8,22 +8,27 @@ import dev.registryoperator.registry.MaintenanceStatus;
 import dev.registryoperator.registry.PodCensus;
 import dev.registryoperator.registry.Registry;
 import dev.registryoperator.registry.RegistryStatuses;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The GC run state machine (docs/gc.md). Pure: given the run as persisted in status and what was
- * observed, it returns the run's next state and the actions to take. The reconciler executes the
- * actions, then persists the state; every step is safe to repeat after a restart.
+ * The GC run state machine (docs/gc.md). Pure: given the run as persisted in status (with its
+ * {@link GcRunPlan}, every spec value it uses) and what was observed, it returns the run's next
+ * state and the actions to take. The reconciler executes the actions, then persists the state;
+ * every step is safe to repeat after a restart. It never reads the GcSchedule's spec: only its
+ * name and UID, for the lock and the Job's owner.
  *
- * <p>Safety: the collect Job is created only when observed pods prove no writable registry pod
- * exists (I2); the lock is released only when no pod of the run's Jobs is live (I3); every end,
- * failure included, passes through Restoring (I4).
+ * <p>Safety (docs/safety.md): the collect Job is created only while this run holds the lock of the
+ * Registry it locked and observed pods prove no writable registry pod exists (I2); a lock lost or
+ * changed mid-run stops the Job; the lock is released only when no pod of the run's Jobs is live
+ * (I3); every end, failure included, passes through Restoring (I4).
  */
 public final class GcRun {
   static final Duration POLL = Duration.ofSeconds(5);
@@ -34,19 +39,29 @@ public final class GcRun {
 
   private GcRun() {}
 
-  /** What the reconciler saw, all from caches or the API. */
+  /**
+   * What the reconciler saw, all from caches or the API. {@code registry} is the object named by
+   * the run's plan (whatever its UID); {@code overrides} the GC pod's placement and resources from
+   * the current spec (they never decide what the Job deletes).
+   */
   public record Observation(
-      Instant now, Registry registry, PodCensus registryPods, JobObservation job, Optional<MaintenanceRequest> lock) {}
+      Instant now,
+      Registry registry,
+      PodCensus registryPods,
+      JobObservation job,
+      Optional<MaintenanceRequest> lock,
+      GcScheduleSpec.JobOverrides overrides) {}
 
   public sealed interface Action permits AcquireLock, ReleaseLock, CreateJob, DeleteJob, Announce {}
 
   /** Take the registry's maintenance lock (fails if another holder took it first). */
-  public record AcquireLock(MaintenanceRequest request) implements Action {}
+  public record AcquireLock(String registry, MaintenanceRequest request) implements Action {}
 
   /** Give the lock back, recording the run on the Registry. */
-  public record ReleaseLock(String runId, GcRecord record) implements Action {}
+  public record ReleaseLock(String registry, String runId, GcRecord record) implements Action {}
 
-  public record CreateJob(Job job) implements Action {}
+  /** {@code collect}: the Job deletes, so it may be created only while this run holds the lock. */
+  public record CreateJob(Job job, boolean collect) implements Action {}
 
   public record DeleteJob(String name) implements Action {}
 
@@ -55,21 +70,22 @@ public final class GcRun {
   /** The next state: {@code run} when it goes on, {@code finished} when it ended. */
   public record Advance(GcRunStatus run, GcRunRecord finished, List<Action> actions, Duration requeueAfter) {}
 
-  public static String holder(GcSchedule schedule) {
+  public static String holder(HasMetadata schedule) {
     return "GcSchedule/" + schedule.getMetadata().getName();
   }
 
-  /** A new run, in its first step. */
-  public static GcRunStatus start(GcSchedule schedule, String runId, GcRunTrigger trigger, Instant now) {
+  /** A new run against {@code registry}, in its first step, with its plan taken from {@code spec} now. */
+  public static GcRunStatus start(GcScheduleSpec spec, Registry registry, String runId, GcRunTrigger trigger, Instant now) {
+    GcRunPlan plan = GcRunPlan.of(spec, registry);
     GcRunStatus run = new GcRunStatus();
     run.setId(runId);
     run.setTrigger(trigger);
     run.setStartTime(Conditions.format(now));
-    run.setDryRun(schedule.getSpec().effectiveDryRun());
+    run.setPlan(plan);
     GcRunStep first;
-    if (schedule.getSpec().effectiveDryRun()) {
+    if (plan.dryRunOnly()) {
       first = GcRunStep.Collecting; // nothing is deleted: no maintenance window
-    } else if (schedule.getSpec().getMinReclaimableBytes() != null) {
+    } else if (plan.getMinReclaimableBytes() != null) {
       first = GcRunStep.Preview;
     } else {
       first = GcRunStep.Quiescing;
@@ -78,116 +94,173 @@ public final class GcRun {
     return run;
   }
 
-  public static Advance advance(GcSchedule schedule, GcRunStatus current, Observation seen) {
+  public static Advance advance(HasMetadata schedule, GcRunStatus current, Observation seen) {
     GcRunStatus run = Serialization.clone(current);
-    List<Action> actions = new ArrayList<>();
+    Step step = new Step(schedule, run, run.getPlan(), seen, new ArrayList<>());
     return switch (run.getStep()) {
-      case Preview -> preview(schedule, run, seen, actions);
-      case Quiescing -> quiesce(schedule, run, seen, actions);
-      case Collecting -> collect(schedule, run, seen, actions);
-      case Restoring -> restore(schedule, run, seen, actions);
+      case Preview -> preview(step);
+      case Quiescing -> quiesce(step);
+      case Collecting -> collect(step);
+      case Restoring -> restore(step);
     };
   }
 
-  private static Advance preview(GcSchedule schedule, GcRunStatus run, Observation seen, List<Action> actions) {
-    if (seen.registry() == null) {
-      return ended(run, GcRunResult.Failed, GcReason.RegistryDeleted, "the Registry was deleted during the preview", seen, actions);
+  /**
+   * The API refused to create this run's Job (a ResourceQuota, a LimitRange, an admission
+   * webhook): the run fails with the API's message and restores service.
+   */
+  public static Advance rejected(GcRunStatus current, String jobName, String apiMessage, Instant now) {
+    GcRunStatus run = Serialization.clone(current);
+    run.setJobName(null);
+    List<Action> actions = new ArrayList<>();
+    decide(run, new GcRunOutcome(GcRunResult.Failed, GcReason.JobRejected.name(),
+        "the API refused to create GC Job " + jobName + ": " + apiMessage), now, actions);
+    return waiting(run, actions);
+  }
+
+  /** One step's inputs and the actions it collects. */
+  private record Step(HasMetadata schedule, GcRunStatus run, GcRunPlan plan, Observation seen, List<Action> actions) {
+    String holder() {
+      return GcRun.holder(schedule);
+    }
+
+    /** The Registry the run locked, or null when it is gone or was replaced by one with the same name. */
+    Registry registry() {
+      return replaced() ? null : seen.registry();
+    }
+
+    boolean replaced() {
+      Registry r = seen.registry();
+      return r != null && plan.getRegistryUid() != null && r.getMetadata().getUid() != null
+          && !plan.getRegistryUid().equals(r.getMetadata().getUid());
+    }
+
+    boolean holdsLock() {
+      return seen.lock().isPresent() && !replaced()
+          && seen.lock().get().heldBy(holder(), schedule.getMetadata().getUid(), run.getId());
+    }
+
+    Advance ended(GcRunResult result, GcReason reason, String message) {
+      return GcRun.ended(run, new GcRunOutcome(result, reason.name(), message), seen, actions);
+    }
+
+    /** Registry deleted or replaced: the reason and message for the step named. */
+    Advance registryGone(String when) {
+      return replaced()
+          ? ended(GcRunResult.Failed, GcReason.RegistryReplaced, "Registry " + plan.getRegistry() + " was deleted and created again " + when + "; the new one was never locked")
+          : ended(GcRunResult.Failed, GcReason.RegistryDeleted, "the Registry was deleted " + when);
+    }
+
+    Job job(GcJob.Kind kind) {
+      Registry registry = registry();
+      return GcJob.desired(schedule, plan, registry, run.getId(), kind, seen.overrides(), GcJob.mustColocate(plan, registry, kind));
+    }
+  }
+
+  private static Advance preview(Step s) {
+    GcRunStatus run = s.run();
+    if (s.registry() == null) {
+      return s.registryGone("during the preview");
     }
     if (run.getJobName() == null) {
-      boolean colocate = GcJob.mustColocate(schedule, seen.registry(), GcJob.Kind.Preview);
-      Job job = GcJob.desired(schedule, seen.registry(), run.getId(), GcJob.Kind.Preview, colocate);
-      actions.add(new CreateJob(job));
+      Job job = s.job(GcJob.Kind.Preview);
+      s.actions().add(new CreateJob(job, false));
       run.setJobName(job.getMetadata().getName());
       run.setMessage("preview Job " + job.getMetadata().getName() + " measures what a run would free; the registry stays writable");
-      return waiting(run, actions);
+      return waiting(run, s.actions());
     }
-    JobObservation job = seen.job();
-    Optional<Advance> trouble = jobTrouble(schedule, run, seen, actions, GcReason.PreviewFailed);
+    JobObservation job = s.seen().job();
+    Optional<Advance> trouble = jobTrouble(s);
     if (trouble.isPresent()) {
       return trouble.get();
     }
     if (!job.finished()) {
-      return waiting(run, actions);
+      return waiting(run, s.actions());
     }
     Optional<RunnerReport> report = RunnerReport.parse(job.terminationMessage());
     if (job.phase() != JobObservation.Phase.Succeeded || report.isEmpty()) {
-      return ended(run, GcRunResult.Failed, GcReason.PreviewFailed, "preview failed: " + runnerMessage(job, report), seen, actions);
+      return s.ended(GcRunResult.Failed, GcReason.PreviewFailed, "preview failed: " + runnerMessage(job, report));
     }
     long eligible = report.get().eligible();
-    long minimum = schedule.getSpec().getMinReclaimableBytes();
+    long minimum = s.plan().getMinReclaimableBytes();
     if (eligible < minimum) {
       run.setJobName(null);
       GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Skipped, GcReason.BelowThreshold.name(),
           "preview found " + Durations.bytes(eligible) + " reclaimable, below minReclaimableBytes (" + Durations.bytes(minimum) + "); the registry stayed writable");
       outcome.setEligibleBytes(eligible);
       outcome.setReclaimedBytes(0L);
-      return ended(run, outcome, seen, actions);
+      return ended(run, outcome, s.seen(), s.actions());
     }
     run.setJobName(null);
-    enter(run, GcRunStep.Quiescing, seen.now());
+    enter(run, GcRunStep.Quiescing, s.seen().now());
     run.setMessage("preview found " + Durations.bytes(eligible) + " reclaimable");
-    return quiesce(schedule, run, seen, actions);
+    return quiesce(s);
   }
 
-  private static Advance quiesce(GcSchedule schedule, GcRunStatus run, Observation seen, List<Action> actions) {
-    if (seen.registry() == null) {
-      return ended(run, GcRunResult.Failed, GcReason.RegistryDeleted, "the Registry was deleted before collection began", seen, actions);
+  private static Advance quiesce(Step s) {
+    GcRunStatus run = s.run();
+    Observation seen = s.seen();
+    Registry registry = s.registry();
+    if (registry == null) {
+      return s.registryGone("before collection began");
     }
-    Duration timeout = Durations.parse("spec.quiesceTimeout", schedule.getSpec().effectiveQuiesceTimeout());
+    Duration timeout = s.plan().quiesceTimeout();
+    // Checked before anything else: the timeout fires even while every action fails.
     boolean timedOut = elapsed(run, seen.now()).compareTo(timeout) > 0;
-    String holder = holder(schedule);
-    Optional<MaintenanceRequest> lock = seen.lock();
-    boolean ours = lock.isPresent() && lock.get().heldBy(holder, run.getId());
-    MaintenanceMode mode = schedule.getSpec().effectiveMode();
-    if (!ours) {
-      if (lock.isPresent()) {
-        String message = lock.get().holder() + " holds the maintenance lock of Registry " + name(seen.registry());
+    MaintenanceMode mode = s.plan().getMode();
+    String waitingFor = mode == MaintenanceMode.ReadOnly ? "become read-only" : "reach zero pods";
+    if (!s.holdsLock()) {
+      Optional<MaintenanceRequest> other = seen.lock();
+      if (other.isPresent()) {
+        String message = other.get().holder() + " holds the maintenance lock of Registry " + name(registry);
         if (timedOut) {
-          return ended(run, GcRunResult.Skipped, GcReason.RegistryBusy, message + " for longer than quiesceTimeout (" + schedule.getSpec().effectiveQuiesceTimeout() + ")", seen, actions);
+          return s.ended(GcRunResult.Skipped, GcReason.RegistryBusy, message + " for longer than quiesceTimeout (" + format(timeout) + ")");
         }
         run.setMessage("waiting: " + message);
-        return waiting(run, actions);
+        return waiting(run, s.actions());
       }
-      MaintenanceRequest request = new MaintenanceRequest(holder, run.getId(), mode, Conditions.format(seen.now()));
-      actions.add(new AcquireLock(request));
-      actions.add(new Announce(false, GcReason.MaintenanceRequested, mode == MaintenanceMode.ReadOnly
-          ? "asked Registry " + name(seen.registry()) + " to serve read-only for GC run " + run.getId()
-          : "asked Registry " + name(seen.registry()) + " to scale to zero for GC run " + run.getId()));
-      run.setWritesStoppedTime(request.since());
-      run.setRegistryGeneration(seen.registry().getMetadata().getGeneration());
-      run.setMessage("waiting for the registry to " + (mode == MaintenanceMode.ReadOnly ? "become read-only" : "reach zero pods"));
-      return waiting(run, actions);
+      if (timedOut) {
+        return s.ended(GcRunResult.Failed, GcReason.QuiesceTimeout, "the maintenance lock of Registry " + name(registry) + " could not be taken within quiesceTimeout (" + format(timeout) + ")");
+      }
+      // Taken again after a lock was lost in this step: writes have been refused since the first time.
+      String since = run.getWritesStoppedTime() != null ? run.getWritesStoppedTime() : Conditions.format(seen.now());
+      MaintenanceRequest request = new MaintenanceRequest(s.holder(), s.schedule().getMetadata().getUid(), run.getId(), mode, since);
+      s.actions().add(new AcquireLock(s.plan().getRegistry(), request));
+      s.actions().add(new Announce(false, GcReason.MaintenanceRequested, mode == MaintenanceMode.ReadOnly
+          ? "asked Registry " + name(registry) + " to serve read-only for GC run " + run.getId()
+          : "asked Registry " + name(registry) + " to scale to zero for GC run " + run.getId()));
+      run.setWritesStoppedTime(since);
+      run.setRegistryGeneration(registry.getMetadata().getGeneration());
+      run.setMessage("waiting for the registry to " + waitingFor);
+      return waiting(run, s.actions());
     }
     if (run.getWritesStoppedTime() == null) {
-      run.setWritesStoppedTime(lock.get().since()); // the lock was taken, then the operator restarted
+      run.setWritesStoppedTime(seen.lock().get().since()); // the lock was taken, then the operator restarted
     }
     if (run.getRegistryGeneration() == null) {
-      run.setRegistryGeneration(seen.registry().getMetadata().getGeneration());
+      run.setRegistryGeneration(registry.getMetadata().getGeneration());
     }
-    if (!run.getRegistryGeneration().equals(seen.registry().getMetadata().getGeneration())) {
-      return ended(run, GcRunResult.Failed, GcReason.RegistrySpecChanged, "the Registry's spec changed before collection began", seen, actions);
+    if (!run.getRegistryGeneration().equals(registry.getMetadata().getGeneration())) {
+      return s.ended(GcRunResult.Failed, GcReason.RegistrySpecChanged, "the Registry's spec changed before collection began");
     }
-    if (quiesced(seen, holder, mode)) {
-      boolean colocate = GcJob.mustColocate(schedule, seen.registry(), GcJob.Kind.Collect);
-      Job job = GcJob.desired(schedule, seen.registry(), run.getId(), GcJob.Kind.Collect, colocate);
-      actions.add(new CreateJob(job));
-      actions.add(new Announce(false, mode == MaintenanceMode.ReadOnly ? GcReason.RegistryReadOnly : GcReason.RegistryScaledDown,
+    if (quiesced(seen, s.holder(), mode)) {
+      Job job = s.job(GcJob.Kind.Collect);
+      s.actions().add(new CreateJob(job, true));
+      s.actions().add(new Announce(false, mode == MaintenanceMode.ReadOnly ? GcReason.RegistryReadOnly : GcReason.RegistryScaledDown,
           (mode == MaintenanceMode.ReadOnly ? "no writable registry pod remains" : "no registry pod remains") + "; GC Job " + job.getMetadata().getName() + " started"));
       run.setJobName(job.getMetadata().getName());
       run.setWritesRefusedTime(Conditions.format(seen.now()));
       enter(run, GcRunStep.Collecting, seen.now());
       run.setMessage("GC Job " + job.getMetadata().getName() + " is collecting");
-      return waiting(run, actions);
+      return waiting(run, s.actions());
     }
     if (timedOut) {
-      return ended(run, GcRunResult.Failed, GcReason.QuiesceTimeout,
-          "the registry did not " + (mode == MaintenanceMode.ReadOnly ? "become read-only" : "reach zero pods") + " within quiesceTimeout ("
-              + schedule.getSpec().effectiveQuiesceTimeout() + "): " + seen.registryPods().writable() + " writable of " + seen.registryPods().total() + " pods remain",
-          seen, actions);
+      return s.ended(GcRunResult.Failed, GcReason.QuiesceTimeout,
+          "the registry did not " + waitingFor + " within quiesceTimeout (" + format(timeout) + "): "
+              + seen.registryPods().writable() + " writable of " + seen.registryPods().total() + " pods remain");
     }
-    run.setMessage("waiting for the registry to " + (mode == MaintenanceMode.ReadOnly ? "become read-only" : "reach zero pods") + ": "
-        + seen.registryPods().writable() + " writable of " + seen.registryPods().total() + " pods remain");
-    return waiting(run, actions);
+    run.setMessage("waiting for the registry to " + waitingFor + ": " + seen.registryPods().writable() + " writable of " + seen.registryPods().total() + " pods remain");
+    return waiting(run, s.actions());
   }
 
   /**
@@ -201,45 +274,55 @@ public final class GcRun {
     return registrySaysSo && podsSaySo;
   }
 
-  private static Advance collect(GcSchedule schedule, GcRunStatus run, Observation seen, List<Action> actions) {
+  private static Advance collect(Step s) {
+    GcRunStatus run = s.run();
+    Observation seen = s.seen();
+    boolean dryRun = s.plan().dryRunOnly();
     if (run.getJobName() == null) {
       // A dry run starts here: nothing is deleted, so the registry keeps serving writes.
-      if (seen.registry() == null) {
-        return ended(run, GcRunResult.Failed, GcReason.RegistryDeleted, "the Registry was deleted", seen, actions);
+      if (s.registry() == null) {
+        return s.registryGone("before the dry run began");
       }
-      boolean colocate = GcJob.mustColocate(schedule, seen.registry(), GcJob.Kind.Collect);
-      Job job = GcJob.desired(schedule, seen.registry(), run.getId(), GcJob.Kind.Collect, colocate);
-      actions.add(new CreateJob(job));
+      Job job = s.job(GcJob.Kind.Collect);
+      s.actions().add(new CreateJob(job, !dryRun));
       run.setJobName(job.getMetadata().getName());
       run.setMessage("dry-run Job " + job.getMetadata().getName() + " is measuring");
-      return waiting(run, actions);
-    }
-    if (seen.registry() == null) {
-      actions.add(new DeleteJob(run.getJobName()));
-      return ended(run, GcRunResult.Failed, GcReason.RegistryDeleted, "the Registry was deleted while GC ran; the Job was stopped", seen, actions);
-    }
-    if (run.getRegistryGeneration() != null && !run.getRegistryGeneration().equals(seen.registry().getMetadata().getGeneration())) {
-      actions.add(new DeleteJob(run.getJobName()));
-      return ended(run, GcRunResult.Failed, GcReason.RegistrySpecChanged, "the Registry's spec changed while GC ran; the Job was stopped", seen, actions);
-    }
-    Optional<Advance> trouble = jobTrouble(schedule, run, seen, actions, GcReason.JobFailed);
-    if (trouble.isPresent()) {
-      return trouble.get();
+      return waiting(run, s.actions());
     }
     JobObservation job = seen.job();
     if (!job.finished()) {
-      return waiting(run, actions);
+      if (s.registry() == null) {
+        s.actions().add(new DeleteJob(run.getJobName()));
+        return s.registryGone("while GC ran; the Job was stopped");
+      }
+      if (!dryRun && !s.holdsLock()) {
+        s.actions().add(new DeleteJob(run.getJobName()));
+        return s.ended(GcRunResult.Failed, GcReason.LockLost,
+            "the maintenance lock of Registry " + s.plan().getRegistry() + " was removed or changed while GC ran (kubectl replace, a GitOps sync that replaces objects, or a hand edit);"
+                + " the GC Job was stopped, and the registry stays in maintenance until its pod is gone");
+      }
+      Registry registry = s.registry();
+      if (!dryRun && run.getRegistryGeneration() != null && !run.getRegistryGeneration().equals(registry.getMetadata().getGeneration())) {
+        s.actions().add(new DeleteJob(run.getJobName()));
+        return s.ended(GcRunResult.Failed, GcReason.RegistrySpecChanged, "the Registry's spec changed while GC ran; the Job was stopped");
+      }
+    }
+    Optional<Advance> trouble = jobTrouble(s);
+    if (trouble.isPresent()) {
+      return trouble.get();
+    }
+    if (!job.finished()) {
+      return waiting(run, s.actions());
     }
     Optional<RunnerReport> report = RunnerReport.parse(job.terminationMessage());
     if (job.phase() == JobObservation.Phase.DeadlineExceeded) {
-      return ended(run, GcRunResult.Failed, GcReason.DeadlineExceeded,
-          "the GC Job ran longer than maxDuration (" + schedule.getSpec().effectiveMaxDuration() + ") and was stopped", seen, actions);
+      return s.ended(GcRunResult.Failed, GcReason.DeadlineExceeded,
+          "the GC Job ran longer than maxDuration (" + format(s.plan().maxDuration()) + ") and was stopped");
     }
     if (job.phase() == JobObservation.Phase.Succeeded && report.isPresent() && report.get().exitCode() != null && report.get().exitCode() == 0) {
       RunnerReport r = report.get();
-      boolean dryRun = Boolean.TRUE.equals(run.getDryRun());
-      GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Succeeded,
-          (dryRun ? GcReason.DryRunCompleted : GcReason.Collected).name(),
+      GcReason reason = dryRun ? GcReason.DryRunCompleted : GcReason.Collected;
+      GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Succeeded, reason.name(),
           dryRun
               ? "dry run: " + Durations.bytes(r.eligible()) + " in " + n(r.blobsEligible()) + " blobs would be freed"
               : "reclaimed " + Durations.bytes(r.reclaimed()) + " (" + n(r.blobsDeleted()) + " blobs, " + n(r.manifestsDeleted()) + " manifests); integrity verified");
@@ -247,8 +330,8 @@ public final class GcRun {
       outcome.setEligibleBytes(r.eligible());
       outcome.setBlobsDeleted(n(r.blobsDeleted()));
       outcome.setManifestsDeleted(n(r.manifestsDeleted()));
-      actions.add(new Announce(false, GcReason.Collected, outcome.getMessage()));
-      return ended(run, outcome, seen, actions);
+      s.actions().add(new Announce(false, reason, outcome.getMessage()));
+      return ended(run, outcome, seen, s.actions());
     }
     GcReason reason = reasonForExit(job.exitCode());
     GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Failed, reason.name(), runnerMessage(job, report));
@@ -258,63 +341,71 @@ public final class GcRun {
       outcome.setBlobsDeleted(n(r.blobsDeleted()));
       outcome.setManifestsDeleted(n(r.manifestsDeleted()));
     });
-    return ended(run, outcome, seen, actions);
+    return ended(run, outcome, seen, s.actions());
   }
 
-  /** The Job was deleted, cannot be scheduled, or outlived its deadline. */
-  private static Optional<Advance> jobTrouble(GcSchedule schedule, GcRunStatus run, Observation seen, List<Action> actions, GcReason failure) {
+  /** The Job was deleted, has no pod, cannot be scheduled, or outlived its deadline. */
+  private static Optional<Advance> jobTrouble(Step s) {
+    GcRunStatus run = s.run();
+    Observation seen = s.seen();
     JobObservation job = seen.job();
     if (!job.exists()) {
-      return Optional.of(ended(run, GcRunResult.Failed, GcReason.JobDeleted, "Job " + run.getJobName() + " was deleted before it finished", seen, actions));
+      return Optional.of(s.ended(GcRunResult.Failed, GcReason.JobDeleted, "Job " + run.getJobName() + " was deleted before it finished"));
     }
     if (job.finished()) {
       return Optional.empty();
     }
+    if (job.pods() == 0 && elapsed(run, seen.now()).compareTo(s.plan().podStartTimeout()) > 0) {
+      s.actions().add(new DeleteJob(run.getJobName()));
+      return Optional.of(s.ended(GcRunResult.Failed, GcReason.PodNotCreated,
+          "GC Job " + run.getJobName() + " created no pod within podStartTimeout (" + format(s.plan().podStartTimeout()) + ")"
+              + (job.failedCreate() == null ? "" : ": " + job.failedCreate())));
+    }
     if (job.unschedulableSince() != null && Duration.between(job.unschedulableSince(), seen.now()).compareTo(UNSCHEDULABLE_GRACE) > 0) {
-      actions.add(new DeleteJob(run.getJobName()));
-      boolean colocated = GcJob.mustColocate(schedule, seen.registry(), GcJob.Kind.Collect);
-      return Optional.of(ended(run, GcRunResult.Failed, GcReason.Unschedulable,
+      s.actions().add(new DeleteJob(run.getJobName()));
+      boolean colocated = s.registry() != null && GcJob.mustColocate(s.plan(), s.registry(), GcJob.Kind.Collect);
+      return Optional.of(s.ended(GcRunResult.Failed, GcReason.Unschedulable,
           "the GC pod could not be scheduled" + (colocated
               ? ": with mode ReadOnly and a single-node (ReadWriteOnce) volume it must run on the node of the registry's pods; free resources there, or use mode ScaleToZero"
-              : ""),
-          seen, actions));
+              : "")));
     }
-    Duration deadline = Durations.parse("spec.maxDuration", schedule.getSpec().effectiveMaxDuration()).plus(WATCHDOG_GRACE);
+    Duration deadline = s.plan().maxDuration().plus(WATCHDOG_GRACE);
     if (elapsed(run, seen.now()).compareTo(deadline) > 0) {
-      actions.add(new DeleteJob(run.getJobName()));
-      return Optional.of(ended(run, GcRunResult.Failed, GcReason.DeadlineExceeded,
-          "the GC Job ran longer than maxDuration (" + schedule.getSpec().effectiveMaxDuration() + ") and was deleted", seen, actions));
+      s.actions().add(new DeleteJob(run.getJobName()));
+      return Optional.of(s.ended(GcRunResult.Failed, GcReason.DeadlineExceeded,
+          "the GC Job ran longer than maxDuration (" + format(s.plan().maxDuration()) + ") and was deleted"));
     }
     return Optional.empty();
   }
 
-  private static Advance restore(GcSchedule schedule, GcRunStatus run, Observation seen, List<Action> actions) {
+  private static Advance restore(Step s) {
+    GcRunStatus run = s.run();
+    Observation seen = s.seen();
     JobObservation job = seen.job();
     if (job.exists() && !job.finished()) {
       // A Job that has not finished may still start a pod: stop it before giving service back.
-      actions.add(new DeleteJob(run.getJobName()));
+      s.actions().add(new DeleteJob(run.getJobName()));
       run.setMessage("stopping GC Job " + run.getJobName() + " before restoring service");
-      return slowRestoreCheck(schedule, run, seen, actions);
+      return slowRestoreCheck(s);
     }
     if (job.livePods() > 0) {
       run.setMessage("waiting for " + job.livePods() + " GC pod(s) to terminate before restoring service");
-      return slowRestoreCheck(schedule, run, seen, actions);
+      return slowRestoreCheck(s);
     }
-    String holder = holder(schedule);
-    boolean ours = seen.lock().isPresent() && seen.lock().get().heldBy(holder, run.getId());
-    if (ours) {
+    if (s.holdsLock()) {
       GcRunOutcome outcome = run.getOutcome();
       String now = Conditions.format(seen.now());
-      actions.add(new ReleaseLock(run.getId(), new GcRecord(now, outcome.getResult().name(), outcome.getReclaimedBytes() == null ? 0L : outcome.getReclaimedBytes(), schedule.getMetadata().getName())));
+      GcRecord record = new GcRecord(now, outcome.getResult().name(), outcome.getReclaimedBytes() == null ? 0L : outcome.getReclaimedBytes(), s.schedule().getMetadata().getName());
+      s.actions().add(new ReleaseLock(s.plan().getRegistry(), run.getId(), record));
       run.setRestoreRequestedTime(now);
       run.setMessage("maintenance lock released; waiting for the registry to serve writes again");
-      return waiting(run, actions);
+      return waiting(run, s.actions());
     }
-    if (run.getWritesStoppedTime() == null || seen.registry() == null || restored(seen.registry(), run, holder)) {
-      return finish(schedule, run, seen, actions);
+    if (run.getWritesStoppedTime() == null || s.registry() == null || restored(s.registry(), run, s.holder())) {
+      return finish(s);
     }
     run.setMessage("waiting for the registry to serve writes again");
-    return slowRestoreCheck(schedule, run, seen, actions);
+    return slowRestoreCheck(s);
   }
 
   /**
@@ -345,50 +436,51 @@ public final class GcRun {
     return ready.map(c -> Conditions.TRUE.equals(c.getStatus()) || "Stopped".equals(c.getReason())).orElse(false);
   }
 
-  private static Advance slowRestoreCheck(GcSchedule schedule, GcRunStatus run, Observation seen, List<Action> actions) {
-    Duration expected = Durations.parse("spec.quiesceTimeout", schedule.getSpec().effectiveQuiesceTimeout());
-    if (!Boolean.TRUE.equals(run.getRestoreWarned()) && elapsed(run, seen.now()).compareTo(expected) > 0) {
+  private static Advance slowRestoreCheck(Step s) {
+    GcRunStatus run = s.run();
+    Duration expected = s.plan().quiesceTimeout();
+    if (!Boolean.TRUE.equals(run.getRestoreWarned()) && elapsed(run, s.seen().now()).compareTo(expected) > 0) {
       run.setRestoreWarned(true);
-      actions.add(new Announce(true, GcReason.RestoreSlow, "restoring Registry " + (seen.registry() == null ? "" : name(seen.registry()))
-          + " takes longer than " + schedule.getSpec().effectiveQuiesceTimeout() + ": " + run.getMessage()));
+      s.actions().add(new Announce(true, GcReason.RestoreSlow, "restoring Registry " + s.plan().getRegistry()
+          + " takes longer than " + format(expected) + ": " + run.getMessage()));
     }
-    return waiting(run, actions);
+    return waiting(run, s.actions());
   }
 
-  private static Advance finish(GcSchedule schedule, GcRunStatus run, Observation seen, List<Action> actions) {
+  private static Advance finish(Step s) {
+    GcRunStatus run = s.run();
+    Instant now = s.seen().now();
     GcRunOutcome outcome = run.getOutcome();
     GcRunRecord record = new GcRunRecord();
     record.setId(run.getId());
+    record.setRegistry(s.plan().getRegistry());
+    record.setRunRequest(run.getRunRequest());
     record.setTrigger(run.getTrigger());
     record.setResult(outcome.getResult());
     record.setReason(outcome.getReason());
     record.setMessage(outcome.getMessage());
     record.setStartTime(run.getStartTime());
-    record.setFinishTime(Conditions.format(seen.now()));
+    record.setFinishTime(Conditions.format(now));
     long reclaimed = outcome.getReclaimedBytes() == null ? 0 : outcome.getReclaimedBytes();
     record.setReclaimedBytes(reclaimed);
     record.setReclaimed(Durations.bytes(reclaimed));
     record.setEligibleBytes(outcome.getEligibleBytes());
     record.setBlobsDeleted(outcome.getBlobsDeleted());
     record.setManifestsDeleted(outcome.getManifestsDeleted());
-    record.setDryRun(run.getDryRun());
-    long unavailable = secondsSince(run.getWritesStoppedTime(), seen.now());
+    record.setDryRun(s.plan().getDryRun());
+    long unavailable = secondsSince(run.getWritesStoppedTime(), now);
     record.setWriteUnavailableSeconds(unavailable);
-    record.setWritesRefusedSeconds(secondsSince(run.getWritesRefusedTime(), seen.now()));
+    record.setWritesRefusedSeconds(secondsSince(run.getWritesRefusedTime(), now));
     if (run.getWritesStoppedTime() != null) {
-      actions.add(new Announce(false, GcReason.Restored, "Registry " + (seen.registry() == null ? "(deleted)" : name(seen.registry()))
+      s.actions().add(new Announce(false, GcReason.Restored, "Registry " + s.plan().getRegistry()
           + " serves writes again; every push was refused for " + record.getWritesRefusedSeconds() + "s, some for at most " + unavailable + "s from the request"));
     }
-    return new Advance(null, record, actions, Duration.ZERO);
+    return new Advance(null, record, s.actions(), Duration.ZERO);
   }
 
   /** Whole seconds from {@code time} (RFC 3339) to {@code now}; 0 when there is no such time. */
   private static long secondsSince(String time, Instant now) {
     return time == null ? 0 : Math.max(0, Duration.between(Instant.parse(time), now).toSeconds());
-  }
-
-  private static Advance ended(GcRunStatus run, GcRunResult result, GcReason reason, String message, Observation seen, List<Action> actions) {
-    return ended(run, new GcRunOutcome(result, reason.name(), message), seen, actions);
   }
 
   /** The end is decided: record it, then restore (every end passes through Restoring: I4). */
@@ -425,6 +517,15 @@ public final class GcRun {
     return Duration.between(Instant.parse(run.getStepStartTime()), now);
   }
 
+  /** 90s, 10m, 1h30m: as users write durations in the spec. */
+  static String format(Duration d) {
+    long h = d.toHours();
+    long m = d.toMinutesPart();
+    long sec = d.toSecondsPart();
+    String text = (h > 0 ? h + "h" : "") + (m > 0 ? m + "m" : "") + (sec > 0 ? sec + "s" : "");
+    return text.isEmpty() ? "0s" : text;
+  }
+
   private static GcReason reasonForExit(Integer exitCode) {
     if (exitCode == null) {
       return GcReason.JobFailed;
@@ -455,6 +556,6 @@ public final class GcRun {
   }
 
   private static String name(Registry registry) {
-    return registry.getMetadata().getName();
+    return Objects.requireNonNull(registry).getMetadata().getName();
   }
 }

@@ -9,6 +9,12 @@ public class GcRunRecord {
   @JsonPropertyDescription("Run id.")
   private String id;
 
+  @JsonPropertyDescription("The Registry the run collected (the one it held, whatever spec.registryRef says now).")
+  private String registry;
+
+  @JsonPropertyDescription("For a requested run, the value of the run-requested-at annotation that asked for it: kubectl wait --for=jsonpath='{.status.lastRun.runRequest}'=<value> waits for that run.")
+  private String runRequest;
+
   @JsonPropertyDescription("Schedule or Manual.")
   private GcRunTrigger trigger;
 
@@ -50,6 +56,22 @@ public class GcRunRecord {
 
   @JsonPropertyDescription("Whether the run deleted nothing by design.")
   private Boolean dryRun;
+
+  public String getRegistry() {
+    return registry;
+  }
+
+  public void setRegistry(String registry) {
+    this.registry = registry;
+  }
+
+  public String getRunRequest() {
+    return runRequest;
+  }
+
+  public void setRunRequest(String runRequest) {
+    this.runRequest = runRequest;
+  }
 
   public String getId() {
     return id;

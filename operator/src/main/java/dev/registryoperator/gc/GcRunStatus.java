@@ -12,6 +12,9 @@ public class GcRunStatus {
   @JsonPropertyDescription("Schedule or Manual.")
   private GcRunTrigger trigger;
 
+  @JsonPropertyDescription("For a requested run, the run-requested-at value that asked for it.")
+  private String runRequest;
+
   @JsonPropertyDescription("Preview, Quiescing, Collecting or Restoring.")
   private GcRunStep step;
 
@@ -33,8 +36,8 @@ public class GcRunStatus {
   @JsonPropertyDescription("metadata.generation of the Registry when the run took its lock; a change fails the run.")
   private Long registryGeneration;
 
-  @JsonPropertyDescription("Whether this run deletes nothing.")
-  private Boolean dryRun;
+  @JsonPropertyDescription("Every spec value this run uses, taken when it started: an edit of the spec mid-run changes nothing of it.")
+  private GcRunPlan plan;
 
   @JsonPropertyDescription("Set once the end of the run is decided; the run finishes when service is restored.")
   private GcRunOutcome outcome;
@@ -70,6 +73,14 @@ public class GcRunStatus {
 
   public void setRestoreWarned(Boolean restoreWarned) {
     this.restoreWarned = restoreWarned;
+  }
+
+  public String getRunRequest() {
+    return runRequest;
+  }
+
+  public void setRunRequest(String runRequest) {
+    this.runRequest = runRequest;
   }
 
   public String getId() {
@@ -144,12 +155,12 @@ public class GcRunStatus {
     this.registryGeneration = registryGeneration;
   }
 
-  public Boolean getDryRun() {
-    return dryRun;
+  public GcRunPlan getPlan() {
+    return plan;
   }
 
-  public void setDryRun(Boolean dryRun) {
-    this.dryRun = dryRun;
+  public void setPlan(GcRunPlan plan) {
+    this.plan = plan;
   }
 
   public GcRunOutcome getOutcome() {

@@ -8,16 +8,20 @@ import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.MaintenanceRequest;
 import dev.registryoperator.registry.PodCensus;
 import dev.registryoperator.registry.Registry;
+import dev.registryoperator.registry.RegistryStatuses;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -30,6 +34,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,19 +46,34 @@ import org.slf4j.LoggerFactory;
  * maintenance through the Registry's lock annotation. Annotation changes (run requests) must wake
  * it, so it does not filter events by generation.
  */
-@ControllerConfiguration(name = "gcschedule", generationAwareEventProcessing = false)
+@ControllerConfiguration(
+    name = "gcschedule",
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcSchedule> {
   private static final Logger LOG = LoggerFactory.getLogger(GcScheduleReconciler.class);
   static final String READY = "Ready";
   static final String RUNNING = "Running";
+  /** A run just started or moved on: look again soon rather than at the next poll. */
+  static final Duration STEP_REQUEUE = Duration.ofMillis(200);
+  /** A lock race lost: read again, from fresh state. */
+  static final Duration RACE_REQUEUE = Duration.ofSeconds(1);
+  /** Retries of API errors double from the first to the last. */
+  static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  static final Duration LAST_RETRY = Duration.ofSeconds(30);
+  /** Registry Ready reasons that mean its spec cannot be served until the user fixes it. */
+  private static final Set<String> REGISTRY_BAD_INPUT = Set.of("InvalidSpec", "OwnedConfigKey", "SecretMissing", "SecretInvalid");
 
   private final EventRecorder events;
+  private final GcRunActions actions;
   private final MaintenanceLock lock;
   private final Clock clock;
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
   public GcScheduleReconciler(EventRecorder events, MaintenanceLock lock, Clock clock) {
     this.events = events;
     this.lock = lock;
+    this.actions = new GcRunActions(events, lock);
     this.clock = clock;
   }
 
@@ -66,29 +88,28 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     GcScheduleStatus status = schedule.getStatus() == null ? new GcScheduleStatus() : Serialization.clone(schedule.getStatus());
     Long generation = schedule.getMetadata().getGeneration();
     status.setObservedGeneration(generation);
-    Registry registry = registry(schedule, context);
+    Registry registry = registry(context, schedule.getMetadata().getNamespace(), specRegistry(schedule));
 
-    Optional<String> problem = GcScheduleValidator.validate(schedule.getSpec());
-    GcReason readyReason = problem.isPresent() ? GcReason.InvalidSpec : registry == null ? GcReason.RegistryNotFound : GcReason.Valid;
-    String readyMessage = problem.orElse(registry == null
-        ? "Registry '" + schedule.getSpec().getRegistryRef().getName() + "' not found in namespace '" + schedule.getMetadata().getNamespace() + "'"
-        : "schedule valid; Registry " + registry.getMetadata().getName() + " found");
-    boolean ready = readyReason == GcReason.Valid;
-    warnOnce(schedule, ready, readyReason, readyMessage);
-    status.setConditions(Conditions.set(status.getConditions(), READY, ready, readyReason.name(), readyMessage, generation, now));
+    Readiness readiness = readiness(schedule, registry);
+    warnOnce(schedule, readiness.ready(), readiness.reason(), readiness.message());
+    status.setConditions(Conditions.set(status.getConditions(), READY, readiness.ready(), readiness.reason().name(), readiness.message(), generation, now));
 
     Duration requeue = null;
     // A run in progress goes on even when the spec turned invalid: it must restore service.
     if (status.getCurrentRun() != null) {
-      requeue = advance(schedule, status, registry, context, now);
+      requeue = advance(schedule, status, context, now);
     }
-    if (status.getCurrentRun() == null && ready) {
-      startIfDue(schedule, status, registry, now);
-      if (status.getCurrentRun() != null) {
-        requeue = Duration.ofMillis(200);
+    if (status.getCurrentRun() == null) {
+      if (readiness.ready()) {
+        startIfDue(schedule, status, registry, now);
+        if (status.getCurrentRun() != null) {
+          requeue = STEP_REQUEUE;
+        }
+      } else {
+        refuseRequest(schedule, status, readiness, now);
       }
     }
-    Optional<Instant> next = ready ? nextRun(schedule, now) : Optional.empty();
+    Optional<Instant> next = readiness.ready() ? nextRun(schedule, now) : Optional.empty();
     status.setNextRunTime(next.map(Conditions::format).orElse(null));
     setRunning(schedule, status, generation, now);
 
@@ -96,89 +117,149 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
       Duration untilNext = Duration.between(now, next.get()).plusMillis(50);
       requeue = requeue == null || untilNext.compareTo(requeue) < 0 ? untilNext : requeue;
     }
-    UpdateControl<GcSchedule> control = patchIfChanged(schedule, status, context);
+    UpdateControl<GcSchedule> control = putStatusIfChanged(schedule, status, context);
     return requeue == null ? control : control.rescheduleAfter(requeue.isNegative() ? Duration.ZERO : requeue);
   }
 
+  private record Readiness(boolean ready, GcReason reason, String message) {}
+
+  private static Readiness readiness(GcSchedule schedule, Registry registry) {
+    Optional<String> problem = GcScheduleValidator.validate(schedule.getSpec());
+    if (problem.isPresent()) {
+      return new Readiness(false, GcReason.InvalidSpec, problem.get());
+    }
+    if (registry == null) {
+      return new Readiness(false, GcReason.RegistryNotFound,
+          "Registry '" + specRegistry(schedule) + "' not found in namespace '" + schedule.getMetadata().getNamespace() + "'");
+    }
+    Optional<Condition> registryReady = registry.getStatus() == null ? Optional.empty() : Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.READY);
+    if (registryReady.filter(c -> !Conditions.TRUE.equals(c.getStatus()) && REGISTRY_BAD_INPUT.contains(c.getReason())).isPresent()) {
+      return new Readiness(false, GcReason.RegistryNotReady,
+          "Registry " + registry.getMetadata().getName() + " is not ready (" + registryReady.get().getReason() + "): " + registryReady.get().getMessage());
+    }
+    return new Readiness(true, GcReason.Valid, "schedule valid; Registry " + registry.getMetadata().getName() + " found");
+  }
+
+  /** A run requested while no run can start is answered now, not kept to start when someone fixes a typo. */
+  private void refuseRequest(GcSchedule schedule, GcScheduleStatus status, Readiness readiness, Instant now) {
+    String requested = annotation(schedule, GcSchedule.RUN_REQUESTED_AT);
+    if (requested == null || requested.equals(status.getLastHandledRunRequest())) {
+      return;
+    }
+    status.setLastHandledRunRequest(requested);
+    GcRunRecord refused = new GcRunRecord();
+    long count = status.getRunCount() == null ? 1 : status.getRunCount() + 1;
+    status.setRunCount(count);
+    refused.setId("r" + count);
+    refused.setTrigger(GcRunTrigger.Manual);
+    refused.setRunRequest(requested);
+    refused.setRegistry(specRegistry(schedule));
+    refused.setResult(GcRunResult.Skipped);
+    refused.setReason(readiness.reason().name());
+    refused.setMessage("run requested at " + requested + " refused: " + readiness.message());
+    refused.setStartTime(Conditions.format(now));
+    refused.setFinishTime(Conditions.format(now));
+    refused.setReclaimedBytes(0L);
+    refused.setReclaimed(Durations.bytes(0));
+    GcHistory.record(status, refused, historyLimit(schedule));
+    events.warning(schedule, GcReason.RunRefused, refused.getMessage());
+  }
+
   /** Moves the run one step; returns when to look again. */
-  private Duration advance(GcSchedule schedule, GcScheduleStatus status, Registry registry, Context<GcSchedule> context, Instant now) {
+  private Duration advance(GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context, Instant now) {
     GcRunStatus run = status.getCurrentRun();
-    GcRun.Observation seen = observe(schedule, run, registry, context, now);
+    if (run.getPlan() == null) {
+      // A run started by an operator that kept no plan: take one from the spec as it is now.
+      Registry registry = registry(context, schedule.getMetadata().getNamespace(), specRegistry(schedule));
+      if (registry == null || GcScheduleValidator.validate(schedule.getSpec()).isPresent()) {
+        throw new IllegalStateException("run " + run.getId() + " has no plan and the spec cannot give one");
+      }
+      run.setPlan(GcRunPlan.of(schedule.getSpec(), registry));
+    }
+    GcRun.Observation seen = observe(schedule, run, context, now);
     GcRun.Advance next = GcRun.advance(schedule, run, seen);
-    if (!execute(schedule, next.actions(), context)) {
-      return Duration.ofSeconds(1); // lost a race for the lock: look again, from fresh state
+    String key = schedule.getMetadata().getNamespace() + "/" + schedule.getMetadata().getName();
+    GcRunActions.Result result;
+    try {
+      result = actions.execute(schedule, run.getId(), next.actions(), context.getClient());
+    } catch (GcRunActions.TransientApiError e) {
+      int attempt = failures.merge(key, 1, Integer::sum);
+      Duration retry = backoff(attempt);
+      LOG.warn("GcSchedule {} run {}: API error, retrying in {}: {}", key, run.getId(), retry, e.getMessage());
+      if (attempt == 1) {
+        events.warning(schedule, GcReason.ApiError, "run " + run.getId() + " " + run.getStep() + ": " + e.getMessage() + "; retrying");
+      }
+      run.setMessage("retrying in " + retry.toSeconds() + "s after an API error: " + e.getMessage());
+      return retry;
+    }
+    failures.remove(key);
+    if (result.lostRace()) {
+      return RACE_REQUEUE;
+    }
+    if (result.rejected()) {
+      next = GcRun.rejected(run, result.rejectedJob(), result.rejection(), now);
+      actions.execute(schedule, run.getId(), next.actions(), context.getClient());
     }
     status.setCurrentRun(next.run());
     if (next.finished() != null) {
-      GcHistory.record(status, next.finished(), schedule.getSpec().effectiveHistoryLimit());
-      LOG.info("GcSchedule {}/{} run {} finished: {} {}", schedule.getMetadata().getNamespace(), schedule.getMetadata().getName(),
-          next.finished().getId(), next.finished().getResult(), next.finished().getMessage());
+      GcHistory.record(status, next.finished(), historyLimit(schedule));
+      LOG.info("GcSchedule {} run {} finished: {} {}", key, next.finished().getId(), next.finished().getResult(), next.finished().getMessage());
     }
-    return next.requeueAfter();
+    return result.rejected() ? STEP_REQUEUE : next.requeueAfter();
   }
 
-  private GcRun.Observation observe(GcSchedule schedule, GcRunStatus run, Registry registry, Context<GcSchedule> context, Instant now) {
-    String namespace = schedule.getMetadata().getNamespace();
-    List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
-        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
-        .toList();
-    List<Pod> registryPods = registry == null ? List.of() : pods.stream()
-        .filter(p -> Labels.COMPONENT_REGISTRY.equals(p.getMetadata().getLabels().get(Labels.COMPONENT))
-            && registry.getMetadata().getName().equals(p.getMetadata().getLabels().get(Labels.INSTANCE)))
-        .toList();
-    List<Pod> runPods = pods.stream()
-        .filter(p -> schedule.getMetadata().getName().equals(p.getMetadata().getLabels().get(GcJob.SCHEDULE_LABEL))
-            && run.getId().equals(p.getMetadata().getLabels().get(GcJob.RUN_LABEL)))
-        .toList();
-    JobObservation job = run.getJobName() == null
-        ? JobObservation.absent(runPods)
-        : JobObservation.of(job(context, namespace, run.getJobName()), runPods);
-    return new GcRun.Observation(now, registry, PodCensus.of(registryPods, null), job,
-        registry == null ? Optional.empty() : MaintenanceRequest.of(registry));
+  static Duration backoff(int attempt) {
+    long millis = FIRST_RETRY.toMillis() << Math.min(attempt - 1, 10);
+    return millis > LAST_RETRY.toMillis() ? LAST_RETRY : Duration.ofMillis(millis);
   }
 
-  /** Runs the actions in order; false when the lock was taken by another holder first. */
-  private boolean execute(GcSchedule schedule, List<GcRun.Action> actions, Context<GcSchedule> context) {
-    KubernetesClient client = context.getClient();
+  /** The registry's pods and the run's Jobs and pods, straight from the informers' caches by label. */
+  private GcRun.Observation observe(GcSchedule schedule, GcRunStatus run, Context<GcSchedule> context, Instant now) {
     String namespace = schedule.getMetadata().getNamespace();
-    String registryName = schedule.getSpec().getRegistryRef().getName();
-    for (GcRun.Action action : actions) {
-      if (action instanceof GcRun.AcquireLock a) {
-        if (!lock.acquire(namespace, registryName, a.request())) {
-          return false;
-        }
-      } else if (action instanceof GcRun.ReleaseLock r) {
-        if (!lock.release(namespace, registryName, GcRun.holder(schedule), r.runId(), r.record())) {
-          return false;
-        }
-      } else if (action instanceof GcRun.CreateJob c) {
-        try {
-          client.resource(c.job()).create();
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 409) {
-            throw e;
-          }
-        }
-      } else if (action instanceof GcRun.DeleteJob d) {
-        client.batch().v1().jobs().inNamespace(namespace).withName(d.name())
-            .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
-      } else if (action instanceof GcRun.Announce e) {
-        if (e.warning()) {
-          events.warning(schedule, e.reason(), e.message());
-        } else {
-          events.normal(schedule, e.reason(), e.message());
-        }
+    String registryName = run.getPlan().getRegistry();
+    Registry registry = registry(context, namespace, registryName);
+    InformerEventSource<Pod, GcSchedule> pods = informer(context, Pod.class);
+    List<Pod> registryPods = pods.list(namespace, p -> Labels.COMPONENT_REGISTRY.equals(label(p, Labels.COMPONENT))
+        && registryName.equals(label(p, Labels.INSTANCE))).toList();
+    List<Pod> runPods = pods.list(namespace, p -> schedule.getMetadata().getName().equals(label(p, GcJob.SCHEDULE_LABEL))
+        && run.getId().equals(label(p, GcJob.RUN_LABEL))).toList();
+    JobObservation job;
+    if (run.getJobName() == null) {
+      job = JobObservation.absent(runPods);
+    } else {
+      Job current = job(context, namespace, run.getJobName());
+      String uid = current == null ? null : current.getMetadata().getUid();
+      List<Pod> jobPods = runPods.stream().filter(p -> controlledBy(p, uid)).toList();
+      String failedCreate = null;
+      boolean podless = current != null && jobPods.isEmpty() && run.getStepStartTime() != null
+          && Duration.between(Instant.parse(run.getStepStartTime()), now).compareTo(run.getPlan().podStartTimeout()) > 0;
+      if (podless) {
+        failedCreate = GcRunActions.failedCreate(context.getClient(), namespace, run.getJobName());
       }
+      job = JobObservation.of(current, jobPods, runPods, failedCreate);
     }
-    return true;
+    return new GcRun.Observation(now, registry, PodCensus.of(registryPods, null), job,
+        registry == null ? Optional.empty() : MaintenanceRequest.of(registry), schedule.getSpec() == null ? null : schedule.getSpec().getJob());
+  }
+
+  private static boolean controlledBy(Pod pod, String jobUid) {
+    return jobUid != null && pod.getMetadata().getOwnerReferences() != null && pod.getMetadata().getOwnerReferences().stream()
+        .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && jobUid.equals(o.getUid()));
+  }
+
+  private static String label(Pod pod, String key) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return labels == null ? null : labels.get(key);
   }
 
   private void startIfDue(GcSchedule schedule, GcScheduleStatus status, Registry registry, Instant now) {
     String requested = annotation(schedule, GcSchedule.RUN_REQUESTED_AT);
     GcRunTrigger trigger = null;
+    String runRequest = null;
     if (requested != null && !requested.equals(status.getLastHandledRunRequest())) {
       status.setLastHandledRunRequest(requested);
       trigger = GcRunTrigger.Manual;
+      runRequest = requested;
     }
     GcScheduleSpec.Schedule cron = schedule.getSpec().getSchedule();
     if (cron != null && !Boolean.TRUE.equals(cron.getSuspend())) {
@@ -200,37 +281,46 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     }
     long count = status.getRunCount() == null ? 1 : status.getRunCount() + 1;
     status.setRunCount(count);
-    GcRunStatus run = GcRun.start(schedule, "r" + count, trigger, now);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r" + count, trigger, now);
+    run.setRunRequest(runRequest);
     status.setCurrentRun(run);
     events.normal(schedule, GcReason.RunStarted, trigger + " run " + run.getId() + " started on Registry " + registry.getMetadata().getName()
-        + " (mode " + schedule.getSpec().effectiveMode() + (Boolean.TRUE.equals(run.getDryRun()) ? ", dry run" : "") + ")");
+        + " (mode " + run.getPlan().getMode() + (run.getPlan().dryRunOnly() ? ", dry run" : "") + ")");
   }
 
   @Override
   public DeleteControl cleanup(GcSchedule schedule, Context<GcSchedule> context) {
     KubernetesClient client = context.getClient();
     String namespace = schedule.getMetadata().getNamespace();
-    var jobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(GcJob.SCHEDULE_LABEL, schedule.getMetadata().getName());
-    List<Pod> pods = client.pods().inNamespace(namespace).withLabel(GcJob.SCHEDULE_LABEL, schedule.getMetadata().getName()).list().getItems();
+    String name = schedule.getMetadata().getName();
+    // I3, in order: stop every unfinished Job, wait until none is left in the API (not a cache),
+    // then until no pod of them is live, and only then give the registry back.
+    var jobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(GcJob.SCHEDULE_LABEL, name);
+    boolean jobsLeft = false;
     for (Job job : jobs.list().getItems()) {
-      if (!JobObservation.of(job, List.of()).finished()) {
-        client.resource(job).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+      if (!JobObservation.of(job, List.of(), List.of(), null).finished()) {
+        jobsLeft = true;
+        if (job.getMetadata().getDeletionTimestamp() == null) {
+          client.resource(job).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+        }
       }
     }
-    int live = JobObservation.absent(pods).livePods();
-    if (live > 0) {
-      LOG.info("GcSchedule {}/{} deleted; waiting for {} GC pod(s) to terminate before restoring the registry", namespace, schedule.getMetadata().getName(), live);
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));
+    List<Pod> pods = client.pods().inNamespace(namespace).withLabel(GcJob.SCHEDULE_LABEL, name).list().getItems();
+    int live = JobObservation.live(pods);
+    if (jobsLeft || live > 0) {
+      LOG.info("GcSchedule {}/{} deleted; waiting for its GC Jobs and {} pod(s) to end before restoring the registry", namespace, name, live);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RACE_REQUEUE);
     }
     GcRunStatus run = schedule.getStatus() == null ? null : schedule.getStatus().getCurrentRun();
-    GcRecord record = run == null ? null : new GcRecord(Conditions.format(clock.instant()), GcRunResult.Failed.name(), 0L, schedule.getMetadata().getName());
-    if (schedule.getSpec() != null && schedule.getSpec().getRegistryRef() != null
-        && !lock.release(namespace, schedule.getSpec().getRegistryRef().getName(), GcRun.holder(schedule), null, record)) {
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));
+    String registry = run != null && run.getPlan() != null ? run.getPlan().getRegistry() : specRegistry(schedule);
+    GcRecord record = run == null ? null : new GcRecord(Conditions.format(clock.instant()), GcRunResult.Failed.name(), 0L, name);
+    if (registry != null && !lock.release(namespace, registry, GcRun.holder(schedule), null, record)) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RACE_REQUEUE);
     }
     if (run != null) {
       events.warning(schedule, GcReason.RunFailed, GcReason.ScheduleDeleted + ": the GcSchedule was deleted during run " + run.getId() + "; its Job was stopped and service restored");
     }
+    failures.remove(namespace + "/" + name);
     return DeleteControl.defaultDelete();
   }
 
@@ -264,7 +354,7 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
   }
 
   /** Writes status as the Registry reconciler does: PUT with its resourceVersion, then cached. */
-  private UpdateControl<GcSchedule> patchIfChanged(GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context) {
+  private UpdateControl<GcSchedule> putStatusIfChanged(GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context) {
     if (schedule.getStatus() != null && Serialization.asJson(schedule.getStatus()).equals(Serialization.asJson(status))) {
       return UpdateControl.noUpdate();
     }
@@ -275,20 +365,33 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     return UpdateControl.noUpdate();
   }
 
-  @SuppressWarnings("unchecked")
-  private static Registry registry(GcSchedule schedule, Context<GcSchedule> context) {
-    if (schedule.getSpec() == null || schedule.getSpec().getRegistryRef() == null || schedule.getSpec().getRegistryRef().getName() == null) {
+  private static int historyLimit(GcSchedule schedule) {
+    int limit = schedule.getSpec() == null ? 5 : schedule.getSpec().effectiveHistoryLimit();
+    return Math.max(1, Math.min(50, limit));
+  }
+
+  private static String specRegistry(GcSchedule schedule) {
+    if (schedule.getSpec() == null || schedule.getSpec().getRegistryRef() == null) {
       return null;
     }
-    var registries = (InformerEventSource<Registry, GcSchedule>) context.eventSourceRetriever().getEventSourceFor(Registry.class);
-    return registries.get(new ResourceID(schedule.getSpec().getRegistryRef().getName(), schedule.getMetadata().getNamespace())).orElse(null);
+    return schedule.getSpec().getRegistryRef().getName();
+  }
+
+  private static Registry registry(Context<GcSchedule> context, String namespace, String name) {
+    if (name == null || name.isBlank()) {
+      return null;
+    }
+    return informer(context, Registry.class).get(new ResourceID(name, namespace)).orElse(null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends HasMetadata> InformerEventSource<R, GcSchedule> informer(Context<GcSchedule> context, Class<R> type) {
+    return (InformerEventSource<R, GcSchedule>) context.eventSourceRetriever().getEventSourceFor(type);
   }
 
   /** The run's Job from the cache, or from the API when the cache has not seen a fresh create yet. */
-  @SuppressWarnings("unchecked")
   private static Job job(Context<GcSchedule> context, String namespace, String name) {
-    var jobs = (InformerEventSource<Job, GcSchedule>) context.eventSourceRetriever().getEventSourceFor(Job.class);
-    return jobs.get(new ResourceID(name, namespace))
+    return informer(context, Job.class).get(new ResourceID(name, namespace))
         .orElseGet(() -> context.getClient().batch().v1().jobs().inNamespace(namespace).withName(name).get());
   }
 

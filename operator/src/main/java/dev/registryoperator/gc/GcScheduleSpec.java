@@ -14,6 +14,9 @@ import java.util.Map;
 
 /** What the user asks for. The operator never writes it. */
 public class GcScheduleSpec {
+  /** A GC Job whose pod is not created within this time fails the run (a quota, a LimitRange, a webhook). */
+  public static final long DEFAULT_POD_START_TIMEOUT_SECONDS = 120;
+
   public static final String DURATION_PATTERN = "^([0-9]+h)?([0-9]+m)?([0-9]+s)?$";
 
   @Required
@@ -160,6 +163,10 @@ public class GcScheduleSpec {
     return maxDuration == null ? "1h" : maxDuration;
   }
 
+  public String effectivePodStartTimeout() {
+    return job == null || job.getPodStartTimeout() == null ? "2m" : job.getPodStartTimeout();
+  }
+
   public String effectiveQuiesceTimeout() {
     return quiesceTimeout == null ? "10m" : quiesceTimeout;
   }
@@ -247,6 +254,19 @@ public class GcScheduleSpec {
 
     @JsonPropertyDescription("Tolerations of the GC pod.")
     private List<Toleration> tolerations;
+
+    @Default("2m")
+    @Pattern(DURATION_PATTERN)
+    @JsonPropertyDescription("How long the GC Job may go without a pod (refused by a ResourceQuota, a LimitRange or an admission webhook) before the run fails with the Job's FailedCreate message and service is restored.")
+    private String podStartTimeout;
+
+    public String getPodStartTimeout() {
+      return podStartTimeout;
+    }
+
+    public void setPodStartTimeout(String podStartTimeout) {
+      this.podStartTimeout = podStartTimeout;
+    }
 
     public ResourceRequirements getResources() {
       return resources;

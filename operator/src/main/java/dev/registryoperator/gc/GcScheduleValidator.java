@@ -26,6 +26,7 @@ public final class GcScheduleValidator {
       }
       Durations.parse("spec.maxDuration", spec.effectiveMaxDuration());
       Durations.parse("spec.quiesceTimeout", spec.effectiveQuiesceTimeout());
+      Durations.parse("spec.job.podStartTimeout", spec.effectivePodStartTimeout());
     } catch (IllegalArgumentException e) {
       return Optional.of(e.getMessage());
     }

@@ -9,11 +9,17 @@ import java.time.Instant;
 import java.util.Collection;
 
 /**
- * What a GC Job and its pods show. A pod is live until its container has terminated or the pod is
- * gone: a terminating pod may still be collecting (design.md I3). Pure.
+ * What a GC Job and its pods show. The result (exit code, report) comes only from the pods this Job
+ * controls; liveness counts every pod of the run, since any of them may still be running. A pod is
+ * live until its container has terminated or the pod is gone: a terminating pod may still be
+ * collecting (I3). Pure.
+ *
+ * @param pods pods the Job created so far (0 while a quota or webhook refuses them)
+ * @param failedCreate the Job controller's last FailedCreate message, when looked up
  */
 public record JobObservation(
-    boolean exists, Phase phase, int livePods, Integer exitCode, String terminationMessage, Instant unschedulableSince) {
+    boolean exists, Phase phase, int pods, int livePods, Integer exitCode, String terminationMessage, Instant unschedulableSince,
+    String failedCreate) {
 
   public enum Phase {
     Absent,
@@ -23,13 +29,18 @@ public record JobObservation(
     DeadlineExceeded
   }
 
-  public static JobObservation absent(Collection<Pod> leftoverPods) {
-    return new JobObservation(false, Phase.Absent, live(leftoverPods), null, null, null);
+  /** No Job (not created yet, or gone); {@code runPods}: whatever pods of the run are left. */
+  public static JobObservation absent(Collection<Pod> runPods) {
+    return new JobObservation(false, Phase.Absent, 0, live(runPods), null, null, null, null);
   }
 
-  public static JobObservation of(Job job, Collection<Pod> pods) {
+  /**
+   * @param jobPods the pods {@code job} controls (by owner reference UID)
+   * @param runPods every pod of the run (preview and collect Jobs alike)
+   */
+  public static JobObservation of(Job job, Collection<Pod> jobPods, Collection<Pod> runPods, String failedCreate) {
     if (job == null) {
-      return absent(pods);
+      return absent(runPods);
     }
     Phase phase = Phase.Running;
     if (job.getStatus() != null && job.getStatus().getConditions() != null) {
@@ -47,7 +58,7 @@ public record JobObservation(
     Integer exitCode = null;
     String message = null;
     Instant unschedulable = null;
-    for (Pod pod : pods) {
+    for (Pod pod : jobPods) {
       ContainerStateTerminated terminated = terminated(pod);
       if (terminated != null) {
         exitCode = terminated.getExitCode();
@@ -61,14 +72,15 @@ public record JobObservation(
         }
       }
     }
-    return new JobObservation(true, phase, live(pods), exitCode, message, unschedulable);
+    return new JobObservation(true, phase, jobPods.size(), live(runPods), exitCode, message, unschedulable, failedCreate);
   }
 
   public boolean finished() {
     return phase == Phase.Succeeded || phase == Phase.Failed || phase == Phase.DeadlineExceeded;
   }
 
-  private static int live(Collection<Pod> pods) {
+  /** Pods that may still run: not Succeeded or Failed, and no container terminated. */
+  public static int live(Collection<Pod> pods) {
     int live = 0;
     for (Pod pod : pods) {
       String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();

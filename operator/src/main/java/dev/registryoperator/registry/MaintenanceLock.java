@@ -37,7 +37,7 @@ public class MaintenanceLock {
       }
       Optional<MaintenanceRequest> current = MaintenanceRequest.of(registry);
       if (current.isPresent()) {
-        return current.get().heldBy(request.holder(), request.runId());
+        return current.get().heldBy(request.holder(), request.holderUid(), request.runId());
       }
       ArrayNode patch = testVersion(registry);
       ensureAnnotations(registry, patch);

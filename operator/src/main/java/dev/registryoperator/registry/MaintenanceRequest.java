@@ -9,17 +9,26 @@ import java.util.Optional;
  * reconciler, the only writer of the registry's Deployment, applies it and reports in status when
  * it is in effect.
  */
-public record MaintenanceRequest(String holder, String runId, MaintenanceMode mode, String since) {
+public record MaintenanceRequest(String holder, String holderUid, String runId, MaintenanceMode mode, String since) {
   public static final String ANNOTATION = "registry.operator.dev/maintenance";
   public static Optional<MaintenanceRequest> of(HasMetadata registry) {
     return AnnotationJson.read(registry, ANNOTATION, MaintenanceRequest.class).filter(r -> r.mode() != null && r.holder() != null);
+  }
+
+  public MaintenanceRequest(String holder, String runId, MaintenanceMode mode, String since) {
+    this(holder, null, runId, mode, since);
   }
 
   public String toJson() {
     return AnnotationJson.write(this);
   }
 
-  public boolean heldBy(String otherHolder, String otherRunId) {
-    return holder.equals(otherHolder) && runId != null && runId.equals(otherRunId);
+  /**
+   * Held by that holder's run. The holder's UID tells a GcSchedule re-created with the same name
+   * from the one that took the lock; a lock written without one (an older operator) matches by name.
+   */
+  public boolean heldBy(String otherHolder, String otherHolderUid, String otherRunId) {
+    boolean sameUid = holderUid == null || otherHolderUid == null || holderUid.equals(otherHolderUid);
+    return holder.equals(otherHolder) && sameUid && runId != null && runId.equals(otherRunId);
   }
 }

@@ -18,7 +18,7 @@ class GcJobTest {
     schedule.getSpec().setDeleteUntagged(true);
     Registry registry = Registries.withAuthAndTls("images");
 
-    Job job = GcJob.desired(schedule, registry, "r7", GcJob.Kind.Collect, true);
+    Job job = GcJob.desired(schedule, GcRunPlan.of(schedule.getSpec(), registry), registry, "r7", GcJob.Kind.Collect, null, true);
 
     assertThat(job.getMetadata().getName()).isEqualTo("nightly-abcde-r7");
     assertThat(job.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, Labels.COMPONENT_GC).containsEntry(GcJob.SCHEDULE_LABEL, "nightly").containsEntry(GcJob.RUN_LABEL, "r7");
@@ -43,18 +43,20 @@ class GcJobTest {
   @Test
   void colocationIsNeededOnlyWhenTheRegistryHoldsASingleNodeVolumeMeanwhile() {
     Registry rwo = Registries.withPvc("images", "1Gi");
-    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ReadOnly), rwo, GcJob.Kind.Collect)).isTrue();
-    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ScaleToZero), rwo, GcJob.Kind.Collect)).isFalse();
-    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ScaleToZero), rwo, GcJob.Kind.Preview)).isTrue();
-    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ReadOnly), Registries.withS3("images"), GcJob.Kind.Collect)).isFalse();
+    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(), rwo), rwo, GcJob.Kind.Collect)).isTrue();
+    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ScaleToZero).getSpec(), rwo), rwo, GcJob.Kind.Collect)).isFalse();
+    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ScaleToZero).getSpec(), rwo), rwo, GcJob.Kind.Preview)).isTrue();
+    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(), Registries.withS3("images")), Registries.withS3("images"), GcJob.Kind.Collect)).isFalse();
     Registry stopped = Registries.withPvc("images", "1Gi");
     stopped.getSpec().setReplicas(0);
-    assertThat(GcJob.mustColocate(GcRunTest.schedule(MaintenanceMode.ReadOnly), stopped, GcJob.Kind.Collect)).isFalse();
+    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(), stopped), stopped, GcJob.Kind.Collect)).isFalse();
   }
 
   @Test
   void previewIsADryRunOnAReadOnlyMount() {
-    Job job = GcJob.desired(GcRunTest.schedule(MaintenanceMode.ScaleToZero), Registries.withPvc("images", "1Gi"), "r2", GcJob.Kind.Preview, false);
+    GcSchedule zero = GcRunTest.schedule(MaintenanceMode.ScaleToZero);
+    Registry registry = Registries.withPvc("images", "1Gi");
+    Job job = GcJob.desired(zero, GcRunPlan.of(zero.getSpec(), registry), registry, "r2", GcJob.Kind.Preview, null, false);
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertThat(job.getMetadata().getName()).isEqualTo("nightly-abcde-r2-preview");

@@ -75,7 +75,7 @@ class GcRunTest {
   }
 
   private static GcRun.Observation seen(Instant now, Registry registry, List<Pod> registryPods, JobObservation job, MaintenanceRequest lock) {
-    return new GcRun.Observation(now, registry, PodCensus.of(registryPods, null), job, Optional.ofNullable(lock));
+    return new GcRun.Observation(now, registry, PodCensus.of(registryPods, null), job, Optional.ofNullable(lock), null);
   }
 
   private MaintenanceRequest ourLock(String runId) {
@@ -84,7 +84,7 @@ class GcRunTest {
 
   @Test
   void aRunWithoutPreviewStartsByQuiescingAndTakesTheLock() {
-    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
     assertThat(run.getStep()).isEqualTo(GcRunStep.Quiescing);
 
     GcRun.Advance next = GcRun.advance(schedule, run, seen(T0, registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
@@ -95,7 +95,7 @@ class GcRunTest {
 
   @Test
   void noJobWhileAnyWritablePodRemainsEvenTerminatingOrWhenTheRegistrySaysSo() {
-    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
     Registry reportsInEffect = registryInMaintenance(true, GcRun.holder(schedule));
 
     // the Registry reports the window in effect, but a terminating writable pod is still seen
@@ -120,7 +120,7 @@ class GcRunTest {
   @Test
   void scaleToZeroWaitsForEveryPodToBeGone() {
     GcSchedule zero = schedule(MaintenanceMode.ScaleToZero);
-    GcRunStatus run = GcRun.start(zero, "r1", GcRunTrigger.Manual, T0);
+    GcRunStatus run = GcRun.start(zero.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
     Registry reported = registryInMaintenance(true, GcRun.holder(zero));
     MaintenanceRequest lock = new MaintenanceRequest(GcRun.holder(zero), "r1", MaintenanceMode.ScaleToZero, T0.toString());
 
@@ -132,7 +132,7 @@ class GcRunTest {
 
   @Test
   void anotherHolderMeansWaitThenSkip() {
-    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
     MaintenanceRequest other = new MaintenanceRequest("GcSchedule/weekly", "r9", MaintenanceMode.ReadOnly, T0.toString());
 
     GcRun.Advance waiting = GcRun.advance(schedule, run, seen(T0.plusSeconds(30), registry, List.of(), JobObservation.absent(List.of()), other));
@@ -153,7 +153,7 @@ class GcRunTest {
 
   @Test
   void quiesceTimeoutFailsAndRestores() {
-    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
     run.setWritesStoppedTime(T0.toString());
     GcRun.Advance next = GcRun.advance(schedule, run, seen(T0.plusSeconds(121), registryInMaintenance(false, GcRun.holder(schedule)), List.of(pod(false, false)), JobObservation.absent(List.of()), ourLock("r1")));
 
@@ -164,7 +164,7 @@ class GcRunTest {
   }
 
   private GcRunStatus collecting() {
-    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Schedule, T0);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Schedule, T0);
     run.setWritesStoppedTime(T0.toString());
     run.setWritesRefusedTime(T0.plusSeconds(10).toString());
     run.setRegistryGeneration(1L);
@@ -177,16 +177,16 @@ class GcRunTest {
   @Test
   void lockIsReleasedOnlyAfterTheJobPodTerminated() {
     Registry r = registryInMaintenance(true, GcRun.holder(schedule));
-    GcRun.Advance stillRunning = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(20), r, List.of(), JobObservation.of(job(null, null), List.of(jobPod(false, 0, null))), ourLock("r1")));
+    GcRun.Advance stillRunning = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(20), r, List.of(), JobObservation.of(job(null, null), List.of(jobPod(false, 0, null)), List.of(jobPod(false, 0, null)), null), ourLock("r1")));
     assertThat(stillRunning.run().getStep()).isEqualTo(GcRunStep.Collecting);
     assertThat(stillRunning.actions()).isEmpty();
 
-    GcRun.Advance done = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK))), ourLock("r1")));
+    GcRun.Advance done = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK)), List.of(jobPod(true, 0, REPORT_OK)), null), ourLock("r1")));
     assertThat(done.run().getStep()).isEqualTo(GcRunStep.Restoring);
     assertThat(done.run().getOutcome().getResult()).isEqualTo(GcRunResult.Succeeded);
     assertThat(done.run().getOutcome().getReclaimedBytes()).isEqualTo(3000L);
 
-    GcRun.Advance release = GcRun.advance(schedule, done.run(), seen(T0.plusSeconds(31), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK))), ourLock("r1")));
+    GcRun.Advance release = GcRun.advance(schedule, done.run(), seen(T0.plusSeconds(31), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK)), List.of(jobPod(true, 0, REPORT_OK)), null), ourLock("r1")));
     assertThat(release.actions()).filteredOn(a -> a instanceof GcRun.ReleaseLock).singleElement()
         .satisfies(a -> assertThat(((GcRun.ReleaseLock) a).record().reclaimedBytes()).isEqualTo(3000L));
   }
@@ -209,7 +209,7 @@ class GcRunTest {
   void runnerRefusalIsAFailedRunWithTheRunnersMessage() {
     String refused = "{\"version\":1,\"result\":\"Refused\",\"exitCode\":4,\"message\":\"refused: library/app:v1 is a tagged index whose children would be deleted\"}";
     Registry r = registryInMaintenance(true, GcRun.holder(schedule));
-    GcRun.Advance next = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Failed", "BackoffLimitExceeded"), List.of(jobPod(true, 4, refused))), ourLock("r1")));
+    GcRun.Advance next = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Failed", "BackoffLimitExceeded"), List.of(jobPod(true, 4, refused)), List.of(jobPod(true, 4, refused)), null), ourLock("r1")));
 
     assertThat(next.run().getOutcome().getResult()).isEqualTo(GcRunResult.Failed);
     assertThat(next.run().getOutcome().getReason()).isEqualTo("PreflightRefused");
@@ -219,15 +219,15 @@ class GcRunTest {
   @Test
   void deadlineExceededAndACrashWithoutReportAreFailures() {
     Registry r = registryInMaintenance(true, GcRun.holder(schedule));
-    GcRun.Advance deadline = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Failed", "DeadlineExceeded"), List.of()), ourLock("r1")));
+    GcRun.Advance deadline = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Failed", "DeadlineExceeded"), List.of(), List.of(), null), ourLock("r1")));
     assertThat(deadline.run().getOutcome().getReason()).isEqualTo("DeadlineExceeded");
 
-    GcRun.Advance crash = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Failed", "BackoffLimitExceeded"), List.of(jobPod(true, 137, "java.lang.OutOfMemoryError"))), ourLock("r1")));
+    GcRun.Advance crash = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Failed", "BackoffLimitExceeded"), List.of(jobPod(true, 137, "java.lang.OutOfMemoryError")), List.of(jobPod(true, 137, "java.lang.OutOfMemoryError")), null), ourLock("r1")));
     assertThat(crash.run().getOutcome().getReason()).isEqualTo("JobFailed");
     assertThat(crash.run().getOutcome().getMessage()).contains("exited with code 137").contains("OutOfMemoryError");
 
     // the operator's own watchdog, when no Job controller enforces the deadline
-    GcRun.Advance watchdog = GcRun.advance(schedule, collecting(), seen(T0.plus(Duration.ofMinutes(33)), r, List.of(), JobObservation.of(job(null, null), List.of(jobPod(false, 0, null))), ourLock("r1")));
+    GcRun.Advance watchdog = GcRun.advance(schedule, collecting(), seen(T0.plus(Duration.ofMinutes(33)), r, List.of(), JobObservation.of(job(null, null), List.of(jobPod(false, 0, null)), List.of(jobPod(false, 0, null)), null), ourLock("r1")));
     assertThat(watchdog.actions()).anyMatch(a -> a instanceof GcRun.DeleteJob);
     assertThat(watchdog.run().getOutcome().getReason()).isEqualTo("DeadlineExceeded");
   }
@@ -236,7 +236,7 @@ class GcRunTest {
   void registrySpecChangeStopsTheJob() {
     Registry changed = registryInMaintenance(true, GcRun.holder(schedule));
     changed.getMetadata().setGeneration(2L);
-    GcRun.Advance next = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), changed, List.of(), JobObservation.of(job(null, null), List.of(jobPod(false, 0, null))), ourLock("r1")));
+    GcRun.Advance next = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), changed, List.of(), JobObservation.of(job(null, null), List.of(jobPod(false, 0, null)), List.of(jobPod(false, 0, null)), null), ourLock("r1")));
 
     assertThat(next.actions()).anyMatch(a -> a instanceof GcRun.DeleteJob);
     assertThat(next.run().getOutcome().getReason()).isEqualTo("RegistrySpecChanged");
@@ -275,7 +275,7 @@ class GcRunTest {
   @Test
   void previewBelowThresholdSkipsWithoutEverTakingTheLock() {
     schedule.getSpec().setMinReclaimableBytes(1_000_000L);
-    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Schedule, T0);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Schedule, T0);
     assertThat(run.getStep()).isEqualTo(GcRunStep.Preview);
 
     GcRun.Advance created = GcRun.advance(schedule, run, seen(T0, registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
@@ -287,7 +287,7 @@ class GcRunTest {
           assertThat(job.getSpec().getTemplate().getSpec().getAffinity().getPodAffinity()).isNotNull();
         });
 
-    GcRun.Advance measured = GcRun.advance(schedule, created.run(), seen(T0.plusSeconds(5), registry, List.of(pod(false, false)), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK))), null));
+    GcRun.Advance measured = GcRun.advance(schedule, created.run(), seen(T0.plusSeconds(5), registry, List.of(pod(false, false)), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK)), List.of(jobPod(true, 0, REPORT_OK)), null), null));
     assertThat(measured.actions()).noneMatch(a -> a instanceof GcRun.AcquireLock);
     assertThat(measured.run().getOutcome().getResult()).isEqualTo(GcRunResult.Skipped);
     assertThat(measured.run().getOutcome().getReason()).isEqualTo("BelowThreshold");
@@ -302,9 +302,9 @@ class GcRunTest {
   @Test
   void previewAboveThresholdGoesOnToQuiesce() {
     schedule.getSpec().setMinReclaimableBytes(1000L);
-    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Schedule, T0);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Schedule, T0);
     run.setJobName("nightly-abcde-r1-preview");
-    GcRun.Advance next = GcRun.advance(schedule, run, seen(T0.plusSeconds(5), registry, List.of(pod(false, false)), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK))), null));
+    GcRun.Advance next = GcRun.advance(schedule, run, seen(T0.plusSeconds(5), registry, List.of(pod(false, false)), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK)), List.of(jobPod(true, 0, REPORT_OK)), null), null));
 
     assertThat(next.run().getStep()).isEqualTo(GcRunStep.Quiescing);
     assertThat(next.actions()).anyMatch(a -> a instanceof GcRun.AcquireLock);
@@ -313,7 +313,7 @@ class GcRunTest {
   @Test
   void aDryRunNeverTakesTheLock() {
     schedule.getSpec().setDryRun(true);
-    GcRunStatus run = GcRun.start(schedule, "r1", GcRunTrigger.Manual, T0);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
     GcRun.Advance created = GcRun.advance(schedule, run, seen(T0, registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
 
     assertThat(created.actions()).noneMatch(a -> a instanceof GcRun.AcquireLock);
@@ -327,7 +327,7 @@ class GcRunTest {
     Pod pending = new PodBuilder().withNewMetadata().withName("job-pod").endMetadata().withNewStatus().withPhase("Pending")
         .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable").withLastTransitionTime(T0.plusSeconds(10).toString()).endCondition()
         .endStatus().build();
-    JobObservation job = JobObservation.of(job(null, null), List.of(pending));
+    JobObservation job = JobObservation.of(job(null, null), List.of(pending), List.of(pending), null);
 
     GcRun.Advance waiting = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(60), r, List.of(), job, ourLock("r1")));
     assertThat(waiting.run().getStep()).isEqualTo(GcRunStep.Collecting);
@@ -339,5 +339,134 @@ class GcRunTest {
     // the pending pod never ran, but the Job is stopped before the lock goes
     GcRun.Advance restoring = GcRun.advance(schedule, failed.run(), seen(T0.plusSeconds(201), r, List.of(), job, ourLock("r1")));
     assertThat(restoring.actions()).anyMatch(a -> a instanceof GcRun.DeleteJob).noneMatch(a -> a instanceof GcRun.ReleaseLock);
+  }
+
+  // Issue 9: a run keeps its promises whatever happens to the spec meanwhile.
+
+  private static List<String> jobArgs(GcRun.Advance next) {
+    return next.actions().stream().filter(a -> a instanceof GcRun.CreateJob).map(a -> (GcRun.CreateJob) a)
+        .findFirst().orElseThrow().job().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+  }
+
+  @Test
+  void aDryRunFlippedToARealRunBeforeItsJobExistsStillCreatesADryRunJob() {
+    schedule.getSpec().setDryRun(true);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
+    schedule.getSpec().setDryRun(false); // the user's edit lands before the Job is created
+
+    GcRun.Advance next = GcRun.advance(schedule, run, seen(T0, registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
+
+    assertThat(jobArgs(next)).contains("--dry-run");
+    assertThat(next.actions()).filteredOn(a -> a instanceof GcRun.CreateJob).singleElement()
+        .satisfies(a -> assertThat(((GcRun.CreateJob) a).collect()).isFalse());
+    assertThat(next.actions()).noneMatch(a -> a instanceof GcRun.AcquireLock);
+  }
+
+  @Test
+  void theRunStaysBoundToTheRegistryItLockedWhateverRegistryRefSaysNow() {
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
+    schedule.getSpec().setRegistryRef(new GcScheduleSpec.RegistryRef("other"));
+    schedule.getSpec().setMode(MaintenanceMode.ScaleToZero);
+    schedule.getSpec().setDeleteUntagged(true);
+
+    GcRun.Advance lock = GcRun.advance(schedule, run, seen(T0, registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
+    assertThat(lock.actions()).filteredOn(a -> a instanceof GcRun.AcquireLock).singleElement().satisfies(a -> {
+      assertThat(((GcRun.AcquireLock) a).registry()).isEqualTo("images");
+      assertThat(((GcRun.AcquireLock) a).request().mode()).isEqualTo(MaintenanceMode.ReadOnly);
+      assertThat(((GcRun.AcquireLock) a).request().holderUid()).isEqualTo("abcdef12-0000");
+    });
+    GcRun.Advance collect = GcRun.advance(schedule, lock.run(), seen(T0.plusSeconds(5), registryInMaintenance(true, GcRun.holder(schedule)), List.of(pod(true, false)), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(jobArgs(collect)).doesNotContain("--delete-untagged", "--dry-run");
+
+    GcRunStatus restoring = collecting();
+    restoring.setStep(GcRunStep.Restoring);
+    restoring.setOutcome(new GcRunOutcome(GcRunResult.Succeeded, "Collected", "ok"));
+    GcRun.Advance release = GcRun.advance(schedule, restoring, seen(T0.plusSeconds(40), registryInMaintenance(true, GcRun.holder(schedule)), List.of(), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(release.actions()).filteredOn(a -> a instanceof GcRun.ReleaseLock).singleElement()
+        .satisfies(a -> assertThat(((GcRun.ReleaseLock) a).registry()).isEqualTo("images"));
+  }
+
+  @Test
+  void durationsMadeInvalidMidRunNeverBlockTheRestore() {
+    GcRunStatus restoring = collecting();
+    restoring.setStep(GcRunStep.Restoring);
+    restoring.setOutcome(new GcRunOutcome(GcRunResult.Failed, "JobFailed", "boom"));
+    schedule.getSpec().setQuiesceTimeout("");
+    schedule.getSpec().setMaxDuration("0s");
+    schedule.getSpec().setRegistryRef(null);
+
+    GcRun.Advance slow = GcRun.advance(schedule, restoring, seen(T0.plus(Duration.ofMinutes(10)), registryInMaintenance(true, GcRun.holder(schedule)), List.of(), JobObservation.absent(List.of(jobPod(false, 0, null))), ourLock("r1")));
+    assertThat(slow.actions()).anyMatch(a -> a instanceof GcRun.Announce an && an.reason() == GcReason.RestoreSlow);
+
+    GcRun.Advance release = GcRun.advance(schedule, restoring, seen(T0.plus(Duration.ofMinutes(11)), registryInMaintenance(true, GcRun.holder(schedule)), List.of(), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(release.actions()).anyMatch(a -> a instanceof GcRun.ReleaseLock);
+  }
+
+  @Test
+  void aLockRemovedOrChangedWhileCollectingStopsTheJobAndFails() {
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    JobObservation running = JobObservation.of(job(null, null), List.of(jobPod(false, 0, null)), List.of(jobPod(false, 0, null)), null);
+    MaintenanceRequest otherRun = new MaintenanceRequest(GcRun.holder(schedule), "r0", MaintenanceMode.ReadOnly, T0.toString());
+    MaintenanceRequest otherSchedule = new MaintenanceRequest(GcRun.holder(schedule), "other-uid", "r1", MaintenanceMode.ReadOnly, T0.toString());
+    for (MaintenanceRequest lock : java.util.Arrays.asList(null, otherRun, otherSchedule)) {
+      GcRun.Advance next = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(20), r, List.of(), running, lock));
+      assertThat(next.actions()).as("lock %s", lock).anyMatch(a -> a instanceof GcRun.DeleteJob);
+      assertThat(next.run().getOutcome().getReason()).isEqualTo("LockLost");
+      assertThat(next.run().getStep()).isEqualTo(GcRunStep.Restoring);
+    }
+  }
+
+  @Test
+  void aRegistryCreatedAgainWithTheSameNameIsNotTheLockedOne() {
+    GcRunStatus run = collecting();
+    run.setPlan(GcRunPlan.of(schedule.getSpec(), registry));
+    Registry again = registryInMaintenance(true, GcRun.holder(schedule));
+    again.getMetadata().setUid("another-uid");
+    JobObservation running = JobObservation.of(job(null, null), List.of(jobPod(false, 0, null)), List.of(jobPod(false, 0, null)), null);
+
+    GcRun.Advance next = GcRun.advance(schedule, run, seen(T0.plusSeconds(20), again, List.of(), running, ourLock("r1")));
+
+    assertThat(next.actions()).anyMatch(a -> a instanceof GcRun.DeleteJob);
+    assertThat(next.run().getOutcome().getReason()).isEqualTo("RegistryReplaced");
+    // the new Registry's lock (even one that looks like ours) is never released by this run
+    GcRun.Advance restore = GcRun.advance(schedule, next.run(), seen(T0.plusSeconds(25), again, List.of(), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(restore.actions()).noneMatch(a -> a instanceof GcRun.ReleaseLock);
+    assertThat(restore.finished()).isNotNull();
+  }
+
+  @Test
+  void aLockTakenAgainInTheSameRunKeepsWhenWritesFirstStopped() {
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
+    GcRun.Advance first = GcRun.advance(schedule, run, seen(T0, registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
+    // the lock vanished (a replace) before the window was in effect: it is taken again
+    GcRun.Advance again = GcRun.advance(schedule, first.run(), seen(T0.plusSeconds(30), registry, List.of(pod(false, false)), JobObservation.absent(List.of()), null));
+
+    assertThat(again.actions()).filteredOn(a -> a instanceof GcRun.AcquireLock).singleElement()
+        .satisfies(a -> assertThat(((GcRun.AcquireLock) a).request().since()).isEqualTo(Conditions.format(T0)));
+    assertThat(again.run().getWritesStoppedTime()).isEqualTo(Conditions.format(T0));
+  }
+
+  @Test
+  void aJobWithoutAPodPastPodStartTimeoutFailsWithTheJobsFailedCreateMessage() {
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    String quota = "Error creating: pods \"nightly-abcde-r1-x\" is forbidden: exceeded quota: gc, requested: memory=256Mi, used: memory=1Gi, limited: memory=1Gi";
+    JobObservation podless = JobObservation.of(job(null, null), List.of(), List.of(), quota);
+
+    GcRun.Advance early = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(60), r, List.of(), podless, ourLock("r1")));
+    assertThat(early.run().getStep()).isEqualTo(GcRunStep.Collecting);
+
+    GcRun.Advance late = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(10 + 121), r, List.of(), podless, ourLock("r1")));
+    assertThat(late.run().getOutcome().getReason()).isEqualTo("PodNotCreated");
+    assertThat(late.run().getOutcome().getMessage()).contains("exceeded quota");
+    assertThat(late.actions()).anyMatch(a -> a instanceof GcRun.DeleteJob);
+  }
+
+  @Test
+  void aJobTheApiRefusedFailsTheRunWhichThenRestores() {
+    GcRun.Advance rejected = GcRun.rejected(collecting(), "nightly-abcde-r1", "HTTP 403: admission webhook \"policy\" denied the request", T0.plusSeconds(11));
+    assertThat(rejected.run().getStep()).isEqualTo(GcRunStep.Restoring);
+    assertThat(rejected.run().getOutcome().getReason()).isEqualTo("JobRejected");
+    assertThat(rejected.run().getOutcome().getMessage()).contains("denied the request");
+    assertThat(rejected.actions()).anyMatch(a -> a instanceof GcRun.Announce an && an.warning());
   }
 }

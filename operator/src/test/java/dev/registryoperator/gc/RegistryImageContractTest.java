@@ -27,7 +27,7 @@ class RegistryImageContractTest {
     var registry = Registries.withPvc("images", "1Gi");
     var pod = RegistryDeployment.desired(registry, new RegistryDeployment.Inputs(ServingMode.of(registry.getSpec(), Optional.empty()), "c", null))
         .getSpec().getTemplate().getSpec();
-    var job = GcJob.desired(GcRunTest.schedule(MaintenanceMode.ReadOnly), registry, "r1", GcJob.Kind.Collect, false).getSpec().getTemplate().getSpec();
+    var job = GcJob.desired(GcRunTest.schedule(MaintenanceMode.ReadOnly), GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(), registry), registry, "r1", GcJob.Kind.Collect, null, false).getSpec().getTemplate().getSpec();
 
     assertThat(pod.getContainers().get(0).getCommand()).containsExactly(RegistryNames.REGISTRY_BINARY);
     assertThat(dockerfile).contains("/bin/registry " + RegistryNames.REGISTRY_BINARY);

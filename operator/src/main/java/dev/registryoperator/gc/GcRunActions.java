@@ -1,0 +1,146 @@
+package dev.registryoperator.gc;
+
+import dev.registryoperator.common.EventRecorder;
+import dev.registryoperator.registry.MaintenanceLock;
+import dev.registryoperator.registry.MaintenanceRequest;
+import dev.registryoperator.registry.Registry;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Carries out a run's actions against the API, in order. Two checks here read the API rather than
+ * a cache, because a cache may lag: a Job that deletes is created only while the run holds the
+ * lock of the Registry it locked (I2), and the lock is given back only when no Job of the run is
+ * unfinished and no pod of it is live (I3).
+ */
+final class GcRunActions {
+  /** What came of the actions: all done, a race lost (look again), or the API refused the Job. */
+  record Result(boolean lostRace, String rejectedJob, String rejection) {
+    static final Result DONE = new Result(false, null, null);
+    static final Result LOST_RACE = new Result(true, null, null);
+
+    boolean rejected() {
+      return rejection != null;
+    }
+  }
+
+  /** An API error worth retrying (server busy or unreachable): the run stays where it is. */
+  static final class TransientApiError extends RuntimeException {
+    TransientApiError(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final EventRecorder events;
+  private final MaintenanceLock lock;
+
+  GcRunActions(EventRecorder events, MaintenanceLock lock) {
+    this.events = events;
+    this.lock = lock;
+  }
+
+  Result execute(GcSchedule schedule, String runId, List<GcRun.Action> actions, KubernetesClient client) {
+    String namespace = schedule.getMetadata().getNamespace();
+    try {
+      for (GcRun.Action action : actions) {
+        if (action instanceof GcRun.AcquireLock a) {
+          if (!lock.acquire(namespace, a.registry(), a.request())) {
+            return Result.LOST_RACE;
+          }
+        } else if (action instanceof GcRun.ReleaseLock r) {
+          if (runStillActive(client, schedule, runId)
+              || !lock.release(namespace, r.registry(), GcRun.holder(schedule), r.runId(), r.record())) {
+            return Result.LOST_RACE;
+          }
+        } else if (action instanceof GcRun.CreateJob c) {
+          if (c.collect() && !holdsLockNow(client, schedule, runId, c.job())) {
+            return Result.LOST_RACE;
+          }
+          Optional<String> refused = create(client, c.job());
+          if (refused.isPresent()) {
+            return new Result(false, c.job().getMetadata().getName(), refused.get());
+          }
+        } else if (action instanceof GcRun.DeleteJob d) {
+          // Foreground: the Job stays visible until its pods are gone, so nobody mistakes it for over.
+          client.batch().v1().jobs().inNamespace(namespace).withName(d.name())
+              .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+        } else if (action instanceof GcRun.Announce e) {
+          if (e.warning()) {
+            events.warning(schedule, e.reason(), e.message());
+          } else {
+            events.normal(schedule, e.reason(), e.message());
+          }
+        }
+      }
+      return Result.DONE;
+    } catch (KubernetesClientException e) {
+      if (transient_(e)) {
+        throw new TransientApiError(e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  /** The Job's FailedCreate message (a quota, a LimitRange or a webhook refused its pod), if any. */
+  static String failedCreate(KubernetesClient client, String namespace, String jobName) {
+    return client.v1().events().inNamespace(namespace).withField("involvedObject.name", jobName).list().getItems().stream()
+        .filter(e -> e.getInvolvedObject() != null && "Job".equals(e.getInvolvedObject().getKind()) && jobName.equals(e.getInvolvedObject().getName()))
+        .filter(e -> "FailedCreate".equals(e.getReason()))
+        .max(Comparator.comparing(GcRunActions::eventTime))
+        .map(Event::getMessage)
+        .orElse(null);
+  }
+
+  private static String eventTime(Event e) {
+    return e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getFirstTimestamp() == null ? "" : e.getFirstTimestamp();
+  }
+
+  /** Creates the Job; a refusal by the API (quota, LimitRange, webhook, invalid) comes back as its message. */
+  private static Optional<String> create(KubernetesClient client, Job job) {
+    try {
+      client.resource(job).create();
+      return Optional.empty();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return Optional.empty(); // created before a restart: it is this run's Job
+      }
+      if (transient_(e)) {
+        throw e;
+      }
+      String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+      return Optional.of("HTTP " + e.getCode() + ": " + message);
+    }
+  }
+
+  /** From the API: this run still holds the lock of the Registry its Job is for. */
+  private static boolean holdsLockNow(KubernetesClient client, GcSchedule schedule, String runId, Job job) {
+    String registryName = job.getMetadata().getLabels().get(dev.registryoperator.common.Labels.INSTANCE);
+    Registry registry = client.resources(Registry.class).inNamespace(schedule.getMetadata().getNamespace()).withName(registryName).get();
+    return registry != null && MaintenanceRequest.of(registry)
+        .filter(l -> l.heldBy(GcRun.holder(schedule), schedule.getMetadata().getUid(), runId)).isPresent();
+  }
+
+  /** From the API: an unfinished Job of the run, or a live pod of it (the cache may not show them yet). */
+  private static boolean runStillActive(KubernetesClient client, HasMetadata schedule, String runId) {
+    String namespace = schedule.getMetadata().getNamespace();
+    String name = schedule.getMetadata().getName();
+    boolean unfinishedJob = client.batch().v1().jobs().inNamespace(namespace)
+        .withLabel(GcJob.SCHEDULE_LABEL, name).withLabel(GcJob.RUN_LABEL, runId).list().getItems().stream()
+        .anyMatch(j -> !JobObservation.of(j, List.of(), List.of(), null).finished() || j.getMetadata().getDeletionTimestamp() != null);
+    List<Pod> pods = client.pods().inNamespace(namespace)
+        .withLabel(GcJob.SCHEDULE_LABEL, name).withLabel(GcJob.RUN_LABEL, runId).list().getItems();
+    return unfinishedJob || JobObservation.live(pods) > 0;
+  }
+
+  static boolean transient_(KubernetesClientException e) {
+    return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.registryoperator.gc;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.registryoperator.registry.MaintenanceMode;
+import dev.registryoperator.registry.Registry;
+import java.time.Duration;
+
+/**
+ * Every spec value a run uses, taken once when the run starts and kept in status.currentRun: an
+ * edit of the GcSchedule in the middle of a run (dryRun flipped, registryRef changed, a duration
+ * made invalid) never changes what the run does, which Registry it holds, or whether it can
+ * restore. The state machine and the Job builder read this, never the live spec.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GcRunPlan {
+  @JsonPropertyDescription("The Registry this run collects (spec.registryRef.name when the run started).")
+  private String registry;
+
+  @JsonPropertyDescription("metadata.uid of that Registry when the run started: a Registry re-created with the same name is another one.")
+  private String registryUid;
+
+  @JsonPropertyDescription("ReadOnly or ScaleToZero.")
+  private MaintenanceMode mode;
+
+  @JsonPropertyDescription("Whether the run deletes nothing.")
+  private Boolean dryRun;
+
+  @JsonPropertyDescription("Whether the GC also deletes untagged manifests.")
+  private Boolean deleteUntagged;
+
+  @JsonPropertyDescription("The preview's threshold; absent: no preview.")
+  private Long minReclaimableBytes;
+
+  @JsonPropertyDescription("spec.maxDuration, in seconds.")
+  private Long maxDurationSeconds;
+
+  @JsonPropertyDescription("spec.quiesceTimeout, in seconds.")
+  private Long quiesceTimeoutSeconds;
+
+  @JsonPropertyDescription("spec.job.podStartTimeout, in seconds.")
+  private Long podStartTimeoutSeconds;
+
+  /** The plan of a run starting now. {@code spec} must be valid. */
+  public static GcRunPlan of(GcScheduleSpec spec, Registry registry) {
+    GcRunPlan plan = new GcRunPlan();
+    plan.registry = registry.getMetadata().getName();
+    plan.registryUid = registry.getMetadata().getUid();
+    plan.mode = spec.effectiveMode();
+    plan.dryRun = spec.effectiveDryRun();
+    plan.deleteUntagged = spec.effectiveDeleteUntagged();
+    plan.minReclaimableBytes = spec.getMinReclaimableBytes();
+    plan.maxDurationSeconds = Durations.parse("spec.maxDuration", spec.effectiveMaxDuration()).toSeconds();
+    plan.quiesceTimeoutSeconds = Durations.parse("spec.quiesceTimeout", spec.effectiveQuiesceTimeout()).toSeconds();
+    plan.podStartTimeoutSeconds = Durations.parse("spec.job.podStartTimeout", spec.effectivePodStartTimeout()).toSeconds();
+    return plan;
+  }
+
+  public Duration maxDuration() {
+    return Duration.ofSeconds(maxDurationSeconds);
+  }
+
+  public Duration quiesceTimeout() {
+    return Duration.ofSeconds(quiesceTimeoutSeconds);
+  }
+
+  public Duration podStartTimeout() {
+    return Duration.ofSeconds(podStartTimeoutSeconds == null ? GcScheduleSpec.DEFAULT_POD_START_TIMEOUT_SECONDS : podStartTimeoutSeconds);
+  }
+
+  public boolean dryRunOnly() {
+    return Boolean.TRUE.equals(dryRun);
+  }
+
+  public boolean deletesUntagged() {
+    return Boolean.TRUE.equals(deleteUntagged);
+  }
+
+  public String getRegistry() {
+    return registry;
+  }
+
+  public void setRegistry(String registry) {
+    this.registry = registry;
+  }
+
+  public String getRegistryUid() {
+    return registryUid;
+  }
+
+  public void setRegistryUid(String registryUid) {
+    this.registryUid = registryUid;
+  }
+
+  public MaintenanceMode getMode() {
+    return mode;
+  }
+
+  public void setMode(MaintenanceMode mode) {
+    this.mode = mode;
+  }
+
+  public Boolean getDryRun() {
+    return dryRun;
+  }
+
+  public void setDryRun(Boolean dryRun) {
+    this.dryRun = dryRun;
+  }
+
+  public Boolean getDeleteUntagged() {
+    return deleteUntagged;
+  }
+
+  public void setDeleteUntagged(Boolean deleteUntagged) {
+    this.deleteUntagged = deleteUntagged;
+  }
+
+  public Long getMinReclaimableBytes() {
+    return minReclaimableBytes;
+  }
+
+  public void setMinReclaimableBytes(Long minReclaimableBytes) {
+    this.minReclaimableBytes = minReclaimableBytes;
+  }
+
+  public Long getMaxDurationSeconds() {
+    return maxDurationSeconds;
+  }
+
+  public void setMaxDurationSeconds(Long maxDurationSeconds) {
+    this.maxDurationSeconds = maxDurationSeconds;
+  }
+
+  public Long getQuiesceTimeoutSeconds() {
+    return quiesceTimeoutSeconds;
+  }
+
+  public void setQuiesceTimeoutSeconds(Long quiesceTimeoutSeconds) {
+    this.quiesceTimeoutSeconds = quiesceTimeoutSeconds;
+  }
+
+  public Long getPodStartTimeoutSeconds() {
+    return podStartTimeoutSeconds;
+  }
+
+  public void setPodStartTimeoutSeconds(Long podStartTimeoutSeconds) {
+    this.podStartTimeoutSeconds = podStartTimeoutSeconds;
+  }
+}
