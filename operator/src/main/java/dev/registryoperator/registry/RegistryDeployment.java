@@ -3,6 +3,7 @@ package dev.registryoperator.registry;
 import dev.registryoperator.common.Hashing;
 import dev.registryoperator.common.Labels;
 import dev.registryoperator.common.Owners;
+import dev.registryoperator.common.PodSecurity;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -41,7 +42,17 @@ public final class RegistryDeployment {
   public static final String RESTARTED_AFTER_GC = "registry.operator.dev/restarted-after-gc";
   public static final String TEMPLATE_HASH = "registry.operator.dev/template-hash";
   public static final String CONTAINER = "registry";
-  public static final long UID = 65532L;
+  public static final long UID = PodSecurity.UID;
+
+  /**
+   * The registry reads it as {@code storage.maintenance.readonly} (a JSON map, design.md §4). In the
+   * pod spec, not in the config Secret: a pod proves it serves read-only by its own spec, and a
+   * window never rewrites a file that running pods re-read on a container restart. The form
+   * {@code ..._READONLY_ENABLED=true} crashes the registry or is ignored: never use it.
+   */
+  public static final String READ_ONLY_ENV = "REGISTRY_STORAGE_MAINTENANCE_READONLY";
+
+  public static final String READ_ONLY_VALUE = "{\"enabled\":true}";
 
   private RegistryDeployment() {}
 
@@ -90,7 +101,7 @@ public final class RegistryDeployment {
     if (inputs.restartToken() != null) {
       annotations.put(RESTARTED_AFTER_GC, inputs.restartToken());
     }
-    PodSpec podSpec = podSpec(registry);
+    PodSpec podSpec = podSpec(registry, inputs.mode().readOnly());
     PodTemplateSpec template =
         new PodTemplateSpecBuilder()
             .withNewMetadata()
@@ -104,31 +115,23 @@ public final class RegistryDeployment {
     return template;
   }
 
-  private static PodSpec podSpec(Registry registry) {
+  private static PodSpec podSpec(Registry registry, boolean readOnly) {
     RegistrySpec spec = registry.getSpec();
     return new PodSpecBuilder()
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(UID)
-        .withRunAsGroup(UID)
-        .withFsGroup(UID)
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(PodSecurity.pod())
         .withImagePullSecrets(spec.getImagePullSecrets())
         .withNodeSelector(spec.getNodeSelector())
         .withTolerations(spec.getTolerations())
         .withAffinity(affinity(registry))
         .withTerminationGracePeriodSeconds(RegistryNames.GRACE_PERIOD_SECONDS)
-        .withContainers(container(registry))
+        .withContainers(container(registry, readOnly))
         .withVolumes(volumes(registry))
         .build();
   }
 
-  private static Container container(Registry registry) {
+  private static Container container(Registry registry, boolean readOnly) {
     RegistrySpec spec = registry.getSpec();
     return new ContainerBuilder()
         .withName(CONTAINER)
@@ -146,19 +149,12 @@ public final class RegistryDeployment {
         .withContainerPort(RegistryNames.DEBUG_PORT)
         .withProtocol("TCP")
         .endPort()
-        .withEnv(environment(registry))
+        .withEnv(servingEnvironment(registry, readOnly))
         .withResources(spec.getResources())
         // Readiness every second: a new pod takes traffic, and a GC window ends, as soon as it listens.
         .withReadinessProbe(probe(1, 3))
         .withLivenessProbe(probe(10, 6))
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withRunAsNonRoot(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(PodSecurity.container())
         .withVolumeMounts(mounts(registry))
         .build();
   }
@@ -178,6 +174,14 @@ public final class RegistryDeployment {
         .withTimeoutSeconds(3)
         .withFailureThreshold(failureThreshold)
         .build();
+  }
+
+  private static List<EnvVar> servingEnvironment(Registry registry, boolean readOnly) {
+    List<EnvVar> env = environment(registry);
+    if (readOnly) {
+      env.add(new EnvVarBuilder().withName(READ_ONLY_ENV).withValue(READ_ONLY_VALUE).build());
+    }
+    return env;
   }
 
   /** Environment shared by registry pods and GC Jobs (both read the same storage). */

@@ -68,17 +68,20 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     }
     KubernetesClient client = context.getClient();
     ServingMode mode = ServingMode.of(registry.getSpec(), liveMaintenance(registry, client));
-    String configYaml = RegistryConfigFile.render(registry.getSpec(), mode.readOnly());
+    String configYaml = RegistryConfigFile.render(registry.getSpec());
 
     applyHttpSecret(registry, context);
     Apply.apply(client, RegistrySecrets.config(registry, configYaml), secret(context, RegistryNames.configSecret(name(registry)), registry), context);
     applyClaim(registry, context);
     Deployment deployment = RegistryDeployment.desired(registry, deploymentInputs(registry, context, mode, configYaml));
-    Apply.apply(client, deployment, context.getSecondaryResource(Deployment.class).orElse(null), context);
+    Deployment actualDeployment = context.getSecondaryResource(Deployment.class).orElse(null);
+    if (Apply.apply(client, deployment, actualDeployment, context) != Apply.Outcome.Unchanged) {
+      actualDeployment = null; // a new generation its controller has not observed yet
+    }
     Apply.apply(client, RegistryService.desired(registry), context.getSecondaryResource(Service.class).orElse(null), context);
 
     PodCensus pods = PodCensus.of(context.getSecondaryResources(Pod.class), RegistryDeployment.templateHash(deployment));
-    RegistryStatus status = RegistryStatuses.observed(registry, mode, pods, GcRecord.of(registry), clock.instant());
+    RegistryStatus status = RegistryStatuses.observed(registry, mode, pods, actualDeployment, GcRecord.of(registry), clock.instant());
     announceTransitions(registry, status);
     UpdateControl<Registry> control = patchIfChanged(registry, status, context);
     // While a window is held, look again now and then: a holder deleted without releasing (its

@@ -1,6 +1,7 @@
 package dev.registryoperator.registry;
 
 import dev.registryoperator.common.Conditions;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,7 @@ public final class RegistryStatuses {
 
   /** Status once the desired objects are applied, from the pods seen. */
   public static RegistryStatus observed(
-      Registry registry, ServingMode mode, PodCensus pods, Optional<GcRecord> lastGc, Instant now) {
+      Registry registry, ServingMode mode, PodCensus pods, Deployment deployment, Optional<GcRecord> lastGc, Instant now) {
     RegistryStatus status = copyOf(registry.getStatus());
     Long generation = registry.getMetadata().getGeneration();
     String name = registry.getMetadata().getName();
@@ -55,7 +56,8 @@ public final class RegistryStatuses {
             now);
 
     Optional<MaintenanceRequest> maintenance = mode.maintenance();
-    boolean inEffect = maintenance.isPresent() && maintenanceInEffect(maintenance.get(), pods, rolledOut);
+    boolean inEffect =
+        maintenance.isPresent() && maintenanceInEffect(maintenance.get(), pods, rolledOut) && caughtUp(deployment, desired);
     status.setMaintenance(
         maintenance
             .map(m -> new MaintenanceStatus(m.mode().name(), m.holder(), m.since(), inEffect))
@@ -110,6 +112,22 @@ public final class RegistryStatuses {
       case ScaleToZero -> pods.total() == 0;
       case ReadOnly -> pods.writable() == 0 && rolledOut;
     };
+  }
+
+  /**
+   * The Deployment controller has acted on the latest Deployment spec: it observed this generation
+   * and counts {@code desired} pods of its current template. Until then it may still create a pod
+   * from an older template, one the census cannot see yet.
+   */
+  static boolean caughtUp(Deployment deployment, int desired) {
+    if (deployment == null || deployment.getStatus() == null || deployment.getStatus().getObservedGeneration() == null) {
+      return false;
+    }
+    Long generation = deployment.getMetadata().getGeneration();
+    Integer updated = deployment.getStatus().getUpdatedReplicas();
+    return generation != null
+        && generation.equals(deployment.getStatus().getObservedGeneration())
+        && (updated == null ? 0 : updated) == desired;
   }
 
   private static String phase(ReadyVerdict verdict, boolean maintenance, boolean rolledOut) {
