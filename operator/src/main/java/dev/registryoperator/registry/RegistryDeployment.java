@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The registry's Deployment. Pure: spec and serving mode in, object out. The pod template carries
@@ -56,6 +57,25 @@ public final class RegistryDeployment {
 
   private RegistryDeployment() {}
 
+  /**
+   * Deployment annotation the operator owns: the user's serving (replicas, read-only) last applied
+   * from a valid spec, without any window. Releasing a window restores it even while the spec is
+   * invalid ({@link #withServing}).
+   */
+  public static final String SERVING = "registry.operator.dev/serving";
+
+  /** The user's serving as last applied from a valid spec. */
+  public record Serving(int replicas, boolean readOnly) {
+    public static Serving of(RegistrySpec spec) {
+      return new Serving(spec.effectiveReplicas(), spec.effectiveReadOnly());
+    }
+
+    /** As recorded on {@code deployment}; empty if it was never recorded (or is unreadable). */
+    public static Optional<Serving> lastApplied(Deployment deployment) {
+      return AnnotationJson.read(deployment, SERVING, Serving.class);
+    }
+  }
+
   /** Inputs that are not in the spec: observed or derived by the reconciler. */
   public record Inputs(ServingMode mode, String configChecksum, String restartToken) {}
 
@@ -69,6 +89,7 @@ public final class RegistryDeployment {
         .withNamespace(registry.getMetadata().getNamespace())
         .withLabels(Labels.forInstance(name, Labels.COMPONENT_REGISTRY))
         .withOwnerReferences(Owners.controller(registry))
+        .withAnnotations(Map.of(SERVING, AnnotationJson.write(Serving.of(spec))))
         .endMetadata()
         .withNewSpec()
         .withReplicas(inputs.mode().replicas())
@@ -80,6 +101,42 @@ public final class RegistryDeployment {
         .withTemplate(template)
         .endSpec()
         .build();
+  }
+
+  /**
+   * {@code actual} with only its serving changed to {@code mode}: replicas, the read-only variable
+   * of the registry container and the read-only label; everything else as last applied. Used when
+   * the spec is invalid, so opening and closing a window never depend on it. Returns an equal
+   * object when nothing changes.
+   */
+  public static Deployment withServing(Deployment actual, ServingMode mode) {
+    Deployment d = Serialization.clone(actual);
+    d.getSpec().setReplicas(mode.replicas());
+    PodTemplateSpec template = d.getSpec().getTemplate();
+    String before = Serialization.asJson(template);
+    if (template.getMetadata().getLabels() != null) {
+      template.getMetadata().getLabels().put(Labels.READ_ONLY, Boolean.toString(mode.readOnly()));
+    }
+    for (Container c : template.getSpec().getContainers()) {
+      if (!CONTAINER.equals(c.getName())) {
+        continue;
+      }
+      List<EnvVar> env = new ArrayList<>(c.getEnv() == null ? List.of() : c.getEnv());
+      env.removeIf(e -> READ_ONLY_ENV.equals(e.getName()));
+      if (mode.readOnly()) {
+        env.add(new EnvVarBuilder().withName(READ_ONLY_ENV).withValue(READ_ONLY_VALUE).build());
+      }
+      c.setEnv(env);
+    }
+    if (!before.equals(Serialization.asJson(template))) {
+      Map<String, String> annotations = new LinkedHashMap<>(template.getMetadata().getAnnotations() == null ? Map.of() : template.getMetadata().getAnnotations());
+      annotations.remove(TEMPLATE_HASH);
+      template.getMetadata().setAnnotations(annotations);
+      annotations = new LinkedHashMap<>(annotations);
+      annotations.put(TEMPLATE_HASH, Hashing.sha256(Serialization.asJson(template)));
+      template.getMetadata().setAnnotations(annotations);
+    }
+    return d;
   }
 
   /** Whether a pod was created from the desired template (its template hash matches). */

@@ -32,12 +32,12 @@ final class RegistryEventSources {
   static List<EventSource<?, Registry>> create(EventSourceContext<Registry> context) {
     context.getPrimaryCache().addIndexer(SECRET_INDEX, RegistryEventSources::referencedSecretKeys);
     String managed = Labels.MANAGED_SELECTOR;
-    String registryPods = managed + "," + Labels.COMPONENT + "=" + Labels.COMPONENT_REGISTRY;
     return List.of(
         informer(context, Deployment.class, managed),
         informer(context, Service.class, managed),
         informer(context, PersistentVolumeClaim.class, managed),
-        informer(context, Pod.class, registryPods),
+        // registry pods and GC pods alike: a live GC collect pod keeps its registry in maintenance
+        informer(context, Pod.class, managed),
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, Registry.class)
                 .withSecondaryToPrimaryMapper(
@@ -66,9 +66,6 @@ final class RegistryEventSources {
   private static Set<ResourceID> byInstanceLabel(HasMetadata object) {
     Map<String, String> labels = object.getMetadata().getLabels();
     if (labels == null || !Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY)) || labels.get(Labels.INSTANCE) == null) {
-      return Set.of();
-    }
-    if (Labels.COMPONENT_GC.equals(labels.get(Labels.COMPONENT))) {
       return Set.of();
     }
     return Set.of(new ResourceID(labels.get(Labels.INSTANCE), object.getMetadata().getNamespace()));

@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,14 +62,20 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
 
   @Override
   public UpdateControl<Registry> reconcile(Registry registry, Context<Registry> context) {
+    KubernetesClient client = context.getClient();
+    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+    List<Pod> registryPods = pods.stream().filter(p -> !GcPods.isGcPod(p)).toList();
+    // A second guard beside the lock (I2): a live GC collect pod keeps the registry in maintenance.
+    Optional<GcPods.Guard> guard = GcPods.guard(pods, name(registry));
+    Optional<MaintenanceRequest> lock = liveMaintenance(registry, client);
     Optional<SpecProblem> problem =
         RegistryValidator.validate(registry.getSpec()).or(() -> checkSecrets(registry, context));
     if (problem.isPresent()) {
-      return refuse(registry, problem.get(), context);
+      return refuse(registry, problem.get(), lock, guard, registryPods, context);
     }
-    KubernetesClient client = context.getClient();
-    ServingMode mode = ServingMode.of(registry.getSpec(), liveMaintenance(registry, client));
-    String configYaml = RegistryConfigFile.render(registry.getSpec());
+    RegistrySpec spec = registry.getSpec();
+    ServingMode mode = ServingMode.of(spec.effectiveReadOnly(), spec.effectiveReplicas(), lock, guard);
+    String configYaml = RegistryConfigFile.render(spec);
 
     applyHttpSecret(registry, context);
     Apply.apply(client, RegistrySecrets.config(registry, configYaml), secret(context, RegistryNames.configSecret(name(registry)), registry), context);
@@ -80,9 +87,10 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     }
     Apply.apply(client, RegistryService.desired(registry), context.getSecondaryResource(Service.class).orElse(null), context);
 
-    PodCensus pods = PodCensus.of(context.getSecondaryResources(Pod.class), RegistryDeployment.templateHash(deployment));
-    RegistryStatus status = RegistryStatuses.observed(registry, mode, pods, actualDeployment, GcRecord.of(registry), clock.instant());
+    PodCensus census = PodCensus.of(registryPods, RegistryDeployment.templateHash(deployment));
+    RegistryStatus status = RegistryStatuses.observed(registry, mode, census, actualDeployment, GcRecord.of(registry), clock.instant());
     announceTransitions(registry, status);
+    announceGuard(registry, mode);
     UpdateControl<Registry> control = patchIfChanged(registry, status, context);
     // While a window is held, look again now and then: a holder deleted without releasing (its
     // finalizer removed by hand) sends no event here, and the lock must not outlive it.
@@ -185,7 +193,15 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     return Optional.empty();
   }
 
-  private UpdateControl<Registry> refuse(Registry registry, SpecProblem problem, Context<Registry> context) {
+  /**
+   * The spec is refused: nothing is created and nothing changes from it. Only the serving of the
+   * existing Deployment follows the windows, from the serving last applied from a valid spec: a
+   * window is released (or kept) whatever the spec says (I4), and a collecting registry is never
+   * made writable.
+   */
+  private UpdateControl<Registry> refuse(
+      Registry registry, SpecProblem problem, Optional<MaintenanceRequest> lock, Optional<GcPods.Guard> guard,
+      List<Pod> registryPods, Context<Registry> context) {
     boolean alreadyReported =
         registry.getStatus() != null
             && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.READY)
@@ -195,7 +211,54 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
       LOG.warn("Registry {}/{} not reconciled: {}", registry.getMetadata().getNamespace(), name(registry), problem.message());
       events.warning(registry, problem.reason(), problem.message());
     }
-    return patchIfChanged(registry, RegistryStatuses.invalid(registry, problem, clock.instant()), context);
+    Deployment actual = context.getSecondaryResource(Deployment.class).orElse(null);
+    ServingMode mode;
+    Deployment observed = actual;
+    Deployment existing = actual;
+    if (existing == null) {
+      mode = ServingMode.of(false, 0, lock, guard);
+    } else {
+      Optional<RegistryDeployment.Serving> last = RegistryDeployment.Serving.lastApplied(actual);
+      int replicas = actual.getSpec().getReplicas() == null ? 1 : actual.getSpec().getReplicas();
+      mode = last.map(s -> ServingMode.of(s.readOnly(), s.replicas(), lock, guard))
+          // never recorded (made by an older operator): leave it as it is
+          .orElseGet(() -> ServingMode.of(servesReadOnly(existing), replicas, lock, guard));
+      if (last.isPresent()) {
+        Deployment wanted = RegistryDeployment.withServing(actual, mode);
+        if (!Serialization.asJson(wanted.getSpec()).equals(Serialization.asJson(actual.getSpec()))) {
+          observed = context.getClient().resource(wanted).update();
+          LOG.info("Registry {}/{}: spec invalid, Deployment serving set to {} replicas{} from its last applied state",
+              registry.getMetadata().getNamespace(), name(registry), mode.replicas(), mode.readOnly() ? ", read-only" : "");
+          observed = null; // a new generation its controller has not observed yet
+        }
+        actual = wanted;
+      }
+    }
+    PodCensus census = PodCensus.of(registryPods, actual == null ? null : RegistryDeployment.templateHash(actual));
+    RegistryStatus status = RegistryStatuses.invalid(registry, problem, mode, census, observed, clock.instant());
+    announceGuard(registry, mode);
+    UpdateControl<Registry> control = patchIfChanged(registry, status, context);
+    return mode.maintenance().isPresent() ? control.rescheduleAfter(HOLDER_CHECK_INTERVAL) : control;
+  }
+
+  private static boolean servesReadOnly(Deployment deployment) {
+    Pod asPod = new io.fabric8.kubernetes.api.model.PodBuilder().withSpec(deployment.getSpec().getTemplate().getSpec()).build();
+    return PodCensus.servesReadOnly(asPod);
+  }
+
+  /** One Warning event when a live GC pod starts holding the registry without a lock. */
+  private void announceGuard(Registry registry, ServingMode mode) {
+    if (mode.maintenance().isPresent() || mode.guard().isEmpty()) {
+      return;
+    }
+    GcPods.Guard guard = mode.guard().get();
+    boolean alreadySaid = registry.getStatus() != null
+        && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.MAINTENANCE)
+            .filter(c -> RegistryReason.GcPodRunning.name().equals(c.getReason()) && c.getMessage() != null && c.getMessage().contains(guard.podName()))
+            .isPresent();
+    if (!alreadySaid) {
+      events.warning(registry, RegistryReason.GcPodRunning, RegistryStatuses.guardMessage(guard));
+    }
   }
 
   private void applyHttpSecret(Registry registry, Context<Registry> context) {
