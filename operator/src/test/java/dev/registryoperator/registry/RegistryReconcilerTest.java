@@ -463,4 +463,79 @@ class RegistryReconcilerTest {
       assertThat(ready("images").getReason()).isEqualTo("Available");
     });
   }
+
+  private void holder(String name) {
+    client.genericKubernetesResources("registry.operator.dev/v1alpha1", "GcSchedule").inNamespace(NAMESPACE)
+        .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("registry.operator.dev/v1alpha1").withKind("GcSchedule")
+            .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata().addToAdditionalProperties("spec", Map.of("registryRef", Map.of("name", "other"))).build())
+        .create();
+  }
+
+  private void lock(String name, MaintenanceMode mode) {
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName(name).edit(r -> {
+      r.getMetadata().getAnnotations().put(MaintenanceRequest.ANNOTATION, new MaintenanceRequest("GcSchedule/holder", "r1", mode, "2026-11-24T03:00:00Z").toJson());
+      return r;
+    });
+  }
+
+  private void unlock(String name) {
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName(name).edit(r -> {
+      r.getMetadata().getAnnotations().remove(MaintenanceRequest.ANNOTATION);
+      return r;
+    });
+  }
+
+  @Test
+  void aWindowIsReleasedFromTheLastAppliedDeploymentWhileTheSpecIsInvalid() {
+    Registry registry = Registries.withPvc("images", "1Gi");
+    registry.getSpec().setReplicas(2);
+    create(registry);
+    awaitReady("images", 2);
+    holder("holder");
+    lock("images", MaintenanceMode.ReadOnly);
+    eventually().untilAsserted(() -> assertThat(get("images").getStatus().getMaintenance().getInEffect()).isTrue());
+
+    // the spec turns invalid mid-window: the window stays as it is (never writable while collecting)
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setReplicas(-1);
+      return r;
+    });
+    assertRefused("images", "InvalidSpec", "spec.replicas must be 0 or more");
+    assertThat(servesReadOnly("images")).isTrue();
+    assertThat(get("images").getStatus().getMaintenance().getInEffect()).isTrue();
+
+    // the run releases its lock: service comes back from the last applied state, the spec still invalid
+    unlock("images");
+    eventually().untilAsserted(() -> {
+      Deployment d = deployment("images");
+      assertThat(servesReadOnly("images")).isFalse();
+      assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+      assertThat(livePods("images")).hasSize(2).allSatisfy(p -> assertThat(PodCensus.servesReadOnly(p)).isFalse());
+      Registry r = get("images");
+      assertThat(r.getStatus().getMaintenance()).as("no window claimed").isNull();
+      assertThat(Conditions.find(r.getStatus().getConditions(), "Maintenance").orElseThrow().getReason()).isEqualTo("NoMaintenance");
+      assertThat(ready("images").getReason()).isEqualTo("InvalidSpec");
+    });
+
+    // ScaleToZero with another kind of invalid spec (both storages): taken and given back all the same
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setReplicas(2);
+      r.getSpec().getStorage().setS3(Registries.withS3("x").getSpec().getStorage().getS3());
+      return r;
+    });
+    assertRefused("images", "InvalidSpec", "exactly one of spec.storage.pvc or spec.storage.s3");
+    lock("images", MaintenanceMode.ScaleToZero);
+    eventually().untilAsserted(() -> {
+      assertThat(deployment("images").getSpec().getReplicas()).isZero();
+      assertThat(harness.cluster().podsOfDeployment(NAMESPACE, "images")).isEmpty();
+      assertThat(get("images").getStatus().getMaintenance().getInEffect()).isTrue();
+    });
+    unlock("images");
+    eventually().untilAsserted(() -> {
+      assertThat(deployment("images").getSpec().getReplicas()).isEqualTo(2);
+      assertThat(livePods("images")).hasSize(2);
+      assertThat(get("images").getStatus().getMaintenance()).isNull();
+      assertThat(ready("images").getReason()).isEqualTo("InvalidSpec");
+    });
+  }
 }
