@@ -538,4 +538,41 @@ class RegistryReconcilerTest {
       assertThat(ready("images").getReason()).isEqualTo("InvalidSpec");
     });
   }
+
+  @Test
+  void theOperatorWatchesOnlyItsOwnSecretsAndReadsReferencedOnesByNameInTheirNamespace() {
+    List<dev.registryoperator.fakecluster.CrudApiDispatcher.ApiRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    harness.stopOperator();
+    Runnable recording = harness.api().dispatcher().admit(r -> {
+      requests.add(r);
+      return java.util.Optional.empty();
+    });
+    try {
+      client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("kube-system").endMetadata().build()).create();
+      client.resource(new SecretBuilder().withNewMetadata().withName("sh.helm.release.v1.other.v1").withNamespace("kube-system").endMetadata()
+          .withStringData(Map.of("release", "not yours")).build()).create();
+      harness.startOperator();
+      secret("registry-users", Map.of("htpasswd", "alice:$2y$05$abcdefghijklmnopqrstuu3tq7oTyZp5bGgDbUVTQtKMtXDy6Smyi\n"));
+      secret("registry-tls", Map.of("tls.crt", "CERT", "tls.key", "KEY"));
+      create(Registries.withAuthAndTls("secure"));
+      awaitReady("secure", 1);
+    } finally {
+      recording.run();
+    }
+    var operatorSecretRequests = requests.stream()
+        .filter(r -> r.path().matches("/api/v1/(namespaces/[^/]+/)?secrets([/?].*)?"))
+        .toList();
+    String managedSelector = "labelSelector=" + java.net.URLEncoder.encode("app.kubernetes.io/managed-by=registry-operator", java.nio.charset.StandardCharsets.UTF_8);
+    // lists and watches (collection requests) select only the operator's own Secrets
+    assertThat(operatorSecretRequests).filteredOn(r -> r.method().equals("GET") && r.path().matches("/api/v1/(namespaces/[^/]+/)?secrets(\\?.*)?"))
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.path()).as(r.toString()).contains(managedSelector));
+    // a user's Secret is read by name, in the Registry's namespace
+    assertThat(operatorSecretRequests).anySatisfy(r -> {
+      assertThat(r.method()).isEqualTo("GET");
+      assertThat(r.path()).startsWith("/api/v1/namespaces/team-a/secrets/registry-tls");
+    });
+    // (the only request there is the test's own POST that created the Helm release Secret)
+    assertThat(operatorSecretRequests).filteredOn(r -> r.path().contains("kube-system")).extracting(r -> r.method()).containsOnly("POST");
+  }
 }
