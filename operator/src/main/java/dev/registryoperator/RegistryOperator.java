@@ -30,6 +30,13 @@ public final class RegistryOperator {
    *     operator replicas for availability)
    */
   public static Operator create(KubernetesClient client, Clock clock, Set<String> namespaces, Optional<String> leaseNamespace) {
+    return create(client, clock, namespaces, leaseNamespace, RegistryReconciler.SecretRechecks.DEFAULT);
+  }
+
+  /** @param secretRechecks when the Registry reconciler reads user Secrets again (tests shorten it) */
+  public static Operator create(
+      KubernetesClient client, Clock clock, Set<String> namespaces, Optional<String> leaseNamespace,
+      RegistryReconciler.SecretRechecks secretRechecks) {
     Operator operator =
         new Operator(
             overrider -> {
@@ -43,7 +50,7 @@ public final class RegistryOperator {
             });
     EventRecorder events = new EventRecorder(client, clock);
     MaintenanceLock lock = new MaintenanceLock(client);
-    operator.register(new RegistryReconciler(events, lock, clock), o -> watch(o, namespaces));
+    operator.register(new RegistryReconciler(events, lock, clock, secretRechecks), o -> watch(o, namespaces));
     operator.register(new GcScheduleReconciler(events, lock, clock), o -> watch(o, namespaces));
     return operator;
   }

@@ -69,13 +69,20 @@ public final class OperatorHarness implements AutoCloseable {
     return client;
   }
 
+  /** The mock API server (its dispatcher takes admission hooks that refuse or record requests). */
+  public MockApiServer api() {
+    return api;
+  }
+
   public FakeCluster cluster() {
     return cluster;
   }
 
   public void startOperator() {
     operatorClient = api.newClient();
-    operator = RegistryOperator.create(operatorClient, clock);
+    // user Secrets are read again on a timer, not watched: minutes in production, a second here
+    operator = RegistryOperator.create(operatorClient, clock, java.util.Set.of(), java.util.Optional.empty(),
+        new dev.registryoperator.registry.RegistryReconciler.SecretRechecks(Duration.ofMillis(500), Duration.ofSeconds(1)));
     operator.start();
   }
 

@@ -21,8 +21,10 @@ public final class MockApiServer implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final CrudApiDispatcher dispatcher;
 
   private MockApiServer(CrudApiDispatcher dispatcher, boolean logRequests, int port) {
+    this.dispatcher = dispatcher;
     REQUEST_LOG.setLevel(logRequests ? Level.INFO : Level.WARNING);
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), port);
@@ -50,6 +52,11 @@ public final class MockApiServer implements AutoCloseable {
   /** The server's port on the loopback address. */
   public int port() {
     return server.getPort();
+  }
+
+  /** The dispatcher answering requests: add an admission hook with {@link CrudApiDispatcher#admit}. */
+  public CrudApiDispatcher dispatcher() {
+    return dispatcher;
   }
 
   public KubernetesMockServer server() {

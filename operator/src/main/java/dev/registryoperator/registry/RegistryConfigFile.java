@@ -9,8 +9,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Renders the registry's {@code config.yml} from a spec. Pure. Deletes are always enabled (GC needs
- * them) and read-only goes through {@code storage.maintenance.readonly.enabled}: the environment
- * variable form {@code REGISTRY_STORAGE_MAINTENANCE_READONLY_ENABLED} crashes or is ignored.
+ * them). Read-only is not in this file: it is an environment variable of the registry container
+ * ({@link RegistryDeployment#READ_ONLY_ENV}), so pods prove it by their own spec.
  */
 public final class RegistryConfigFile {
   /** Paths in the user's {@code config} that the operator owns, as dotted keys. */
@@ -38,11 +38,15 @@ public final class RegistryConfigFile {
     return found;
   }
 
-  public static String render(RegistrySpec spec, boolean readOnly) {
+  /**
+   * The config file. It does not depend on the serving mode: read-only is set in the pod spec
+   * ({@link RegistryDeployment#READ_ONLY_ENV}), so a maintenance window never rewrites this file.
+   */
+  public static String render(RegistrySpec spec) {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("version", "0.1");
     config.put("log", map("level", "info", "formatter", "text", "fields", map("service", "registry")));
-    config.put("storage", storage(spec.getStorage(), readOnly));
+    config.put("storage", storage(spec.getStorage()));
     Map<String, Object> http = new LinkedHashMap<>();
     http.put("addr", ":" + RegistryNames.CONTAINER_PORT);
     http.put("debug", map("addr", ":" + RegistryNames.DEBUG_PORT));
@@ -76,7 +80,7 @@ public final class RegistryConfigFile {
     return new Yaml(options).dump(config);
   }
 
-  private static Map<String, Object> storage(StorageSpec storage, boolean readOnly) {
+  private static Map<String, Object> storage(StorageSpec storage) {
     Map<String, Object> result = new LinkedHashMap<>();
     if (storage.getS3() != null) {
       S3StorageSpec s3 = storage.getS3();
@@ -97,7 +101,6 @@ public final class RegistryConfigFile {
     }
     result.put("delete", map("enabled", true));
     result.put("cache", map("blobdescriptor", "inmemory"));
-    result.put("maintenance", map("readonly", map("enabled", readOnly)));
     return result;
   }
 

@@ -3,6 +3,7 @@ package dev.registryoperator.registry;
 import dev.registryoperator.common.Hashing;
 import dev.registryoperator.common.Labels;
 import dev.registryoperator.common.Owners;
+import dev.registryoperator.common.PodSecurity;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The registry's Deployment. Pure: spec and serving mode in, object out. The pod template carries
@@ -41,9 +43,38 @@ public final class RegistryDeployment {
   public static final String RESTARTED_AFTER_GC = "registry.operator.dev/restarted-after-gc";
   public static final String TEMPLATE_HASH = "registry.operator.dev/template-hash";
   public static final String CONTAINER = "registry";
-  public static final long UID = 65532L;
+  public static final long UID = PodSecurity.UID;
+
+  /**
+   * The registry reads it as {@code storage.maintenance.readonly} (a JSON map, design.md §4). In the
+   * pod spec, not in the config Secret: a pod proves it serves read-only by its own spec, and a
+   * window never rewrites a file that running pods re-read on a container restart. The form
+   * {@code ..._READONLY_ENABLED=true} crashes the registry or is ignored: never use it.
+   */
+  public static final String READ_ONLY_ENV = "REGISTRY_STORAGE_MAINTENANCE_READONLY";
+
+  public static final String READ_ONLY_VALUE = "{\"enabled\":true}";
 
   private RegistryDeployment() {}
+
+  /**
+   * Deployment annotation the operator owns: the user's serving (replicas, read-only) last applied
+   * from a valid spec, without any window. Releasing a window restores it even while the spec is
+   * invalid ({@link #withServing}).
+   */
+  public static final String SERVING = "registry.operator.dev/serving";
+
+  /** The user's serving as last applied from a valid spec. */
+  public record Serving(int replicas, boolean readOnly) {
+    public static Serving of(RegistrySpec spec) {
+      return new Serving(spec.effectiveReplicas(), spec.effectiveReadOnly());
+    }
+
+    /** As recorded on {@code deployment}; empty if it was never recorded (or is unreadable). */
+    public static Optional<Serving> lastApplied(Deployment deployment) {
+      return AnnotationJson.read(deployment, SERVING, Serving.class);
+    }
+  }
 
   /** Inputs that are not in the spec: observed or derived by the reconciler. */
   public record Inputs(ServingMode mode, String configChecksum, String restartToken) {}
@@ -58,6 +89,7 @@ public final class RegistryDeployment {
         .withNamespace(registry.getMetadata().getNamespace())
         .withLabels(Labels.forInstance(name, Labels.COMPONENT_REGISTRY))
         .withOwnerReferences(Owners.controller(registry))
+        .withAnnotations(Map.of(SERVING, AnnotationJson.write(Serving.of(spec))))
         .endMetadata()
         .withNewSpec()
         .withReplicas(inputs.mode().replicas())
@@ -69,6 +101,42 @@ public final class RegistryDeployment {
         .withTemplate(template)
         .endSpec()
         .build();
+  }
+
+  /**
+   * {@code actual} with only its serving changed to {@code mode}: replicas, the read-only variable
+   * of the registry container and the read-only label; everything else as last applied. Used when
+   * the spec is invalid, so opening and closing a window never depend on it. Returns an equal
+   * object when nothing changes.
+   */
+  public static Deployment withServing(Deployment actual, ServingMode mode) {
+    Deployment d = Serialization.clone(actual);
+    d.getSpec().setReplicas(mode.replicas());
+    PodTemplateSpec template = d.getSpec().getTemplate();
+    String before = Serialization.asJson(template);
+    if (template.getMetadata().getLabels() != null) {
+      template.getMetadata().getLabels().put(Labels.READ_ONLY, Boolean.toString(mode.readOnly()));
+    }
+    for (Container c : template.getSpec().getContainers()) {
+      if (!CONTAINER.equals(c.getName())) {
+        continue;
+      }
+      List<EnvVar> env = new ArrayList<>(c.getEnv() == null ? List.of() : c.getEnv());
+      env.removeIf(e -> READ_ONLY_ENV.equals(e.getName()));
+      if (mode.readOnly()) {
+        env.add(new EnvVarBuilder().withName(READ_ONLY_ENV).withValue(READ_ONLY_VALUE).build());
+      }
+      c.setEnv(env);
+    }
+    if (!before.equals(Serialization.asJson(template))) {
+      Map<String, String> annotations = new LinkedHashMap<>(template.getMetadata().getAnnotations() == null ? Map.of() : template.getMetadata().getAnnotations());
+      annotations.remove(TEMPLATE_HASH);
+      template.getMetadata().setAnnotations(annotations);
+      annotations = new LinkedHashMap<>(annotations);
+      annotations.put(TEMPLATE_HASH, Hashing.sha256(Serialization.asJson(template)));
+      template.getMetadata().setAnnotations(annotations);
+    }
+    return d;
   }
 
   /** Whether a pod was created from the desired template (its template hash matches). */
@@ -90,7 +158,7 @@ public final class RegistryDeployment {
     if (inputs.restartToken() != null) {
       annotations.put(RESTARTED_AFTER_GC, inputs.restartToken());
     }
-    PodSpec podSpec = podSpec(registry);
+    PodSpec podSpec = podSpec(registry, inputs.mode().readOnly());
     PodTemplateSpec template =
         new PodTemplateSpecBuilder()
             .withNewMetadata()
@@ -104,31 +172,23 @@ public final class RegistryDeployment {
     return template;
   }
 
-  private static PodSpec podSpec(Registry registry) {
+  private static PodSpec podSpec(Registry registry, boolean readOnly) {
     RegistrySpec spec = registry.getSpec();
     return new PodSpecBuilder()
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(UID)
-        .withRunAsGroup(UID)
-        .withFsGroup(UID)
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(PodSecurity.pod())
         .withImagePullSecrets(spec.getImagePullSecrets())
         .withNodeSelector(spec.getNodeSelector())
         .withTolerations(spec.getTolerations())
         .withAffinity(affinity(registry))
         .withTerminationGracePeriodSeconds(RegistryNames.GRACE_PERIOD_SECONDS)
-        .withContainers(container(registry))
+        .withContainers(container(registry, readOnly))
         .withVolumes(volumes(registry))
         .build();
   }
 
-  private static Container container(Registry registry) {
+  private static Container container(Registry registry, boolean readOnly) {
     RegistrySpec spec = registry.getSpec();
     return new ContainerBuilder()
         .withName(CONTAINER)
@@ -146,19 +206,12 @@ public final class RegistryDeployment {
         .withContainerPort(RegistryNames.DEBUG_PORT)
         .withProtocol("TCP")
         .endPort()
-        .withEnv(environment(registry))
+        .withEnv(servingEnvironment(registry, readOnly))
         .withResources(spec.getResources())
         // Readiness every second: a new pod takes traffic, and a GC window ends, as soon as it listens.
         .withReadinessProbe(probe(1, 3))
         .withLivenessProbe(probe(10, 6))
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withRunAsNonRoot(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(PodSecurity.container())
         .withVolumeMounts(mounts(registry))
         .build();
   }
@@ -178,6 +231,14 @@ public final class RegistryDeployment {
         .withTimeoutSeconds(3)
         .withFailureThreshold(failureThreshold)
         .build();
+  }
+
+  private static List<EnvVar> servingEnvironment(Registry registry, boolean readOnly) {
+    List<EnvVar> env = environment(registry);
+    if (readOnly) {
+      env.add(new EnvVarBuilder().withName(READ_ONLY_ENV).withValue(READ_ONLY_VALUE).build());
+    }
+    return env;
   }
 
   /** Environment shared by registry pods and GC Jobs (both read the same storage). */

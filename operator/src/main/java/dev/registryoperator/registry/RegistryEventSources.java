@@ -13,16 +13,15 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * The informers the Registry reconciler reads from. Objects the operator created map back to their
- * Registry through the instance label; user Secrets (htpasswd, TLS, S3 credentials) through an
- * index of the Secrets each Registry references, so creating a missing Secret wakes its Registry.
+ * The informers the Registry reconciler reads from, each selecting only what the operator manages
+ * (the managed-by label); objects map back to their Registry through the instance label. A user's
+ * Secrets (htpasswd, TLS, S3 credentials) are not watched: the reconciler reads them by name in the
+ * Registry's namespace, and looks again on a timer (RegistryReconciler.SecretRechecks).
  */
 final class RegistryEventSources {
   static final String SECRET_INDEX = "registry-secret-refs";
@@ -30,27 +29,15 @@ final class RegistryEventSources {
   private RegistryEventSources() {}
 
   static List<EventSource<?, Registry>> create(EventSourceContext<Registry> context) {
-    context.getPrimaryCache().addIndexer(SECRET_INDEX, RegistryEventSources::referencedSecretKeys);
     String managed = Labels.MANAGED_SELECTOR;
-    String registryPods = managed + "," + Labels.COMPONENT + "=" + Labels.COMPONENT_REGISTRY;
     return List.of(
         informer(context, Deployment.class, managed),
         informer(context, Service.class, managed),
         informer(context, PersistentVolumeClaim.class, managed),
-        informer(context, Pod.class, registryPods),
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Secret.class, Registry.class)
-                .withSecondaryToPrimaryMapper(
-                    (Secret secret) -> {
-                      Set<ResourceID> owners = new HashSet<>(byInstanceLabel(secret));
-                      context
-                          .getPrimaryCache()
-                          .byIndex(SECRET_INDEX, key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
-                          .forEach(registry -> owners.add(ResourceID.fromResource(registry)));
-                      return owners;
-                    })
-                .build(),
-            context));
+        // registry pods and GC pods alike: a live GC collect pod keeps its registry in maintenance
+        informer(context, Pod.class, managed),
+        // only the Secrets the operator made (config, HTTP secret); a user's Secrets are read by name
+        informer(context, Secret.class, managed));
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, Registry> informer(
@@ -68,15 +55,7 @@ final class RegistryEventSources {
     if (labels == null || !Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY)) || labels.get(Labels.INSTANCE) == null) {
       return Set.of();
     }
-    if (Labels.COMPONENT_GC.equals(labels.get(Labels.COMPONENT))) {
-      return Set.of();
-    }
     return Set.of(new ResourceID(labels.get(Labels.INSTANCE), object.getMetadata().getNamespace()));
-  }
-
-  static List<String> referencedSecretKeys(Registry registry) {
-    String namespace = registry.getMetadata().getNamespace();
-    return referencedSecrets(registry.getSpec()).stream().map(name -> key(namespace, name)).collect(Collectors.toList());
   }
 
   static List<String> referencedSecrets(RegistrySpec spec) {
@@ -95,9 +74,5 @@ final class RegistryEventSources {
     }
     names.removeIf(n -> n == null);
     return names;
-  }
-
-  private static String key(String namespace, String name) {
-    return namespace + "/" + name;
   }
 }

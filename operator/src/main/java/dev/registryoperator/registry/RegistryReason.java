@@ -22,6 +22,8 @@ public enum RegistryReason {
   MaintenancePending,
   MaintenanceInEffect,
   StaleMaintenanceReleased,
+  /** A live GC collect pod keeps the registry in maintenance although no lock is held. */
+  GcPodRunning,
   // Events only
   Created,
   Updated,

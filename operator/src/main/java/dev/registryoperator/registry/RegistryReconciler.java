@@ -24,10 +24,14 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +45,37 @@ import org.slf4j.LoggerFactory;
 public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registry> {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryReconciler.class);
   private static final String GC_HOLDER_PREFIX = "GcSchedule/";
-  private static final java.time.Duration HOLDER_CHECK_INTERVAL = java.time.Duration.ofSeconds(30);
+  private static final Duration HOLDER_CHECK_INTERVAL = Duration.ofSeconds(30);
+
+  /** How soon a Registry waiting for a missing or incomplete user Secret looks again. */
+  public static final Duration MISSING_SECRET_RECHECK = Duration.ofSeconds(15);
+
+  /**
+   * How often a Registry that references user Secrets reads them again: a changed certificate or
+   * htpasswd file rolls the pods at most this long after the change (user Secrets are not watched).
+   */
+  public static final Duration USER_SECRET_RECHECK = Duration.ofMinutes(3);
+
+  /** When user Secrets are read again (they are not watched). */
+  public record SecretRechecks(Duration missing, Duration present) {
+    public static final SecretRechecks DEFAULT = new SecretRechecks(MISSING_SECRET_RECHECK, USER_SECRET_RECHECK);
+  }
 
   private final EventRecorder events;
   private final MaintenanceLock lock;
   private final Clock clock;
+  private final SecretRechecks rechecks;
   private final SecureRandom random = new SecureRandom();
 
   public RegistryReconciler(EventRecorder events, MaintenanceLock lock, Clock clock) {
+    this(events, lock, clock, SecretRechecks.DEFAULT);
+  }
+
+  public RegistryReconciler(EventRecorder events, MaintenanceLock lock, Clock clock, SecretRechecks rechecks) {
     this.events = events;
     this.lock = lock;
     this.clock = clock;
+    this.rechecks = rechecks;
   }
 
   @Override
@@ -61,29 +85,65 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
 
   @Override
   public UpdateControl<Registry> reconcile(Registry registry, Context<Registry> context) {
-    Optional<SpecProblem> problem =
-        RegistryValidator.validate(registry.getSpec()).or(() -> checkSecrets(registry, context));
-    if (problem.isPresent()) {
-      return refuse(registry, problem.get(), context);
-    }
     KubernetesClient client = context.getClient();
-    ServingMode mode = ServingMode.of(registry.getSpec(), liveMaintenance(registry, client));
-    String configYaml = RegistryConfigFile.render(registry.getSpec(), mode.readOnly());
+    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+    List<Pod> registryPods = pods.stream().filter(p -> !GcPods.isGcPod(p)).toList();
+    // A second guard beside the lock (I2): a live GC collect pod keeps the registry in maintenance.
+    Optional<GcPods.Guard> guard = GcPods.guard(pods, name(registry));
+    Optional<MaintenanceRequest> lock = liveMaintenance(registry, client);
+    Optional<SpecProblem> invalid = RegistryValidator.validate(registry.getSpec());
+    Map<String, Secret> userSecrets = invalid.isPresent() ? Map.of() : userSecrets(registry, client);
+    Optional<SpecProblem> problem = invalid.or(() -> checkSecrets(registry, userSecrets));
+    if (problem.isPresent()) {
+      return refuse(registry, problem.get(), lock, guard, registryPods, context);
+    }
+    RegistrySpec spec = registry.getSpec();
+    ServingMode mode = ServingMode.of(spec.effectiveReadOnly(), spec.effectiveReplicas(), lock, guard);
+    String configYaml = RegistryConfigFile.render(spec);
 
     applyHttpSecret(registry, context);
     Apply.apply(client, RegistrySecrets.config(registry, configYaml), secret(context, RegistryNames.configSecret(name(registry)), registry), context);
     applyClaim(registry, context);
-    Deployment deployment = RegistryDeployment.desired(registry, deploymentInputs(registry, context, mode, configYaml));
-    Apply.apply(client, deployment, context.getSecondaryResource(Deployment.class).orElse(null), context);
+    Deployment deployment = RegistryDeployment.desired(registry, deploymentInputs(registry, userSecrets, mode, configYaml));
+    Deployment actualDeployment = context.getSecondaryResource(Deployment.class).orElse(null);
+    if (Apply.apply(client, deployment, actualDeployment, context) != Apply.Outcome.Unchanged) {
+      actualDeployment = null; // a new generation its controller has not observed yet
+    }
     Apply.apply(client, RegistryService.desired(registry), context.getSecondaryResource(Service.class).orElse(null), context);
 
-    PodCensus pods = PodCensus.of(context.getSecondaryResources(Pod.class), RegistryDeployment.templateHash(deployment));
-    RegistryStatus status = RegistryStatuses.observed(registry, mode, pods, GcRecord.of(registry), clock.instant());
+    PodCensus census = PodCensus.of(registryPods, RegistryDeployment.templateHash(deployment));
+    RegistryStatus status = RegistryStatuses.observed(registry, mode, census, actualDeployment, GcRecord.of(registry), clock.instant());
     announceTransitions(registry, status);
+    announceGuard(registry, mode);
     UpdateControl<Registry> control = patchIfChanged(registry, status, context);
-    // While a window is held, look again now and then: a holder deleted without releasing (its
-    // finalizer removed by hand) sends no event here, and the lock must not outlive it.
-    return mode.maintenance().isPresent() ? control.rescheduleAfter(HOLDER_CHECK_INTERVAL) : control;
+    return reschedule(control, mode, userSecrets.isEmpty() ? null : rechecks.present());
+  }
+
+  /**
+   * Looks again later for what sends no event here: a window's holder deleted without releasing (its
+   * finalizer removed by hand), and user Secrets (not watched: created, fixed or rotated).
+   */
+  private static UpdateControl<Registry> reschedule(UpdateControl<Registry> control, ServingMode mode, Duration secrets) {
+    Duration next = mode.maintenance().isPresent() ? HOLDER_CHECK_INTERVAL : null;
+    if (secrets != null && (next == null || secrets.compareTo(next) < 0)) {
+      next = secrets;
+    }
+    return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  /**
+   * The Secrets the spec references that exist, read by name in the Registry's namespace (never
+   * listed or watched: the operator needs only {@code get} on them).
+   */
+  private static Map<String, Secret> userSecrets(Registry registry, KubernetesClient client) {
+    Map<String, Secret> found = new HashMap<>();
+    for (String name : RegistryEventSources.referencedSecrets(registry.getSpec())) {
+      Secret secret = client.secrets().inNamespace(registry.getMetadata().getNamespace()).withName(name).get();
+      if (secret != null) {
+        found.put(name, secret);
+      }
+    }
+    return found;
   }
 
   @Override
@@ -138,17 +198,17 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     return request;
   }
 
-  private Optional<SpecProblem> checkSecrets(Registry registry, Context<Registry> context) {
+  private Optional<SpecProblem> checkSecrets(Registry registry, Map<String, Secret> secrets) {
     RegistrySpec spec = registry.getSpec();
     if (spec.getAuth() != null && spec.getAuth().getHtpasswd() != null) {
       Optional<SpecProblem> p =
-          requireKeys(registry, context, spec.getAuth().getHtpasswd().getSecretRef().getName(), "spec.auth.htpasswd.secretRef", RegistryNames.HTPASSWD_KEY);
+          requireKeys(registry, secrets, spec.getAuth().getHtpasswd().getSecretRef().getName(), "spec.auth.htpasswd.secretRef", RegistryNames.HTPASSWD_KEY);
       if (p.isPresent()) {
         return p;
       }
     }
     if (spec.getTls() != null) {
-      Optional<SpecProblem> p = requireKeys(registry, context, spec.getTls().getSecretRef().getName(), "spec.tls.secretRef", "tls.crt", "tls.key");
+      Optional<SpecProblem> p = requireKeys(registry, secrets, spec.getTls().getSecretRef().getName(), "spec.tls.secretRef", "tls.crt", "tls.key");
       if (p.isPresent()) {
         return p;
       }
@@ -156,13 +216,13 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     S3StorageSpec s3 = spec.getStorage().getS3();
     if (s3 != null && s3.getCredentialsSecretRef() != null) {
       return requireKeys(
-          registry, context, s3.getCredentialsSecretRef().getName(), "spec.storage.s3.credentialsSecretRef", RegistryNames.S3_ACCESS_KEY, RegistryNames.S3_SECRET_KEY);
+          registry, secrets, s3.getCredentialsSecretRef().getName(), "spec.storage.s3.credentialsSecretRef", RegistryNames.S3_ACCESS_KEY, RegistryNames.S3_SECRET_KEY);
     }
     return Optional.empty();
   }
 
-  private Optional<SpecProblem> requireKeys(Registry registry, Context<Registry> context, String secretName, String field, String... keys) {
-    Secret secret = secret(context, secretName, registry);
+  private Optional<SpecProblem> requireKeys(Registry registry, Map<String, Secret> secrets, String secretName, String field, String... keys) {
+    Secret secret = secrets.get(secretName);
     String namespace = registry.getMetadata().getNamespace();
     if (secret == null) {
       return Optional.of(
@@ -182,7 +242,15 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     return Optional.empty();
   }
 
-  private UpdateControl<Registry> refuse(Registry registry, SpecProblem problem, Context<Registry> context) {
+  /**
+   * The spec is refused: nothing is created and nothing changes from it. Only the serving of the
+   * existing Deployment follows the windows, from the serving last applied from a valid spec: a
+   * window is released (or kept) whatever the spec says (I4), and a collecting registry is never
+   * made writable.
+   */
+  private UpdateControl<Registry> refuse(
+      Registry registry, SpecProblem problem, Optional<MaintenanceRequest> lock, Optional<GcPods.Guard> guard,
+      List<Pod> registryPods, Context<Registry> context) {
     boolean alreadyReported =
         registry.getStatus() != null
             && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.READY)
@@ -192,7 +260,55 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
       LOG.warn("Registry {}/{} not reconciled: {}", registry.getMetadata().getNamespace(), name(registry), problem.message());
       events.warning(registry, problem.reason(), problem.message());
     }
-    return patchIfChanged(registry, RegistryStatuses.invalid(registry, problem, clock.instant()), context);
+    Deployment actual = context.getSecondaryResource(Deployment.class).orElse(null);
+    ServingMode mode;
+    Deployment observed = actual;
+    Deployment existing = actual;
+    if (existing == null) {
+      mode = ServingMode.of(false, 0, lock, guard);
+    } else {
+      Optional<RegistryDeployment.Serving> last = RegistryDeployment.Serving.lastApplied(actual);
+      int replicas = actual.getSpec().getReplicas() == null ? 1 : actual.getSpec().getReplicas();
+      mode = last.map(s -> ServingMode.of(s.readOnly(), s.replicas(), lock, guard))
+          // never recorded (made by an older operator): leave it as it is
+          .orElseGet(() -> ServingMode.of(servesReadOnly(existing), replicas, lock, guard));
+      if (last.isPresent()) {
+        Deployment wanted = RegistryDeployment.withServing(actual, mode);
+        if (!Serialization.asJson(wanted.getSpec()).equals(Serialization.asJson(actual.getSpec()))) {
+          observed = context.getClient().resource(wanted).update();
+          LOG.info("Registry {}/{}: spec invalid, Deployment serving set to {} replicas{} from its last applied state",
+              registry.getMetadata().getNamespace(), name(registry), mode.replicas(), mode.readOnly() ? ", read-only" : "");
+          observed = null; // a new generation its controller has not observed yet
+        }
+        actual = wanted;
+      }
+    }
+    PodCensus census = PodCensus.of(registryPods, actual == null ? null : RegistryDeployment.templateHash(actual));
+    RegistryStatus status = RegistryStatuses.invalid(registry, problem, mode, census, observed, clock.instant());
+    announceGuard(registry, mode);
+    UpdateControl<Registry> control = patchIfChanged(registry, status, context);
+    boolean waitingForSecret = problem.reason() == RegistryReason.SecretMissing || problem.reason() == RegistryReason.SecretInvalid;
+    return reschedule(control, mode, waitingForSecret ? rechecks.missing() : null);
+  }
+
+  private static boolean servesReadOnly(Deployment deployment) {
+    Pod asPod = new io.fabric8.kubernetes.api.model.PodBuilder().withSpec(deployment.getSpec().getTemplate().getSpec()).build();
+    return PodCensus.servesReadOnly(asPod);
+  }
+
+  /** One Warning event when a live GC pod starts holding the registry without a lock. */
+  private void announceGuard(Registry registry, ServingMode mode) {
+    if (mode.maintenance().isPresent() || mode.guard().isEmpty()) {
+      return;
+    }
+    GcPods.Guard guard = mode.guard().get();
+    boolean alreadySaid = registry.getStatus() != null
+        && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.MAINTENANCE)
+            .filter(c -> RegistryReason.GcPodRunning.name().equals(c.getReason()) && c.getMessage() != null && c.getMessage().contains(guard.podName()))
+            .isPresent();
+    if (!alreadySaid) {
+      events.warning(registry, RegistryReason.GcPodRunning, RegistryStatuses.guardMessage(guard));
+    }
   }
 
   private void applyHttpSecret(Registry registry, Context<Registry> context) {
@@ -239,16 +355,16 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     return refs == null ? List.of() : refs.stream().map(r -> r.getUid()).toList();
   }
 
-  private RegistryDeployment.Inputs deploymentInputs(Registry registry, Context<Registry> context, ServingMode mode, String configYaml) {
+  private RegistryDeployment.Inputs deploymentInputs(Registry registry, Map<String, Secret> secrets, ServingMode mode, String configYaml) {
     RegistrySpec spec = registry.getSpec();
     String tls = "";
     if (spec.getTls() != null) {
-      Secret secret = secret(context, spec.getTls().getSecretRef().getName(), registry);
+      Secret secret = secrets.get(spec.getTls().getSecretRef().getName());
       tls = RegistrySecrets.text(secret, "tls.crt") + RegistrySecrets.text(secret, "tls.key");
     }
     String htpasswd = "";
     if (spec.getAuth() != null && spec.getAuth().getHtpasswd() != null) {
-      htpasswd = RegistrySecrets.text(secret(context, spec.getAuth().getHtpasswd().getSecretRef().getName(), registry), RegistryNames.HTPASSWD_KEY);
+      htpasswd = RegistrySecrets.text(secrets.get(spec.getAuth().getHtpasswd().getSecretRef().getName()), RegistryNames.HTPASSWD_KEY);
     }
     String restartToken = GcRecord.of(registry).filter(GcRecord::requiresRestart).map(GcRecord::time).orElse(null);
     return new RegistryDeployment.Inputs(mode, Hashing.sha256(configYaml, tls, htpasswd), restartToken);
@@ -279,6 +395,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     return UpdateControl.noUpdate();
   }
 
+  /** One of the operator's own Secrets, from the informer (which sees only those). */
   @SuppressWarnings("unchecked")
   private static Secret secret(Context<Registry> context, String name, Registry registry) {
     InformerEventSource<Secret, Registry> secrets =

@@ -1,6 +1,7 @@
 package dev.registryoperator.registry;
 
 import dev.registryoperator.common.Conditions;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,21 +14,27 @@ public final class RegistryStatuses {
 
   private RegistryStatuses() {}
 
-  /** Status for a spec the operator refuses: nothing was created or changed from it. */
-  public static RegistryStatus invalid(Registry registry, SpecProblem problem, Instant now) {
+  /**
+   * Status for a spec the operator refuses: Ready=False with the problem, and the window (if any)
+   * as the pods seen prove it, never as it was last reported. {@code mode} is the serving the
+   * existing Deployment was given from its last applied state.
+   */
+  public static RegistryStatus invalid(
+      Registry registry, SpecProblem problem, ServingMode mode, PodCensus pods, Deployment deployment, Instant now) {
     RegistryStatus status = copyOf(registry.getStatus());
     Long generation = registry.getMetadata().getGeneration();
     status.setObservedGeneration(generation);
+    List<io.fabric8.kubernetes.api.model.Condition> conditions =
+        maintenance(status, status.getConditions(), mode, pods, pods.rolledOut(mode.replicas()), deployment, generation, now);
     status.setConditions(
-        Conditions.set(
-            status.getConditions(), READY, false, problem.reason().name(), problem.message(), generation, now));
+        Conditions.set(conditions, READY, false, problem.reason().name(), problem.message(), generation, now));
     status.setPhase("Failed");
     return status;
   }
 
   /** Status once the desired objects are applied, from the pods seen. */
   public static RegistryStatus observed(
-      Registry registry, ServingMode mode, PodCensus pods, Optional<GcRecord> lastGc, Instant now) {
+      Registry registry, ServingMode mode, PodCensus pods, Deployment deployment, Optional<GcRecord> lastGc, Instant now) {
     RegistryStatus status = copyOf(registry.getStatus());
     Long generation = registry.getMetadata().getGeneration();
     String name = registry.getMetadata().getName();
@@ -53,33 +60,49 @@ public final class RegistryStatuses {
                 : rolloutMessage(pods, desired),
             generation,
             now);
-
-    Optional<MaintenanceRequest> maintenance = mode.maintenance();
-    boolean inEffect = maintenance.isPresent() && maintenanceInEffect(maintenance.get(), pods, rolledOut);
-    status.setMaintenance(
-        maintenance
-            .map(m -> new MaintenanceStatus(m.mode().name(), m.holder(), m.since(), inEffect))
-            .orElse(null));
-    conditions =
-        Conditions.set(
-            conditions,
-            MAINTENANCE,
-            maintenance.isPresent(),
-            maintenance.isEmpty()
-                ? RegistryReason.NoMaintenance.name()
-                : inEffect ? RegistryReason.MaintenanceInEffect.name() : RegistryReason.MaintenancePending.name(),
-            maintenance
-                .map(m -> m.mode() + " for " + m.holder() + (inEffect ? ", in effect" : ", waiting for pods: " + rolloutMessage(pods, desired)))
-                .orElse("no maintenance window"),
-            generation,
-            now);
+    conditions = maintenance(status, conditions, mode, pods, rolledOut, deployment, generation, now);
 
     ReadyVerdict verdict = ready(registry.getSpec(), mode, pods, rolledOut, desired);
     conditions =
         Conditions.set(conditions, READY, verdict.ready(), verdict.reason().name(), verdict.message(), generation, now);
     status.setConditions(conditions);
-    status.setPhase(phase(verdict, maintenance.isPresent(), rolledOut));
+    status.setPhase(phase(verdict, mode.window().isPresent(), rolledOut));
     return status;
+  }
+
+  /** Sets {@code status.maintenance} and returns the conditions with the Maintenance condition set. */
+  private static List<io.fabric8.kubernetes.api.model.Condition> maintenance(
+      RegistryStatus status,
+      List<io.fabric8.kubernetes.api.model.Condition> conditions,
+      ServingMode mode,
+      PodCensus pods,
+      boolean rolledOut,
+      Deployment deployment,
+      Long generation,
+      Instant now) {
+    Optional<MaintenanceRequest> window = mode.window();
+    int desired = mode.replicas();
+    boolean inEffect = window.isPresent() && maintenanceInEffect(mode, pods, rolledOut) && caughtUp(deployment, desired);
+    String modeName = mode.windowMode().map(Enum::name).orElse(null);
+    status.setMaintenance(window.map(w -> new MaintenanceStatus(modeName, w.holder(), w.since(), inEffect)).orElse(null));
+    String progress = inEffect ? ", in effect" : ", waiting for pods: " + rolloutMessage(pods, desired);
+    if (window.isEmpty()) {
+      return Conditions.set(conditions, MAINTENANCE, false, RegistryReason.NoMaintenance.name(), "no maintenance window", generation, now);
+    }
+    if (mode.maintenance().isEmpty()) {
+      GcPods.Guard guard = mode.guard().orElseThrow();
+      return Conditions.set(conditions, MAINTENANCE, true, RegistryReason.GcPodRunning.name(),
+          guardMessage(guard) + progress, generation, now);
+    }
+    return Conditions.set(conditions, MAINTENANCE, true,
+        inEffect ? RegistryReason.MaintenanceInEffect.name() : RegistryReason.MaintenancePending.name(),
+        modeName + " for " + window.get().holder() + progress, generation, now);
+  }
+
+  /** What the Maintenance condition and the Warning event say about a live GC pod without a lock. */
+  public static String guardMessage(GcPods.Guard guard) {
+    return "GC collect pod " + guard.podName() + " (" + guard.holder() + ") may still run and no maintenance lock is held: "
+        + guard.mode() + " until it has terminated";
   }
 
   private record ReadyVerdict(boolean ready, RegistryReason reason, String message) {}
@@ -87,8 +110,8 @@ public final class RegistryStatuses {
   private static ReadyVerdict ready(
       RegistrySpec spec, ServingMode mode, PodCensus pods, boolean rolledOut, int desired) {
     if (desired == 0) {
-      return mode.maintenance().isPresent()
-          ? new ReadyVerdict(false, RegistryReason.ScaledToZeroForMaintenance, "scaled to zero for " + mode.maintenance().get().holder())
+      return mode.window().isPresent()
+          ? new ReadyVerdict(false, RegistryReason.ScaledToZeroForMaintenance, "scaled to zero for " + mode.window().get().holder())
           : new ReadyVerdict(false, RegistryReason.Stopped, "spec.replicas is 0: no registry pod runs");
     }
     if (!rolledOut) {
@@ -99,17 +122,37 @@ public final class RegistryStatuses {
           true,
           RegistryReason.AvailableReadOnly,
           desired + " pods serve pulls; pushes are refused ("
-              + (mode.maintenance().isPresent() ? "maintenance for " + mode.maintenance().get().holder() : "spec.readOnly")
+              + (mode.window().isPresent() ? "maintenance for " + mode.window().get().holder() : "spec.readOnly")
               + ")");
     }
     return new ReadyVerdict(true, RegistryReason.Available, desired + " pods serve pulls and pushes");
   }
 
-  private static boolean maintenanceInEffect(MaintenanceRequest request, PodCensus pods, boolean rolledOut) {
-    return switch (request.mode()) {
-      case ScaleToZero -> pods.total() == 0;
-      case ReadOnly -> pods.writable() == 0 && rolledOut;
-    };
+  /** No writer: no pod at all when serving zero, else every pod read-only by its spec and current. */
+  private static boolean maintenanceInEffect(ServingMode mode, PodCensus pods, boolean rolledOut) {
+    if (mode.replicas() == 0) {
+      return pods.total() == 0;
+    }
+    return mode.readOnly() && pods.writable() == 0 && rolledOut;
+  }
+
+  /**
+   * The Deployment controller has acted on the latest Deployment spec: it observed this generation
+   * and counts {@code desired} pods of its current template. Until then it may still create a pod
+   * from an older template, one the census cannot see yet.
+   */
+  static boolean caughtUp(Deployment deployment, int desired) {
+    if (deployment == null) {
+      return desired == 0; // no Deployment (yet): nothing will create a pod
+    }
+    if (deployment.getStatus() == null || deployment.getStatus() == null || deployment.getStatus().getObservedGeneration() == null) {
+      return false;
+    }
+    Long generation = deployment.getMetadata().getGeneration();
+    Integer updated = deployment.getStatus().getUpdatedReplicas();
+    return generation != null
+        && generation.equals(deployment.getStatus().getObservedGeneration())
+        && (updated == null ? 0 : updated) == desired;
   }
 
   private static String phase(ReadyVerdict verdict, boolean maintenance, boolean rolledOut) {

@@ -48,7 +48,12 @@ class GcRunTest {
     if (terminating) {
       meta.withDeletionTimestamp("2026-11-24T03:00:01Z");
     }
-    return new PodBuilder().withMetadata(meta.build()).withNewStatus().withPhase("Running").endStatus().build();
+    // read-only is proven by the registry container's own environment, the label proves nothing
+    var container = new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(dev.registryoperator.registry.RegistryDeployment.CONTAINER);
+    if (readOnly) {
+      container.addNewEnv().withName(dev.registryoperator.registry.RegistryDeployment.READ_ONLY_ENV).withValue(dev.registryoperator.registry.RegistryDeployment.READ_ONLY_VALUE).endEnv();
+    }
+    return new PodBuilder().withMetadata(meta.build()).withNewSpec().withContainers(container.build()).endSpec().withNewStatus().withPhase("Running").endStatus().build();
   }
 
   private static Pod jobPod(boolean terminated, int exitCode, String message) {

@@ -25,12 +25,13 @@ class RegistryConfigFileTest {
 
   @Test
   void filesystemStorageWithDeletesEnabledAndWritable() {
-    Map<String, Object> config = parse(RegistryConfigFile.render(Registries.withPvc("r", "1Gi").getSpec(), false));
+    Map<String, Object> config = parse(RegistryConfigFile.render(Registries.withPvc("r", "1Gi").getSpec()));
 
     assertThat(at(config, "version")).isEqualTo("0.1");
     assertThat(at(config, "storage.filesystem.rootdirectory")).isEqualTo("/var/lib/registry");
     assertThat(at(config, "storage.delete.enabled")).isEqualTo(true);
-    assertThat(at(config, "storage.maintenance.readonly.enabled")).isEqualTo(false);
+    // read-only is set in the pod spec (RegistryDeployment), never here: a window does not rewrite this file
+    assertThat(at(config, "storage.maintenance")).isNull();
     assertThat(at(config, "http.addr")).isEqualTo(":5000");
     assertThat(at(config, "http.debug.addr")).isEqualTo(":5001");
     // on SIGTERM, requests in flight (an upload) finish before the process exits, within the grace period
@@ -40,16 +41,8 @@ class RegistryConfigFileTest {
   }
 
   @Test
-  void readOnlyGoesThroughTheMaintenanceSection() {
-    Map<String, Object> config = parse(RegistryConfigFile.render(Registries.withPvc("r", "1Gi").getSpec(), true));
-
-    assertThat(at(config, "storage.maintenance.readonly.enabled")).isEqualTo(true);
-    assertThat(at(config, "storage.delete.enabled")).isEqualTo(true);
-  }
-
-  @Test
   void authAndTlsPointAtTheMountedSecrets() {
-    Map<String, Object> config = parse(RegistryConfigFile.render(Registries.withAuthAndTls("r").getSpec(), false));
+    Map<String, Object> config = parse(RegistryConfigFile.render(Registries.withAuthAndTls("r").getSpec()));
 
     assertThat(at(config, "auth.htpasswd.path")).isEqualTo("/etc/registry-auth/htpasswd");
     assertThat(at(config, "http.tls.certificate")).isEqualTo("/etc/registry-tls/tls.crt");
@@ -58,7 +51,7 @@ class RegistryConfigFileTest {
 
   @Test
   void s3StorageCarriesNoCredentials() {
-    String yaml = RegistryConfigFile.render(Registries.withS3("r").getSpec(), false);
+    String yaml = RegistryConfigFile.render(Registries.withS3("r").getSpec());
     Map<String, Object> config = parse(yaml);
 
     assertThat(at(config, "storage.s3.bucket")).isEqualTo("images");
@@ -73,7 +66,7 @@ class RegistryConfigFileTest {
     RegistrySpec spec = Registries.withPvc("r", "1Gi").getSpec();
     spec.setConfig(Map.of("log", Map.of("level", "debug"), "http", Map.of("headers", Map.of("X-Team", List.of("a"))), "proxy", Map.of("remoteurl", "https://registry-1.docker.io")));
 
-    Map<String, Object> config = parse(RegistryConfigFile.render(spec, false));
+    Map<String, Object> config = parse(RegistryConfigFile.render(spec));
 
     assertThat(at(config, "log.level")).isEqualTo("debug");
     assertThat(at(config, "log.formatter")).isEqualTo("text");

@@ -108,6 +108,75 @@ class RegistryObjectsTest {
     assertThat(ro.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.READ_ONLY, "true");
     assertThat(scaled.getSpec().getReplicas()).isZero();
     assertThat(scaled.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.READ_ONLY, "false");
+    // read-only is part of the pod spec, so a pod proves it by its own container's environment
+    assertThat(ro.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .contains(new EnvVar("REGISTRY_STORAGE_MAINTENANCE_READONLY", "{\"enabled\":true}", null))
+        .extracting(EnvVar::getName).doesNotContain("REGISTRY_STORAGE_MAINTENANCE_READONLY_ENABLED");
+    assertThat(scaled.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting(EnvVar::getName).doesNotContain("REGISTRY_STORAGE_MAINTENANCE_READONLY");
+    assertThat(PodCensus.of(List.of(pod(ro)), null).writable()).isZero();
+    assertThat(PodCensus.of(List.of(pod(scaled)), null).writable()).isEqualTo(1);
+  }
+
+  private static io.fabric8.kubernetes.api.model.Pod pod(Deployment deployment) {
+    var template = deployment.getSpec().getTemplate();
+    return new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName("p").withLabels(template.getMetadata().getLabels()).withAnnotations(template.getMetadata().getAnnotations()).endMetadata()
+        .withSpec(template.getSpec()).build();
+  }
+
+  @Test
+  void aPodIsWritableUnlessItsOwnContainerCarriesTheReadOnlySetting() {
+    Registry registry = Registries.withPvc("images", "10Gi");
+    var readOnly = new MaintenanceRequest("GcSchedule/nightly", "run-1", MaintenanceMode.ReadOnly, "2026-11-24T03:00:00Z");
+    Deployment ro = deployment(registry, ServingMode.of(registry.getSpec(), Optional.of(readOnly)));
+    Deployment rw = deployment(registry, writable(registry));
+
+    // the label says read-only, the container does not: it proves nothing
+    var labelOnly = pod(rw);
+    labelOnly.getMetadata().getLabels().put(Labels.READ_ONLY, "true");
+    // the wrong (crashing or ignored) form of the variable, a false value, one taken from a Secret
+    var wrongForm = pod(rw);
+    wrongForm.getSpec().getContainers().get(0).getEnv().add(new EnvVar("REGISTRY_STORAGE_MAINTENANCE_READONLY_ENABLED", "true", null));
+    var disabled = pod(rw);
+    disabled.getSpec().getContainers().get(0).getEnv().add(new EnvVar("REGISTRY_STORAGE_MAINTENANCE_READONLY", "{\"enabled\":false}", null));
+    var overridden = pod(ro);
+    overridden.getSpec().getContainers().get(0).getEnv().add(new EnvVar("REGISTRY_STORAGE_MAINTENANCE_READONLY", "{}", null));
+    var fromSecret = pod(rw);
+    fromSecret.getSpec().getContainers().get(0).getEnv().add(new io.fabric8.kubernetes.api.model.EnvVarBuilder()
+        .withName("REGISTRY_STORAGE_MAINTENANCE_READONLY").withNewValueFrom().withNewSecretKeyRef("k", "s", false).endValueFrom().build());
+    var noLabel = pod(ro);
+    noLabel.getMetadata().getLabels().remove(Labels.READ_ONLY);
+
+    assertThat(PodCensus.of(List.of(labelOnly), null).writable()).as("label only").isEqualTo(1);
+    assertThat(PodCensus.of(List.of(wrongForm), null).writable()).as("_ENABLED form").isEqualTo(1);
+    assertThat(PodCensus.of(List.of(disabled), null).writable()).as("enabled false").isEqualTo(1);
+    assertThat(PodCensus.of(List.of(overridden), null).writable()).as("a later value wins").isEqualTo(1);
+    assertThat(PodCensus.of(List.of(fromSecret), null).writable()).as("value from a Secret").isEqualTo(1);
+    assertThat(PodCensus.of(List.of(noLabel), null).writable()).as("the spec proves it, the label is for humans").isZero();
+  }
+
+  @Test
+  void configFileDoesNotDependOnMaintenance() {
+    Registry registry = Registries.withPvc("images", "10Gi");
+    registry.getSpec().setReadOnly(true);
+    String yaml = RegistryConfigFile.render(registry.getSpec());
+    assertThat(yaml).doesNotContain("maintenance").doesNotContain("readonly");
+    assertThat(deployment(registry, writable(registry)).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .as("spec.readOnly goes through the pod spec too")
+        .contains(new EnvVar("REGISTRY_STORAGE_MAINTENANCE_READONLY", "{\"enabled\":true}", null));
+  }
+
+  @Test
+  void podSecurityAvoidsRecursiveChownOfTheVolume() {
+    Registry registry = Registries.withPvc("images", "10Gi");
+    var pod = deployment(registry, writable(registry)).getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+    assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(65532L);
+    assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(65532L);
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getSecurityContext()).isEqualTo(dev.registryoperator.common.PodSecurity.pod());
+    assertThat(pod.getContainers().get(0).getSecurityContext()).isEqualTo(dev.registryoperator.common.PodSecurity.container());
   }
 
   @Test

@@ -109,7 +109,9 @@ class RegistryReconcilerTest {
     assertThat(service.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
     Secret config = client.secrets().inNamespace(NAMESPACE).withName("images-config").get();
     String yaml = RegistrySecrets.text(config, "config.yml");
-    assertThat(yaml).contains("rootdirectory: /var/lib/registry").contains("readonly:\n      enabled: false");
+    assertThat(yaml).contains("rootdirectory: /var/lib/registry").doesNotContain("readonly");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).extracting(e -> e.getName())
+        .doesNotContain(RegistryDeployment.READ_ONLY_ENV);
     assertThat(client.secrets().inNamespace(NAMESPACE).withName("images-http-secret").get()).isNotNull();
     PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("images-data").get();
     assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("10Gi");
@@ -316,6 +318,7 @@ class RegistryReconcilerTest {
         .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("registry.operator.dev/v1alpha1").withKind("GcSchedule")
             .withNewMetadata().withName("holder").withNamespace(NAMESPACE).endMetadata().addToAdditionalProperties("spec", Map.of("registryRef", Map.of("name", "other"))).build())
         .create();
+    String configVersion = client.secrets().inNamespace(NAMESPACE).withName("images-config").get().getMetadata().getResourceVersion();
     client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
       r.getMetadata().getAnnotations().put(MaintenanceRequest.ANNOTATION, new MaintenanceRequest("GcSchedule/holder", "r1", MaintenanceMode.ReadOnly, "2026-11-24T03:00:00Z").toJson());
       return r;
@@ -328,10 +331,17 @@ class RegistryReconcilerTest {
       assertThat(r.getStatus().getPhase()).isEqualTo("Maintenance");
       assertThat(ready("images").getReason()).isEqualTo("AvailableReadOnly");
     });
-    // in effect means proven by pods: none writable, terminating ones included
+    // in effect means proven by pods: none writable, terminating ones included; each pod's own
+    // container spec says read-only (the label is only for people)
     assertThat(harness.cluster().podsOfDeployment(NAMESPACE, "images")).hasSize(2)
-        .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry(Labels.READ_ONLY, "true"));
-    assertThat(RegistrySecrets.text(client.secrets().inNamespace(NAMESPACE).withName("images-config").get(), "config.yml")).contains("readonly:\n      enabled: true");
+        .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry(Labels.READ_ONLY, "true"))
+        .allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getEnv())
+            .contains(new io.fabric8.kubernetes.api.model.EnvVar(RegistryDeployment.READ_ONLY_ENV, "{\"enabled\":true}", null)));
+    assertThat(client.secrets().inNamespace(NAMESPACE).withName("images-config").get().getMetadata().getResourceVersion())
+        .as("a window never rewrites the config Secret that running pods read").isEqualTo(configVersion);
+    Deployment inWindow = deployment("images");
+    assertThat(inWindow.getStatus().getObservedGeneration()).isEqualTo(inWindow.getMetadata().getGeneration());
+    assertThat(inWindow.getStatus().getUpdatedReplicas()).isEqualTo(2);
     assertThat(get("images").getSpec().getReadOnly()).as("the spec is the user's").isNull();
 
     // the holder disappears without releasing (force-deleted): the lock is dropped, service restored
@@ -364,5 +374,205 @@ class RegistryReconcilerTest {
         assertThat(deployment("images").getMetadata().getResourceVersion()).isEqualTo(version));
     assertThat(livePods("images").stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet())).isEqualTo(pods);
     awaitReady("images", 1);
+  }
+
+  private Pod gcPod(String name, String registry, String kind, String maintenance) {
+    Map<String, String> labels = new java.util.LinkedHashMap<>(Labels.forInstance(registry, Labels.COMPONENT_GC));
+    labels.put(Labels.GC_KIND, kind);
+    labels.put("registry.operator.dev/gc-schedule", "nightly");
+    if (maintenance != null) {
+      labels.put(Labels.GC_MAINTENANCE, maintenance);
+    }
+    // no kubelet finalizer: the fake kubelet leaves it alone, so it stays live until the test ends it;
+    // a finalizer of the test's own keeps it listed while terminating
+    return client.pods().resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
+        .withLabels(labels).withFinalizers("testing.registry-operator/hold").endMetadata()
+        .withNewSpec().addNewContainer().withName("gc").withImage("registry").endContainer().endSpec()
+        .withNewStatus().withPhase("Running").endStatus().build()).create();
+  }
+
+  private boolean servesReadOnly(String name) {
+    return deployment(name).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .anyMatch(e -> RegistryDeployment.READ_ONLY_ENV.equals(e.getName()));
+  }
+
+  @Test
+  void aLiveGcCollectPodKeepsTheRegistryInMaintenanceEvenWithoutALock() {
+    Registry registry = Registries.withPvc("images", "1Gi");
+    registry.getSpec().setReplicas(2);
+    create(registry);
+    awaitReady("images", 2);
+
+    // previews and dry runs only read: they never hold the registry
+    gcPod("images-preview", "images", Labels.GC_KIND_PREVIEW, null);
+    gcPod("images-dry", "images", Labels.GC_KIND_DRY_RUN, null);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(servesReadOnly("images")).isFalse());
+
+    // a collect pod whose run lost its lock (the Registry was replaced, or re-created with the same name)
+    gcPod("images-gc-collect", "images", Labels.GC_KIND_COLLECT, "ReadOnly");
+    eventually().untilAsserted(() -> {
+      Registry r = get("images");
+      assertThat(r.getMetadata().getAnnotations()).doesNotContainKey(MaintenanceRequest.ANNOTATION);
+      assertThat(servesReadOnly("images")).isTrue();
+      Condition maintenance = Conditions.find(r.getStatus().getConditions(), "Maintenance").orElseThrow();
+      assertThat(maintenance.getStatus()).isEqualTo("True");
+      assertThat(maintenance.getReason()).isEqualTo("GcPodRunning");
+      assertThat(maintenance.getMessage()).contains("images-gc-collect");
+      assertThat(r.getStatus().getMaintenance().getMode()).isEqualTo("ReadOnly");
+      assertThat(r.getStatus().getMaintenance().getInEffect()).isTrue();
+      assertThat(livePods("images")).hasSize(2).allSatisfy(p -> assertThat(PodCensus.servesReadOnly(p)).isTrue());
+    });
+    // said once, not at every reconcile
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getMetadata().getLabels().put("poke", "1");
+      return r;
+    });
+    await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+        assertThat(harness.eventsFor("Registry", "images")).filteredOn(e -> "GcPodRunning".equals(e.getReason())).singleElement()
+            .satisfies(e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getCount()).isEqualTo(1);
+              assertThat(e.getMessage()).contains("images-gc-collect");
+            }));
+
+    // a terminating GC pod may still run: still read-only
+    client.pods().inNamespace(NAMESPACE).withName("images-gc-collect").delete();
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(servesReadOnly("images")).isTrue());
+
+    // a ScaleToZero collect pod holds the registry at zero
+    gcPod("images-gc-zero", "images", Labels.GC_KIND_COLLECT, "ScaleToZero");
+    eventually().untilAsserted(() -> {
+      assertThat(deployment("images").getSpec().getReplicas()).isZero();
+      assertThat(harness.cluster().podsOfDeployment(NAMESPACE, "images")).isEmpty();
+      assertThat(get("images").getStatus().getMaintenance().getInEffect()).isTrue();
+    });
+
+    // once its container has terminated, a pod no longer counts; once gone, neither
+    client.pods().inNamespace(NAMESPACE).withName("images-gc-zero").editStatus(p -> {
+      p.getStatus().setPhase("Succeeded");
+      return p;
+    });
+    client.pods().inNamespace(NAMESPACE).withName("images-gc-collect").edit(p -> {
+      p.getMetadata().setFinalizers(List.of());
+      return p;
+    });
+    awaitReady("images", 2);
+    eventually().untilAsserted(() -> {
+      assertThat(servesReadOnly("images")).isFalse();
+      assertThat(get("images").getStatus().getMaintenance()).isNull();
+      assertThat(ready("images").getReason()).isEqualTo("Available");
+    });
+  }
+
+  private void holder(String name) {
+    client.genericKubernetesResources("registry.operator.dev/v1alpha1", "GcSchedule").inNamespace(NAMESPACE)
+        .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("registry.operator.dev/v1alpha1").withKind("GcSchedule")
+            .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata().addToAdditionalProperties("spec", Map.of("registryRef", Map.of("name", "other"))).build())
+        .create();
+  }
+
+  private void lock(String name, MaintenanceMode mode) {
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName(name).edit(r -> {
+      r.getMetadata().getAnnotations().put(MaintenanceRequest.ANNOTATION, new MaintenanceRequest("GcSchedule/holder", "r1", mode, "2026-11-24T03:00:00Z").toJson());
+      return r;
+    });
+  }
+
+  private void unlock(String name) {
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName(name).edit(r -> {
+      r.getMetadata().getAnnotations().remove(MaintenanceRequest.ANNOTATION);
+      return r;
+    });
+  }
+
+  @Test
+  void aWindowIsReleasedFromTheLastAppliedDeploymentWhileTheSpecIsInvalid() {
+    Registry registry = Registries.withPvc("images", "1Gi");
+    registry.getSpec().setReplicas(2);
+    create(registry);
+    awaitReady("images", 2);
+    holder("holder");
+    lock("images", MaintenanceMode.ReadOnly);
+    eventually().untilAsserted(() -> assertThat(get("images").getStatus().getMaintenance().getInEffect()).isTrue());
+
+    // the spec turns invalid mid-window: the window stays as it is (never writable while collecting)
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setReplicas(-1);
+      return r;
+    });
+    assertRefused("images", "InvalidSpec", "spec.replicas must be 0 or more");
+    assertThat(servesReadOnly("images")).isTrue();
+    assertThat(get("images").getStatus().getMaintenance().getInEffect()).isTrue();
+
+    // the run releases its lock: service comes back from the last applied state, the spec still invalid
+    unlock("images");
+    eventually().untilAsserted(() -> {
+      Deployment d = deployment("images");
+      assertThat(servesReadOnly("images")).isFalse();
+      assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+      assertThat(livePods("images")).hasSize(2).allSatisfy(p -> assertThat(PodCensus.servesReadOnly(p)).isFalse());
+      Registry r = get("images");
+      assertThat(r.getStatus().getMaintenance()).as("no window claimed").isNull();
+      assertThat(Conditions.find(r.getStatus().getConditions(), "Maintenance").orElseThrow().getReason()).isEqualTo("NoMaintenance");
+      assertThat(ready("images").getReason()).isEqualTo("InvalidSpec");
+    });
+
+    // ScaleToZero with another kind of invalid spec (both storages): taken and given back all the same
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setReplicas(2);
+      r.getSpec().getStorage().setS3(Registries.withS3("x").getSpec().getStorage().getS3());
+      return r;
+    });
+    assertRefused("images", "InvalidSpec", "exactly one of spec.storage.pvc or spec.storage.s3");
+    lock("images", MaintenanceMode.ScaleToZero);
+    eventually().untilAsserted(() -> {
+      assertThat(deployment("images").getSpec().getReplicas()).isZero();
+      assertThat(harness.cluster().podsOfDeployment(NAMESPACE, "images")).isEmpty();
+      assertThat(get("images").getStatus().getMaintenance().getInEffect()).isTrue();
+    });
+    unlock("images");
+    eventually().untilAsserted(() -> {
+      assertThat(deployment("images").getSpec().getReplicas()).isEqualTo(2);
+      assertThat(livePods("images")).hasSize(2);
+      assertThat(get("images").getStatus().getMaintenance()).isNull();
+      assertThat(ready("images").getReason()).isEqualTo("InvalidSpec");
+    });
+  }
+
+  @Test
+  void theOperatorWatchesOnlyItsOwnSecretsAndReadsReferencedOnesByNameInTheirNamespace() {
+    List<dev.registryoperator.fakecluster.CrudApiDispatcher.ApiRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    harness.stopOperator();
+    Runnable recording = harness.api().dispatcher().admit(r -> {
+      requests.add(r);
+      return java.util.Optional.empty();
+    });
+    try {
+      client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("kube-system").endMetadata().build()).create();
+      client.resource(new SecretBuilder().withNewMetadata().withName("sh.helm.release.v1.other.v1").withNamespace("kube-system").endMetadata()
+          .withStringData(Map.of("release", "not yours")).build()).create();
+      harness.startOperator();
+      secret("registry-users", Map.of("htpasswd", "alice:$2y$05$abcdefghijklmnopqrstuu3tq7oTyZp5bGgDbUVTQtKMtXDy6Smyi\n"));
+      secret("registry-tls", Map.of("tls.crt", "CERT", "tls.key", "KEY"));
+      create(Registries.withAuthAndTls("secure"));
+      awaitReady("secure", 1);
+    } finally {
+      recording.run();
+    }
+    var operatorSecretRequests = requests.stream()
+        .filter(r -> r.path().matches("/api/v1/(namespaces/[^/]+/)?secrets([/?].*)?"))
+        .toList();
+    String managedSelector = "labelSelector=" + java.net.URLEncoder.encode("app.kubernetes.io/managed-by=registry-operator", java.nio.charset.StandardCharsets.UTF_8);
+    // lists and watches (collection requests) select only the operator's own Secrets
+    assertThat(operatorSecretRequests).filteredOn(r -> r.method().equals("GET") && r.path().matches("/api/v1/(namespaces/[^/]+/)?secrets(\\?.*)?"))
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.path()).as(r.toString()).contains(managedSelector));
+    // a user's Secret is read by name, in the Registry's namespace
+    assertThat(operatorSecretRequests).anySatisfy(r -> {
+      assertThat(r.method()).isEqualTo("GET");
+      assertThat(r.path()).startsWith("/api/v1/namespaces/team-a/secrets/registry-tls");
+    });
+    // (the only request there is the test's own POST that created the Helm release Secret)
+    assertThat(operatorSecretRequests).filteredOn(r -> r.path().contains("kube-system")).extracting(r -> r.method()).containsOnly("POST");
   }
 }
