@@ -116,18 +116,11 @@ public final class InvariantMonitor implements AutoCloseable {
   static boolean writable(Pod pod) {
     return pod.getSpec().getContainers().stream()
         .filter(c -> "registry".equals(c.getName()))
-        .noneMatch(c -> c.getEnv() != null && c.getEnv().stream().anyMatch(InvariantMonitor::readOnlyOn))
-        && !legacyReadOnlyLabel(pod);
+        .noneMatch(c -> c.getEnv() != null && c.getEnv().stream().anyMatch(InvariantMonitor::readOnlyOn));
   }
 
   private static boolean readOnlyOn(EnvVar env) {
     return READ_ONLY_ENV.equals(env.getName()) && env.getValue() != null && env.getValue().replace(" ", "").contains("\"enabled\":true");
-  }
-
-  // TODO(issue 9 item 4): drop once the read-only flag is in the pod spec.
-  private static boolean legacyReadOnlyLabel(Pod pod) {
-    Map<String, String> labels = pod.getMetadata().getLabels();
-    return labels != null && "true".equals(labels.get("registry.operator.dev/read-only"));
   }
 
   private static String name(Pod pod) {

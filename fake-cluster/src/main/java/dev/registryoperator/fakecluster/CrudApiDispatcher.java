@@ -15,8 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * an {@link Admission} that refuses requests (a quota, a webhook) or only records them.
  */
 public class CrudApiDispatcher extends KubernetesCrudDispatcher {
-  /** What an admission webhook sees of a request here: its method and its path with the query. */
-  public record ApiRequest(String method, String path) {}
+  /** What an admission webhook sees of a request here: its method, its path with the query, its body (or empty). */
+  public record ApiRequest(String method, String path, String body) {}
 
   /** An answer that refuses a request, as a kube-apiserver or an admission webhook gives it. */
   public record Refusal(int code, String reason, String message) {}
@@ -45,7 +45,8 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    ApiRequest seen = new ApiRequest(request.getMethod(), request.getPath());
+    byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+    ApiRequest seen = new ApiRequest(request.getMethod(), request.getPath(), new String(body, java.nio.charset.StandardCharsets.UTF_8));
     for (Admission admission : admissions) {
       Optional<Refusal> refusal = admission.review(seen);
       if (refusal.isPresent()) {
@@ -59,6 +60,27 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
         .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\""
             + message.replace('\\', '/').replace('"', '\'') + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+  }
+
+  /**
+   * Events listed with a field selector (kubectl describe, or the operator looking for a Job's
+   * {@code FailedCreate}: {@code involvedObject.name=...}): the mock answers an empty list, so list
+   * them all and filter here, as kube-apiserver does.
+   */
+  @Override
+  public MockResponse handleGet(String path) {
+    int query = path.indexOf('?');
+    String bare = query < 0 ? path : path.substring(0, query);
+    String selector = query < 0 ? null : EventSelectors.parameter(path.substring(query + 1), "fieldSelector");
+    if (selector == null || !EventSelectors.EVENTS.matcher(bare).matches()) {
+      return super.handleGet(path);
+    }
+    MockResponse all = super.handleGet(bare + EventSelectors.without(path.substring(query + 1), "fieldSelector"));
+    if (all.code() != 200 || all.getBody() == null) {
+      return all;
+    }
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+        .setBody(EventSelectors.filter(all.getBody().readUtf8(), selector));
   }
 
   @Override

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,7 +125,39 @@ final class FakeJobController {
         "controller-uid", uid, "batch.kubernetes.io/controller-uid", uid,
         "job-name", jobName, "batch.kubernetes.io/job-name", jobName);
     String podName = jobName + "-" + PodTemplates.randomSuffix();
-    ctx.createPod(PodTemplates.newPod(job.getSpec().getTemplate(), job, podName, labels), job, null);
+    try {
+      ctx.createPod(PodTemplates.newPod(job.getSpec().getTemplate(), job, podName, labels), job, null);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() < 400 || e.getCode() >= 500) {
+        throw e;
+      }
+      // As the real Job controller: a refused pod (a quota, a LimitRange, a webhook) is an Event on
+      // the Job, and the pod is tried again later.
+      String message = "Error creating: " + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
+      ctx.log.add("job", jobName, "pod refused", null, message);
+      recordFailedCreate(job, message);
+    }
+  }
+
+  private void recordFailedCreate(Job job, String message) {
+    String name = job.getMetadata().getName() + ".failedcreate";
+    var events = ctx.client.v1().events().inNamespace(job.getMetadata().getNamespace());
+    Event existing = events.withName(name).get();
+    if (existing != null) {
+      existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
+      existing.setMessage(message);
+      existing.setLastTimestamp(PodStatuses.now());
+      events.resource(existing).update();
+      return;
+    }
+    events.resource(new EventBuilder()
+        .withNewMetadata().withName(name).withNamespace(job.getMetadata().getNamespace()).endMetadata()
+        .withNewInvolvedObject().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
+        .withNamespace(job.getMetadata().getNamespace()).withUid(job.getMetadata().getUid()).endInvolvedObject()
+        .withType("Warning").withReason("FailedCreate").withMessage(message).withCount(1)
+        .withFirstTimestamp(PodStatuses.now()).withLastTimestamp(PodStatuses.now())
+        .withNewSource().withComponent("job-controller").endSource()
+        .build()).create();
   }
 
   private void writeStatus(Job job, JobState st) {

@@ -2,6 +2,7 @@ package dev.registryoperator.gc;
 
 import dev.registryoperator.common.Labels;
 import dev.registryoperator.common.Owners;
+import dev.registryoperator.common.PodSecurity;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.PvcStorageSpec;
 import dev.registryoperator.registry.Registry;
@@ -112,16 +113,7 @@ public final class GcJob {
             .withAutomountServiceAccountToken(false)
             .withEnableServiceLinks(false)
             .withImagePullSecrets(registry.getSpec().getImagePullSecrets())
-            .withNewSecurityContext()
-            .withRunAsNonRoot(true)
-            .withRunAsUser(RegistryDeployment.UID)
-            .withRunAsGroup(RegistryDeployment.UID)
-            .withFsGroup(RegistryDeployment.UID)
-            .withFsGroupChangePolicy("OnRootMismatch")
-            .withNewSeccompProfile()
-            .withType("RuntimeDefault")
-            .endSeccompProfile()
-            .endSecurityContext()
+            .withSecurityContext(PodSecurity.pod())
             .withNodeSelector(overrides == null ? null : overrides.getNodeSelector())
             .withTolerations(overrides == null ? null : overrides.getTolerations())
             .addNewContainer()
@@ -134,14 +126,7 @@ public final class GcJob {
             .withResources(overrides == null || overrides.getResources() == null ? defaultResources() : overrides.getResources())
             .withTerminationMessagePath("/dev/termination-log")
             .withTerminationMessagePolicy("FallbackToLogsOnError")
-            .withNewSecurityContext()
-            .withAllowPrivilegeEscalation(false)
-            .withReadOnlyRootFilesystem(true)
-            .withRunAsNonRoot(true)
-            .withNewCapabilities()
-            .withDrop("ALL")
-            .endCapabilities()
-            .endSecurityContext()
+            .withSecurityContext(PodSecurity.container())
             .withVolumeMounts(mounts(registry, dryRun))
             .endContainer()
             .withVolumes(volumes(registry))

@@ -80,6 +80,25 @@ public class MaintenanceLock {
     return release(registry.getMetadata().getNamespace(), registry.getMetadata().getName(), request.holder(), request.runId(), null);
   }
 
+  /**
+   * Removes a lock annotation whose value cannot be read (edited by hand, or cut by a tool): it
+   * holds nothing, and left alone it would only confuse whoever reads it. A live GC pod keeps the
+   * registry in maintenance without it.
+   */
+  public boolean dropUnreadable(Registry registry) {
+    String namespace = registry.getMetadata().getNamespace();
+    String name = registry.getMetadata().getName();
+    synchronized (guard(namespace, name)) {
+      var annotations = registry.getMetadata().getAnnotations();
+      if (annotations == null || !annotations.containsKey(MaintenanceRequest.ANNOTATION) || MaintenanceRequest.of(registry).isPresent()) {
+        return false;
+      }
+      ArrayNode patch = testVersion(registry);
+      patch.addObject().put("op", "remove").put("path", ANNOTATIONS + "/" + escape(MaintenanceRequest.ANNOTATION));
+      return apply(namespace, name, patch);
+    }
+  }
+
   private boolean apply(String namespace, String name, ArrayNode patch) {
     try {
       client.resources(Registry.class).inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON), patch.toString());

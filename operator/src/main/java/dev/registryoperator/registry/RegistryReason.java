@@ -22,6 +22,7 @@ public enum RegistryReason {
   MaintenancePending,
   MaintenanceInEffect,
   StaleMaintenanceReleased,
+  MaintenanceLockUnreadable,
   /** A live GC collect pod keeps the registry in maintenance although no lock is held. */
   GcPodRunning,
   // Events only

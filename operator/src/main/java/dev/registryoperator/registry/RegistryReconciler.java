@@ -181,6 +181,10 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
    */
   private Optional<MaintenanceRequest> liveMaintenance(Registry registry, KubernetesClient client) {
     Optional<MaintenanceRequest> request = MaintenanceRequest.of(registry);
+    if (request.isEmpty() && lock.dropUnreadable(registry)) {
+      events.warning(registry, RegistryReason.MaintenanceLockUnreadable,
+          "the maintenance lock annotation " + MaintenanceRequest.ANNOTATION + " could not be read and was removed; a live GC pod still keeps the registry in maintenance");
+    }
     if (request.isEmpty() || !request.get().holder().startsWith(GC_HOLDER_PREFIX)) {
       return request;
     }

@@ -4,6 +4,8 @@ import static dev.registryoperator.OperatorHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registryoperator.InvariantMonitor;
+import dev.registryoperator.common.Conditions;
+import dev.registryoperator.fakecluster.CrudApiDispatcher;
 import dev.registryoperator.fakecluster.JobBehaviour;
 import dev.registryoperator.registry.MaintenanceRequest;
 import dev.registryoperator.registry.Registry;
@@ -12,8 +14,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,7 +71,6 @@ class GcRunSafetyTest extends GcClusterTestBase {
   }
 
   @Test
-  @Disabled("needs the Registry-side guard (a live GC pod keeps the window), merged next")
   void aReplacedRegistryThatLostItsLockStopsTheJobBeforeAnyWriterReturns() {
     startMonitored();
     registry("images", 1);
@@ -89,7 +91,6 @@ class GcRunSafetyTest extends GcClusterTestBase {
   }
 
   @Test
-  @Disabled("needs the Registry-side guard (a live GC pod keeps the window), merged next")
   void aCorruptedLockAnnotationStopsTheJobBeforeAnyWriterReturns() {
     startMonitored();
     registry("images", 1);
@@ -107,7 +108,6 @@ class GcRunSafetyTest extends GcClusterTestBase {
   }
 
   @Test
-  @Disabled("needs the Registry-side guard (a live GC pod keeps the window), merged next")
   void aRegistryRecreatedWithTheSameNameIsNotTheOneTheRunLocked() {
     start(Clock.systemUTC(), b -> b.terminationGrace(Duration.ofSeconds(2)));
     monitor = InvariantMonitor.watch(client, NAMESPACE);
@@ -128,5 +128,104 @@ class GcRunSafetyTest extends GcClusterTestBase {
     assertThat(run.getResult()).isEqualTo(GcRunResult.Failed);
     assertThat(run.getReason()).isIn("RegistryDeleted", "RegistryReplaced");
     awaitServing("images");
+  }
+
+  @Test
+  void theResultComesFromTheCollectJobNotThePreview() {
+    startMonitored();
+    registry("images", 1);
+    String preview = "{\"version\":1,\"result\":\"Succeeded\",\"exitCode\":0,\"message\":\"preview\",\"dryRun\":true,\"eligibleBytes\":9000000,\"reclaimedBytes\":0,\"blobsEligible\":20}";
+    String integrity = "{\"version\":1,\"result\":\"Failed\",\"exitCode\":5,\"message\":\"integrity check failed: library/app:1.0 lost blob sha256:abc\",\"reclaimedBytes\":9000000}";
+    jobs.set(job -> job.getMetadata().getName().endsWith("-preview")
+        ? JobBehaviour.Run.exit(0, preview, null)
+        : JobBehaviour.Run.exit(5, integrity, null));
+    schedule("nightly", "images", s -> s.setMinReclaimableBytes(1L));
+
+    requestRun("nightly", "t1");
+
+    GcRunRecord run = awaitFinished("nightly", 1);
+    assertThat(run.getResult()).isEqualTo(GcRunResult.Failed);
+    assertThat(run.getReason()).isEqualTo("IntegrityCheckFailed");
+    assertThat(run.getMessage()).contains("lost blob sha256:abc");
+    awaitServing("images");
+  }
+
+  @Test
+  void aJobTheApiRefusesFailsTheRunAndRestoresAtOnce() {
+    startMonitored();
+    registry("images", 1);
+    harness.api().dispatcher().admit(request -> "POST".equals(request.method()) && request.path().startsWith("/apis/batch/v1/namespaces/" + NAMESPACE + "/jobs")
+        ? Optional.of(new CrudApiDispatcher.Refusal(403, "Forbidden", "jobs is forbidden: exceeded quota: batch, requested: count/jobs.batch=1, used: count/jobs.batch=10, limited: count/jobs.batch=10"))
+        : Optional.empty());
+    schedule("nightly", "images", s -> {});
+    Instant asked = Instant.now();
+
+    requestRun("nightly", "t1");
+
+    GcRunRecord run = awaitFinished("nightly", 1);
+    assertThat(run.getResult()).isEqualTo(GcRunResult.Failed);
+    assertThat(run.getReason()).isEqualTo("JobRejected");
+    assertThat(run.getMessage()).contains("exceeded quota");
+    awaitServing("images");
+    assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(25));
+    assertThat(harness.eventsFor("GcSchedule", "nightly")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RunFailed"));
+  }
+
+  @Test
+  void aJobWhosePodIsRefusedFailsWithTheFailedCreateMessage() {
+    startMonitored();
+    registry("images", 1);
+    GcSchedule schedule = schedule("nightly", "images", s -> {
+      s.setJob(new GcScheduleSpec.JobOverrides());
+      s.getJob().setPodStartTimeout("3s");
+    });
+    String gcPods = "/api/v1/namespaces/" + NAMESPACE + "/pods";
+    String job = GcJob.name(schedule, "r1", GcJob.Kind.Collect);
+    // a ResourceQuota that the GC pod exceeds
+    harness.api().dispatcher().admit(request -> "POST".equals(request.method()) && request.path().startsWith(gcPods)
+        && request.body().contains("\"" + job + "-")
+        ? Optional.of(new CrudApiDispatcher.Refusal(403, "Forbidden", "pods is forbidden: exceeded quota: gc, requested: memory=256Mi, limited: memory=128Mi"))
+        : Optional.empty());
+
+    requestRun("nightly", "t1");
+
+    GcRunRecord run = awaitFinished("nightly", 1);
+    assertThat(run.getReason()).isEqualTo("PodNotCreated");
+    assertThat(run.getMessage()).contains("exceeded quota: gc");
+    awaitServing("images");
+  }
+
+  @Test
+  void aRunRequestedWhileTheRegistryIsInvalidIsRefusedNotKept() {
+    startMonitored();
+    registry("images", 1);
+    schedule("nightly", "images", s -> {});
+    eventually().untilAsserted(() -> assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready")).isTrue());
+
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setReplicas(-1);
+      return r;
+    });
+    eventually().untilAsserted(() -> assertThat(Conditions.find(get("nightly").getStatus().getConditions(), "Ready"))
+        .hasValueSatisfying(c -> {
+          assertThat(c.getReason()).isEqualTo("RegistryNotReady");
+          assertThat(c.getMessage()).contains("replicas");
+        }));
+    requestRun("nightly", "t1");
+
+    GcRunRecord refused = awaitFinished("nightly", 1);
+    assertThat(refused.getResult()).isEqualTo(GcRunResult.Skipped);
+    assertThat(refused.getReason()).isEqualTo("RegistryNotReady");
+    assertThat(refused.getRunRequest()).isEqualTo("t1");
+    assertThat(harness.eventsFor("GcSchedule", "nightly")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RunRefused"));
+
+    // fixing the typo does not start the request that was refused
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().setReplicas(1);
+      return r;
+    });
+    eventually().untilAsserted(() -> assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready")).isTrue());
+    assertThat(harness.cluster().log().linesMatching("job .* created")).isEmpty();
+    assertThat(get("nightly").getStatus().getHistory()).hasSize(1);
   }
 }
