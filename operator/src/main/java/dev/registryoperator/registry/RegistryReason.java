@@ -24,6 +24,8 @@ public enum RegistryReason {
   StaleMaintenanceReleased,
   /** A live GC collect pod keeps the registry in maintenance although no lock is held. */
   GcPodRunning,
+  // StorageResizeFailure (and its Warning event)
+  StorageResizeRejected,
   // Events only
   Created,
   Updated,
