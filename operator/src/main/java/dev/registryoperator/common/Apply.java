@@ -1,6 +1,11 @@
 package dev.registryoperator.common;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -44,6 +49,7 @@ public final class Apply {
         }
       }
     }
+    desired = adoptQuantitySpellings(desired, actual);
     if (GenericKubernetesResourceMatcher.match(desired, actual, context).matched()) {
       return Outcome.Unchanged;
     }
@@ -51,6 +57,77 @@ public final class Apply {
     client.resource(merged).update();
     LOG.info("Updated {} {}/{} to the desired state", desired.getKind(), desired.getMetadata().getNamespace(), desired.getMetadata().getName());
     return Outcome.Updated;
+  }
+
+  /**
+   * Creates {@code desired} unless it exists; an object created meanwhile by someone else (409) is
+   * kept as it is, never overwritten: for values generated once, such as a random secret.
+   */
+  public static <R extends HasMetadata> Outcome createIfMissing(KubernetesClient client, R desired) {
+    try {
+      client.resource(desired).create();
+      LOG.info("Created {} {}/{}", desired.getKind(), desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+      return Outcome.Created;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      LOG.info("{} {}/{} exists already; kept as it is", desired.getKind(), desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+      return Outcome.Unchanged;
+    }
+  }
+
+  /**
+   * {@code desired} with each quantity under a {@code requests} or {@code limits} map spelled as on
+   * {@code actual} where the two are numerically equal: an API server stores quantities in
+   * canonical form ({@code 1024Mi} as {@code 1Gi}, {@code 0.5} as {@code 500m}), and a
+   * text comparison would update the object at every reconcile.
+   */
+  @SuppressWarnings("unchecked")
+  static <R extends HasMetadata> R adoptQuantitySpellings(R desired, R actual) {
+    var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+    JsonNode wanted = mapper.valueToTree(desired);
+    if (!adopt(wanted, mapper.valueToTree(actual), false)) {
+      return desired;
+    }
+    try {
+      return (R) mapper.treeToValue(wanted, desired.getClass());
+    } catch (JsonProcessingException e) {
+      return desired;
+    }
+  }
+
+  private static boolean adopt(JsonNode wanted, JsonNode seen, boolean quantities) {
+    boolean changed = false;
+    if (wanted instanceof ObjectNode object && seen != null && seen.isObject()) {
+      var names = new java.util.ArrayList<String>();
+      object.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        JsonNode w = object.get(name);
+        JsonNode a = seen.get(name);
+        if (quantities && w.isTextual() && a != null && a.isTextual()) {
+          if (!w.asText().equals(a.asText()) && numericallyEqual(w.asText(), a.asText())) {
+            object.put(name, a.asText());
+            changed = true;
+          }
+        } else {
+          changed |= adopt(w, a, "requests".equals(name) || "limits".equals(name));
+        }
+      }
+    } else if (wanted instanceof ArrayNode array && seen != null && seen.isArray()) {
+      for (int i = 0; i < array.size() && i < seen.size(); i++) {
+        changed |= adopt(array.get(i), seen.get(i), false);
+      }
+    }
+    return changed;
+  }
+
+  private static boolean numericallyEqual(String a, String b) {
+    try {
+      return new Quantity(a).getNumericalAmount().compareTo(new Quantity(b).getNumericalAmount()) == 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**

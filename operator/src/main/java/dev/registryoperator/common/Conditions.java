@@ -49,6 +49,17 @@ public final class Conditions {
     return result;
   }
 
+  /** Returns a new list without the condition of {@code type}. */
+  public static List<Condition> remove(List<Condition> existing, String type) {
+    List<Condition> result = new ArrayList<>();
+    for (Condition c : existing == null ? List.<Condition>of() : existing) {
+      if (!type.equals(c.getType())) {
+        result.add(c);
+      }
+    }
+    return result;
+  }
+
   public static Optional<Condition> find(List<Condition> conditions, String type) {
     if (conditions == null) {
       return Optional.empty();

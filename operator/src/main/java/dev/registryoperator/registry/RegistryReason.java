@@ -25,6 +25,8 @@ public enum RegistryReason {
   MaintenanceLockUnreadable,
   /** A live GC collect pod keeps the registry in maintenance although no lock is held. */
   GcPodRunning,
+  // StorageResizeFailure (and its Warning event)
+  StorageResizeRejected,
   // Events only
   Created,
   Updated,

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -103,7 +104,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
 
     applyHttpSecret(registry, context);
     Apply.apply(client, RegistrySecrets.config(registry, configYaml), secret(context, RegistryNames.configSecret(name(registry)), registry), context);
-    applyClaim(registry, context);
+    Optional<String> resizeRejected = applyClaim(registry, context);
     Deployment deployment = RegistryDeployment.desired(registry, deploymentInputs(registry, userSecrets, mode, configYaml));
     Deployment actualDeployment = context.getSecondaryResource(Deployment.class).orElse(null);
     if (Apply.apply(client, deployment, actualDeployment, context) != Apply.Outcome.Unchanged) {
@@ -112,8 +113,11 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     Apply.apply(client, RegistryService.desired(registry), context.getSecondaryResource(Service.class).orElse(null), context);
 
     PodCensus census = PodCensus.of(registryPods, RegistryDeployment.templateHash(deployment));
-    RegistryStatus status = RegistryStatuses.observed(registry, mode, census, actualDeployment, GcRecord.of(registry), clock.instant());
+    RegistryStatus status = RegistryStatuses.withResizeRejection(
+        RegistryStatuses.observed(registry, mode, census, actualDeployment, GcRecord.of(registry), clock.instant()),
+        resizeRejected, registry.getMetadata().getGeneration(), clock.instant());
     announceTransitions(registry, status);
+    announceResizeRejection(registry, resizeRejected);
     announceGuard(registry, mode);
     UpdateControl<Registry> control = patchIfChanged(registry, status, context);
     return reschedule(control, mode, userSecrets.isEmpty() ? null : rechecks.present());
@@ -300,6 +304,19 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     return PodCensus.servesReadOnly(asPod);
   }
 
+  /** One Warning event per distinct refusal of a claim resize. */
+  private void announceResizeRejection(Registry registry, Optional<String> rejection) {
+    if (rejection.isEmpty()) {
+      return;
+    }
+    boolean alreadySaid = registry.getStatus() != null
+        && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.STORAGE_RESIZE_FAILURE)
+            .filter(c -> rejection.get().equals(c.getMessage())).isPresent();
+    if (!alreadySaid) {
+      events.warning(registry, RegistryReason.StorageResizeRejected, rejection.get());
+    }
+  }
+
   /** One Warning event when a live GC pod starts holding the registry without a lock. */
   private void announceGuard(Registry registry, ServingMode mode) {
     if (mode.maintenance().isPresent() || mode.guard().isEmpty()) {
@@ -315,29 +332,33 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     }
   }
 
+  /**
+   * Generated once and never rewritten (that would break uploads in flight): one created meanwhile
+   * by someone else (another replica; the cache has not seen it) is kept.
+   */
   private void applyHttpSecret(Registry registry, Context<Registry> context) {
     if (secret(context, RegistryNames.httpSecret(name(registry)), registry) != null) {
-      return; // generated once; rewriting it would break uploads in flight
+      return;
     }
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
-    Apply.apply(context.getClient(), RegistrySecrets.httpSecret(registry, HexFormat.of().formatHex(bytes)), null, context);
+    Apply.createIfMissing(context.getClient(), RegistrySecrets.httpSecret(registry, HexFormat.of().formatHex(bytes)));
   }
 
   /**
    * The claim's spec is immutable except for its size, which may only grow. Only the labels, the
    * owner reference (which follows retainOnDelete) and growth are reconciled.
    */
-  private void applyClaim(Registry registry, Context<Registry> context) {
+  private Optional<String> applyClaim(Registry registry, Context<Registry> context) {
     PvcStorageSpec pvc = registry.getSpec().getStorage().getPvc();
     if (pvc == null || pvc.getExistingClaim() != null) {
-      return;
+      return Optional.empty();
     }
     PersistentVolumeClaim desired = RegistryPvc.desired(registry);
     PersistentVolumeClaim actual = context.getSecondaryResource(PersistentVolumeClaim.class).orElse(null);
     if (actual == null) {
       Apply.apply(context.getClient(), desired, null, context);
-      return;
+      return Optional.empty();
     }
     boolean ownersDiffer =
         !Objects.equals(owners(desired), owners(actual));
@@ -350,8 +371,19 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
       if (grow) {
         updated.getSpec().getResources().setRequests(desired.getSpec().getResources().getRequests());
       }
-      context.getClient().resource(updated).update();
+      try {
+        context.getClient().resource(updated).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 400 && e.getCode() != 403 && e.getCode() != 422) {
+          throw e; // a conflict or a transient error: retried
+        }
+        // refused for good (a StorageClass without expansion, a quota, a webhook): say so and go on
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+        LOG.warn("Registry {}/{}: claim update refused: {}", registry.getMetadata().getNamespace(), name(registry), message);
+        return Optional.of("resizing claim " + actual.getMetadata().getName() + " to " + pvc.getSize() + " was refused: " + message);
+      }
     }
+    return Optional.empty();
   }
 
   private static List<String> owners(PersistentVolumeClaim claim) {

@@ -11,6 +11,8 @@ public final class RegistryStatuses {
   public static final String READY = "Ready";
   public static final String PROGRESSING = "Progressing";
   public static final String MAINTENANCE = "Maintenance";
+  /** Present (True) only while the API refuses to grow the claim; Ready does not depend on it. */
+  public static final String STORAGE_RESIZE_FAILURE = "StorageResizeFailure";
 
   private RegistryStatuses() {}
 
@@ -97,6 +99,15 @@ public final class RegistryStatuses {
     return Conditions.set(conditions, MAINTENANCE, true,
         inEffect ? RegistryReason.MaintenanceInEffect.name() : RegistryReason.MaintenancePending.name(),
         modeName + " for " + window.get().holder() + progress, generation, now);
+  }
+
+  /** {@code status} with the StorageResizeFailure condition set from {@code rejection}, or removed. */
+  public static RegistryStatus withResizeRejection(RegistryStatus status, Optional<String> rejection, Long generation, Instant now) {
+    status.setConditions(rejection
+        .map(message -> Conditions.set(status.getConditions(), STORAGE_RESIZE_FAILURE, true,
+            RegistryReason.StorageResizeRejected.name(), message, generation, now))
+        .orElseGet(() -> Conditions.remove(status.getConditions(), STORAGE_RESIZE_FAILURE)));
+    return status;
   }
 
   /** What the Maintenance condition and the Warning event say about a live GC pod without a lock. */

@@ -575,4 +575,92 @@ class RegistryReconcilerTest {
     // (the only request there is the test's own POST that created the Helm release Secret)
     assertThat(operatorSecretRequests).filteredOn(r -> r.path().contains("kube-system")).extracting(r -> r.method()).containsOnly("POST");
   }
+
+  @Test
+  void anHttpSecretCreatedMeanwhileIsKeptNotOverwritten() {
+    // another operator replica (or a restore from backup) created it; this operator's cache has not seen it
+    client.resource(new SecretBuilder().withNewMetadata().withName("images-http-secret").withNamespace(NAMESPACE).endMetadata()
+        .withStringData(Map.of("secret", "shared-by-every-replica")).build()).create();
+    create(Registries.withPvc("images", "1Gi"));
+    awaitReady("images", 1);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+        assertThat(RegistrySecrets.text(client.secrets().inNamespace(NAMESPACE).withName("images-http-secret").get(), "secret"))
+            .isEqualTo("shared-by-every-replica"));
+  }
+
+  @Test
+  void quantitiesWrittenInAnotherFormAreNotRewrittenAtEveryReconcile() {
+    Registry registry = Registries.withPvc("images", "1024Mi");
+    registry.getSpec().setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+        .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("1024Mi"))
+        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("0.5")).build());
+    create(registry);
+    awaitReady("images", 1);
+    // a real API server stores quantities in canonical form; store them so, as it would
+    client.apps().deployments().inNamespace(NAMESPACE).withName("images").edit(d -> {
+      var requests = d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests();
+      requests.put("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
+      requests.put("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"));
+      return d;
+    });
+    client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("images-data").edit(c -> {
+      c.getSpec().getResources().getRequests().put("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
+      return c;
+    });
+    // (the generation counts spec writes; the fake Deployment controller's status writes do not count)
+    Long deploymentGeneration = deployment("images").getMetadata().getGeneration();
+    String claimVersion = client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("images-data").get().getMetadata().getResourceVersion();
+    for (int i = 0; i < 3; i++) {
+      int poke = i;
+      eventually().until(() -> client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+        r.getMetadata().getLabels().put("poke", Integer.toString(poke));
+        return r;
+      }) != null);
+    }
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(deployment("images").getMetadata().getGeneration()).isEqualTo(deploymentGeneration);
+      assertThat(deployment("images").getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests().get("memory").toString()).isEqualTo("1Gi");
+      assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("images-data").get().getMetadata().getResourceVersion()).isEqualTo(claimVersion);
+    });
+  }
+
+  @Test
+  void aRejectedClaimResizeIsReportedAndWindowsStillOpenAndClose() {
+    Registry registry = Registries.withPvc("images", "1Gi");
+    create(registry);
+    awaitReady("images", 1);
+    // like a StorageClass without allowVolumeExpansion, or a quota: the API refuses the claim update
+    String message = "persistentvolumeclaims \"images-data\" is forbidden: exceeded quota: storage, requested: requests.storage=4Gi, used: requests.storage=1Gi, limited: requests.storage=2Gi";
+    harness.api().dispatcher().admit(r -> r.method().equals("PUT") && r.path().startsWith("/api/v1/namespaces/team-a/persistentvolumeclaims/images-data")
+        ? java.util.Optional.of(new dev.registryoperator.fakecluster.CrudApiDispatcher.Refusal(403, "Forbidden", message))
+        : java.util.Optional.empty());
+    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
+      r.getSpec().getStorage().getPvc().setSize("5Gi");
+      r.getSpec().setReplicas(2);
+      return r;
+    });
+    eventually().untilAsserted(() -> {
+      Registry r = get("images");
+      Condition resize = Conditions.find(r.getStatus().getConditions(), "StorageResizeFailure").orElseThrow();
+      assertThat(resize.getStatus()).isEqualTo("True");
+      assertThat(resize.getReason()).isEqualTo("StorageResizeRejected");
+      assertThat(resize.getMessage()).contains("exceeded quota");
+      assertThat(harness.eventsFor("Registry", "images")).anySatisfy(e -> {
+        assertThat(e.getType()).isEqualTo("Warning");
+        assertThat(e.getReason()).isEqualTo("StorageResizeRejected");
+        assertThat(e.getMessage()).contains("exceeded quota");
+      });
+    });
+    // the rest is still reconciled: the new replica count, and a window opens and closes
+    awaitReady("images", 2);
+    holder("holder");
+    lock("images", MaintenanceMode.ReadOnly);
+    eventually().untilAsserted(() -> assertThat(get("images").getStatus().getMaintenance().getInEffect()).isTrue());
+    unlock("images");
+    eventually().untilAsserted(() -> {
+      assertThat(servesReadOnly("images")).isFalse();
+      assertThat(get("images").getStatus().getMaintenance()).isNull();
+    });
+    assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("images-data").get().getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("1Gi");
+  }
 }
