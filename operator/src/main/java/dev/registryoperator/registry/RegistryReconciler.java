@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * Deployment, Service and configuration (design.md I1). Annotation changes (the maintenance lock)
  * must wake it, so it does not filter events by generation.
  */
-@ControllerConfiguration(name = "registry", generationAwareEventProcessing = false)
+@ControllerConfiguration(
+    name = "registry",
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registry> {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryReconciler.class);
   private static final String GC_HOLDER_PREFIX = "GcSchedule/";
