@@ -1,6 +1,9 @@
 package dev.registryoperator.gc;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.registryoperator.common.LenientJson;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -27,6 +30,7 @@ public class GcSchedule extends CustomResource<GcScheduleSpec, GcScheduleStatus>
 
   @Override
   @JsonPropertyDescription("When and how to collect one Registry: cron and time zone, mode, deleteUntagged, dry run, preview threshold, timeouts.")
+  @JsonSerialize(using = LenientJson.AsWrittenSerializer.class)
   public GcScheduleSpec getSpec() {
     return super.getSpec();
   }
@@ -35,5 +39,32 @@ public class GcSchedule extends CustomResource<GcScheduleSpec, GcScheduleStatus>
   @JsonPropertyDescription("What the operator observed: conditions, next run, the current run's step, the last run and a bounded history of runs. Written only by the operator.")
   public GcScheduleStatus getStatus() {
     return super.getStatus();
+  }
+
+  /** Read leniently: one object this operator cannot read never stops the operator (see LenientJson). */
+  @Override
+  @JsonDeserialize(using = SpecReader.class)
+  public void setSpec(GcScheduleSpec spec) {
+    super.setSpec(spec);
+  }
+
+  @Override
+  @JsonDeserialize(using = StatusReader.class)
+  public void setStatus(GcScheduleStatus status) {
+    super.setStatus(status);
+  }
+
+  /** Reads the spec leniently. */
+  public static final class SpecReader extends LenientJson.SpecReader<GcScheduleSpec> {
+    public SpecReader() {
+      super(GcScheduleSpec.class);
+    }
+  }
+
+  /** Reads the status leniently. */
+  public static final class StatusReader extends LenientJson.StatusReader<GcScheduleStatus> {
+    public StatusReader() {
+      super(GcScheduleStatus.class);
+    }
   }
 }

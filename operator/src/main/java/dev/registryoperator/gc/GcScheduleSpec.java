@@ -1,6 +1,7 @@
 package dev.registryoperator.gc;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.registryoperator.common.LenientSpec;
 import dev.registryoperator.registry.MaintenanceMode;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What the user asks for. The operator never writes it. */
-public class GcScheduleSpec {
+public class GcScheduleSpec extends LenientSpec {
   public static final String DURATION_PATTERN = "^([0-9]+h)?([0-9]+m)?([0-9]+s)?$";
 
   @Required

@@ -1,5 +1,6 @@
 package dev.registryoperator.gc;
 
+import dev.registryoperator.registry.RegistryValidator;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,9 @@ public final class GcScheduleValidator {
   private GcScheduleValidator() {}
 
   public static Optional<String> validate(GcScheduleSpec spec) {
+    if (spec != null && !spec.readProblems().isEmpty()) {
+      return Optional.of(RegistryValidator.unreadable(spec.readProblems()));
+    }
     if (spec == null || spec.getRegistryRef() == null || blank(spec.getRegistryRef().getName())) {
       return Optional.of("spec.registryRef.name is required: the Registry to collect, in the same namespace");
     }

@@ -1,6 +1,9 @@
 package dev.registryoperator.registry;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.registryoperator.common.LenientJson;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -37,6 +40,7 @@ public class Registry extends CustomResource<RegistrySpec, RegistryStatus> imple
 
   @Override
   @JsonPropertyDescription("What the registry should be: storage, configuration, auth, TLS, replicas, Service.")
+  @JsonSerialize(using = LenientJson.AsWrittenSerializer.class)
   public RegistrySpec getSpec() {
     return super.getSpec();
   }
@@ -45,5 +49,32 @@ public class Registry extends CustomResource<RegistrySpec, RegistryStatus> imple
   @JsonPropertyDescription("What the operator observed: conditions, phase, replicas, endpoint, maintenance window, last garbage collection. Written only by the operator.")
   public RegistryStatus getStatus() {
     return super.getStatus();
+  }
+
+  /** Read leniently: one object this operator cannot read never stops the operator (see LenientJson). */
+  @Override
+  @JsonDeserialize(using = SpecReader.class)
+  public void setSpec(RegistrySpec spec) {
+    super.setSpec(spec);
+  }
+
+  @Override
+  @JsonDeserialize(using = StatusReader.class)
+  public void setStatus(RegistryStatus status) {
+    super.setStatus(status);
+  }
+
+  /** Reads the spec leniently. */
+  public static final class SpecReader extends LenientJson.SpecReader<RegistrySpec> {
+    public SpecReader() {
+      super(RegistrySpec.class);
+    }
+  }
+
+  /** Reads the status leniently. */
+  public static final class StatusReader extends LenientJson.StatusReader<RegistryStatus> {
+    public StatusReader() {
+      super(RegistryStatus.class);
+    }
   }
 }

@@ -15,6 +15,9 @@ public final class RegistryValidator {
   private RegistryValidator() {}
 
   public static Optional<SpecProblem> validate(RegistrySpec spec) {
+    if (spec != null && !spec.readProblems().isEmpty()) {
+      return invalid(unreadable(spec.readProblems()));
+    }
     if (spec == null || spec.getStorage() == null) {
       return invalid("spec.storage is required: set storage.pvc or storage.s3");
     }
@@ -88,6 +91,12 @@ public final class RegistryValidator {
       return invalid("spec.storage.s3.credentialsSecretRef.name is required when the reference is set");
     }
     return Optional.empty();
+  }
+
+  /** The message for a spec this operator could not fully read (see LenientJson). */
+  public static String unreadable(List<String> problems) {
+    return String.join("; ", problems) + " (the operator cannot read "
+        + (problems.size() == 1 ? "this field" : "these fields") + " and acts on nothing until the spec is fixed)";
   }
 
   private static boolean missingName(SecretRef ref) {
