@@ -147,4 +147,17 @@ class BadObjectsTest {
     awaitReady("after-restart");
     assertBadObjectsReported();
   }
+
+  @Test
+  void namesAClusterCannotUseAreReportedInsteadOfFailingOnEveryReconcile() {
+    String longName = "a".repeat(64);
+    createGood(longName);
+    createRaw(SCHEDULES, "nightly.images", "{\"registryRef\":{\"name\":\"images\"}}");
+    createGood("images");
+
+    awaitInvalid(REGISTRIES, longName, "metadata.name", "63");
+    awaitInvalid(SCHEDULES, "nightly.images", "metadata.name", "DNS-1123 label");
+    awaitReady("images");
+    assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName(longName).get()).isNull();
+  }
 }

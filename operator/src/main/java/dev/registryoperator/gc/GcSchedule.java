@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.registryoperator.common.LenientJson;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -24,6 +25,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reclaimed", jsonPath = ".status.lastRun.reclaimed", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Next Run", jsonPath = ".status.nextRunTime", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value = "self.metadata.name.size() <= " + GcScheduleValidator.MAX_NAME_LENGTH,
+    message = "metadata.name may have at most " + GcScheduleValidator.MAX_NAME_LENGTH + " characters: a GcSchedule's name labels its Jobs and pods")
+@ValidationRule(
+    value = "self.metadata.name.matches('" + GcScheduleValidator.NAME_PATTERN + "')",
+    message = "metadata.name must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)")
 public class GcSchedule extends CustomResource<GcScheduleSpec, GcScheduleStatus> implements Namespaced {
   /** A new value of this annotation (an RFC 3339 time) requests one run now. */
   public static final String RUN_REQUESTED_AT = "registry.operator.dev/run-requested-at";

@@ -68,9 +68,9 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     status.setObservedGeneration(generation);
     Registry registry = registry(schedule, context);
 
-    Optional<String> problem = GcScheduleValidator.validate(schedule.getSpec());
+    Optional<String> problem = GcScheduleValidator.validate(schedule);
     GcReason readyReason = problem.isPresent() ? GcReason.InvalidSpec : registry == null ? GcReason.RegistryNotFound : GcReason.Valid;
-    String readyMessage = problem.orElse(registry == null
+    String readyMessage = problem.orElseGet(() -> registry == null
         ? "Registry '" + schedule.getSpec().getRegistryRef().getName() + "' not found in namespace '" + schedule.getMetadata().getNamespace() + "'"
         : "schedule valid; Registry " + registry.getMetadata().getName() + " found");
     boolean ready = readyReason == GcReason.Valid;

@@ -10,6 +10,37 @@ import java.util.Optional;
 public final class GcScheduleValidator {
   private GcScheduleValidator() {}
 
+  /**
+   * A GcSchedule's name is the value of the gc-schedule label on its Jobs and pods (at most 63
+   * characters) and begins its Jobs' names, cut to fit before a suffix: a DNS-1123 label, so that no
+   * cut can leave a dot before the suffix.
+   */
+  public static final int MAX_NAME_LENGTH = 63;
+
+  public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(NAME_PATTERN);
+
+  /** The whole object: its spec, and its name, which its Jobs and their labels carry. */
+  public static Optional<String> validate(GcSchedule schedule) {
+    GcScheduleSpec spec = schedule.getSpec();
+    if (spec != null && !spec.readProblems().isEmpty()) {
+      return Optional.of(RegistryValidator.unreadable(spec.readProblems()));
+    }
+    return validateName(schedule.getMetadata().getName()).or(() -> validate(spec));
+  }
+
+  static Optional<String> validateName(String name) {
+    if (name.length() > MAX_NAME_LENGTH) {
+      return Optional.of("metadata.name '" + name + "' is " + name.length() + " characters long; a GcSchedule's name labels its Jobs and pods, so it may have at most "
+          + MAX_NAME_LENGTH + ": re-create the GcSchedule with a shorter name");
+    }
+    if (!NAME.matcher(name).matches()) {
+      return Optional.of("metadata.name '" + name + "' is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)"
+          + ", which the names of its Jobs need: re-create the GcSchedule with such a name");
+    }
+    return Optional.empty();
+  }
+
   public static Optional<String> validate(GcScheduleSpec spec) {
     if (spec != null && !spec.readProblems().isEmpty()) {
       return Optional.of(RegistryValidator.unreadable(spec.readProblems()));

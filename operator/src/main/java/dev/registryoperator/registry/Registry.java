@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.registryoperator.common.LenientJson;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -34,6 +35,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value = "self.metadata.name.size() <= " + RegistryNames.MAX_NAME_LENGTH,
+    message = "metadata.name may have at most " + RegistryNames.MAX_NAME_LENGTH + " characters: a Registry's name names its Service")
+@ValidationRule(
+    value = "self.metadata.name.matches('" + RegistryNames.NAME_PATTERN + "')",
+    message = "metadata.name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter)")
 public class Registry extends CustomResource<RegistrySpec, RegistryStatus> implements Namespaced {
   public static final String GROUP = "registry.operator.dev";
   public static final String VERSION = "v1alpha1";

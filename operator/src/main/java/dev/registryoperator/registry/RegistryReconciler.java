@@ -62,7 +62,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   @Override
   public UpdateControl<Registry> reconcile(Registry registry, Context<Registry> context) {
     Optional<SpecProblem> problem =
-        RegistryValidator.validate(registry.getSpec()).or(() -> checkSecrets(registry, context));
+        RegistryValidator.validate(registry).or(() -> checkSecrets(registry, context));
     if (problem.isPresent()) {
       return refuse(registry, problem.get(), context);
     }

@@ -79,4 +79,19 @@ class RegistryValidatorTest {
           assertThat(p.message()).contains("storage, http.tls").contains("remove them");
         });
   }
+
+  @Test
+  void namesAClusterRefusesAreRefused() {
+    // The name is the Service's (a DNS-1035 label) and the value of the instance label (63 characters at most).
+    for (String name : List.of("Images", "1images", "images.team", "images_1", "images-", "a".repeat(64))) {
+      Registry registry = Registries.withPvc(name, "1Gi");
+      assertThat(RegistryValidator.validate(registry)).as(name).hasValueSatisfying(p -> {
+        assertThat(p.reason()).isEqualTo(RegistryReason.InvalidSpec);
+        assertThat(p.message()).startsWith("metadata.name '" + name + "'");
+      });
+    }
+    for (String name : List.of("images", "a", "team-a-images-2", "a".repeat(63))) {
+      assertThat(RegistryValidator.validate(Registries.withPvc(name, "1Gi"))).as(name).isEmpty();
+    }
+  }
 }
