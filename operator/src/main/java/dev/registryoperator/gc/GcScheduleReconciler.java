@@ -68,7 +68,7 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     status.setObservedGeneration(generation);
     Registry registry = registry(schedule, context);
 
-    Optional<String> problem = GcScheduleValidator.validate(schedule);
+    Optional<String> problem = GcScheduleValidator.validate(schedule).or(() -> GcScheduleValidator.validateAgainst(schedule.getSpec(), registry));
     GcReason readyReason = problem.isPresent() ? GcReason.InvalidSpec : registry == null ? GcReason.RegistryNotFound : GcReason.Valid;
     String readyMessage = problem.orElseGet(() -> registry == null
         ? "Registry '" + schedule.getSpec().getRegistryRef().getName() + "' not found in namespace '" + schedule.getMetadata().getNamespace() + "'"

@@ -1,6 +1,11 @@
 package dev.registryoperator.gc;
 
+import dev.registryoperator.registry.MaintenanceMode;
+import dev.registryoperator.registry.PvcStorageSpec;
+import dev.registryoperator.registry.Registry;
 import dev.registryoperator.registry.RegistryValidator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -75,6 +80,36 @@ public final class GcScheduleValidator {
       return Optional.of("spec.minReclaimableBytes has no effect with spec.dryRun: a dry run never opens a maintenance window; remove one of them");
     }
     return Optional.empty();
+  }
+
+  /**
+   * What the spec asks of this Registry that its storage cannot give. A ReadWriteOncePod claim
+   * admits one pod: a GC pod cannot mount it while a registry pod runs, which ReadOnly mode, a
+   * preview (minReclaimableBytes) and a dry run all need. Only ScaleToZero can collect it.
+   */
+  public static Optional<String> validateAgainst(GcScheduleSpec spec, Registry registry) {
+    if (spec == null || registry == null || registry.getSpec() == null || registry.getSpec().getStorage() == null) {
+      return Optional.empty();
+    }
+    PvcStorageSpec pvc = registry.getSpec().getStorage().getPvc();
+    if (pvc == null || !pvc.effectiveAccessModes().contains(PvcStorageSpec.AccessMode.ReadWriteOncePod)) {
+      return Optional.empty();
+    }
+    List<String> needsSecondPod = new ArrayList<>();
+    if (spec.effectiveDryRun()) {
+      needsSecondPod.add("spec.dryRun (a dry run keeps the registry running)");
+    } else if (spec.effectiveMode() == MaintenanceMode.ReadOnly) {
+      needsSecondPod.add("spec.mode ReadOnly (the registry keeps serving pulls while GC runs)");
+    }
+    if (spec.getMinReclaimableBytes() != null) {
+      needsSecondPod.add("spec.minReclaimableBytes (the preview runs beside the writable registry)");
+    }
+    if (needsSecondPod.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of("Registry " + registry.getMetadata().getName() + " stores images on a ReadWriteOncePod claim, which one pod at a time can mount,"
+        + " so a GC pod cannot run beside a registry pod as " + String.join(" and ", needsSecondPod) + " would need;"
+        + " use mode: ScaleToZero, without dryRun and minReclaimableBytes");
   }
 
   private static boolean blank(String s) {

@@ -2,6 +2,10 @@ package dev.registryoperator.gc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registryoperator.registry.MaintenanceMode;
+import dev.registryoperator.registry.PvcStorageSpec;
+import dev.registryoperator.registry.Registries;
+import dev.registryoperator.registry.Registry;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,48 @@ class GcScheduleValidatorTest {
       assertThat(GcScheduleValidator.validate(schedule(name))).as(name).isEmpty();
       assertThat(GcJob.name(schedule(name), "r123456", GcJob.Kind.Preview)).as(name).hasSizeLessThanOrEqualTo(63)
           .matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+    }
+  }
+
+  private static Registry registry(PvcStorageSpec.AccessMode... modes) {
+    Registry registry = Registries.withPvc("images", "1Gi");
+    registry.getSpec().getStorage().getPvc().setAccessModes(List.of(modes));
+    return registry;
+  }
+
+  private static GcScheduleSpec spec(MaintenanceMode mode, Boolean dryRun, Long minReclaimableBytes) {
+    GcScheduleSpec spec = schedule("nightly").getSpec();
+    spec.setMode(mode);
+    spec.setDryRun(dryRun);
+    spec.setMinReclaimableBytes(minReclaimableBytes);
+    return spec;
+  }
+
+  @Test
+  void aReadWriteOncePodClaimRefusesEveryRunThatNeedsAGcPodBesideARegistryPod() {
+    Registry rwop = registry(PvcStorageSpec.AccessMode.ReadWriteOncePod);
+    for (GcScheduleSpec refused : List.of(
+        spec(null, null, null), // ReadOnly is the default mode
+        spec(MaintenanceMode.ReadOnly, false, null),
+        spec(MaintenanceMode.ScaleToZero, true, null),
+        spec(MaintenanceMode.ScaleToZero, false, 1024L))) {
+      assertThat(GcScheduleValidator.validateAgainst(refused, rwop)).hasValueSatisfying(m -> assertThat(m)
+          .contains("Registry images").contains("ReadWriteOncePod").contains("mode: ScaleToZero"));
+    }
+    assertThat(GcScheduleValidator.validateAgainst(spec(null, null, null), rwop).orElseThrow()).contains("spec.mode ReadOnly");
+    assertThat(GcScheduleValidator.validateAgainst(spec(MaintenanceMode.ScaleToZero, true, null), rwop).orElseThrow()).contains("spec.dryRun");
+    assertThat(GcScheduleValidator.validateAgainst(spec(MaintenanceMode.ScaleToZero, false, 1024L), rwop).orElseThrow()).contains("spec.minReclaimableBytes");
+
+    assertThat(GcScheduleValidator.validateAgainst(spec(MaintenanceMode.ScaleToZero, false, null), rwop)).isEmpty();
+    assertThat(GcScheduleValidator.validateAgainst(spec(MaintenanceMode.ScaleToZero, null, null), rwop)).isEmpty();
+  }
+
+  @Test
+  void otherClaimsAndS3AllowEveryMode() {
+    for (Registry registry : List.of(registry(), registry(PvcStorageSpec.AccessMode.ReadWriteOnce), registry(PvcStorageSpec.AccessMode.ReadWriteMany),
+        Registries.withS3("images"))) {
+      assertThat(GcScheduleValidator.validateAgainst(spec(MaintenanceMode.ReadOnly, false, 1024L), registry)).isEmpty();
+      assertThat(GcScheduleValidator.validateAgainst(spec(MaintenanceMode.ReadOnly, true, null), registry)).isEmpty();
     }
   }
 }
