@@ -15,7 +15,16 @@ import java.util.Map;
 
 /** What the user asks for. The operator never writes it. */
 public class GcScheduleSpec extends LenientSpec {
-  public static final String DURATION_PATTERN = "^([0-9]+h)?([0-9]+m)?([0-9]+s)?$";
+  /**
+   * A Go-style duration longer than zero: hours, minutes, seconds in that order, each at most 9
+   * digits without leading zeros ("" and "0s" are refused). RE2 has no look-ahead, so "longer
+   * than zero" is spelled out by which unit is the first that is not zero. Durations.parse uses
+   * the same pattern; DurationsTest checks that the CRD and the code agree.
+   */
+  public static final String DURATION_PATTERN =
+      "^([1-9][0-9]{0,8}h((0|[1-9][0-9]{0,8})m)?((0|[1-9][0-9]{0,8})s)?"
+          + "|(0h)?[1-9][0-9]{0,8}m((0|[1-9][0-9]{0,8})s)?"
+          + "|(0h)?(0m)?[1-9][0-9]{0,8}s)$";
 
   @Required
   @JsonPropertyDescription("The Registry to collect, in the same namespace.")
