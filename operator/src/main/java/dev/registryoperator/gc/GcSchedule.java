@@ -1,5 +1,6 @@
 package dev.registryoperator.gc;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A garbage-collection policy for one Registry: when to collect, how, and what it reclaimed. */
+@JsonIgnoreProperties(ignoreUnknown = true) // one object this operator cannot fully read never stops it
 @Group("registry.operator.dev")
 @Version("v1alpha1")
 @ShortNames("gcs")

@@ -1,5 +1,6 @@
 package dev.registryoperator.registry;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A managed distribution registry: its storage, configuration, Deployment and Service. */
+@JsonIgnoreProperties(ignoreUnknown = true) // one object this operator cannot fully read never stops it
 @Group(Registry.GROUP)
 @Version(Registry.VERSION)
 @ShortNames("reg")

@@ -80,4 +80,13 @@ class LenientJsonTest {
     assertThat(r.getStatus().getPhase()).isEqualTo("Ready");
     assertThat(r.getStatus().getObservedGeneration()).isNull();
   }
+
+  @Test
+  void unknownTopLevelFieldsAndAStatusOfTheWrongShapeAreTolerated() {
+    Registry r = Serialization.unmarshal("{\"apiVersion\":\"registry.operator.dev/v1alpha1\",\"kind\":\"Registry\",\"metadata\":{\"name\":\"r\"},"
+        + "\"spec\":{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}}},\"status\":\"broken\",\"fromTheFuture\":1}", Registry.class);
+    assertThat(r.getSpec().readProblems()).isEmpty();
+    assertThat(r.getStatus()).isNotNull();
+    assertThat(r.getStatus().getConditions()).isNullOrEmpty();
+  }
 }
