@@ -104,13 +104,15 @@ class BadObjectsTest {
     createRaw(REGISTRIES, "unknown-enum", "{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"imagePullPolicy\":\"Sometimes\"}");
     createRaw(SCHEDULES, "sideways", "{\"registryRef\":{\"name\":\"images\"},\"mode\":\"Sideways\"}");
     createRaw(SCHEDULES, "string-schedule", "{\"registryRef\":{\"name\":\"images\"},\"schedule\":\"61 * * * *\"}");
+    createRaw(SCHEDULES, "string-ref", "{\"registryRef\":\"images\"}");
   }
 
   private void assertBadObjectsReported() {
     awaitInvalid(REGISTRIES, "wrong-type", "spec.replicas", "many");
     awaitInvalid(REGISTRIES, "unknown-enum", "spec.imagePullPolicy", "Sometimes");
     awaitInvalid(SCHEDULES, "sideways", "spec.mode", "Sideways");
-    awaitInvalid(SCHEDULES, "string-schedule", "spec.schedule");
+    awaitInvalid(SCHEDULES, "string-schedule", "spec.schedule", "expected an object", "61 * * * *");
+    awaitInvalid(SCHEDULES, "string-ref", "spec.registryRef", "expected an object");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.registryoperator.gc;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.registryoperator.common.LenientSpec;
 import dev.registryoperator.registry.MaintenanceMode;
@@ -183,6 +184,8 @@ public class GcScheduleSpec extends LenientSpec {
 
     public RegistryRef() {}
 
+    // Not a creator for JSON: a bare string where the schema wants an object is a problem to report.
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public RegistryRef(String name) {
       this.name = name;
     }
