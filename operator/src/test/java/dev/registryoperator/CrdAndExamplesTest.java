@@ -107,11 +107,11 @@ class CrdAndExamplesTest {
         assertThat(errors).as("%s (%s %s)", example.getFileName(), kind, document.at("/metadata/name").asText()).isEmpty();
         if (kind.equals("Registry")) {
           Registry registry = YAML.treeToValue(document, Registry.class);
-          assertThat(RegistryValidator.validate(registry.getSpec())).as(example.getFileName().toString()).isEmpty();
+          assertThat(RegistryValidator.validate(registry)).as(example.getFileName().toString()).isEmpty();
         }
         if (kind.equals("GcSchedule")) {
           GcSchedule schedule = YAML.treeToValue(document, GcSchedule.class);
-          assertThat(GcScheduleValidator.validate(schedule.getSpec())).as(example.getFileName().toString()).isEmpty();
+          assertThat(GcScheduleValidator.validate(schedule)).as(example.getFileName().toString()).isEmpty();
         }
         validated++;
       }
@@ -141,6 +141,55 @@ class CrdAndExamplesTest {
     assertThat(gc.validate(badDuration)).isNotEmpty();
     assertThat(gc.validate(badGcMode)).isNotEmpty();
     assertThat(gc.validate(negativeBytes)).isNotEmpty();
+  }
+
+  /**
+   * Each CRD refuses the names the operator refuses (a real API server then rejects them at create
+   * time): its top-level CEL rules, read from the committed CRD and applied here in Java (the rules
+   * use only size() and matches()), agree with the operator's validation on every name below.
+   */
+  @Test
+  void theCrdsRefuseTheNamesTheOperatorRefuses() throws IOException {
+    List<String> names = List.of("images", "a", "1images", "Images", "images.team", "images_1", "images-", "-images", "team-a-2",
+        "a".repeat(63), "a".repeat(64), "1".repeat(63));
+    for (Path file : crdFiles(COMMITTED)) {
+      JsonNode crd = YAML.readTree(file.toFile());
+      String kind = crd.at("/spec/names/kind").asText();
+      JsonNode rules = crd.at("/spec/versions/0/schema/openAPIV3Schema/x-kubernetes-validations");
+      assertThat(rules.isArray()).as("%s has top-level x-kubernetes-validations", kind).isTrue();
+      int maxLength = -1;
+      java.util.regex.Pattern pattern = null;
+      for (JsonNode rule : rules) {
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("^self\\.metadata\\.name\\.size\\(\\) <= (\\d+)$").matcher(rule.path("rule").asText());
+        java.util.regex.Matcher matches = java.util.regex.Pattern.compile("^self\\.metadata\\.name\\.matches\\('(.*)'\\)$").matcher(rule.path("rule").asText());
+        if (size.matches()) {
+          maxLength = Integer.parseInt(size.group(1));
+        } else if (matches.matches()) {
+          pattern = java.util.regex.Pattern.compile(matches.group(1));
+        }
+        assertThat(rule.path("message").asText()).as("%s: every rule says what is wrong", kind).isNotBlank();
+      }
+      assertThat(maxLength).as("%s limits the length of metadata.name", kind).isEqualTo(63);
+      assertThat(pattern).as("%s constrains the form of metadata.name", kind).isNotNull();
+      for (String name : names) {
+        boolean schemaAccepts = name.length() <= maxLength && pattern.matcher(name).find();
+        boolean operatorAccepts = switch (kind) {
+          case "Registry" -> {
+            Registry registry = dev.registryoperator.registry.Registries.withPvc(name, "1Gi");
+            yield RegistryValidator.validate(registry).isEmpty();
+          }
+          case "GcSchedule" -> {
+            GcSchedule schedule = new GcSchedule();
+            schedule.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+            schedule.setSpec(new dev.registryoperator.gc.GcScheduleSpec());
+            schedule.getSpec().setRegistryRef(new dev.registryoperator.gc.GcScheduleSpec.RegistryRef("images"));
+            yield GcScheduleValidator.validate(schedule).isEmpty();
+          }
+          default -> throw new AssertionError(kind);
+        };
+        assertThat(schemaAccepts).as("%s name '%s': the CRD and the operator agree", kind, name).isEqualTo(operatorAccepts);
+      }
+    }
   }
 
   private static Map<String, JsonSchema> schemasByKind() throws IOException {

@@ -6,27 +6,30 @@ import java.util.regex.Pattern;
 
 /** Go-style durations as users write them in specs: 90s, 10m, 1h30m. Pure. */
 public final class Durations {
-  private static final Pattern FORMAT = Pattern.compile(GcScheduleSpec.DURATION_PATTERN);
+  /** What the CRD accepts (and so the API server): a duration longer than zero. */
+  private static final Pattern VALID = Pattern.compile(GcScheduleSpec.DURATION_PATTERN);
+  private static final Pattern UNITS = Pattern.compile("^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$");
 
   private Durations() {}
 
+  /** The duration in {@code value}; refuses exactly what the CRD's pattern refuses. */
   public static Duration parse(String field, String value) {
-    Matcher m = value == null ? null : FORMAT.matcher(value.trim());
-    if (m == null || value.isBlank() || !m.matches()) {
-      throw new IllegalArgumentException(field + " '" + value + "' is not a duration such as 90s, 10m or 1h30m");
+    if (value == null || !VALID.matcher(value).find()) {
+      throw new IllegalArgumentException(field + " '" + value + "' is not a duration longer than 0s such as 90s, 10m or 1h30m");
+    }
+    Matcher m = UNITS.matcher(value);
+    if (!m.matches()) {
+      throw new IllegalStateException("DURATION_PATTERN accepted '" + value + "' that the unit pattern cannot read");
     }
     Duration d = Duration.ZERO;
     if (m.group(1) != null) {
-      d = d.plusHours(Long.parseLong(m.group(1).replace("h", "")));
+      d = d.plusHours(Long.parseLong(m.group(1)));
     }
     if (m.group(2) != null) {
-      d = d.plusMinutes(Long.parseLong(m.group(2).replace("m", "")));
+      d = d.plusMinutes(Long.parseLong(m.group(2)));
     }
     if (m.group(3) != null) {
-      d = d.plusSeconds(Long.parseLong(m.group(3).replace("s", "")));
-    }
-    if (d.isZero()) {
-      throw new IllegalArgumentException(field + " must be longer than 0s");
+      d = d.plusSeconds(Long.parseLong(m.group(3)));
     }
     return d;
   }

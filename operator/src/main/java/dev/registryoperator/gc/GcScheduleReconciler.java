@@ -124,7 +124,8 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
   private record Readiness(boolean ready, GcReason reason, String message) {}
 
   private static Readiness readiness(GcSchedule schedule, Registry registry) {
-    Optional<String> problem = GcScheduleValidator.validate(schedule.getSpec());
+    Optional<String> problem = GcScheduleValidator.validate(schedule)
+        .or(() -> registry == null ? Optional.empty() : GcScheduleValidator.validateAgainst(schedule.getSpec(), registry));
     if (problem.isPresent()) {
       return new Readiness(false, GcReason.InvalidSpec, problem.get());
     }
@@ -171,7 +172,7 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     if (run.getPlan() == null) {
       // A run started by an operator that kept no plan: take one from the spec as it is now.
       Registry registry = registry(context, schedule.getMetadata().getNamespace(), specRegistry(schedule));
-      if (registry == null || GcScheduleValidator.validate(schedule.getSpec()).isPresent()) {
+      if (registry == null || GcScheduleValidator.validate(schedule).isPresent()) {
         throw new IllegalStateException("run " + run.getId() + " has no plan and the spec cannot give one");
       }
       run.setPlan(GcRunPlan.of(schedule.getSpec(), registry));

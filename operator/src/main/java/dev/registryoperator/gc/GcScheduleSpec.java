@@ -1,6 +1,8 @@
 package dev.registryoperator.gc;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.registryoperator.common.LenientSpec;
 import dev.registryoperator.registry.MaintenanceMode;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -13,11 +15,20 @@ import java.util.List;
 import java.util.Map;
 
 /** What the user asks for. The operator never writes it. */
-public class GcScheduleSpec {
+public class GcScheduleSpec extends LenientSpec {
   /** A GC Job whose pod is not created within this time fails the run (a quota, a LimitRange, a webhook). */
   public static final long DEFAULT_POD_START_TIMEOUT_SECONDS = 120;
 
-  public static final String DURATION_PATTERN = "^([0-9]+h)?([0-9]+m)?([0-9]+s)?$";
+  /**
+   * A Go-style duration longer than zero: hours, minutes, seconds in that order, each at most 9
+   * digits without leading zeros ("" and "0s" are refused). RE2 has no look-ahead, so "longer
+   * than zero" is spelled out by which unit is the first that is not zero. Durations.parse uses
+   * the same pattern; DurationsTest checks that the CRD and the code agree.
+   */
+  public static final String DURATION_PATTERN =
+      "^([1-9][0-9]{0,8}h((0|[1-9][0-9]{0,8})m)?((0|[1-9][0-9]{0,8})s)?"
+          + "|(0h)?[1-9][0-9]{0,8}m((0|[1-9][0-9]{0,8})s)?"
+          + "|(0h)?(0m)?[1-9][0-9]{0,8}s)$";
 
   @Required
   @JsonPropertyDescription("The Registry to collect, in the same namespace.")
@@ -180,6 +191,8 @@ public class GcScheduleSpec {
 
     public RegistryRef() {}
 
+    // Not a creator for JSON: a bare string where the schema wants an object is a problem to report.
+    @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public RegistryRef(String name) {
       this.name = name;
     }

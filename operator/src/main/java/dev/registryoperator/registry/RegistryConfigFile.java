@@ -19,7 +19,11 @@ public final class RegistryConfigFile {
 
   private RegistryConfigFile() {}
 
-  /** Owned keys present in a user config, in the order of {@link #OWNED_KEYS}. */
+  /**
+   * Owned keys a user config sets, in the order of {@link #OWNED_KEYS}. A key counts as set even
+   * with an explicit null (merged, it would remove what the operator wrote: auth or TLS silently
+   * off), and so does a parent of an owned key given as null or a scalar ({@code http: null}).
+   */
   public static List<String> ownedKeysIn(Map<String, Object> userConfig) {
     List<String> found = new ArrayList<>();
     if (userConfig == null) {
@@ -27,12 +31,21 @@ public final class RegistryConfigFile {
     }
     for (String key : OWNED_KEYS) {
       String[] parts = key.split("\\.");
-      Object node = userConfig;
-      for (String part : parts) {
-        node = node instanceof Map<?, ?> map ? map.get(part) : null;
-      }
-      if (node != null) {
-        found.add(key);
+      Map<?, ?> node = userConfig;
+      for (int i = 0; i < parts.length && node != null; i++) {
+        if (!node.containsKey(parts[i])) {
+          break;
+        }
+        Object value = node.get(parts[i]);
+        boolean last = i == parts.length - 1;
+        if (last || !(value instanceof Map<?, ?>)) {
+          String path = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
+          if (!found.contains(path)) {
+            found.add(path);
+          }
+          break;
+        }
+        node = (Map<?, ?>) value;
       }
     }
     return found;

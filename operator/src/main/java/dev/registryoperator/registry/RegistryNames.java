@@ -25,6 +25,15 @@ public final class RegistryNames {
   public static final String S3_ACCESS_KEY = "accessKey";
   public static final String S3_SECRET_KEY = "secretKey";
 
+  /**
+   * A Registry's name is its Service's name, a DNS-1035 label, and the value of the instance label
+   * on everything it owns (and on GC Jobs and pods): at most 63 characters. The other derived names
+   * (Deployment, Secrets, claim: the name plus a short suffix) are DNS subdomains, up to 253.
+   */
+  public static final int MAX_NAME_LENGTH = 63;
+
+  public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
   private RegistryNames() {}
 
   public static String deployment(String registry) {

@@ -97,7 +97,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     // A second guard beside the lock (I2): a live GC collect pod keeps the registry in maintenance.
     Optional<GcPods.Guard> guard = GcPods.guard(pods, name(registry));
     Optional<MaintenanceRequest> lock = liveMaintenance(registry, client);
-    Optional<SpecProblem> invalid = RegistryValidator.validate(registry.getSpec());
+    Optional<SpecProblem> invalid = RegistryValidator.validate(registry);
     Map<String, Secret> userSecrets = invalid.isPresent() ? Map.of() : userSecrets(registry, client);
     Optional<SpecProblem> problem = invalid.or(() -> checkSecrets(registry, userSecrets));
     if (problem.isPresent()) {

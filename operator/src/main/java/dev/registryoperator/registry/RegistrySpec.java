@@ -1,6 +1,7 @@
 package dev.registryoperator.registry;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.registryoperator.common.LenientSpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What the user asks for. The operator never writes it. */
-public class RegistrySpec {
+public class RegistrySpec extends LenientSpec {
   /** The project's registry image (registry-image/), pinned by tag. */
   public static final String DEFAULT_IMAGE = "ghcr.io/registry-operator/registry:0.1.0";
 

@@ -14,7 +14,33 @@ public final class RegistryValidator {
 
   private RegistryValidator() {}
 
+  private static final Pattern NAME = Pattern.compile(RegistryNames.NAME_PATTERN);
+
+  /** The whole object: its spec, and its name, from which the names of what it owns derive. */
+  public static Optional<SpecProblem> validate(Registry registry) {
+    RegistrySpec spec = registry.getSpec();
+    if (spec != null && !spec.readProblems().isEmpty()) {
+      return invalid(unreadable(spec.readProblems()));
+    }
+    return validateName(registry.getMetadata().getName()).or(() -> validate(spec));
+  }
+
+  static Optional<SpecProblem> validateName(String name) {
+    if (name.length() > RegistryNames.MAX_NAME_LENGTH) {
+      return invalid("metadata.name '" + name + "' is " + name.length() + " characters long; a Registry's name names its Service and labels, so it may have at most "
+          + RegistryNames.MAX_NAME_LENGTH + ": re-create the Registry with a shorter name");
+    }
+    if (!NAME.matcher(name).matches()) {
+      return invalid("metadata.name '" + name + "' is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit)"
+          + ", which the Registry's Service needs: re-create the Registry with such a name");
+    }
+    return Optional.empty();
+  }
+
   public static Optional<SpecProblem> validate(RegistrySpec spec) {
+    if (spec != null && !spec.readProblems().isEmpty()) {
+      return invalid(unreadable(spec.readProblems()));
+    }
     if (spec == null || spec.getStorage() == null) {
       return invalid("spec.storage is required: set storage.pvc or storage.s3");
     }
@@ -88,6 +114,12 @@ public final class RegistryValidator {
       return invalid("spec.storage.s3.credentialsSecretRef.name is required when the reference is set");
     }
     return Optional.empty();
+  }
+
+  /** The message for a spec this operator could not fully read (see LenientJson). */
+  public static String unreadable(List<String> problems) {
+    return String.join("; ", problems) + " (the operator cannot read "
+        + (problems.size() == 1 ? "this field" : "these fields") + " and acts on nothing until the spec is fixed)";
   }
 
   private static boolean missingName(SecretRef ref) {

@@ -1,5 +1,6 @@
 package dev.registryoperator.registry;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -13,6 +14,8 @@ public class SecretRef {
 
   public SecretRef() {}
 
+  // Not a creator for JSON: a bare string where the schema wants an object is a problem to report.
+  @JsonCreator(mode = JsonCreator.Mode.DISABLED)
   public SecretRef(String name) {
     this.name = name;
   }

@@ -79,4 +79,55 @@ class RegistryValidatorTest {
           assertThat(p.message()).contains("storage, http.tls").contains("remove them");
         });
   }
+
+  @Test
+  void namesAClusterRefusesAreRefused() {
+    // The name is the Service's (a DNS-1035 label) and the value of the instance label (63 characters at most).
+    for (String name : List.of("Images", "1images", "images.team", "images_1", "images-", "a".repeat(64))) {
+      Registry registry = Registries.withPvc(name, "1Gi");
+      assertThat(RegistryValidator.validate(registry)).as(name).hasValueSatisfying(p -> {
+        assertThat(p.reason()).isEqualTo(RegistryReason.InvalidSpec);
+        assertThat(p.message()).startsWith("metadata.name '" + name + "'");
+      });
+    }
+    for (String name : List.of("images", "a", "team-a-images-2", "a".repeat(63))) {
+      assertThat(RegistryValidator.validate(Registries.withPvc(name, "1Gi"))).as(name).isEmpty();
+    }
+  }
+
+  @Test
+  void anExplicitNullOrAScalarInPlaceOfAnOwnedKeyIsRefusedLikeTheKey() {
+    // Merged into config.yml, each would silently turn auth or TLS off, or drop the listen address.
+    java.util.Map<String, Object> nullAuth = new java.util.HashMap<>();
+    nullAuth.put("auth", null);
+    java.util.Map<String, Object> nullTls = new java.util.HashMap<>();
+    nullTls.put("tls", null);
+    java.util.Map<String, Object> nullHttp = new java.util.HashMap<>();
+    nullHttp.put("http", null);
+    java.util.Map<String, java.util.Map<String, Object>> cases = new java.util.LinkedHashMap<>();
+    cases.put("auth", nullAuth);
+    cases.put("http.tls", Map.of("http", nullTls));
+    cases.put("http", nullHttp);
+    cases.put("http ", Map.of("http", "plain"));
+    cases.forEach((owned, config) -> {
+      RegistrySpec spec = Registries.withAuthAndTls("r").getSpec();
+      spec.setConfig(config);
+      assertThat(RegistryValidator.validate(spec)).as(owned).hasValueSatisfying(p -> {
+        assertThat(p.reason()).isEqualTo(RegistryReason.OwnedConfigKey);
+        assertThat(p.message()).startsWith("spec.config sets " + owned.trim() + ",");
+      });
+    });
+    RegistrySpec fine = Registries.withAuthAndTls("r").getSpec();
+    fine.setConfig(Map.of("http", Map.of("relativeurls", true), "log", Map.of("level", "debug")));
+    assertThat(RegistryValidator.validate(fine)).isEmpty();
+  }
+
+  @Test
+  void anExplicitNullSurvivesReadingTheRegistryAndIsRefused() {
+    Registry registry = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+        "{\"apiVersion\":\"registry.operator.dev/v1alpha1\",\"kind\":\"Registry\",\"metadata\":{\"name\":\"r\"},"
+            + "\"spec\":{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"config\":{\"http\":{\"tls\":null}}}}", Registry.class);
+
+    assertThat(RegistryValidator.validate(registry)).hasValueSatisfying(p -> assertThat(p.message()).startsWith("spec.config sets http.tls,"));
+  }
 }

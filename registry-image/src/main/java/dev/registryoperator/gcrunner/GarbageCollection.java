@@ -52,7 +52,12 @@ final class GarbageCollection {
         GcOutputParser preflightParser = new GcOutputParser(!filesystem && options.deleteUntagged());
         RegistryBinary.Result preflight = runGarbageCollect(true, preflightParser,
                 filesystem && options.deleteUntagged() ? () -> graph = readGraph() : null);
-        RegistryVersion version = await(versionQuery);
+        RegistryVersion version;
+        try {
+            version = await(versionQuery);
+        } catch (RegistryBinary.HungException e) {
+            return done(Outcome.FAILED, e.getMessage());
+        }
         report.registryVersion = version.display();
         log.info("registry " + version.display() + " (" + registry.binary() + ")");
         if (preflight.exitCode() != 0) {
@@ -176,7 +181,7 @@ final class GarbageCollection {
                     : IntegrityResult.NOT_CHECKED;
             return done(Outcome.SUCCEEDED, "storage is empty (no repositories yet): nothing to collect");
         }
-        if (error.startsWith("configuration error")) {
+        if (error.startsWith(RegistryBinary.CONFIG_ERROR)) {
             return done(Outcome.CONFIG_ERROR, "the registry rejected its config: " + error);
         }
         return done(Outcome.FAILED, "preflight garbage-collect --dry-run failed (exit " + preflight.exitCode()

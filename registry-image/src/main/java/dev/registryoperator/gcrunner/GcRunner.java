@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,12 +15,19 @@ public final class GcRunner {
     private final PrintStream out;
     private final Map<String, String> env;
     private final Log log;
+    private final Duration versionTimeout;
     private final AtomicBoolean reportWritten = new AtomicBoolean();
     private volatile GcReport report = new GcReport();
     private volatile Path reportPath = Path.of(CliOptions.DEFAULT_REPORT);
     private volatile long started = System.nanoTime();
 
     public GcRunner(PrintStream out, Map<String, String> env) {
+        this(out, env, RegistryBinary.VERSION_TIMEOUT);
+    }
+
+    /** With a shorter wait for {@code registry --version}: for tests of a hung binary. */
+    GcRunner(PrintStream out, Map<String, String> env, Duration versionTimeout) {
+        this.versionTimeout = versionTimeout;
         this.out = out;
         this.env = env;
         this.log = new Log(out);
@@ -49,7 +57,8 @@ public final class GcRunner {
             Thread.currentThread().interrupt();
             outcome = Outcome.FAILED;
             report.outcome(outcome, "interrupted");
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Anything at all (an Error too): the operator reads only the report, so it must say what happened.
             outcome = Outcome.FAILED;
             report.outcome(outcome, "unexpected error: " + e);
         }
@@ -68,7 +77,7 @@ public final class GcRunner {
                 + (options.dryRun() ? ", dry run" : "")
                 + (options.deleteUntagged() ? ", delete untagged manifests" : ""));
         RegistryBinary registry = new RegistryBinary(RegistryBinary.resolve(options.registryBinary(), env),
-                options.config());
+                options.config(), versionTimeout);
         try (Parallel parallel = new Parallel()) {
             return new GarbageCollection(options, config, registry, log, report, parallel).run();
         }
@@ -85,14 +94,19 @@ public final class GcRunner {
         GcReport current = report;
         current.durationSeconds = (System.nanoTime() - started) / 1e9;
         current.message = log.redactor().redact(current.message);
-        log.info(current.outcome.result() + " (exit " + current.outcome.exitCode() + ") in "
-                + Log.seconds(current.durationSeconds) + ": " + current.message);
         String json = current.toJson();
+        // The report first: the log goes to a stream that may be what failed.
+        boolean written = false;
         try {
             Files.write(reportPath, json.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            written = true;
         } catch (IOException | RuntimeException e) {
             log.warn("could not write the report to " + reportPath + ": " + e);
+        }
+        log.info(current.outcome.result() + " (exit " + current.outcome.exitCode() + ") in "
+                + Log.seconds(current.durationSeconds) + ": " + current.message);
+        if (!written) {
             log.info("report: " + json);
         }
     }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,13 +18,23 @@ import java.util.function.Consumer;
 /** Runs the registry binary: {@code --version} and {@code garbage-collect}. */
 public final class RegistryBinary {
     private static final int STDERR_TAIL_LINES = 20;
+    /** How the registry starts the line that says it rejected its configuration. */
+    public static final String CONFIG_ERROR = "configuration error";
+    /** How long {@code registry --version} may take: it answers at once unless the binary is broken. */
+    public static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);
 
     private final String binary;
     private final Path config;
+    private final Duration versionTimeout;
 
     public RegistryBinary(String binary, Path config) {
+        this(binary, config, VERSION_TIMEOUT);
+    }
+
+    public RegistryBinary(String binary, Path config, Duration versionTimeout) {
         this.binary = binary;
         this.config = config;
+        this.versionTimeout = versionTimeout;
     }
 
     public String binary() {
@@ -58,22 +69,55 @@ public final class RegistryBinary {
                 + " pass --registry-binary PATH or set REGISTRY_BINARY");
     }
 
-    /** {@code registry --version}; {@link RegistryVersion#UNKNOWN} when it cannot tell. */
-    public RegistryVersion version() {
+    /** {@code registry --version} did not answer in time: the binary is broken, nothing should run. */
+    public static final class HungException extends IOException {
+        HungException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * {@code registry --version}; {@link RegistryVersion#UNKNOWN} when it cannot tell. The output goes to a file,
+     * so that a binary that never closes its output cannot block the read.
+     *
+     * @throws HungException when it does not answer within the version timeout (it is then stopped)
+     */
+    public RegistryVersion version() throws HungException {
+        Path output = null;
+        Process process = null;
         try {
-            Process process = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
+            output = Files.createTempFile("registry-version", ".txt");
+            process = new ProcessBuilder(binary, "--version").redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
             process.getOutputStream().close();
-            byte[] output = process.getInputStream().readNBytes(4096);
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return RegistryVersion.UNKNOWN;
+            if (!process.waitFor(versionTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new HungException("`" + binary + " --version` did not answer within " + versionTimeout.toSeconds()
+                        + " s: the registry binary seems hung; nothing was collected");
             }
-            return RegistryVersion.parse(new String(output, StandardCharsets.UTF_8));
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(output)) {
+                bytes = in.readNBytes(4096);
+            }
+            return RegistryVersion.parse(new String(bytes, StandardCharsets.UTF_8));
+        } catch (HungException e) {
+            throw e;
         } catch (IOException e) {
             return RegistryVersion.UNKNOWN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return RegistryVersion.UNKNOWN;
+        } finally {
+            if (process != null && process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException e) {
+                    // a temporary file: the pod's filesystem goes with it
+                }
+            }
         }
     }
 
@@ -97,7 +141,8 @@ public final class RegistryBinary {
      * How a {@code garbage-collect} run ended.
      *
      * @param exitCode   the process exit code
-     * @param error      the most telling stderr line (the last that is not an info-level log line), or ""
+     * @param error      the most telling stderr line: the first "configuration error" line with its detail, else
+     *                   the last line that is not an info-level log line, or ""
      * @param stderrTail the last lines of stderr
      * @param seconds    wall-clock duration
      */
@@ -112,6 +157,9 @@ public final class RegistryBinary {
         private final Thread stderrReader;
         private final Deque<String> stderrTail = new ArrayDeque<>();
         private String lastError = "";
+        /** The registry's first "configuration error" line and the indented lines that detail it, or "". */
+        private final StringBuilder configError = new StringBuilder();
+        private boolean inConfigError;
 
         Run(List<String> command, Consumer<String> stdoutLines) throws IOException {
             ProcessBuilder builder = new ProcessBuilder(command);
@@ -134,6 +182,14 @@ public final class RegistryBinary {
         private synchronized void stderrLine(String line) {
             if (line.isBlank()) {
                 return;
+            }
+            if (configError.isEmpty() && line.startsWith(CONFIG_ERROR)) {
+                configError.append(line.strip());
+                inConfigError = true;
+            } else if (inConfigError && Character.isWhitespace(line.charAt(0)) && configError.length() < 1000) {
+                configError.append(' ').append(line.strip());
+            } else {
+                inConfigError = false;
             }
             if (stderrTail.size() == STDERR_TAIL_LINES) {
                 stderrTail.removeFirst();
@@ -158,7 +214,9 @@ public final class RegistryBinary {
             stderrReader.join();
             double seconds = (System.nanoTime() - started) / 1e9;
             synchronized (this) {
-                String error = lastError.isEmpty() && !stderrTail.isEmpty() && exitCode != 0
+                // A configuration error is followed by the usage text: the first line is the telling one.
+                String error = !configError.isEmpty() ? configError.toString()
+                        : lastError.isEmpty() && !stderrTail.isEmpty() && exitCode != 0
                         ? stderrTail.getLast().strip()
                         : lastError;
                 return new Result(exitCode, error, List.copyOf(stderrTail), seconds);

@@ -289,6 +289,78 @@ class GcRunnerFailureTest {
         assertThat(StorageSnapshot.of(dir).blobSizes()).isEmpty();
     }
 
+    @Test
+    void aConfigTheRealRegistryRejectsIsAConfigErrorWithItsFirstLineNotTheUsageText() throws Exception {
+        // The registry prints "configuration error: ..." and its detail, then its usage text, on stderr.
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + dir.resolve("s")
+                + "\nhttp:\n  addr: [1, 2]\n");
+
+        Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
+
+        assertThat(run.exitCode()).as(run.log()).isEqualTo(2);
+        assertThat(run.result()).isEqualTo("ConfigError");
+        assertThat(run.report().get("message").asText())
+                .startsWith("the registry rejected its config: configuration error: error parsing " + config)
+                .contains("cannot unmarshal !!seq into string")
+                .doesNotContain("Usage", "--help", "Flags");
+    }
+
+    @Test
+    void anyThrowableStillWritesTheReport() throws Exception {
+        Path config = writeFilesystemConfig(dir.resolve("s"));
+        Path report = dir.resolve("report.json");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        // An Error (not an Exception) thrown in the middle of a run: the first log line of the run throws it.
+        java.io.PrintStream failing = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8) {
+            private boolean thrown;
+
+            @Override
+            public void println(String line) {
+                if (!thrown && line.contains("config " + config)) {
+                    thrown = true;
+                    throw new StackOverflowError("injected");
+                }
+                super.println(line);
+            }
+        };
+
+        int exitCode = new GcRunner(failing, Map.of()).run(new String[] {"--config", config.toString(),
+                "--registry-binary", RegistryProcess.binary().toString(), "--report", report.toString()});
+
+        assertThat(exitCode).isEqualTo(3);
+        String json = Files.readString(report);
+        assertThat(json).contains("\"result\":\"Failed\"").contains("StackOverflowError").contains("injected");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aHungRegistryVersionFailsTheRunWithAClearReport() throws Exception {
+        Path output = dir.resolve("dry-run.txt");
+        Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
+        Path registry = RunnerHarness.script(dir, "registry", """
+                if [ "$1" = "--version" ]; then exec sleep 600; fi
+                cat "%s"
+                """.formatted(output));
+
+        long started = System.nanoTime();
+        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir,
+                java.time.Duration.ofSeconds(1));
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.result()).isEqualTo("Failed");
+        assertThat(run.report().get("message").asText())
+                .isEqualTo("`" + registry + " --version` did not answer within 1 s: the registry binary seems hung;"
+                        + " nothing was collected");
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).as("the hung process is stopped").isEmpty();
+    }
+
+    @Test
+    void theVersionTimeoutIsThirtySeconds() {
+        assertThat(RegistryBinary.VERSION_TIMEOUT).isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+
     private Path writeFilesystemConfig(Path storage) throws Exception {
         Path config = dir.resolve("config-" + storage.getFileName() + ".yml");
         Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + storage + "\n");

@@ -39,6 +39,12 @@ final class RunnerHarness {
 
     /** Runs with {@code --report <dir>/report.json}; {@code extraEnv} is added to this process's environment. */
     static Run run(Path dir, Map<String, String> extraEnv, String... args) throws IOException {
+        return run(dir, extraEnv, RegistryBinary.VERSION_TIMEOUT, args);
+    }
+
+    /** As {@link #run(Path, Map, String...)}, waiting at most {@code versionTimeout} for {@code registry --version}. */
+    static Run run(Path dir, Map<String, String> extraEnv, java.time.Duration versionTimeout, String... args)
+            throws IOException {
         Path report = dir.resolve("report.json");
         Files.deleteIfExists(report);
         List<String> all = new ArrayList<>(List.of(args));
@@ -50,7 +56,7 @@ final class RunnerHarness {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exitCode;
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            exitCode = new GcRunner(print, env).run(all.toArray(String[]::new));
+            exitCode = new GcRunner(print, env, versionTimeout).run(all.toArray(String[]::new));
         }
         String log = out.toString(StandardCharsets.UTF_8);
         String json = Files.readString(report);
@@ -59,10 +65,16 @@ final class RunnerHarness {
 
     /** Runs against {@code config} with the given registry binary. */
     static Run runWith(Path binary, Path config, Path dir, String... options) throws IOException {
+        return runWith(binary, config, dir, RegistryBinary.VERSION_TIMEOUT, options);
+    }
+
+    /** As {@link #runWith(Path, Path, Path, String...)}, waiting at most {@code versionTimeout} for the version. */
+    static Run runWith(Path binary, Path config, Path dir, java.time.Duration versionTimeout, String... options)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--registry-binary",
                 binary.toString()));
         args.addAll(List.of(options));
-        return run(dir, Map.of(), args.toArray(String[]::new));
+        return run(dir, Map.of(), versionTimeout, args.toArray(String[]::new));
     }
 
     /** A shell script standing in for the registry binary, as {@code <dir>/bin/<name>}. */
