@@ -224,7 +224,8 @@ public final class GcRun {
       }
       // Taken again after a lock was lost in this step: writes have been refused since the first time.
       String since = run.getWritesStoppedTime() != null ? run.getWritesStoppedTime() : Conditions.format(seen.now());
-      MaintenanceRequest request = new MaintenanceRequest(s.holder(), s.schedule().getMetadata().getUid(), run.getId(), mode, since);
+      String token = run.getId() + "-" + seen.now().toEpochMilli();
+      MaintenanceRequest request = new MaintenanceRequest(s.holder(), s.schedule().getMetadata().getUid(), run.getId(), mode, since, token);
       s.actions().add(new AcquireLock(s.plan().getRegistry(), request));
       s.actions().add(new Announce(false, GcReason.MaintenanceRequested, mode == MaintenanceMode.ReadOnly
           ? "asked Registry " + name(registry) + " to serve read-only for GC run " + run.getId()
@@ -243,7 +244,7 @@ public final class GcRun {
     if (!run.getRegistryGeneration().equals(registry.getMetadata().getGeneration())) {
       return s.ended(GcRunResult.Failed, GcReason.RegistrySpecChanged, "the Registry's spec changed before collection began");
     }
-    if (quiesced(seen, s.holder(), mode)) {
+    if (quiesced(seen, s.holder(), seen.lock().get().token(), mode)) {
       Job job = s.job(GcJob.Kind.Collect);
       s.actions().add(new CreateJob(job, true));
       s.actions().add(new Announce(false, mode == MaintenanceMode.ReadOnly ? GcReason.RegistryReadOnly : GcReason.RegistryScaledDown,
@@ -264,12 +265,15 @@ public final class GcRun {
   }
 
   /**
-   * I2: the Registry reports the window in effect for this holder, and the pods seen here agree:
-   * none writable (terminating ones included) or, for ScaleToZero, none at all.
+   * I2: the Registry reports the window of this very lock (its token: not a window of an earlier
+   * lock, lost and taken again) in effect, and the pods seen here agree: none writable (terminating
+   * ones included) or, for ScaleToZero, none at all. The reconciler checks the pods once more in the
+   * API right before it creates the Job.
    */
-  private static boolean quiesced(Observation seen, String holder, MaintenanceMode mode) {
+  private static boolean quiesced(Observation seen, String holder, String token, MaintenanceMode mode) {
     MaintenanceStatus reported = seen.registry().getStatus() == null ? null : seen.registry().getStatus().getMaintenance();
-    boolean registrySaysSo = reported != null && holder.equals(reported.getHolder()) && Boolean.TRUE.equals(reported.getInEffect());
+    boolean registrySaysSo = reported != null && holder.equals(reported.getHolder()) && Objects.equals(token, reported.getToken())
+        && Boolean.TRUE.equals(reported.getInEffect());
     boolean podsSaySo = mode == MaintenanceMode.ReadOnly ? seen.registryPods().writable() == 0 : seen.registryPods().total() == 0;
     return registrySaysSo && podsSaySo;
   }

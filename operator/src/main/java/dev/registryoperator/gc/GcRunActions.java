@@ -2,7 +2,10 @@ package dev.registryoperator.gc;
 
 import dev.registryoperator.common.EventRecorder;
 import dev.registryoperator.registry.MaintenanceLock;
+import dev.registryoperator.common.Labels;
+import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
+import dev.registryoperator.registry.PodCensus;
 import dev.registryoperator.registry.Registry;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
@@ -13,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +26,7 @@ import java.util.Optional;
  * unfinished and no pod of it is live (I3).
  */
 final class GcRunActions {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GcRunActions.class);
   /** What came of the actions: all done, a race lost (look again), or the API refused the Job. */
   record Result(boolean lostRace, String rejectedJob, String rejection) {
     static final Result DONE = new Result(false, null, null);
@@ -61,9 +66,11 @@ final class GcRunActions {
             return Result.LOST_RACE;
           }
         } else if (action instanceof GcRun.CreateJob c) {
-          if (c.collect() && !holdsLockNow(client, schedule, runId, c.job())) {
+          if (c.collect() && !(holdsLockNow(client, schedule, runId, c.job()) && noWriterNow(client, c.job()))) {
             return Result.LOST_RACE;
           }
+          LOG.info("GcSchedule {}/{} run {}: creating {} Job {}", namespace, schedule.getMetadata().getName(), runId,
+              c.collect() ? "collect" : "read-only", c.job().getMetadata().getName());
           Optional<String> refused = create(client, c.job());
           if (refused.isPresent()) {
             return new Result(false, c.job().getMetadata().getName(), refused.get());
@@ -122,10 +129,22 @@ final class GcRunActions {
 
   /** From the API: this run still holds the lock of the Registry its Job is for. */
   private static boolean holdsLockNow(KubernetesClient client, GcSchedule schedule, String runId, Job job) {
-    String registryName = job.getMetadata().getLabels().get(dev.registryoperator.common.Labels.INSTANCE);
+    String registryName = job.getMetadata().getLabels().get(Labels.INSTANCE);
     Registry registry = client.resources(Registry.class).inNamespace(schedule.getMetadata().getNamespace()).withName(registryName).get();
     return registry != null && MaintenanceRequest.of(registry)
         .filter(l -> l.heldBy(GcRun.holder(schedule), schedule.getMetadata().getUid(), runId)).isPresent();
+  }
+
+  /**
+   * From the API, not a cache: no registry pod that could write (ReadOnly), or none at all
+   * (ScaleToZero), terminating ones included.
+   */
+  private static boolean noWriterNow(KubernetesClient client, Job job) {
+    Map<String, String> labels = job.getMetadata().getLabels();
+    List<Pod> pods = client.pods().inNamespace(job.getMetadata().getNamespace())
+        .withLabels(Labels.selector(labels.get(Labels.INSTANCE))).list().getItems();
+    PodCensus census = PodCensus.of(pods, null);
+    return MaintenanceMode.ScaleToZero.name().equals(labels.get(Labels.GC_MAINTENANCE)) ? census.total() == 0 : census.writable() == 0;
   }
 
   /** From the API: an unfinished Job of the run, or a live pod of it (the cache may not show them yet). */

@@ -9,14 +9,23 @@ import java.util.Optional;
  * reconciler, the only writer of the registry's Deployment, applies it and reports in status when
  * it is in effect.
  */
-public record MaintenanceRequest(String holder, String holderUid, String runId, MaintenanceMode mode, String since) {
+public record MaintenanceRequest(String holder, String holderUid, String runId, MaintenanceMode mode, String since, String token) {
   public static final String ANNOTATION = "registry.operator.dev/maintenance";
+  /*
+   * token: unique to one taking of the lock. The Registry echoes it in status.maintenance, so a
+   * window reported in effect is known to be the effect of this lock, not of an earlier one that
+   * was lost (a replace) and taken again.
+   */
   public static Optional<MaintenanceRequest> of(HasMetadata registry) {
     return AnnotationJson.read(registry, ANNOTATION, MaintenanceRequest.class).filter(r -> r.mode() != null && r.holder() != null);
   }
 
   public MaintenanceRequest(String holder, String runId, MaintenanceMode mode, String since) {
-    this(holder, null, runId, mode, since);
+    this(holder, null, runId, mode, since, null);
+  }
+
+  public MaintenanceRequest(String holder, String holderUid, String runId, MaintenanceMode mode, String since) {
+    this(holder, holderUid, runId, mode, since, null);
   }
 
   public String toJson() {

@@ -19,6 +19,9 @@ public class MaintenanceStatus {
       "True once observed pods prove that no writable registry pod exists, terminating ones included.")
   private Boolean inEffect;
 
+  @JsonPropertyDescription("The token of the lock this window reports on: a GC run trusts inEffect only for the lock it took.")
+  private String token;
+
   public MaintenanceStatus() {}
 
   public MaintenanceStatus(String mode, String holder, String since, boolean inEffect) {
@@ -26,6 +29,14 @@ public class MaintenanceStatus {
     this.holder = holder;
     this.since = since;
     this.inEffect = inEffect;
+  }
+
+  public String getToken() {
+    return token;
+  }
+
+  public void setToken(String token) {
+    this.token = token;
   }
 
   public String getMode() {

@@ -72,7 +72,12 @@ class GcTortureTest extends GcClusterTestBase {
         runs += batch(batchStart, batchEnd);
         events += monitor.events();
         checks += monitor.checks();
-        assertThat(monitor.violations()).as("seeds %d..%d (re-run one with -Dtorture.seed=N)", batchStart, batchEnd - 1).isEmpty();
+        if (!monitor.violations().isEmpty()) {
+          java.nio.file.Files.writeString(java.nio.file.Path.of("target/torture-cluster-log.txt"), harness.cluster().log().dump()
+              + "\n" + String.join("\n", jobArgs) + "\n" + io.fabric8.kubernetes.client.utils.Serialization.asYaml(
+                  client.resources(GcSchedule.class).inNamespace(NAMESPACE).list().getItems()));
+        }
+        assertThat(monitor.violations()).as("seeds %d..%d (re-run one with -Dtorture.seed=N; the cluster's log is in target/torture-cluster-log.txt)", batchStart, batchEnd - 1).isEmpty();
       }
     }
     System.out.printf("GcTortureTest: %d seeds, %d injected actions, %d GC runs recorded, %d pod events seen, %d invariant checks, 0 violations%n",
@@ -231,11 +236,21 @@ class GcTortureTest extends GcClusterTestBase {
       }
     }
 
+    /** As kubectl edit: read, change, write; read again when someone wrote first. */
     private void editSchedule(String name, java.util.function.Consumer<GcScheduleSpec> change) {
-      client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName(name).edit(s -> {
-        change.accept(s.getSpec());
-        return s;
-      });
+      for (int attempt = 0; ; attempt++) {
+        try {
+          client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName(name).edit(s -> {
+            change.accept(s.getSpec());
+            return s;
+          });
+          return;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+          if (e.getCode() != 409 || attempt > 20) {
+            throw e;
+          }
+        }
+      }
     }
 
     /**
@@ -263,7 +278,9 @@ class GcTortureTest extends GcClusterTestBase {
         Map<String, String> annotations = r.getMetadata().getAnnotations();
         assertThat(annotations == null ? Map.of() : annotations).as("seed %d: lock left", seed).doesNotContainKey(MaintenanceRequest.ANNOTATION);
         assertThat(r.getStatus().getMaintenance()).as("seed %d: window left", seed).isNull();
-        assertThat(Conditions.isTrue(r.getStatus().getConditions(), "Ready")).as("seed %d: not ready", seed).isTrue();
+        assertThat(Conditions.isTrue(r.getStatus().getConditions(), "Ready"))
+            .as(() -> "seed " + seed + ": not ready\n" + io.fabric8.kubernetes.client.utils.Serialization.asYaml(r)
+                + String.join("\n", harness.cluster().log().linesFor("Deployment", registry))).isTrue();
         List<Pod> pods = harness.cluster().podsOfDeployment(NAMESPACE, registry);
         assertThat(pods).as("seed %d", seed).isNotEmpty().allSatisfy(p -> assertThat(FakeCluster.isTerminating(p)).isFalse());
       });
