@@ -12,7 +12,6 @@ public enum RegistryReason {
   SecretInvalid,
   // Ready=False, runtime state
   RollingOut,
-  Unavailable,
   Stopped,
   ScaledToZeroForMaintenance,
   // Progressing
@@ -27,8 +26,4 @@ public enum RegistryReason {
   GcPodRunning,
   // StorageResizeFailure (and its Warning event)
   StorageResizeRejected,
-  // Events only
-  Created,
-  Updated,
-  Deleted
 }

@@ -108,4 +108,27 @@ class GcJobTest {
     cron.setTimeZone("Mars/Olympus_Mons");
     assertThat(GcScheduleValidator.validate(spec)).hasValueSatisfying(m -> assertThat(m).contains("Mars/Olympus_Mons"));
   }
+
+  @Test
+  void theGcPodHasDefaultResourcesNoSidecarAndNoRecursiveChown() {
+    GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
+    Registry registry = Registries.withPvc("images", "1Gi");
+
+    var pod = GcJob.desired(schedule, GcRunPlan.of(schedule.getSpec(), registry), registry, "r1", GcJob.Kind.Collect, null, false)
+        .getSpec().getTemplate();
+
+    var resources = pod.getSpec().getContainers().get(0).getResources();
+    assertThat(resources.getRequests()).containsKeys("cpu", "memory");
+    assertThat(resources.getLimits()).containsKey("memory");
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry("sidecar.istio.io/inject", "false");
+    assertThat(pod.getSpec().getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+    assertThat(pod.getMetadata().getLabels()).containsEntry(Labels.GC_KIND, Labels.GC_KIND_COLLECT).containsEntry(Labels.GC_MAINTENANCE, "ReadOnly");
+
+    var overrides = new GcScheduleSpec.JobOverrides();
+    overrides.setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder().addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("4Gi")).build());
+    var custom = GcJob.desired(schedule, GcRunPlan.of(schedule.getSpec(), registry), registry, "r1", GcJob.Kind.Preview, overrides, false)
+        .getSpec().getTemplate();
+    assertThat(custom.getSpec().getContainers().get(0).getResources().getLimits()).containsEntry("memory", new io.fabric8.kubernetes.api.model.Quantity("4Gi"));
+    assertThat(custom.getMetadata().getLabels()).containsEntry(Labels.GC_KIND, Labels.GC_KIND_PREVIEW).doesNotContainKey(Labels.GC_MAINTENANCE);
+  }
 }
