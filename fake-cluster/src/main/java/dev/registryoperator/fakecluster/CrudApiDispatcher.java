@@ -4,12 +4,21 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatchException;
+import io.fabric8.mockwebserver.http.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import java.util.Locale;
 
 /**
  * The mock's CRUD dispatcher, answering as a kube-apiserver where the mock does not answer at all: a
  * JSON patch whose {@code test} operation fails (or that cannot apply) gets 422 Invalid and changes
- * nothing. The mock lets the exception escape, never answers, and the client times out.
+ * nothing. The mock lets the exception escape, never answers, and the client times out. Likewise a body
+ * in protobuf: kubectl 1.32 sends {@code create secret}, {@code create configmap} and {@code create namespace}
+ * as {@code application/vnd.kubernetes.protobuf} (and never falls back to JSON); the mock's YAML parser threw
+ * on it and never answered. Those kinds are read ({@link ProtobufBodies}); any other protobuf body gets 415
+ * UnsupportedMediaType. Any other exception the mock lets escape becomes a 500 InternalError rather than a
+ * request never answered.
  */
 public class CrudApiDispatcher extends KubernetesCrudDispatcher {
 
@@ -18,14 +27,45 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
   }
 
   @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    String contentType = request.getHeader("Content-Type");
+    if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("protobuf")) {
+      Optional<String> json = request.getBody() == null ? Optional.empty()
+          : ProtobufBodies.toJson(request.getBody().getBytes());
+      if (json.isEmpty()) {
+        return status(415, "UnsupportedMediaType", "this mock reads protobuf only for kubectl's create generators"
+            + " (Secret, ConfigMap, Namespace); send JSON");
+      }
+      request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+          request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+          new Buffer(json.get().getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      MockResponse response = super.dispatch(request);
+      // The mock names no content type; kubectl then reads the answer as its request's (protobuf).
+      if (response != null && response.header("Content-Type") == null && response.getBody() != null) {
+        response.setHeader("Content-Type", "application/json");
+      }
+      return response;
+    } catch (RuntimeException e) {
+      return status(500, "InternalError", e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** A {@code Status} answer, as a kube-apiserver gives for a failure. */
+  protected static MockResponse status(int code, String reason, String message) {
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+            + "\"message\":\"" + String.valueOf(message).replace('\\', '/').replace('"', '\'').replace('\n', ' ')
+            + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+  }
+
+  @Override
   public MockResponse handlePatch(RecordedRequest request) {
     try {
       return super.handlePatch(request);
     } catch (JsonPatchException e) {
-      String message = e.getMessage() == null ? "the patch cannot be applied" : e.getMessage();
-      return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
-          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\""
-              + message.replace('\\', '/').replace('"', '\'') + "\",\"reason\":\"Invalid\",\"code\":422}");
+      return status(422, "Invalid", e.getMessage() == null ? "the patch cannot be applied" : e.getMessage());
     }
   }
 }
