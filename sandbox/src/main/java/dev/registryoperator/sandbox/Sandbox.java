@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * runner jar. Each Service gets a stable local address ({@link ServiceProxy}). A kubeconfig for the API
  * server is written, so kubectl (and the operator jar) can be pointed at it.
  *
- * <p>{@link #close()} stops every process it started; a shutdown hook does the same on Ctrl-C.
+ * <p>{@link #close()} stops every process it started; a shutdown hook does the same on Ctrl-C or SIGTERM, and
+ * {@link #main} exits when the process that started it (Maven) is gone.
  *
  * <p>Run it with {@code ./mvnw -q -pl sandbox -am package -DskipTests -Dsandbox.run} (see sandbox/README.md):
  * {@code demo} (the default) walks through a GC run and exits, {@code keep-running} stays up for kubectl,
@@ -206,6 +207,9 @@ public final class Sandbox implements AutoCloseable {
 
   /** Runs the sandbox: {@code demo} (default), {@code keep-running} or {@code benchmark}. */
   public static void main(String[] args) throws Exception {
+    if (!"false".equals(System.getProperty("sandbox.exitWithParent"))) {
+      exitWithParent();
+    }
     String mode = args.length == 0 || args[0].isBlank() || "true".equals(args[0]) ? "demo" : args[0];
     PrintStream out = System.out;
     int exit;
@@ -224,6 +228,19 @@ public final class Sandbox implements AutoCloseable {
       exit = 1;
     }
     System.exit(exit);
+  }
+
+  /**
+   * Exits (through the shutdown hook, which stops every process) when the process that started this JVM exits.
+   * The README starts the sandbox through Maven, whose exec plugin runs it in a child JVM: a SIGTERM to Maven
+   * ({@code kill <pid>}, a process manager, a CI timeout) ends Maven without stopping that child, which would
+   * otherwise keep its registry processes running with nobody left to stop them.
+   */
+  private static void exitWithParent() {
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+      System.err.println("sandbox: the process that started it (pid " + parent.pid() + ") is gone; stopping");
+      System.exit(143);
+    }));
   }
 
   /** Settings with defaults from system properties ({@code sandbox.repoRoot}, {@code sandbox.workDir}...). */
