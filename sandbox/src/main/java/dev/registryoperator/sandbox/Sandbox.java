@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -45,6 +46,8 @@ public final class Sandbox implements AutoCloseable {
   private KubernetesClient operatorClient;
   private Operator operator;
   private boolean closed;
+  /** Every client made for the sandbox's parts, closed after the parts and before the API server. */
+  private final List<KubernetesClient> clients = new ArrayList<>();
 
   /** Everything that can be set; see {@link Builder}. */
   public record Settings(Path repoRoot, Path workDir, int apiPort, LocalImage image, Duration clusterTick,
@@ -59,14 +62,14 @@ public final class Sandbox implements AutoCloseable {
       PodFiles.deleteRecursively(podsDir());
       Files.createDirectories(dataRoot());
       api = SandboxApiServer.start(s.apiPort(), this::podLog);
-      client = api.newClient();
+      client = newClient();
       api.createNamespace(NAMESPACE);
       api.installCrds(s.repoRoot().resolve("crds"));
       kubeconfig = api.writeKubeconfig(s.workDir().resolve("kubeconfig"), NAMESPACE);
-      runtime = new ProcessPodRuntime(api.newClient(), s.image(), podsDir(), dataRoot(), endpoints, s.runtime());
-      cluster = FakeCluster.builder(api.newClient()).nodes(List.of("sandbox")).tick(s.clusterTick())
+      runtime = new ProcessPodRuntime(newClient(), s.image(), podsDir(), dataRoot(), endpoints, s.runtime());
+      cluster = FakeCluster.builder(newClient()).nodes(List.of("sandbox")).tick(s.clusterTick())
           .podRuntime(runtime).start();
-      services = new ServiceProxies(api.newClient(), endpoints,
+      services = new ServiceProxies(newClient(), endpoints,
           proxy -> s.out().accept(proxy.toString())).start();
       if (s.startOperator()) {
         startOperator();
@@ -75,6 +78,12 @@ public final class Sandbox implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  private KubernetesClient newClient() {
+    KubernetesClient c = api.newClient();
+    clients.add(c);
+    return c;
   }
 
   public static Builder builder() {
@@ -190,8 +199,10 @@ public final class Sandbox implements AutoCloseable {
     } else if (runtime != null) {
       runtime.close();
     }
-    if (client != null) {
-      client.close();
+    // Nothing may call the API server while it closes: a connection it accepts then is refused by a Vert.x
+    // event loop already shut down, which prints a stack trace ("Failed to register an accepted channel").
+    for (KubernetesClient c : clients) {
+      c.close();
     }
     if (api != null) {
       api.close();
