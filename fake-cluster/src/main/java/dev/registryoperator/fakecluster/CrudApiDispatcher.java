@@ -8,6 +8,7 @@ import io.fabric8.mockwebserver.http.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Locale;
 
 /**
@@ -26,8 +27,31 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     super(List.of());
   }
 
+  /** Every request answered, in order (see {@link ApiRequest}); recorded from {@link #recordRequests()} on. */
+  private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+  private volatile boolean recording;
+
+  /** Starts recording every request that names a resource (e.g. to check that RBAC grants each). */
+  public void recordRequests() {
+    recording = true;
+  }
+
+  /** The requests recorded so far. */
+  public List<ApiRequest> requests() {
+    return List.copyOf(requests);
+  }
+
   @Override
-  public MockResponse dispatch(RecordedRequest request) {
+  public final MockResponse dispatch(RecordedRequest request) {
+    if (recording) {
+      ApiRequest.parse(request.getMethod(), request.getPath(), request.getHeader("User-Agent"))
+          .ifPresent(requests::add);
+    }
+    return answer(request);
+  }
+
+  /** The answer to a request; a subclass may answer some paths itself, then call this. */
+  protected MockResponse answer(RecordedRequest request) {
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("protobuf")) {
       Optional<String> json = request.getBody() == null ? Optional.empty()

@@ -1,6 +1,7 @@
 package dev.registryoperator.sandbox;
 
 import dev.registryoperator.RegistryOperator;
+import dev.registryoperator.fakecluster.ApiRequest;
 import dev.registryoperator.fakecluster.FakeCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -51,7 +52,11 @@ public final class Sandbox implements AutoCloseable {
 
   /** Everything that can be set; see {@link Builder}. */
   public record Settings(Path repoRoot, Path workDir, int apiPort, LocalImage image, Duration clusterTick,
-      ProcessPodRuntime.Settings runtime, Consumer<String> out, boolean startOperator) {}
+      ProcessPodRuntime.Settings runtime, Consumer<String> out, boolean startOperator,
+      boolean recordApiRequests) {}
+
+  /** The User-Agent of the operator's client: tells its requests apart from the fake cluster's and the user's. */
+  public static final String OPERATOR_USER_AGENT = "registry-operator/sandbox";
 
   private Sandbox(Settings s) throws IOException {
     this.settings = s;
@@ -62,6 +67,9 @@ public final class Sandbox implements AutoCloseable {
       PodFiles.deleteRecursively(podsDir());
       Files.createDirectories(dataRoot());
       api = SandboxApiServer.start(s.apiPort(), this::podLog);
+      if (s.recordApiRequests()) {
+        api.recordRequests();
+      }
       client = newClient();
       api.createNamespace(NAMESPACE);
       api.installCrds(s.repoRoot().resolve("crds"));
@@ -115,12 +123,17 @@ public final class Sandbox implements AutoCloseable {
     return kubeconfig;
   }
 
+  /** The API requests recorded ({@link Builder#recordApiRequests()}); the operator's carry {@link #OPERATOR_USER_AGENT}. */
+  public List<ApiRequest> apiRequests() {
+    return api.requests();
+  }
+
   /** Starts an operator (as after a restart, when one was stopped before). */
   public synchronized void startOperator() {
     if (operator != null) {
       return;
     }
-    operatorClient = api.newClient();
+    operatorClient = api.newClient(OPERATOR_USER_AGENT);
     operator = RegistryOperator.create(operatorClient, Clock.systemUTC());
     operator.start();
   }
@@ -265,6 +278,7 @@ public final class Sandbox implements AutoCloseable {
     private ProcessPodRuntime.Settings runtime = ProcessPodRuntime.Settings.defaults();
     private Consumer<String> out = s -> { };
     private boolean startOperator = !Boolean.getBoolean("sandbox.externalOperator");
+    private boolean recordApiRequests;
 
     public Builder repoRoot(Path repoRoot) {
       this.repoRoot = repoRoot;
@@ -316,6 +330,12 @@ public final class Sandbox implements AutoCloseable {
       return this;
     }
 
+    /** Records every API request from the start ({@link Sandbox#apiRequests()}). */
+    public Builder recordApiRequests() {
+      this.recordApiRequests = true;
+      return this;
+    }
+
     public Sandbox start() throws IOException {
       Path root = repoRoot != null ? repoRoot : findRepoRoot();
       Path work = workDir != null ? workDir
@@ -326,7 +346,8 @@ public final class Sandbox implements AutoCloseable {
         localImage = localImage.withGcRegistryBinary(gcRegistryBinary);
       }
       return new Sandbox(new Settings(root.toAbsolutePath().normalize(), work.toAbsolutePath().normalize(), apiPort,
-          localImage, clusterTick, runtime, out, startOperator));
+          localImage, clusterTick, runtime, out, startOperator,
+          recordApiRequests));
     }
 
     private static Path gcRunnerJar(Path root) {

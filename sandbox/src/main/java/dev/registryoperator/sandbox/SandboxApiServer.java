@@ -3,6 +3,7 @@ package dev.registryoperator.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registryoperator.fakecluster.ApiRequest;
 import dev.registryoperator.fakecluster.CrudApiDispatcher;
 import dev.registryoperator.fakecluster.MockApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -38,10 +39,12 @@ final class SandboxApiServer implements AutoCloseable {
 
   private final MockApiServer server;
   private final Discovery discovery;
+  private final Dispatcher dispatcher;
 
   private SandboxApiServer(int port, BiFunction<String, String, Optional<String>> podLogs) {
     Holder holder = new Holder();
-    server = MockApiServer.start(new Dispatcher(holder, podLogs), port);
+    dispatcher = new Dispatcher(holder, podLogs);
+    server = MockApiServer.start(dispatcher, port);
     discovery = new Discovery("127.0.0.1:" + server.port());
     holder.discovery = discovery;
   }
@@ -61,6 +64,20 @@ final class SandboxApiServer implements AutoCloseable {
 
   KubernetesClient client() {
     return server.client();
+  }
+
+  /** Starts recording every request (see {@link CrudApiDispatcher#requests()}). */
+  void recordRequests() {
+    dispatcher.recordRequests();
+  }
+
+  List<ApiRequest> requests() {
+    return dispatcher.requests();
+  }
+
+  /** A new client whose requests carry {@code userAgent}. */
+  KubernetesClient newClient(String userAgent) {
+    return server.newClient(userAgent);
   }
 
   /** A new client (e.g. one for the operator, one for the fake cluster). */
@@ -143,7 +160,7 @@ final class SandboxApiServer implements AutoCloseable {
     }
 
     @Override
-    public MockResponse dispatch(RecordedRequest request) {
+    protected MockResponse answer(RecordedRequest request) {
       if ("GET".equals(request.getMethod()) && request.getPath() != null) {
         String path = request.getPath();
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
@@ -168,7 +185,28 @@ final class SandboxApiServer implements AutoCloseable {
                       + " for pod " + log.group(2) + "\",\"reason\":\"NotFound\",\"code\":404}"));
         }
       }
-      return super.dispatch(request);
+      if ("POST".equals(request.getMethod()) && request.getPath() != null
+          && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+        return allowEverything(request);
+      }
+      return super.answer(request);
+    }
+
+    /**
+     * What the caller may do (the operator's leader election asks before it starts): everything, as this server
+     * checks no credentials. The mock would store the review and answer it without a status.
+     */
+    private static MockResponse allowEverything(RecordedRequest request) {
+      ObjectNode review = (ObjectNode) Serialization.unmarshal(request.getUtf8Body(), JsonNode.class);
+      ObjectNode status = review.putObject("status");
+      ObjectNode rule = status.putArray("resourceRules").addObject();
+      rule.putArray("verbs").add("*");
+      rule.putArray("apiGroups").add("*");
+      rule.putArray("resources").add("*");
+      status.putArray("nonResourceRules").addObject().putArray("verbs").add("*");
+      status.put("incomplete", false);
+      return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+          .setBody(Serialization.asJson(review));
     }
 
     /**
