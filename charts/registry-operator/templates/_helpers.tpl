@@ -8,3 +8,50 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/name: registry-operator
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
+{{/*
+Cluster-scoped objects are named after the release's namespace too: two releases of the same name in two
+namespaces must not share (or overwrite) a ClusterRole or ClusterRoleBinding.
+*/}}
+{{- define "registry-operator.clusterName" -}}
+{{ .Release.Namespace }}-{{ .Release.Name }}
+{{- end }}
+{{/*
+What the operator's two reconcilers call, and nothing more: OperatorApiCallsTest records every API request the
+operator makes end to end and checks these rules grant each and nothing beyond.
+*/}}
+{{- define "registry-operator.rules" -}}
+- apiGroups: ["registry.operator.dev"]
+  resources: ["registries", "gcschedules"]
+  verbs: ["get", "list", "watch", "patch"]
+- apiGroups: ["registry.operator.dev"]
+  resources: ["registries/status", "gcschedules/status"]
+  verbs: ["update"]
+# Owner references with blockOwnerDeletion (OwnerReferencesPermissionEnforcement admission).
+- apiGroups: ["registry.operator.dev"]
+  resources: ["registries/finalizers", "gcschedules/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["list", "watch", "create", "delete"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Pods are only read (the operator never deletes a registry pod itself).
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list", "watch"]
+# Jobs are never updated.
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["list", "watch", "create", "delete"]
+# EventRecorder: get by name, then create or update (count).
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["get", "create", "update"]
+{{- end }}

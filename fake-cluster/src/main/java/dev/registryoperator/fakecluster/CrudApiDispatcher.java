@@ -4,19 +4,27 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatchException;
+import io.fabric8.mockwebserver.http.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Locale;
 
 /**
  * The mock's CRUD dispatcher, answering as a kube-apiserver where the mock does not answer at all: a
  * JSON patch whose {@code test} operation fails (or that cannot apply) gets 422 Invalid and changes
- * nothing. The mock lets the exception escape, never answers, and the client times out. Tests can add
- * an {@link Admission} that refuses requests (a quota, a webhook) or only records them.
+ * nothing. The mock lets the exception escape, never answers, and the client times out. Likewise a body
+ * in protobuf: kubectl 1.32 sends {@code create secret}, {@code create configmap} and {@code create namespace}
+ * as {@code application/vnd.kubernetes.protobuf} (and never falls back to JSON); the mock's YAML parser threw
+ * on it and never answered. Those kinds are read ({@link ProtobufBodies}); any other protobuf body gets 415
+ * UnsupportedMediaType. Any other exception the mock lets escape becomes a 500 InternalError rather than a
+ * request never answered.
+ * Tests can add an {@link Admission} that refuses requests (a quota, a webhook) or only looks at them.
  */
 public class CrudApiDispatcher extends KubernetesCrudDispatcher {
   /** What an admission webhook sees of a request here: its method, its path with the query, its body (or empty). */
-  public record ApiRequest(String method, String path, String body) {}
+  public record AdmissionRequest(String method, String path, String body) {}
 
   /** An answer that refuses a request, as a kube-apiserver or an admission webhook gives it. */
   public record Refusal(int code, String reason, String message) {}
@@ -28,7 +36,7 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
    */
   @FunctionalInterface
   public interface Admission {
-    Optional<Refusal> review(ApiRequest request);
+    Optional<Refusal> review(AdmissionRequest request);
   }
 
   private final List<Admission> admissions = new CopyOnWriteArrayList<>();
@@ -43,23 +51,71 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     return () -> admissions.remove(admission);
   }
 
-  @Override
-  public MockResponse dispatch(RecordedRequest request) {
-    byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
-    ApiRequest seen = new ApiRequest(request.getMethod(), request.getPath(), new String(body, java.nio.charset.StandardCharsets.UTF_8));
-    for (Admission admission : admissions) {
-      Optional<Refusal> refusal = admission.review(seen);
-      if (refusal.isPresent()) {
-        return status(refusal.get().code(), refusal.get().reason(), refusal.get().message());
-      }
-    }
-    return super.dispatch(request);
+  /** Every request answered, in order (see {@link ApiRequest}); recorded from {@link #recordRequests()} on. */
+  private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+  private volatile boolean recording;
+
+  /** Starts recording every request that names a resource (e.g. to check that RBAC grants each). */
+  public void recordRequests() {
+    recording = true;
   }
 
-  private static MockResponse status(int code, String reason, String message) {
+  /** The requests recorded so far. */
+  public List<ApiRequest> requests() {
+    return List.copyOf(requests);
+  }
+
+  @Override
+  public final MockResponse dispatch(RecordedRequest request) {
+    if (recording) {
+      ApiRequest.parse(request.getMethod(), request.getPath(), request.getHeader("User-Agent"))
+          .ifPresent(requests::add);
+    }
+    if (!admissions.isEmpty()) {
+      byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+      AdmissionRequest seen = new AdmissionRequest(request.getMethod(), request.getPath(), new String(body, StandardCharsets.UTF_8));
+      for (Admission admission : admissions) {
+        Optional<Refusal> refusal = admission.review(seen);
+        if (refusal.isPresent()) {
+          return status(refusal.get().code(), refusal.get().reason(), refusal.get().message());
+        }
+      }
+    }
+    return answer(request);
+  }
+
+  /** The answer to a request; a subclass may answer some paths itself, then call this. */
+  protected MockResponse answer(RecordedRequest request) {
+    String contentType = request.getHeader("Content-Type");
+    if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("protobuf")) {
+      Optional<String> json = request.getBody() == null ? Optional.empty()
+          : ProtobufBodies.toJson(request.getBody().getBytes());
+      if (json.isEmpty()) {
+        return status(415, "UnsupportedMediaType", "this mock reads protobuf only for kubectl's create generators"
+            + " (Secret, ConfigMap, Namespace); send JSON");
+      }
+      request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+          request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+          new Buffer(json.get().getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      MockResponse response = super.dispatch(request);
+      // The mock names no content type; kubectl then reads the answer as its request's (protobuf).
+      if (response != null && response.header("Content-Type") == null && response.getBody() != null) {
+        response.setHeader("Content-Type", "application/json");
+      }
+      return response;
+    } catch (RuntimeException e) {
+      return status(500, "InternalError", e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** A {@code Status} answer, as a kube-apiserver gives for a failure. */
+  protected static MockResponse status(int code, String reason, String message) {
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
-        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\""
-            + message.replace('\\', '/').replace('"', '\'') + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+            + "\"message\":\"" + String.valueOf(message).replace('\\', '/').replace('"', '\'').replace('\n', ' ')
+            + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
   }
 
   /**
@@ -88,8 +144,7 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     try {
       return super.handlePatch(request);
     } catch (JsonPatchException e) {
-      String message = e.getMessage() == null ? "the patch cannot be applied" : e.getMessage();
-      return status(422, "Invalid", message);
+      return status(422, "Invalid", e.getMessage() == null ? "the patch cannot be applied" : e.getMessage());
     }
   }
 }

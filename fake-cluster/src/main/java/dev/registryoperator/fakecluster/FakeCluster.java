@@ -174,6 +174,9 @@ public final class FakeCluster implements AutoCloseable {
     ctx.workers.shutdownNow();
     try {
       ctx.logic.awaitTermination(5, TimeUnit.SECONDS);
+      // A worker may be starting a pod or writing its status: let it finish before the runtime stops every
+      // process (a pod started after that would be left running) and before the caller closes the API server.
+      ctx.workers.awaitTermination(15, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

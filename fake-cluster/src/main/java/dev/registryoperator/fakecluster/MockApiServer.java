@@ -1,6 +1,7 @@
 package dev.registryoperator.fakecluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesClientBuilderCustomizer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -70,6 +71,14 @@ public final class MockApiServer implements AutoCloseable {
   /** A new client to the same server (e.g. one for the operator, one for the test). */
   public KubernetesClient newClient() {
     return server.createClient();
+  }
+
+  /** A new client whose requests carry {@code userAgent} (to tell, say, the operator's requests apart). */
+  public KubernetesClient newClient(String userAgent) {
+    return server.createClient(builder -> {
+      new KubernetesClientBuilderCustomizer().accept(builder);
+      builder.editOrNewConfig().withUserAgent(userAgent).endConfig();
+    });
   }
 
   @Override

@@ -541,7 +541,7 @@ class RegistryReconcilerTest {
 
   @Test
   void theOperatorWatchesOnlyItsOwnSecretsAndReadsReferencedOnesByNameInTheirNamespace() {
-    List<dev.registryoperator.fakecluster.CrudApiDispatcher.ApiRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<dev.registryoperator.fakecluster.CrudApiDispatcher.AdmissionRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
     harness.stopOperator();
     Runnable recording = harness.api().dispatcher().admit(r -> {
       requests.add(r);

@@ -1,6 +1,7 @@
 package dev.registryoperator.sandbox;
 
 import dev.registryoperator.RegistryOperator;
+import dev.registryoperator.fakecluster.ApiRequest;
 import dev.registryoperator.fakecluster.FakeCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
  * runner jar. Each Service gets a stable local address ({@link ServiceProxy}). A kubeconfig for the API
  * server is written, so kubectl (and the operator jar) can be pointed at it.
  *
- * <p>{@link #close()} stops every process it started; a shutdown hook does the same on Ctrl-C.
+ * <p>{@link #close()} stops every process it started; a shutdown hook does the same on Ctrl-C or SIGTERM, and
+ * {@link #main} exits when the process that started it (Maven) is gone.
  *
  * <p>Run it with {@code ./mvnw -q -pl sandbox -am package -DskipTests -Dsandbox.run} (see sandbox/README.md):
  * {@code demo} (the default) walks through a GC run and exits, {@code keep-running} stays up for kubectl,
@@ -44,10 +47,16 @@ public final class Sandbox implements AutoCloseable {
   private KubernetesClient operatorClient;
   private Operator operator;
   private boolean closed;
+  /** Every client made for the sandbox's parts, closed after the parts and before the API server. */
+  private final List<KubernetesClient> clients = new ArrayList<>();
 
   /** Everything that can be set; see {@link Builder}. */
   public record Settings(Path repoRoot, Path workDir, int apiPort, LocalImage image, Duration clusterTick,
-      ProcessPodRuntime.Settings runtime, Consumer<String> out, boolean startOperator) {}
+      ProcessPodRuntime.Settings runtime, Consumer<String> out, boolean startOperator,
+      boolean recordApiRequests) {}
+
+  /** The User-Agent of the operator's client: tells its requests apart from the fake cluster's and the user's. */
+  public static final String OPERATOR_USER_AGENT = "registry-operator/sandbox";
 
   private Sandbox(Settings s) throws IOException {
     this.settings = s;
@@ -58,14 +67,17 @@ public final class Sandbox implements AutoCloseable {
       PodFiles.deleteRecursively(podsDir());
       Files.createDirectories(dataRoot());
       api = SandboxApiServer.start(s.apiPort(), this::podLog);
-      client = api.newClient();
+      if (s.recordApiRequests()) {
+        api.recordRequests();
+      }
+      client = newClient();
       api.createNamespace(NAMESPACE);
       api.installCrds(s.repoRoot().resolve("crds"));
       kubeconfig = api.writeKubeconfig(s.workDir().resolve("kubeconfig"), NAMESPACE);
-      runtime = new ProcessPodRuntime(api.newClient(), s.image(), podsDir(), dataRoot(), endpoints, s.runtime());
-      cluster = FakeCluster.builder(api.newClient()).nodes(List.of("sandbox")).tick(s.clusterTick())
+      runtime = new ProcessPodRuntime(newClient(), s.image(), podsDir(), dataRoot(), endpoints, s.runtime());
+      cluster = FakeCluster.builder(newClient()).nodes(List.of("sandbox")).tick(s.clusterTick())
           .podRuntime(runtime).start();
-      services = new ServiceProxies(api.newClient(), endpoints,
+      services = new ServiceProxies(newClient(), endpoints,
           proxy -> s.out().accept(proxy.toString())).start();
       if (s.startOperator()) {
         startOperator();
@@ -74,6 +86,12 @@ public final class Sandbox implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  private KubernetesClient newClient() {
+    KubernetesClient c = api.newClient();
+    clients.add(c);
+    return c;
   }
 
   public static Builder builder() {
@@ -105,12 +123,17 @@ public final class Sandbox implements AutoCloseable {
     return kubeconfig;
   }
 
+  /** The API requests recorded ({@link Builder#recordApiRequests()}); the operator's carry {@link #OPERATOR_USER_AGENT}. */
+  public List<ApiRequest> apiRequests() {
+    return api.requests();
+  }
+
   /** Starts an operator (as after a restart, when one was stopped before). */
   public synchronized void startOperator() {
     if (operator != null) {
       return;
     }
-    operatorClient = api.newClient();
+    operatorClient = api.newClient(OPERATOR_USER_AGENT);
     operator = RegistryOperator.create(operatorClient, Clock.systemUTC());
     operator.start();
   }
@@ -189,8 +212,10 @@ public final class Sandbox implements AutoCloseable {
     } else if (runtime != null) {
       runtime.close();
     }
-    if (client != null) {
-      client.close();
+    // Nothing may call the API server while it closes: a connection it accepts then is refused by a Vert.x
+    // event loop already shut down, which prints a stack trace ("Failed to register an accepted channel").
+    for (KubernetesClient c : clients) {
+      c.close();
     }
     if (api != null) {
       api.close();
@@ -206,6 +231,9 @@ public final class Sandbox implements AutoCloseable {
 
   /** Runs the sandbox: {@code demo} (default), {@code keep-running} or {@code benchmark}. */
   public static void main(String[] args) throws Exception {
+    if (!"false".equals(System.getProperty("sandbox.exitWithParent"))) {
+      exitWithParent();
+    }
     String mode = args.length == 0 || args[0].isBlank() || "true".equals(args[0]) ? "demo" : args[0];
     PrintStream out = System.out;
     int exit;
@@ -226,6 +254,19 @@ public final class Sandbox implements AutoCloseable {
     System.exit(exit);
   }
 
+  /**
+   * Exits (through the shutdown hook, which stops every process) when the process that started this JVM exits.
+   * The README starts the sandbox through Maven, whose exec plugin runs it in a child JVM: a SIGTERM to Maven
+   * ({@code kill <pid>}, a process manager, a CI timeout) ends Maven without stopping that child, which would
+   * otherwise keep its registry processes running with nobody left to stop them.
+   */
+  private static void exitWithParent() {
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+      System.err.println("sandbox: the process that started it (pid " + parent.pid() + ") is gone; stopping");
+      System.exit(143);
+    }));
+  }
+
   /** Settings with defaults from system properties ({@code sandbox.repoRoot}, {@code sandbox.workDir}...). */
   public static final class Builder {
     private Path repoRoot;
@@ -237,6 +278,7 @@ public final class Sandbox implements AutoCloseable {
     private ProcessPodRuntime.Settings runtime = ProcessPodRuntime.Settings.defaults();
     private Consumer<String> out = s -> { };
     private boolean startOperator = !Boolean.getBoolean("sandbox.externalOperator");
+    private boolean recordApiRequests;
 
     public Builder repoRoot(Path repoRoot) {
       this.repoRoot = repoRoot;
@@ -288,6 +330,12 @@ public final class Sandbox implements AutoCloseable {
       return this;
     }
 
+    /** Records every API request from the start ({@link Sandbox#apiRequests()}). */
+    public Builder recordApiRequests() {
+      this.recordApiRequests = true;
+      return this;
+    }
+
     public Sandbox start() throws IOException {
       Path root = repoRoot != null ? repoRoot : findRepoRoot();
       Path work = workDir != null ? workDir
@@ -298,7 +346,8 @@ public final class Sandbox implements AutoCloseable {
         localImage = localImage.withGcRegistryBinary(gcRegistryBinary);
       }
       return new Sandbox(new Settings(root.toAbsolutePath().normalize(), work.toAbsolutePath().normalize(), apiPort,
-          localImage, clusterTick, runtime, out, startOperator));
+          localImage, clusterTick, runtime, out, startOperator,
+          recordApiRequests));
     }
 
     private static Path gcRunnerJar(Path root) {

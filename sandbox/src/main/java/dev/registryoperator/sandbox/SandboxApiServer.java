@@ -1,8 +1,8 @@
 package dev.registryoperator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registryoperator.fakecluster.ApiRequest;
 import dev.registryoperator.fakecluster.CrudApiDispatcher;
 import dev.registryoperator.fakecluster.MockApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -14,8 +14,6 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,14 +32,15 @@ import java.util.stream.Stream;
  */
 final class SandboxApiServer implements AutoCloseable {
   private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
-  private static final Pattern EVENTS = Pattern.compile("/api/v1/(namespaces/[^/]+/)?events");
 
   private final MockApiServer server;
   private final Discovery discovery;
+  private final Dispatcher dispatcher;
 
   private SandboxApiServer(int port, BiFunction<String, String, Optional<String>> podLogs) {
     Holder holder = new Holder();
-    server = MockApiServer.start(new Dispatcher(holder, podLogs), port);
+    dispatcher = new Dispatcher(holder, podLogs);
+    server = MockApiServer.start(dispatcher, port);
     discovery = new Discovery("127.0.0.1:" + server.port());
     holder.discovery = discovery;
   }
@@ -61,6 +60,20 @@ final class SandboxApiServer implements AutoCloseable {
 
   KubernetesClient client() {
     return server.client();
+  }
+
+  /** Starts recording every request (see {@link CrudApiDispatcher#requests()}). */
+  void recordRequests() {
+    dispatcher.recordRequests();
+  }
+
+  List<ApiRequest> requests() {
+    return dispatcher.requests();
+  }
+
+  /** A new client whose requests carry {@code userAgent}. */
+  KubernetesClient newClient(String userAgent) {
+    return server.newClient(userAgent);
   }
 
   /** A new client (e.g. one for the operator, one for the fake cluster). */
@@ -143,7 +156,7 @@ final class SandboxApiServer implements AutoCloseable {
     }
 
     @Override
-    public MockResponse dispatch(RecordedRequest request) {
+    protected MockResponse answer(RecordedRequest request) {
       if ("GET".equals(request.getMethod()) && request.getPath() != null) {
         String path = request.getPath();
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
@@ -152,11 +165,6 @@ final class SandboxApiServer implements AutoCloseable {
         if (document.isPresent()) {
           return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
               .setBody(document.get());
-        }
-        Matcher events = EVENTS.matcher(bare);
-        String fieldSelector = queryParameter(path, "fieldSelector");
-        if (events.matches() && fieldSelector != null) {
-          return filteredEvents(path, fieldSelector);
         }
         Matcher log = POD_LOG.matcher(bare);
         if (log.matches()) {
@@ -168,73 +176,30 @@ final class SandboxApiServer implements AutoCloseable {
                       + " for pod " + log.group(2) + "\",\"reason\":\"NotFound\",\"code\":404}"));
         }
       }
-      return super.dispatch(request);
+      if ("POST".equals(request.getMethod()) && request.getPath() != null
+          && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+        return allowEverything(request);
+      }
+      return super.answer(request);
     }
 
     /**
-     * Events listed with a field selector ({@code kubectl describe} asks for those of one object with
-     * {@code involvedObject.name=...,involvedObject.uid=...}): the mock answers an empty list, so list them
-     * all and filter here.
+     * What the caller may do (the operator's leader election asks before it starts): everything, as this server
+     * checks no credentials. The mock would store the review and answer it without a status.
      */
-    private MockResponse filteredEvents(String path, String fieldSelector) {
-      String query = path.substring(path.indexOf('?') + 1);
-      StringBuilder rest = new StringBuilder();
-      for (String parameter : query.split("&")) {
-        if (!parameter.startsWith("fieldSelector=")) {
-          rest.append(rest.length() == 0 ? "?" : "&").append(parameter);
-        }
-      }
-      MockResponse all = handleGet(path.substring(0, path.indexOf('?')) + rest);
-      if (all.code() != 200 || all.getBody() == null) {
-        return all;
-      }
-      ObjectNode list = (ObjectNode) Serialization.unmarshal(all.getBody().readUtf8(), JsonNode.class);
-      ArrayNode kept = list.arrayNode();
-      for (JsonNode item : list.path("items")) {
-        if (matches(item, fieldSelector)) {
-          kept.add(item);
-        }
-      }
-      list.set("items", kept);
-      list.put("kind", "EventList"); // the mock says "List", which typed clients (kubectl describe) drop
-      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
-          .setBody(Serialization.asJson(list));
+    private static MockResponse allowEverything(RecordedRequest request) {
+      ObjectNode review = (ObjectNode) Serialization.unmarshal(request.getUtf8Body(), JsonNode.class);
+      ObjectNode status = review.putObject("status");
+      ObjectNode rule = status.putArray("resourceRules").addObject();
+      rule.putArray("verbs").add("*");
+      rule.putArray("apiGroups").add("*");
+      rule.putArray("resources").add("*");
+      status.putArray("nonResourceRules").addObject().putArray("verbs").add("*");
+      status.put("incomplete", false);
+      return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+          .setBody(Serialization.asJson(review));
     }
 
-    /** Equality-based field selector terms ({@code a.b=v}, {@code a.b==v}, {@code a.b!=v}), all must hold. */
-    static boolean matches(JsonNode item, String selector) {
-      for (String term : selector.split(",")) {
-        if (term.isBlank()) {
-          continue;
-        }
-        boolean negated = term.contains("!=");
-        String[] kv = term.split(negated ? "!=" : "==?", 2);
-        if (kv.length != 2) {
-          continue;
-        }
-        JsonNode node = item;
-        for (String part : kv[0].trim().split("\\.")) {
-          node = node.path(part);
-        }
-        boolean equal = node.isValueNode() && node.asText().equals(kv[1].trim());
-        if (equal == negated) {
-          return false;
-        }
-      }
-      return true;
-    }
   }
 
-  private static String queryParameter(String path, String name) {
-    int q = path.indexOf('?');
-    if (q < 0) {
-      return null;
-    }
-    for (String parameter : path.substring(q + 1).split("&")) {
-      if (parameter.startsWith(name + "=")) {
-        return URLDecoder.decode(parameter.substring(name.length() + 1), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
-  }
 }
