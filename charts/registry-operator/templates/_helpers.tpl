@@ -36,9 +36,10 @@ operator makes end to end and checks these rules grant each and nothing beyond.
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["list", "watch", "create", "delete"]
+# list/watch only with the operator's label selector (RBAC cannot say so); get: the user's Secrets by name.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["list", "watch", "create", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
@@ -46,12 +47,12 @@ operator makes end to end and checks these rules grant each and nothing beyond.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch"]
-# Jobs are never updated.
+# Jobs are never updated; get: a run's Job its cache has not seen yet.
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["list", "watch", "create", "delete"]
-# EventRecorder: get by name, then create or update (count).
+  verbs: ["get", "list", "watch", "create", "delete"]
+# EventRecorder: get by name, then create or update (count); list: a GC Job's FailedCreate events.
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["get", "create", "update"]
+  verbs: ["get", "list", "create", "update"]
 {{- end }}

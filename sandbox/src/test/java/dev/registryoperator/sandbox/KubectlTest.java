@@ -51,8 +51,11 @@ class KubectlTest {
       assertThat(kubectl(kubeconfig, "annotate", "gcs", "on-demand",
           "registry.operator.dev/run-requested-at=2026-11-24T10:00:00Z", "--overwrite").out())
           .contains("annotated");
-      assertThat(kubectl(kubeconfig, "wait", "--for=jsonpath={.status.lastRun.result}=Succeeded", "gcs/on-demand",
+      // waits for this very run, as the README shows: its request comes back in lastRun.runRequest
+      assertThat(kubectl(kubeconfig, "wait", "--for=jsonpath={.status.lastRun.runRequest}=2026-11-24T10:00:00Z", "gcs/on-demand",
           "--timeout=90s").out()).contains("condition met");
+      assertThat(kubectl(kubeconfig, "get", "gcs", "on-demand", "-o", "jsonpath={.status.lastRun.result}").out())
+          .isEqualTo("Succeeded");
       assertThat(kubectl(kubeconfig, "wait", "--for=condition=Running=false", "gcs/on-demand", "--timeout=30s")
           .out()).contains("condition met");
       assertThat(kubectl(kubeconfig, "get", "gcs", "on-demand", "-o",
