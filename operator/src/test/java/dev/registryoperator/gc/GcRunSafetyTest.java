@@ -228,4 +228,39 @@ class GcRunSafetyTest extends GcClusterTestBase {
     assertThat(harness.cluster().log().linesMatching("job .* created")).isEmpty();
     assertThat(get("nightly").getStatus().getHistory()).hasSize(1);
   }
+
+  @Test
+  void aReadOnlyScheduleForAReadWriteOncePodRegistryIsRefusedAndStartsNoRun() {
+    startMonitored();
+    Registry registry = dev.registryoperator.registry.Registries.withPvc("images", "1Gi");
+    registry.getMetadata().setUid(null);
+    registry.getMetadata().setGeneration(null);
+    registry.getSpec().getStorage().getPvc().setAccessModes(java.util.List.of(dev.registryoperator.registry.PvcStorageSpec.AccessMode.ReadWriteOncePod));
+    client.resource(registry).create();
+    schedule("nightly", "images", s -> s.setQuiesceTimeout(null));
+    requestRun("nightly", "2026-01-01T00:00:00Z");
+
+    eventually().untilAsserted(() -> {
+      assertThat(Conditions.find(get("nightly").getStatus().getConditions(), "Ready")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getReason()).isEqualTo("InvalidSpec");
+        assertThat(c.getMessage()).contains("ReadWriteOncePod").contains("use mode: ScaleToZero");
+      });
+      assertThat(harness.eventsFor("GcSchedule", "nightly")).anySatisfy(e -> {
+        assertThat(e.getType()).isEqualTo("Warning");
+        assertThat(e.getReason()).isEqualTo("InvalidSpec");
+      });
+    });
+    GcRunRecord refused = awaitFinished("nightly", 1);
+    assertThat(refused.getResult()).isEqualTo(GcRunResult.Skipped);
+    assertThat(refused.getReason()).isEqualTo("InvalidSpec");
+    assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    assertThat(getRegistry("images").getMetadata().getAnnotations()).doesNotContainKey(MaintenanceRequest.ANNOTATION);
+
+    client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName("nightly").edit(s -> {
+      s.getSpec().setMode(dev.registryoperator.registry.MaintenanceMode.ScaleToZero);
+      return s;
+    });
+    eventually().untilAsserted(() -> assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready")).isTrue());
+  }
 }
