@@ -34,7 +34,7 @@ public final class Main {
     Optional<String> lease = Optional.ofNullable(System.getenv("LEADER_ELECTION_NAMESPACE")).filter(s -> !s.isBlank());
     LOG.info("Connecting to {}; watching {}; leader election {}", client.getMasterUrl(),
         namespaces.isEmpty() ? "all namespaces" : namespaces, lease.map(ns -> "in namespace " + ns).orElse("off"));
-    Operator operator = RegistryOperator.create(client, Clock.systemUTC(), namespaces, lease);
+    Operator operator = RegistryOperator.create(client, Clock.systemUTC(), namespaces, lease.map(LeaderElection::inNamespace));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -5,6 +5,7 @@ import dev.registryoperator.gc.GcScheduleReconciler;
 import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.RegistryReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -26,16 +27,16 @@ public final class RegistryOperator {
 
   /**
    * @param namespaces namespaces to watch; empty means all
-   * @param leaseNamespace when present, only the holder of a Lease there reconciles (several
-   *     operator replicas for availability)
+   * @param leaderElection when present, only the holder of a Lease reconciles (several operator
+   *     replicas for availability)
    */
-  public static Operator create(KubernetesClient client, Clock clock, Set<String> namespaces, Optional<String> leaseNamespace) {
-    return create(client, clock, namespaces, leaseNamespace, RegistryReconciler.SecretRechecks.DEFAULT);
+  public static Operator create(KubernetesClient client, Clock clock, Set<String> namespaces, Optional<LeaderElection> leaderElection) {
+    return create(client, clock, namespaces, leaderElection, RegistryReconciler.SecretRechecks.DEFAULT);
   }
 
   /** @param secretRechecks when the Registry reconciler reads user Secrets again (tests shorten it) */
   public static Operator create(
-      KubernetesClient client, Clock clock, Set<String> namespaces, Optional<String> leaseNamespace,
+      KubernetesClient client, Clock clock, Set<String> namespaces, Optional<LeaderElection> leaderElection,
       RegistryReconciler.SecretRechecks secretRechecks) {
     Operator operator =
         new Operator(
@@ -46,7 +47,9 @@ public final class RegistryOperator {
                   .withUseSSAToPatchPrimaryResource(false)
                   .withCloseClientOnStop(false)
                   .withStopOnInformerErrorDuringStartup(true);
-              leaseNamespace.ifPresent(ns -> overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration("registry-operator", ns)));
+              leaderElection.ifPresent(le -> overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+                  LeaderElection.LEASE_NAME, le.namespace(), le.leaseDuration(), le.renewDeadline(), le.retryPeriod(), le.identity(),
+                  new LeaderCallbacks(() -> { }, le.onLeadershipLost(), leader -> { }), false)));
             });
     EventRecorder events = new EventRecorder(client, clock);
     MaintenanceLock lock = new MaintenanceLock(client);

@@ -32,6 +32,7 @@ public final class OperatorHarness implements AutoCloseable {
   private final KubernetesClient client;
   private KubernetesClient operatorClient;
   private Operator operator;
+  private final List<Runnable> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final Clock clock;
 
@@ -80,15 +81,32 @@ public final class OperatorHarness implements AutoCloseable {
 
   public void startOperator() {
     operatorClient = api.newClient();
-    // user Secrets are read again on a timer, not watched: minutes in production, a second here
-    operator = RegistryOperator.create(operatorClient, clock, java.util.Set.of(), java.util.Optional.empty(),
-        new dev.registryoperator.registry.RegistryReconciler.SecretRechecks(Duration.ofMillis(500), Duration.ofSeconds(1)));
+    operator = newOperator(operatorClient, java.util.Optional.empty());
     operator.start();
   }
 
   public void stopOperator() {
     operator.stop();
     operatorClient.close();
+    operator = null;
+  }
+
+  /** One more operator replica with leader election, on its own client; stopped with the harness. */
+  public Operator startReplica(LeaderElection leaderElection) {
+    KubernetesClient replicaClient = api.newClient();
+    Operator replica = newOperator(replicaClient, java.util.Optional.of(leaderElection));
+    replicas.add(() -> {
+      replica.stop();
+      replicaClient.close();
+    });
+    replica.start();
+    return replica;
+  }
+
+  private Operator newOperator(KubernetesClient operatorClient, java.util.Optional<LeaderElection> leaderElection) {
+    // user Secrets are read again on a timer, not watched: minutes in production, a second here
+    return RegistryOperator.create(operatorClient, clock, java.util.Set.of(), leaderElection,
+        new dev.registryoperator.registry.RegistryReconciler.SecretRechecks(Duration.ofMillis(500), Duration.ofSeconds(1)));
   }
 
   /** Events recorded on one object, as kubectl describe lists them. */
@@ -114,7 +132,10 @@ public final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     try {
-      stopOperator();
+      replicas.forEach(Runnable::run);
+      if (operator != null) {
+        stopOperator();
+      }
     } finally {
       cluster.close();
       client.close();

@@ -1,6 +1,9 @@
 package dev.registryoperator.fakecluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatchException;
@@ -86,6 +89,10 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
 
   /** The answer to a request; a subclass may answer some paths itself, then call this. */
   protected MockResponse answer(RecordedRequest request) {
+    if ("POST".equals(request.getMethod()) && request.getPath() != null
+        && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+      return allowEverything(request);
+    }
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("protobuf")) {
       Optional<String> json = request.getBody() == null ? Optional.empty()
@@ -108,6 +115,23 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     } catch (RuntimeException e) {
       return status(500, "InternalError", e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * What the caller may do (JOSDK's leader election asks before it starts): everything, as this
+   * server checks no credentials. The mock would store the review and answer it without a status.
+   */
+  private static MockResponse allowEverything(RecordedRequest request) {
+    ObjectNode review = (ObjectNode) Serialization.unmarshal(request.getUtf8Body(), JsonNode.class);
+    ObjectNode status = review.putObject("status");
+    ObjectNode rule = status.putArray("resourceRules").addObject();
+    rule.putArray("verbs").add("*");
+    rule.putArray("apiGroups").add("*");
+    rule.putArray("resources").add("*");
+    status.putArray("nonResourceRules").addObject().putArray("verbs").add("*");
+    status.put("incomplete", false);
+    return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+        .setBody(Serialization.asJson(review));
   }
 
   /** A {@code Status} answer, as a kube-apiserver gives for a failure. */

@@ -1,7 +1,5 @@
 package dev.registryoperator.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registryoperator.fakecluster.ApiRequest;
 import dev.registryoperator.fakecluster.CrudApiDispatcher;
 import dev.registryoperator.fakecluster.MockApiServer;
@@ -9,7 +7,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -176,28 +173,7 @@ final class SandboxApiServer implements AutoCloseable {
                       + " for pod " + log.group(2) + "\",\"reason\":\"NotFound\",\"code\":404}"));
         }
       }
-      if ("POST".equals(request.getMethod()) && request.getPath() != null
-          && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
-        return allowEverything(request);
-      }
       return super.answer(request);
-    }
-
-    /**
-     * What the caller may do (the operator's leader election asks before it starts): everything, as this server
-     * checks no credentials. The mock would store the review and answer it without a status.
-     */
-    private static MockResponse allowEverything(RecordedRequest request) {
-      ObjectNode review = (ObjectNode) Serialization.unmarshal(request.getUtf8Body(), JsonNode.class);
-      ObjectNode status = review.putObject("status");
-      ObjectNode rule = status.putArray("resourceRules").addObject();
-      rule.putArray("verbs").add("*");
-      rule.putArray("apiGroups").add("*");
-      rule.putArray("resources").add("*");
-      status.putArray("nonResourceRules").addObject().putArray("verbs").add("*");
-      status.put("incomplete", false);
-      return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
-          .setBody(Serialization.asJson(review));
     }
 
   }
