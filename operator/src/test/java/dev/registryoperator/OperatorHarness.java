@@ -91,16 +91,23 @@ public final class OperatorHarness implements AutoCloseable {
     operator = null;
   }
 
-  /** One more operator replica with leader election, on its own client; stopped with the harness. */
-  public Operator startReplica(LeaderElection leaderElection) {
+  /**
+   * One more operator replica with leader election, on its own client; stopped with the harness if
+   * not before. Returns what stops it (once).
+   */
+  public Runnable startReplica(LeaderElection leaderElection) {
     KubernetesClient replicaClient = api.newClient();
     Operator replica = newOperator(replicaClient, java.util.Optional.of(leaderElection));
-    replicas.add(() -> {
-      replica.stop();
-      replicaClient.close();
-    });
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopped.compareAndSet(false, true)) {
+        replica.stop();
+        replicaClient.close();
+      }
+    };
+    replicas.add(stop);
     replica.start();
-    return replica;
+    return stop;
   }
 
   private Operator newOperator(KubernetesClient operatorClient, java.util.Optional<LeaderElection> leaderElection) {

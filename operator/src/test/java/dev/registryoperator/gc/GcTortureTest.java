@@ -4,6 +4,7 @@ import static dev.registryoperator.OperatorHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registryoperator.InvariantMonitor;
+import dev.registryoperator.LeaderElection;
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.fakecluster.CrudApiDispatcher;
 import dev.registryoperator.fakecluster.FakeCluster;
@@ -15,6 +16,7 @@ import dev.registryoperator.registry.Registry;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
@@ -34,8 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Randomized GC runs on the fake cluster, in both modes, with faults injected at random points:
- * operator restarts (a new leader taking over from status), Job and pod deletions, failing, hanging
+ * Randomized GC runs on the fake cluster, in both modes, with two operator replicas under leader
+ * election and faults injected at random points: leader changes (the leader stops, the standby
+ * takes the lease over and resumes from status), Job and pod deletions, failing, hanging
  * and refused Jobs, Registry and GcSchedule edits (dryRun flipped, registryRef changed, durations
  * made invalid, mode changed), replace-style annotation loss, a corrupted lock, deletes, re-creation
  * with the same name, two schedules on one registry.
@@ -57,12 +60,23 @@ class GcTortureTest extends GcClusterTestBase {
 
   private final Map<String, Scenario> scenarios = new ConcurrentHashMap<>();
   private final AtomicLong actionsDone = new AtomicLong();
+  private final AtomicLong leaderChanges = new AtomicLong();
+  private final Map<String, Runnable> replicas = new ConcurrentHashMap<>();
+
+  private void startReplica() {
+    String id = "replica-" + replicas.size() + "-" + System.nanoTime();
+    replicas.put(id, harness.startReplica(new LeaderElection(NAMESPACE, id, Duration.ofSeconds(2), Duration.ofMillis(1500),
+        Duration.ofMillis(200), () -> { })));
+  }
 
   @Test
   void gcRunsKeepTheInvariantsUnderRandomFaults() throws Exception {
     long seeds = System.getProperty("torture.seed") != null && System.getProperty("torture.seeds") == null ? 1 : SEEDS;
     start(Clock.systemUTC(), b -> b.readyDelay(Duration.ofMillis(150)).terminationGrace(Duration.ofMillis(400)));
     jobs.set(this::behaviour);
+    harness.stopOperator(); // two replicas with leader election instead
+    startReplica();
+    startReplica();
     long events = 0;
     long checks = 0;
     long runs = 0;
@@ -80,8 +94,8 @@ class GcTortureTest extends GcClusterTestBase {
         assertThat(monitor.violations()).as("seeds %d..%d (re-run one with -Dtorture.seed=N; the cluster's log is in target/torture-cluster-log.txt)", batchStart, batchEnd - 1).isEmpty();
       }
     }
-    System.out.printf("GcTortureTest: %d seeds, %d injected actions, %d GC runs recorded, %d pod events seen, %d invariant checks, 0 violations%n",
-        seeds, actionsDone.get(), runs, events, checks);
+    System.out.printf("GcTortureTest: %d seeds, %d injected actions, %d leader changes, %d GC runs recorded, %d pod events seen, %d invariant checks, 0 violations%n",
+        seeds, actionsDone.get(), leaderChanges.get(), runs, events, checks);
   }
 
   private long batch(long from, long to) throws Exception {
@@ -93,15 +107,20 @@ class GcTortureTest extends GcClusterTestBase {
         scenarios.put(scenario.registry, scenario);
         results.add(pool.submit(() -> scenario.play()));
       }
-      // operator restarts while the batch plays: a new leader resumes every run from status
+      // leader changes while the batch plays: the leader stops, the standby takes the lease and
+      // resumes every run from status, and a new standby starts
       Random global = new Random(from * 7919);
-      long restarts = global.nextInt(3);
-      for (int i = 0; i < restarts; i++) {
+      long changes = global.nextInt(3);
+      for (int i = 0; i < changes; i++) {
         Thread.sleep(500 + global.nextInt(2500));
-        harness.stopOperator();
+        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LeaderElection.LEASE_NAME).get();
+        Runnable leader = lease == null || lease.getSpec() == null ? null : replicas.remove(lease.getSpec().getHolderIdentity());
+        if (leader != null) {
+          leader.run();
+          leaderChanges.incrementAndGet();
+        }
         Thread.sleep(global.nextInt(400));
-        harness.startOperator();
-        actionsDone.incrementAndGet();
+        startReplica();
       }
       long runs = 0;
       for (Future<Long> result : results) {

@@ -7,7 +7,6 @@ import dev.registryoperator.InvariantMonitor;
 import dev.registryoperator.LeaderElection;
 import dev.registryoperator.fakecluster.JobBehaviour;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +26,7 @@ class LeaderFailoverTest extends GcClusterTestBase {
     harness.stopOperator(); // this test runs its own replicas
     InvariantMonitor monitor = InvariantMonitor.watch(client, NAMESPACE);
     Map<String, AtomicInteger> lost = new ConcurrentHashMap<>();
-    Map<String, Operator> replicas = new ConcurrentHashMap<>();
+    Map<String, Runnable> replicas = new ConcurrentHashMap<>();
     for (String id : new String[] {"replica-a", "replica-b"}) {
       lost.put(id, new AtomicInteger());
       replicas.put(id, harness.startReplica(new LeaderElection(NAMESPACE, id, Duration.ofSeconds(2), Duration.ofMillis(1500),
@@ -42,7 +41,7 @@ class LeaderFailoverTest extends GcClusterTestBase {
 
     String leader = holder();
     String standby = leader.equals("replica-a") ? "replica-b" : "replica-a";
-    replicas.get(leader).stop();
+    replicas.get(leader).run();
 
     eventually().untilAsserted(() -> assertThat(holder()).isEqualTo(standby));
     GcRunRecord run = awaitFinished("nightly", 1);
