@@ -89,7 +89,7 @@ final class GcRunActions {
       }
       return Result.DONE;
     } catch (KubernetesClientException e) {
-      if (transient_(e)) {
+      if (isTransient(e)) {
         throw new TransientApiError(e.getMessage(), e);
       }
       throw e;
@@ -119,7 +119,7 @@ final class GcRunActions {
       if (e.getCode() == 409) {
         return Optional.empty(); // created before a restart: it is this run's Job
       }
-      if (transient_(e)) {
+      if (isTransient(e)) {
         throw e;
       }
       String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
@@ -159,7 +159,7 @@ final class GcRunActions {
     return unfinishedJob || JobObservation.live(pods) > 0;
   }
 
-  static boolean transient_(KubernetesClientException e) {
+  static boolean isTransient(KubernetesClientException e) {
     return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
   }
 }
