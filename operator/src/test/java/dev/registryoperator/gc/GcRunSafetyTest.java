@@ -263,4 +263,43 @@ class GcRunSafetyTest extends GcClusterTestBase {
     });
     eventually().untilAsserted(() -> assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready")).isTrue());
   }
+
+  @Test
+  void aBusyApiServerIsRetriedWithABackoffAndTheRunStillSucceeds() {
+    startMonitored();
+    registry("images", 1);
+    Runnable lift = harness.api().dispatcher().admit(request -> "POST".equals(request.method()) && request.path().startsWith("/apis/batch/v1/namespaces/" + NAMESPACE + "/jobs")
+        ? Optional.of(new CrudApiDispatcher.Refusal(503, "ServiceUnavailable", "the server is currently unable to handle the request"))
+        : Optional.empty());
+    schedule("nightly", "images", s -> {});
+
+    requestRun("nightly", "t1");
+    eventually().untilAsserted(() -> assertThat(harness.eventsFor("GcSchedule", "nightly")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ApiError")));
+    assertThat(get("nightly").getStatus().getCurrentRun().getMessage()).contains("retrying");
+    lift.run();
+
+    GcRunRecord run = awaitFinished("nightly", 1);
+    assertThat(run.getResult()).isEqualTo(GcRunResult.Succeeded);
+    awaitServing("images");
+  }
+
+  @Test
+  void quiesceTimeoutFiresEvenWhileTakingTheLockKeepsFailing() {
+    startMonitored();
+    registry("images", 1);
+    harness.api().dispatcher().admit(request -> "PATCH".equals(request.method()) && request.path().contains("/registries/images")
+        ? Optional.of(new CrudApiDispatcher.Refusal(500, "InternalError", "etcdserver: request timed out"))
+        : Optional.empty());
+    schedule("nightly", "images", s -> s.setQuiesceTimeout("3s"));
+    Instant asked = Instant.now();
+
+    requestRun("nightly", "t1");
+
+    GcRunRecord run = awaitFinished("nightly", 1);
+    assertThat(run.getResult()).isEqualTo(GcRunResult.Failed);
+    assertThat(run.getReason()).isEqualTo("QuiesceTimeout");
+    assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(25));
+    assertThat(harness.cluster().log().linesMatching("job .* created")).isEmpty();
+    awaitServing("images");
+  }
 }
