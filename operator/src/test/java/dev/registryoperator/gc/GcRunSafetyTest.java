@@ -302,4 +302,25 @@ class GcRunSafetyTest extends GcClusterTestBase {
     assertThat(harness.cluster().log().linesMatching("job .* created")).isEmpty();
     awaitServing("images");
   }
+
+  @Test
+  void aForceDeletedScheduleLeavesTheRegistryInMaintenanceUntilItsGcPodIsGone() {
+    start(Clock.systemUTC(), b -> b.terminationGrace(Duration.ofSeconds(2)));
+    monitor = InvariantMonitor.watch(client, NAMESPACE);
+    registry("images", 1);
+    jobs.set(JobBehaviour.hang());
+    schedule("nightly", "images", s -> {});
+    requestRun("nightly", "t1");
+    String job = awaitCollecting("nightly");
+
+    // the finalizer removed by hand, then deleted: the operator never sees a cleanup
+    client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName("nightly")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+    client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName("nightly").delete();
+
+    // the garbage collector removes the orphaned Job; its pod terminates; only then is the registry writable
+    eventually().untilAsserted(() -> assertThat(harness.cluster().podsOfJob(NAMESPACE, job)).isEmpty());
+    awaitServing("images");
+    assertThat(harness.eventsFor("Registry", "images")).extracting(e -> e.getReason()).contains("StaleMaintenanceReleased");
+  }
 }
