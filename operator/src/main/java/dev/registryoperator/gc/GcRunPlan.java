@@ -56,6 +56,35 @@ public class GcRunPlan {
     return plan;
   }
 
+  /**
+   * A plan for a run that has none (started by an operator version that kept none): from the spec
+   * as it is now, never failing. Values that cannot be read take their defaults, so the run can
+   * always end and restore.
+   */
+  public static GcRunPlan recover(GcScheduleSpec spec, Registry registry) {
+    GcScheduleSpec s = spec == null ? new GcScheduleSpec() : spec;
+    GcRunPlan plan = new GcRunPlan();
+    plan.registry = registry != null ? registry.getMetadata().getName() : s.getRegistryRef() == null ? null : s.getRegistryRef().getName();
+    plan.registryUid = registry == null ? null : registry.getMetadata().getUid();
+    plan.mode = s.effectiveMode();
+    plan.dryRun = s.effectiveDryRun();
+    plan.deleteUntagged = s.effectiveDeleteUntagged();
+    plan.minReclaimableBytes = s.getMinReclaimableBytes();
+    plan.maxDurationSeconds = secondsOr("spec.maxDuration", s.getMaxDuration(), 3600);
+    plan.quiesceTimeoutSeconds = secondsOr("spec.quiesceTimeout", s.getQuiesceTimeout(), 600);
+    plan.podStartTimeoutSeconds = secondsOr("spec.job.podStartTimeout", s.getJob() == null ? null : s.getJob().getPodStartTimeout(),
+        GcScheduleSpec.DEFAULT_POD_START_TIMEOUT_SECONDS);
+    return plan;
+  }
+
+  private static long secondsOr(String field, String value, long fallback) {
+    try {
+      return value == null ? fallback : Durations.parse(field, value).toSeconds();
+    } catch (IllegalArgumentException e) {
+      return fallback;
+    }
+  }
+
   public Duration maxDuration() {
     return Duration.ofSeconds(maxDurationSeconds);
   }

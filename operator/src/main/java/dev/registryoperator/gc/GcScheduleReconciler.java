@@ -170,12 +170,9 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
   private Duration advance(GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context, Instant now) {
     GcRunStatus run = status.getCurrentRun();
     if (run.getPlan() == null) {
-      // A run started by an operator that kept no plan: take one from the spec as it is now.
-      Registry registry = registry(context, schedule.getMetadata().getNamespace(), specRegistry(schedule));
-      if (registry == null || GcScheduleValidator.validate(schedule).isPresent()) {
-        throw new IllegalStateException("run " + run.getId() + " has no plan and the spec cannot give one");
-      }
-      run.setPlan(GcRunPlan.of(schedule.getSpec(), registry));
+      // A run started by an operator that kept no plan (an upgrade): take one from the spec as it is
+      // now, whatever it holds, so the run can always end and restore.
+      run.setPlan(GcRunPlan.recover(schedule.getSpec(), registry(context, schedule.getMetadata().getNamespace(), specRegistry(schedule))));
     }
     GcRun.Observation seen = observe(schedule, run, context, now);
     GcRun.Advance next = GcRun.advance(schedule, run, seen);

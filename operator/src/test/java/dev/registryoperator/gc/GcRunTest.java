@@ -474,4 +474,25 @@ class GcRunTest {
     assertThat(rejected.run().getOutcome().getMessage()).contains("denied the request");
     assertThat(rejected.actions()).anyMatch(a -> a instanceof GcRun.Announce an && an.warning());
   }
+
+  @Test
+  void aRunWithoutAPlanRecoversOneFromAnyFormOfTheSpecAndCanStillRestore() {
+    GcScheduleSpec broken = new GcScheduleSpec();
+    broken.setRegistryRef(new GcScheduleSpec.RegistryRef("images"));
+    broken.setQuiesceTimeout("");
+    broken.setMaxDuration("soon");
+
+    GcRunPlan plan = GcRunPlan.recover(broken, null);
+
+    assertThat(plan.getRegistry()).isEqualTo("images");
+    assertThat(plan.quiesceTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(plan.maxDuration()).isEqualTo(Duration.ofHours(1));
+    assertThat(GcRunPlan.recover(null, registry).getRegistry()).isEqualTo("images");
+    GcRunStatus restoring = collecting();
+    restoring.setPlan(plan);
+    restoring.setStep(GcRunStep.Restoring);
+    restoring.setOutcome(new GcRunOutcome(GcRunResult.Failed, "JobFailed", "boom"));
+    GcRun.Advance release = GcRun.advance(schedule, restoring, seen(T0.plusSeconds(40), registryInMaintenance(true, GcRun.holder(schedule)), List.of(), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(release.actions()).anyMatch(a -> a instanceof GcRun.ReleaseLock);
+  }
 }
