@@ -55,8 +55,15 @@ class GcTortureTest extends GcClusterTestBase {
   private static final int SEEDS = Integer.getInteger("torture.seeds", 200);
   private static final int PARALLEL = Integer.getInteger("torture.parallel", 25);
   private static final long FIRST_SEED = Long.getLong("torture.seed", 1);
-  /** I4's bound: from the last fault to every run ended and service back. */
-  private static final Duration RESTORE_BOUND = Duration.ofSeconds(90);
+  private static final Duration MAX_DURATION = Duration.ofSeconds(6);
+  private static final Duration QUIESCE_TIMEOUT = Duration.ofSeconds(8);
+  /**
+   * I4's bound, from the last fault to every run ended and service back: the longest wait the
+   * design allows a run (a hung Job past maxDuration and the watchdog's grace, a pod unschedulable
+   * or never created for two minutes), then a window to close, and a margin for a loaded machine.
+   */
+  private static final Duration RESTORE_BOUND = GcRun.WATCHDOG_GRACE.plus(MAX_DURATION)
+      .plus(QUIESCE_TIMEOUT).plus(Duration.ofSeconds(30));
 
   private final Map<String, Scenario> scenarios = new ConcurrentHashMap<>();
   private final AtomicLong actionsDone = new AtomicLong();
@@ -177,8 +184,8 @@ class GcTortureTest extends GcClusterTestBase {
         boolean dry = !preview && random.nextInt(6) == 0;
         schedule(name, registry, s -> {
           s.setMode(zero ? MaintenanceMode.ScaleToZero : MaintenanceMode.ReadOnly);
-          s.setQuiesceTimeout("8s");
-          s.setMaxDuration("6s");
+          s.setQuiesceTimeout(GcRun.format(QUIESCE_TIMEOUT));
+          s.setMaxDuration(GcRun.format(MAX_DURATION));
           s.setDryRun(dry ? true : null);
           s.setMinReclaimableBytes(preview ? 1L : null);
         });
@@ -280,15 +287,19 @@ class GcTortureTest extends GcClusterTestBase {
     private long settle() {
       for (String name : schedules) {
         editSchedule(name, s -> {
-          s.setQuiesceTimeout("8s");
-          s.setMaxDuration("6s");
+          s.setQuiesceTimeout(GcRun.format(QUIESCE_TIMEOUT));
+          s.setMaxDuration(GcRun.format(MAX_DURATION));
         });
       }
       Instant deadline = Instant.now().plus(RESTORE_BOUND);
       await(deadline, () -> {
         for (String name : schedules) {
           GcSchedule s = get(name);
-          assertThat(s.getStatus() == null ? null : s.getStatus().getCurrentRun()).as("seed %d: %s still running", seed, name).isNull();
+          GcRunStatus current = s.getStatus() == null ? null : s.getStatus().getCurrentRun();
+          assertThat(current).as(() -> "seed " + seed + ": " + name + " still running: "
+              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(current) + "registry: "
+              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(getRegistry(registry))
+              + String.join("\n", harness.cluster().log().linesFor("Deployment", registry))).isNull();
         }
       });
       await(deadline, () -> {
