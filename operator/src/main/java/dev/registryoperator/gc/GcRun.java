@@ -1,6 +1,8 @@
 package dev.registryoperator.gc;
 
 import dev.registryoperator.common.Conditions;
+import dev.registryoperator.gcreport.GcOutcome;
+import dev.registryoperator.gcreport.GcReport;
 import dev.registryoperator.registry.GcRecord;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
@@ -177,11 +179,11 @@ public final class GcRun {
     if (!job.finished()) {
       return waiting(run, s.actions());
     }
-    Optional<RunnerReport> report = RunnerReport.parse(job.terminationMessage());
+    Optional<GcReport> report = GcReport.parse(job.terminationMessage());
     if (job.phase() != JobObservation.Phase.Succeeded || report.isEmpty()) {
       return s.ended(GcRunResult.Failed, GcReason.PreviewFailed, "preview failed: " + runnerMessage(job, report));
     }
-    long eligible = report.get().eligible();
+    long eligible = n(report.get().counters.getEligibleBytes());
     long minimum = s.plan().getMinReclaimableBytes();
     if (eligible < minimum) {
       run.setJobName(null);
@@ -318,32 +320,32 @@ public final class GcRun {
     if (!job.finished()) {
       return waiting(run, s.actions());
     }
-    Optional<RunnerReport> report = RunnerReport.parse(job.terminationMessage());
+    Optional<GcReport> report = GcReport.parse(job.terminationMessage());
     if (job.phase() == JobObservation.Phase.DeadlineExceeded) {
       return s.ended(GcRunResult.Failed, GcReason.DeadlineExceeded,
           "the GC Job ran longer than maxDuration (" + format(s.plan().maxDuration()) + ") and was stopped");
     }
-    if (job.phase() == JobObservation.Phase.Succeeded && report.isPresent() && report.get().exitCode() != null && report.get().exitCode() == 0) {
-      RunnerReport r = report.get();
+    if (job.phase() == JobObservation.Phase.Succeeded && report.isPresent() && Integer.valueOf(0).equals(report.get().exitCode())) {
+      GcReport r = report.get();
       GcReason reason = dryRun ? GcReason.DryRunCompleted : GcReason.Collected;
       GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Succeeded, reason.name(),
           dryRun
-              ? "dry run: " + Durations.bytes(r.eligible()) + " in " + n(r.blobsEligible()) + " blobs would be freed"
-              : "reclaimed " + Durations.bytes(r.reclaimed()) + " (" + n(r.blobsDeleted()) + " blobs, " + n(r.manifestsDeleted()) + " manifests); integrity verified");
-      outcome.setReclaimedBytes(r.reclaimed());
-      outcome.setEligibleBytes(r.eligible());
-      outcome.setBlobsDeleted(n(r.blobsDeleted()));
-      outcome.setManifestsDeleted(n(r.manifestsDeleted()));
+              ? "dry run: " + Durations.bytes(n(r.counters.getEligibleBytes())) + " in " + n(r.counters.getBlobsEligible()) + " blobs would be freed"
+              : "reclaimed " + Durations.bytes(n(r.counters.getReclaimedBytes())) + " (" + n(r.counters.getBlobsDeleted()) + " blobs, " + n(r.counters.getManifestsDeleted()) + " manifests); integrity verified");
+      outcome.setReclaimedBytes(n(r.counters.getReclaimedBytes()));
+      outcome.setEligibleBytes(n(r.counters.getEligibleBytes()));
+      outcome.setBlobsDeleted(n(r.counters.getBlobsDeleted()));
+      outcome.setManifestsDeleted(n(r.counters.getManifestsDeleted()));
       s.actions().add(new Announce(false, reason, outcome.getMessage()));
       return ended(run, outcome, seen, s.actions());
     }
     GcReason reason = reasonForExit(job.exitCode());
     GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Failed, reason.name(), runnerMessage(job, report));
     report.ifPresent(r -> {
-      outcome.setReclaimedBytes(r.reclaimed());
-      outcome.setEligibleBytes(r.eligible());
-      outcome.setBlobsDeleted(n(r.blobsDeleted()));
-      outcome.setManifestsDeleted(n(r.manifestsDeleted()));
+      outcome.setReclaimedBytes(n(r.counters.getReclaimedBytes()));
+      outcome.setEligibleBytes(n(r.counters.getEligibleBytes()));
+      outcome.setBlobsDeleted(n(r.counters.getBlobsDeleted()));
+      outcome.setManifestsDeleted(n(r.counters.getManifestsDeleted()));
     });
     return ended(run, outcome, seen, s.actions());
   }
@@ -530,23 +532,24 @@ public final class GcRun {
     return text.isEmpty() ? "0s" : text;
   }
 
-  private static GcReason reasonForExit(Integer exitCode) {
+  /**
+   * The reason for a Job that did not succeed with a report, from its container's exit code: the
+   * runner's {@link GcOutcome}, {@code ReportMissing} for an exit 0 without one, {@code JobFailed}
+   * for any other code (a crash, OOM kill).
+   */
+  static GcReason reasonForExit(Integer exitCode) {
     if (exitCode == null) {
       return GcReason.JobFailed;
     }
-    return switch (exitCode) {
-      case RunnerReport.EXIT_USAGE -> GcReason.ConfigurationError;
-      case RunnerReport.EXIT_GC_FAILED -> GcReason.GarbageCollectFailed;
-      case RunnerReport.EXIT_REFUSED -> GcReason.PreflightRefused;
-      case RunnerReport.EXIT_INTEGRITY -> GcReason.IntegrityCheckFailed;
-      case 0 -> GcReason.ReportMissing;
-      default -> GcReason.JobFailed;
-    };
+    if (exitCode == GcOutcome.Succeeded.exitCode()) {
+      return GcReason.ReportMissing;
+    }
+    return GcOutcome.ofExitCode(exitCode).map(o -> GcReason.valueOf(o.reason(false))).orElse(GcReason.JobFailed);
   }
 
-  private static String runnerMessage(JobObservation job, Optional<RunnerReport> report) {
-    if (report.isPresent() && report.get().message() != null) {
-      return report.get().message();
+  private static String runnerMessage(JobObservation job, Optional<GcReport> report) {
+    if (report.isPresent() && report.get().message != null) {
+      return report.get().message;
     }
     String tail = job.terminationMessage() == null ? "" : job.terminationMessage().strip();
     if (tail.length() > 300) {
