@@ -180,6 +180,7 @@ public final class GcReport {
         GcReport report = new GcReport();
         report.outcome = null;
         report.message = null;
+        report.counters = new GcCounters(); // a figure the report leaves out stays unknown (null)
         String result = null;
         boolean versioned = false;
         try (JsonParser p = JSON.createParser(terminationMessage.strip())) {

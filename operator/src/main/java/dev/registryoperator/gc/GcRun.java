@@ -189,6 +189,7 @@ public final class GcRun {
       run.setJobName(null);
       GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Skipped, GcReason.BelowThreshold.name(),
           "preview found " + Durations.bytes(eligible) + " reclaimable, below minReclaimableBytes (" + Durations.bytes(minimum) + "); the registry stayed writable");
+      outcome.copyCountersFrom(report.get().counters);
       outcome.setEligibleBytes(eligible);
       outcome.setReclaimedBytes(0L);
       return ended(run, outcome, s.seen(), s.actions());
@@ -327,26 +328,15 @@ public final class GcRun {
     }
     if (job.phase() == JobObservation.Phase.Succeeded && report.isPresent() && Integer.valueOf(0).equals(report.get().exitCode())) {
       GcReport r = report.get();
-      GcReason reason = dryRun ? GcReason.DryRunCompleted : GcReason.Collected;
-      GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Succeeded, reason.name(),
-          dryRun
-              ? "dry run: " + Durations.bytes(n(r.counters.getEligibleBytes())) + " in " + n(r.counters.getBlobsEligible()) + " blobs would be freed"
-              : "reclaimed " + Durations.bytes(n(r.counters.getReclaimedBytes())) + " (" + n(r.counters.getBlobsDeleted()) + " blobs, " + n(r.counters.getManifestsDeleted()) + " manifests); integrity verified");
-      outcome.setReclaimedBytes(n(r.counters.getReclaimedBytes()));
-      outcome.setEligibleBytes(n(r.counters.getEligibleBytes()));
-      outcome.setBlobsDeleted(n(r.counters.getBlobsDeleted()));
-      outcome.setManifestsDeleted(n(r.counters.getManifestsDeleted()));
+      GcReason reason = GcReason.valueOf(GcOutcome.Succeeded.reason(dryRun));
+      GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Succeeded, reason.name(), succeeded(r, dryRun));
+      outcome.copyCountersFrom(figures(r));
       s.actions().add(new Announce(false, reason, outcome.getMessage()));
       return ended(run, outcome, seen, s.actions());
     }
     GcReason reason = reasonForExit(job.exitCode());
     GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Failed, reason.name(), runnerMessage(job, report));
-    report.ifPresent(r -> {
-      outcome.setReclaimedBytes(n(r.counters.getReclaimedBytes()));
-      outcome.setEligibleBytes(n(r.counters.getEligibleBytes()));
-      outcome.setBlobsDeleted(n(r.counters.getBlobsDeleted()));
-      outcome.setManifestsDeleted(n(r.counters.getManifestsDeleted()));
-    });
+    report.ifPresent(r -> outcome.copyCountersFrom(figures(r)));
     return ended(run, outcome, seen, s.actions());
   }
 
@@ -401,7 +391,7 @@ public final class GcRun {
     if (s.holdsLock()) {
       GcRunOutcome outcome = run.getOutcome();
       String now = Conditions.format(seen.now());
-      GcRecord record = new GcRecord(now, outcome.getResult().name(), outcome.getReclaimedBytes() == null ? 0L : outcome.getReclaimedBytes(), s.schedule().getMetadata().getName());
+      GcRecord record = new GcRecord(now, outcome.getResult().name(), outcome, s.schedule().getMetadata().getName());
       s.actions().add(new ReleaseLock(s.plan().getRegistry(), run.getId(), record));
       run.setRestoreRequestedTime(now);
       run.setMessage("maintenance lock released; waiting for the registry to serve writes again");
@@ -467,12 +457,10 @@ public final class GcRun {
     record.setMessage(outcome.getMessage());
     record.setStartTime(run.getStartTime());
     record.setFinishTime(Conditions.format(now));
+    record.copyCountersFrom(outcome);
     long reclaimed = outcome.getReclaimedBytes() == null ? 0 : outcome.getReclaimedBytes();
     record.setReclaimedBytes(reclaimed);
     record.setReclaimed(Durations.bytes(reclaimed));
-    record.setEligibleBytes(outcome.getEligibleBytes());
-    record.setBlobsDeleted(outcome.getBlobsDeleted());
-    record.setManifestsDeleted(outcome.getManifestsDeleted());
     record.setDryRun(s.plan().getDryRun());
     long unavailable = secondsSince(run.getWritesStoppedTime(), now);
     record.setWriteUnavailableSeconds(unavailable);
@@ -545,6 +533,49 @@ public final class GcRun {
       return GcReason.ReportMissing;
     }
     return GcOutcome.ofExitCode(exitCode).map(o -> GcReason.valueOf(o.reason(false))).orElse(GcReason.JobFailed);
+  }
+
+  /**
+   * The report's figures as status shows them: every figure the runner sent, with the four that
+   * status always showed read as 0 when a report leaves them out.
+   */
+  private static dev.registryoperator.gcreport.GcCounters figures(GcReport r) {
+    var figures = new dev.registryoperator.gcreport.GcCounters();
+    figures.copyCountersFrom(r.counters);
+    figures.setReclaimedBytes(n(figures.getReclaimedBytes()));
+    figures.setEligibleBytes(n(figures.getEligibleBytes()));
+    figures.setBlobsDeleted(n(figures.getBlobsDeleted()));
+    figures.setManifestsDeleted(n(figures.getManifestsDeleted()));
+    return figures;
+  }
+
+  /**
+   * A success in words, from the facts of the report: bytes only where they were measured, and
+   * "integrity verified" only when the runner checked it.
+   */
+  static String succeeded(GcReport r, boolean dryRun) {
+    var c = r.counters;
+    String storage = storageName(r.storageDriver);
+    if (dryRun) {
+      return c.bytesKnown()
+          ? "dry run: " + Durations.bytes(n(c.getEligibleBytes())) + " in " + n(c.getBlobsEligible()) + " blobs would be freed"
+          : "dry run: " + n(c.getBlobsEligible()) + " blobs would be freed (bytes not measured on " + storage + " storage)";
+    }
+    String deleted = c.bytesKnown()
+        ? "reclaimed " + Durations.bytes(n(c.getReclaimedBytes())) + " (" + n(c.getBlobsDeleted()) + " blobs, " + n(c.getManifestsDeleted()) + " manifests)"
+        : "deleted " + n(c.getBlobsDeleted()) + " blobs and " + n(c.getManifestsDeleted()) + " manifests (bytes not measured on " + storage + " storage)";
+    String integrity = r.integrity.verified()
+        ? "integrity verified (" + r.integrity.manifests() + " manifests, " + r.integrity.blobs() + " blobs)"
+        : "integrity not checked" + (c.bytesKnown() ? "" : " on " + storage + " storage");
+    return deleted + "; " + integrity;
+  }
+
+  /** s3 → S3; other driver names as the config writes them. */
+  private static String storageName(String driver) {
+    if (driver == null || driver.isBlank()) {
+      return "this";
+    }
+    return "s3".equals(driver) ? "S3" : driver;
   }
 
   private static String runnerMessage(JobObservation job, Optional<GcReport> report) {
