@@ -21,6 +21,9 @@ public class GcCounters {
           + " where the bytes read 0 because they were not measured.")
   private Boolean bytesMeasured;
 
+  @JsonPropertyDescription("Blobs the preflight marked as in use (referenced), kept by the run.")
+  private Long blobsMarked;
+
   @JsonPropertyDescription("Blobs the preflight found eligible for deletion.")
   private Long blobsEligible;
 
@@ -44,6 +47,7 @@ public class GcCounters {
   public static GcCounters zero() {
     GcCounters zero = new GcCounters();
     zero.bytesMeasured = false;
+    zero.blobsMarked = 0L;
     zero.blobsEligible = 0L;
     zero.manifestsEligible = 0L;
     zero.eligibleBytes = 0L;
@@ -55,6 +59,7 @@ public class GcCounters {
 
   /** Writes every figure as a field of the report's JSON object (a null as 0 or false). */
   void writeFields(JsonGenerator g) throws IOException {
+    g.writeNumberField("blobsMarked", orZero(blobsMarked));
     g.writeBooleanField("bytesMeasured", Boolean.TRUE.equals(bytesMeasured));
     g.writeNumberField("blobsEligible", orZero(blobsEligible));
     g.writeNumberField("manifestsEligible", orZero(manifestsEligible));
@@ -71,6 +76,7 @@ public class GcCounters {
   boolean readField(String name, JsonParser p) throws IOException {
     switch (name) {
       case "bytesMeasured" -> bytesMeasured = p.currentToken() == JsonToken.VALUE_TRUE;
+      case "blobsMarked" -> blobsMarked = number(p);
       case "blobsEligible" -> blobsEligible = number(p);
       case "manifestsEligible" -> manifestsEligible = number(p);
       case "eligibleBytes" -> eligibleBytes = number(p);
@@ -94,6 +100,7 @@ public class GcCounters {
       return;
     }
     bytesMeasured = other.bytesMeasured;
+    blobsMarked = other.blobsMarked;
     blobsEligible = other.blobsEligible;
     manifestsEligible = other.manifestsEligible;
     eligibleBytes = other.eligibleBytes;
@@ -117,6 +124,14 @@ public class GcCounters {
 
   public void setBytesMeasured(Boolean bytesMeasured) {
     this.bytesMeasured = bytesMeasured;
+  }
+
+  public Long getBlobsMarked() {
+    return blobsMarked;
+  }
+
+  public void setBlobsMarked(Long blobsMarked) {
+    this.blobsMarked = blobsMarked;
   }
 
   public Long getBlobsEligible() {

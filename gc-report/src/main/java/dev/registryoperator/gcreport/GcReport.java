@@ -44,7 +44,6 @@ public final class GcReport {
     public boolean deleteUntagged;
     public String storageDriver = "";
     public String registryVersion = "unknown";
-    public long blobsMarked;
     /** The figures, shared with the operator's status (never null). */
     public GcCounters counters = GcCounters.zero();
     public double durationSeconds;
@@ -140,7 +139,6 @@ public final class GcReport {
             g.writeBooleanField("deleteUntagged", deleteUntagged);
             g.writeStringField("storageDriver", shorten(storageDriver));
             g.writeStringField("registryVersion", shorten(registryVersion));
-            g.writeNumberField("blobsMarked", blobsMarked);
             counters.writeFields(g);
             g.writeFieldName("durationSeconds");
             g.writeNumber(BigDecimal.valueOf(durationSeconds).setScale(3, RoundingMode.HALF_UP));
@@ -202,7 +200,6 @@ public final class GcReport {
                     case "deleteUntagged" -> report.deleteUntagged = value == JsonToken.VALUE_TRUE;
                     case "storageDriver" -> report.storageDriver = text(p);
                     case "registryVersion" -> report.registryVersion = text(p);
-                    case "blobsMarked" -> report.blobsMarked = value.isNumeric() ? p.getLongValue() : 0;
                     case "durationSeconds" -> report.durationSeconds = value.isNumeric() ? p.getDoubleValue() : 0;
                     case "integrity" -> report.integrity = readIntegrity(p);
                     default -> {

@@ -28,7 +28,7 @@ class GcReportCompatibilityTest {
     assertThat(report.message).startsWith("deleted 5000 blobs");
     assertThat(report.storageDriver).isEqualTo("filesystem");
     assertThat(report.registryVersion).isEqualTo("2.8.2");
-    assertThat(report.blobsMarked).isEqualTo(5000);
+    assertThat(report.counters.getBlobsMarked()).isEqualTo(5000);
     assertThat(report.counters.getBytesMeasured()).isTrue();
     assertThat(report.counters.getBlobsEligible()).isEqualTo(5000);
     assertThat(report.counters.getManifestsEligible()).isZero();
@@ -85,7 +85,7 @@ class GcReportCompatibilityTest {
     GcReport written = new GcReport().outcome(GcOutcome.PreflightRefused, "refused: a:b");
     written.dryRun = true;
     written.storageDriver = "s3";
-    written.blobsMarked = 3;
+    written.counters.setBlobsMarked(3L);
     written.counters.setBlobsEligible(4L);
     written.integrity = new IntegrityResult(true, 1, 2, 1, List.of("r@sha256:x"));
 
@@ -96,7 +96,7 @@ class GcReportCompatibilityTest {
     assertThat(read.message).isEqualTo("refused: a:b");
     assertThat(read.dryRun).isTrue();
     assertThat(read.storageDriver).isEqualTo("s3");
-    assertThat(read.blobsMarked).isEqualTo(3);
+    assertThat(read.counters.getBlobsMarked()).isEqualTo(3);
     assertThat(read.counters.getBytesMeasured()).isFalse();
     assertThat(read.counters.getBlobsEligible()).isEqualTo(4);
     assertThat(read.integrity).isEqualTo(written.integrity);

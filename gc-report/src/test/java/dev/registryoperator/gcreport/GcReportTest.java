@@ -32,7 +32,7 @@ class GcReportTest {
         GcReport report = new GcReport().outcome(GcOutcome.IntegrityCheckFailed, "lost \"things\"\n");
         report.dryRun = true;
         report.deleteUntagged = true;
-        report.blobsMarked = 1;
+        report.counters.setBlobsMarked((long) 1);
         report.counters.setBlobsEligible(2L);
         report.counters.setManifestsEligible(3L);
         report.counters.setEligibleBytes(4_000_000_000_000L);

@@ -353,6 +353,18 @@ class GcRunTest {
   }
 
   @Test
+  void theReportsFiguresReachTheOutcomeTheRecordAndTheRegistry() {
+    String report = "{\"version\":2,\"result\":\"Succeeded\",\"exitCode\":0,\"blobsMarked\":30,\"blobsDeleted\":3,\"reclaimedBytes\":3000}";
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    GcRun.Advance done = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, report)), List.of(jobPod(true, 0, report)), null), ourLock("r1")));
+    GcRun.Advance release = GcRun.advance(schedule, done.run(), seen(T0.plusSeconds(31), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, report)), List.of(jobPod(true, 0, report)), null), ourLock("r1")));
+
+    assertThat(done.run().getOutcome().getBlobsMarked()).isEqualTo(30L);
+    assertThat(release.actions()).filteredOn(a -> a instanceof GcRun.ReleaseLock).singleElement()
+        .satisfies(a -> assertThat(((GcRun.ReleaseLock) a).record().toStatus().getBlobsMarked()).isEqualTo(30L));
+  }
+
+  @Test
   void integrityIsVerifiedInStatusOnlyWhenTheRunnerCheckedIt() {
     String checked = "{\"version\":2,\"result\":\"Succeeded\",\"exitCode\":0,\"storageDriver\":\"filesystem\",\"bytesMeasured\":true,\"blobsDeleted\":3,\"manifestsDeleted\":1,\"reclaimedBytes\":3000,\"integrity\":{\"checked\":true,\"manifests\":4,\"blobs\":9,\"missing\":0,\"missingDigests\":[]}}";
     Registry r = registryInMaintenance(true, GcRun.holder(schedule));

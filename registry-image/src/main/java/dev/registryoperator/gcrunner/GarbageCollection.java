@@ -72,7 +72,7 @@ final class GarbageCollection {
             return done(GcOutcome.GarbageCollectFailed, "garbage-collect --dry-run printed no summary line; its output was not"
                     + " understood (" + planned.unrecognizedLines() + " unrecognised lines)");
         }
-        report.blobsMarked = planned.blobsMarked();
+        report.counters.setBlobsMarked(planned.blobsMarked());
         report.counters.setBlobsEligible(planned.blobsEligibleCount());
         report.counters.setManifestsEligible(planned.manifestsEligibleCount());
         if (planned.eligibleBlobs().size() != planned.blobsEligibleCount()) {
