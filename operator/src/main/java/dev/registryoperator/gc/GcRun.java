@@ -1,6 +1,8 @@
 package dev.registryoperator.gc;
 
 import dev.registryoperator.common.Conditions;
+import dev.registryoperator.gcreport.GcOutcome;
+import dev.registryoperator.gcreport.GcReport;
 import dev.registryoperator.registry.GcRecord;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
@@ -177,16 +179,17 @@ public final class GcRun {
     if (!job.finished()) {
       return waiting(run, s.actions());
     }
-    Optional<RunnerReport> report = RunnerReport.parse(job.terminationMessage());
+    Optional<GcReport> report = GcReport.parse(job.terminationMessage());
     if (job.phase() != JobObservation.Phase.Succeeded || report.isEmpty()) {
       return s.ended(GcRunResult.Failed, GcReason.PreviewFailed, "preview failed: " + runnerMessage(job, report));
     }
-    long eligible = report.get().eligible();
+    long eligible = n(report.get().counters.getEligibleBytes());
     long minimum = s.plan().getMinReclaimableBytes();
     if (eligible < minimum) {
       run.setJobName(null);
       GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Skipped, GcReason.BelowThreshold.name(),
           "preview found " + Durations.bytes(eligible) + " reclaimable, below minReclaimableBytes (" + Durations.bytes(minimum) + "); the registry stayed writable");
+      outcome.copyCountersFrom(report.get().counters);
       outcome.setEligibleBytes(eligible);
       outcome.setReclaimedBytes(0L);
       return ended(run, outcome, s.seen(), s.actions());
@@ -318,33 +321,22 @@ public final class GcRun {
     if (!job.finished()) {
       return waiting(run, s.actions());
     }
-    Optional<RunnerReport> report = RunnerReport.parse(job.terminationMessage());
+    Optional<GcReport> report = GcReport.parse(job.terminationMessage());
     if (job.phase() == JobObservation.Phase.DeadlineExceeded) {
       return s.ended(GcRunResult.Failed, GcReason.DeadlineExceeded,
           "the GC Job ran longer than maxDuration (" + format(s.plan().maxDuration()) + ") and was stopped");
     }
-    if (job.phase() == JobObservation.Phase.Succeeded && report.isPresent() && report.get().exitCode() != null && report.get().exitCode() == 0) {
-      RunnerReport r = report.get();
-      GcReason reason = dryRun ? GcReason.DryRunCompleted : GcReason.Collected;
-      GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Succeeded, reason.name(),
-          dryRun
-              ? "dry run: " + Durations.bytes(r.eligible()) + " in " + n(r.blobsEligible()) + " blobs would be freed"
-              : "reclaimed " + Durations.bytes(r.reclaimed()) + " (" + n(r.blobsDeleted()) + " blobs, " + n(r.manifestsDeleted()) + " manifests); integrity verified");
-      outcome.setReclaimedBytes(r.reclaimed());
-      outcome.setEligibleBytes(r.eligible());
-      outcome.setBlobsDeleted(n(r.blobsDeleted()));
-      outcome.setManifestsDeleted(n(r.manifestsDeleted()));
+    if (job.phase() == JobObservation.Phase.Succeeded && report.isPresent() && Integer.valueOf(0).equals(report.get().exitCode())) {
+      GcReport r = report.get();
+      GcReason reason = GcReason.valueOf(GcOutcome.Succeeded.reason(dryRun));
+      GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Succeeded, reason.name(), succeeded(r, dryRun));
+      outcome.copyCountersFrom(figures(r));
       s.actions().add(new Announce(false, reason, outcome.getMessage()));
       return ended(run, outcome, seen, s.actions());
     }
     GcReason reason = reasonForExit(job.exitCode());
     GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Failed, reason.name(), runnerMessage(job, report));
-    report.ifPresent(r -> {
-      outcome.setReclaimedBytes(r.reclaimed());
-      outcome.setEligibleBytes(r.eligible());
-      outcome.setBlobsDeleted(n(r.blobsDeleted()));
-      outcome.setManifestsDeleted(n(r.manifestsDeleted()));
-    });
+    report.ifPresent(r -> outcome.copyCountersFrom(figures(r)));
     return ended(run, outcome, seen, s.actions());
   }
 
@@ -399,7 +391,7 @@ public final class GcRun {
     if (s.holdsLock()) {
       GcRunOutcome outcome = run.getOutcome();
       String now = Conditions.format(seen.now());
-      GcRecord record = new GcRecord(now, outcome.getResult().name(), outcome.getReclaimedBytes() == null ? 0L : outcome.getReclaimedBytes(), s.schedule().getMetadata().getName());
+      GcRecord record = new GcRecord(now, outcome.getResult().name(), outcome, s.schedule().getMetadata().getName());
       s.actions().add(new ReleaseLock(s.plan().getRegistry(), run.getId(), record));
       run.setRestoreRequestedTime(now);
       run.setMessage("maintenance lock released; waiting for the registry to serve writes again");
@@ -465,12 +457,10 @@ public final class GcRun {
     record.setMessage(outcome.getMessage());
     record.setStartTime(run.getStartTime());
     record.setFinishTime(Conditions.format(now));
+    record.copyCountersFrom(outcome);
     long reclaimed = outcome.getReclaimedBytes() == null ? 0 : outcome.getReclaimedBytes();
     record.setReclaimedBytes(reclaimed);
     record.setReclaimed(Durations.bytes(reclaimed));
-    record.setEligibleBytes(outcome.getEligibleBytes());
-    record.setBlobsDeleted(outcome.getBlobsDeleted());
-    record.setManifestsDeleted(outcome.getManifestsDeleted());
     record.setDryRun(s.plan().getDryRun());
     long unavailable = secondsSince(run.getWritesStoppedTime(), now);
     record.setWriteUnavailableSeconds(unavailable);
@@ -530,23 +520,67 @@ public final class GcRun {
     return text.isEmpty() ? "0s" : text;
   }
 
-  private static GcReason reasonForExit(Integer exitCode) {
+  /**
+   * The reason for a Job that did not succeed with a report, from its container's exit code: the
+   * runner's {@link GcOutcome}, {@code ReportMissing} for an exit 0 without one, {@code JobFailed}
+   * for any other code (a crash, OOM kill).
+   */
+  static GcReason reasonForExit(Integer exitCode) {
     if (exitCode == null) {
       return GcReason.JobFailed;
     }
-    return switch (exitCode) {
-      case RunnerReport.EXIT_USAGE -> GcReason.ConfigurationError;
-      case RunnerReport.EXIT_GC_FAILED -> GcReason.GarbageCollectFailed;
-      case RunnerReport.EXIT_REFUSED -> GcReason.PreflightRefused;
-      case RunnerReport.EXIT_INTEGRITY -> GcReason.IntegrityCheckFailed;
-      case 0 -> GcReason.ReportMissing;
-      default -> GcReason.JobFailed;
-    };
+    if (exitCode == GcOutcome.Succeeded.exitCode()) {
+      return GcReason.ReportMissing;
+    }
+    return GcOutcome.ofExitCode(exitCode).map(o -> GcReason.valueOf(o.reason(false))).orElse(GcReason.JobFailed);
   }
 
-  private static String runnerMessage(JobObservation job, Optional<RunnerReport> report) {
-    if (report.isPresent() && report.get().message() != null) {
-      return report.get().message();
+  /**
+   * The report's figures as status shows them: every figure the runner sent, with the four that
+   * status always showed read as 0 when a report leaves them out.
+   */
+  private static dev.registryoperator.gcreport.GcCounters figures(GcReport r) {
+    var figures = new dev.registryoperator.gcreport.GcCounters();
+    figures.copyCountersFrom(r.counters);
+    figures.setReclaimedBytes(n(figures.getReclaimedBytes()));
+    figures.setEligibleBytes(n(figures.getEligibleBytes()));
+    figures.setBlobsDeleted(n(figures.getBlobsDeleted()));
+    figures.setManifestsDeleted(n(figures.getManifestsDeleted()));
+    return figures;
+  }
+
+  /**
+   * A success in words, from the facts of the report: bytes only where they were measured, and
+   * "integrity verified" only when the runner checked it.
+   */
+  static String succeeded(GcReport r, boolean dryRun) {
+    var c = r.counters;
+    String storage = storageName(r.storageDriver);
+    if (dryRun) {
+      return c.bytesKnown()
+          ? "dry run: " + Durations.bytes(n(c.getEligibleBytes())) + " in " + n(c.getBlobsEligible()) + " blobs would be freed"
+          : "dry run: " + n(c.getBlobsEligible()) + " blobs would be freed (bytes not measured on " + storage + " storage)";
+    }
+    String deleted = c.bytesKnown()
+        ? "reclaimed " + Durations.bytes(n(c.getReclaimedBytes())) + " (" + n(c.getBlobsDeleted()) + " blobs, " + n(c.getManifestsDeleted()) + " manifests)"
+        : "deleted " + n(c.getBlobsDeleted()) + " blobs and " + n(c.getManifestsDeleted()) + " manifests (bytes not measured on " + storage + " storage)";
+    String integrity = r.integrity.verified()
+        ? "integrity verified (" + r.integrity.manifests() + " manifests, " + r.integrity.blobs() + " blobs)"
+        : "integrity not checked" + (c.bytesKnown() ? "" : " on " + storage + " storage");
+    return deleted + "; " + integrity;
+  }
+
+  /** s3 → S3; other driver names as the config writes them. */
+  private static String storageName(String driver) {
+    if (driver == null || driver.isBlank()) {
+      return "this";
+    }
+    return "s3".equals(driver) ? "S3" : driver;
+  }
+
+  private static String runnerMessage(JobObservation job, Optional<GcReport> report) {
+    if (report.isPresent() && report.get().message != null) {
+      return report.get().message;
     }
     String tail = job.terminationMessage() == null ? "" : job.terminationMessage().strip();
     if (tail.length() > 300) {

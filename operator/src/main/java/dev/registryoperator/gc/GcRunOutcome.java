@@ -2,10 +2,11 @@ package dev.registryoperator.gc;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.registryoperator.gcreport.GcCounters;
 
-/** How a run ends, decided before service is restored and kept until it is. */
+/** How a run ends, decided before service is restored and kept until it is. The run's figures ({@link GcCounters}) are the runner's, under the report's names. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class GcRunOutcome {
+public class GcRunOutcome extends GcCounters {
   @JsonPropertyDescription("Succeeded, Failed or Skipped.")
   private GcRunResult result;
 
@@ -14,18 +15,6 @@ public class GcRunOutcome {
 
   @JsonPropertyDescription("What happened, in words.")
   private String message;
-
-  @JsonPropertyDescription("Bytes of blob data removed from storage.")
-  private Long reclaimedBytes;
-
-  @JsonPropertyDescription("Bytes of blob data eligible for deletion (for a dry run, what a real run would free).")
-  private Long eligibleBytes;
-
-  @JsonPropertyDescription("Blobs deleted.")
-  private Long blobsDeleted;
-
-  @JsonPropertyDescription("Manifests deleted.")
-  private Long manifestsDeleted;
 
   public GcRunOutcome() {}
 
@@ -59,35 +48,4 @@ public class GcRunOutcome {
     this.message = message;
   }
 
-  public Long getReclaimedBytes() {
-    return reclaimedBytes;
-  }
-
-  public void setReclaimedBytes(Long reclaimedBytes) {
-    this.reclaimedBytes = reclaimedBytes;
-  }
-
-  public Long getEligibleBytes() {
-    return eligibleBytes;
-  }
-
-  public void setEligibleBytes(Long eligibleBytes) {
-    this.eligibleBytes = eligibleBytes;
-  }
-
-  public Long getBlobsDeleted() {
-    return blobsDeleted;
-  }
-
-  public void setBlobsDeleted(Long blobsDeleted) {
-    this.blobsDeleted = blobsDeleted;
-  }
-
-  public Long getManifestsDeleted() {
-    return manifestsDeleted;
-  }
-
-  public void setManifestsDeleted(Long manifestsDeleted) {
-    this.manifestsDeleted = manifestsDeleted;
-  }
 }

@@ -2,10 +2,11 @@ package dev.registryoperator.gc;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.registryoperator.gcreport.GcCounters;
 
-/** A finished run, as kept in status.lastRun and status.history. */
+/** A finished run, as kept in status.lastRun and status.history. The run's figures ({@link GcCounters}) are the runner's, under the report's names. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class GcRunRecord {
+public class GcRunRecord extends GcCounters {
   @JsonPropertyDescription("Run id.")
   private String id;
 
@@ -33,20 +34,8 @@ public class GcRunRecord {
   @JsonPropertyDescription("When service was restored and the run ended.")
   private String finishTime;
 
-  @JsonPropertyDescription("Bytes of blob data removed from storage.")
-  private Long reclaimedBytes;
-
   @JsonPropertyDescription("reclaimedBytes in human units, for kubectl get.")
   private String reclaimed;
-
-  @JsonPropertyDescription("Bytes eligible for deletion (for a dry run, what a real run would free).")
-  private Long eligibleBytes;
-
-  @JsonPropertyDescription("Blobs deleted.")
-  private Long blobsDeleted;
-
-  @JsonPropertyDescription("Manifests deleted.")
-  private Long manifestsDeleted;
 
   @JsonPropertyDescription("Seconds from the maintenance request until the registry served writes again: how long pushes were refused at most (it also counts the read-only pods' start, while pushes are still accepted).")
   private Long writeUnavailableSeconds;
@@ -129,44 +118,12 @@ public class GcRunRecord {
     this.finishTime = finishTime;
   }
 
-  public Long getReclaimedBytes() {
-    return reclaimedBytes;
-  }
-
-  public void setReclaimedBytes(Long reclaimedBytes) {
-    this.reclaimedBytes = reclaimedBytes;
-  }
-
   public String getReclaimed() {
     return reclaimed;
   }
 
   public void setReclaimed(String reclaimed) {
     this.reclaimed = reclaimed;
-  }
-
-  public Long getEligibleBytes() {
-    return eligibleBytes;
-  }
-
-  public void setEligibleBytes(Long eligibleBytes) {
-    this.eligibleBytes = eligibleBytes;
-  }
-
-  public Long getBlobsDeleted() {
-    return blobsDeleted;
-  }
-
-  public void setBlobsDeleted(Long blobsDeleted) {
-    this.blobsDeleted = blobsDeleted;
-  }
-
-  public Long getManifestsDeleted() {
-    return manifestsDeleted;
-  }
-
-  public void setManifestsDeleted(Long manifestsDeleted) {
-    this.manifestsDeleted = manifestsDeleted;
   }
 
   public Long getWritesRefusedSeconds() {

@@ -311,7 +311,7 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     }
     GcRunStatus run = schedule.getStatus() == null ? null : schedule.getStatus().getCurrentRun();
     String registry = run != null && run.getPlan() != null ? run.getPlan().getRegistry() : specRegistry(schedule);
-    GcRecord record = run == null ? null : new GcRecord(Conditions.format(clock.instant()), GcRunResult.Failed.name(), 0L, name);
+    GcRecord record = run == null ? null : new GcRecord(Conditions.format(clock.instant()), GcRunResult.Failed.name(), null, name);
     if (registry != null && !lock.release(namespace, registry, GcRun.holder(schedule), null, record)) {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(RACE_REQUEUE);
     }

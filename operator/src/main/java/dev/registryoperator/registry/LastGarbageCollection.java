@@ -2,18 +2,16 @@ package dev.registryoperator.registry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.registryoperator.gcreport.GcCounters;
 
-/** The last GC run that finished on a registry, as its GcSchedule reported it. */
+/** The last GC run that finished on a registry, as its GcSchedule reported it. The run's figures ({@link GcCounters}) are the runner's, under the report's names. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class LastGarbageCollection {
+public class LastGarbageCollection extends GcCounters {
   @JsonPropertyDescription("When the run finished.")
   private String time;
 
   @JsonPropertyDescription("Succeeded, Failed or Skipped.")
   private String result;
-
-  @JsonPropertyDescription("Bytes of blob data the run removed from storage.")
-  private Long reclaimedBytes;
 
   @JsonPropertyDescription("The GcSchedule that ran it.")
   private String schedule;
@@ -32,14 +30,6 @@ public class LastGarbageCollection {
 
   public void setResult(String result) {
     this.result = result;
-  }
-
-  public Long getReclaimedBytes() {
-    return reclaimedBytes;
-  }
-
-  public void setReclaimedBytes(Long reclaimedBytes) {
-    this.reclaimedBytes = reclaimedBytes;
   }
 
   public String getSchedule() {

@@ -407,7 +407,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     if (spec.getAuth() != null && spec.getAuth().getHtpasswd() != null) {
       htpasswd = RegistrySecrets.text(secrets.get(spec.getAuth().getHtpasswd().getSecretRef().getName()), RegistryNames.HTPASSWD_KEY);
     }
-    String restartToken = GcRecord.of(registry).filter(GcRecord::requiresRestart).map(GcRecord::time).orElse(null);
+    String restartToken = GcRecord.of(registry).filter(GcRecord::requiresRestart).map(GcRecord::getTime).orElse(null);
     return new RegistryDeployment.Inputs(mode, Hashing.sha256(configYaml, tls, htpasswd), restartToken);
   }
 

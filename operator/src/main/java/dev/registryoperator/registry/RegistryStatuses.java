@@ -48,7 +48,7 @@ public final class RegistryStatuses {
     status.setReplicasSummary(pods.ready() + "/" + desired);
     status.setEndpoint(
         RegistryNames.endpoint(name, registry.getMetadata().getNamespace(), registry.getSpec().effectivePort()));
-    lastGc.ifPresent(gc -> status.setLastGarbageCollection(lastGarbageCollection(gc)));
+    lastGc.ifPresent(gc -> status.setLastGarbageCollection(gc.toStatus()));
 
     List<io.fabric8.kubernetes.api.model.Condition> conditions = status.getConditions();
     conditions =
@@ -195,15 +195,6 @@ public final class RegistryStatuses {
         + " outdated, "
         + pods.terminating()
         + " terminating";
-  }
-
-  private static LastGarbageCollection lastGarbageCollection(GcRecord gc) {
-    LastGarbageCollection last = new LastGarbageCollection();
-    last.setTime(gc.time());
-    last.setResult(gc.result());
-    last.setReclaimedBytes(gc.reclaimedBytes());
-    last.setSchedule(gc.schedule());
-    return last;
   }
 
   private static RegistryStatus copyOf(RegistryStatus previous) {

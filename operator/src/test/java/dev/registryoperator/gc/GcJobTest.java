@@ -74,18 +74,6 @@ class GcJobTest {
   }
 
   @Test
-  void runnerReportsAreParsedAndCrashLogsAreNot() {
-    var report = RunnerReport.parse("{\"version\":1,\"result\":\"Succeeded\",\"exitCode\":0,\"reclaimedBytes\":42,\"eligibleBytes\":42,\"integrity\":{\"checked\":true,\"missing\":0,\"missingDigests\":[]},\"newKey\":1}");
-    assertThat(report).hasValueSatisfying(r -> {
-      assertThat(r.reclaimed()).isEqualTo(42);
-      assertThat(r.integrity().checked()).isTrue();
-    });
-    assertThat(RunnerReport.parse("Exception in thread main java.lang.OutOfMemoryError")).isEmpty();
-    assertThat(RunnerReport.parse("{\"no\":\"version\"}")).isEmpty();
-    assertThat(RunnerReport.parse(null)).isEmpty();
-  }
-
-  @Test
   void durationsAndValidation() {
     assertThat(Durations.parse("f", "1h30m").toMinutes()).isEqualTo(90);
     assertThat(Durations.parse("f", "45s").toSeconds()).isEqualTo(45);

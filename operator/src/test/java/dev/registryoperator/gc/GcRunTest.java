@@ -193,7 +193,7 @@ class GcRunTest {
 
     GcRun.Advance release = GcRun.advance(schedule, done.run(), seen(T0.plusSeconds(31), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK)), List.of(jobPod(true, 0, REPORT_OK)), null), ourLock("r1")));
     assertThat(release.actions()).filteredOn(a -> a instanceof GcRun.ReleaseLock).singleElement()
-        .satisfies(a -> assertThat(((GcRun.ReleaseLock) a).record().reclaimedBytes()).isEqualTo(3000L));
+        .satisfies(a -> assertThat(((GcRun.ReleaseLock) a).record().getReclaimedBytes()).isEqualTo(3000L));
   }
 
   @Test
@@ -324,6 +324,55 @@ class GcRunTest {
     assertThat(created.actions()).noneMatch(a -> a instanceof GcRun.AcquireLock);
     assertThat(created.actions()).filteredOn(a -> a instanceof GcRun.CreateJob).singleElement()
         .satisfies(a -> assertThat(((GcRun.CreateJob) a).job().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--dry-run"));
+  }
+
+  @Test
+  void aFinishedDryRunIsAnnouncedAsDryRunCompletedNotCollected() {
+    schedule.getSpec().setDryRun(true);
+    GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r1", GcRunTrigger.Manual, T0);
+    run.setJobName("nightly-abcde-r1");
+    String report = "{\"version\":2,\"result\":\"Succeeded\",\"exitCode\":0,\"dryRun\":true,\"storageDriver\":\"filesystem\",\"bytesMeasured\":true,\"blobsEligible\":3,\"eligibleBytes\":3000}";
+    GcRun.Advance done = GcRun.advance(schedule, run, seen(T0.plusSeconds(30), registry, List.of(pod(false, false)), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, report)), List.of(jobPod(true, 0, report)), null), null));
+
+    assertThat(done.run().getOutcome().getReason()).isEqualTo("DryRunCompleted");
+    assertThat(done.actions()).filteredOn(a -> a instanceof GcRun.Announce).singleElement()
+        .satisfies(a -> assertThat(((GcRun.Announce) a).reason()).isEqualTo(GcReason.DryRunCompleted));
+    assertThat(done.run().getOutcome().getMessage()).isEqualTo("dry run: 2.9 KiB in 3 blobs would be freed");
+  }
+
+  @Test
+  void aRunOnS3StorageSaysBytesWereNotMeasuredAndIntegrityNotChecked() {
+    String s3 = "{\"version\":2,\"result\":\"Succeeded\",\"exitCode\":0,\"storageDriver\":\"s3\",\"bytesMeasured\":false,\"blobsEligible\":3,\"eligibleBytes\":0,\"blobsDeleted\":3,\"manifestsDeleted\":1,\"reclaimedBytes\":0,\"integrity\":{\"checked\":false,\"manifests\":0,\"blobs\":0,\"missing\":0,\"missingDigests\":[]}}";
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    GcRun.Advance done = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, s3)), List.of(jobPod(true, 0, s3)), null), ourLock("r1")));
+
+    GcRunOutcome outcome = done.run().getOutcome();
+    assertThat(outcome.getMessage()).isEqualTo("deleted 3 blobs and 1 manifests (bytes not measured on S3 storage); integrity not checked on S3 storage");
+    assertThat(outcome.getBytesMeasured()).isFalse();
+    assertThat(outcome.getBlobsDeleted()).isEqualTo(3);
+  }
+
+  @Test
+  void theReportsFiguresReachTheOutcomeTheRecordAndTheRegistry() {
+    String report = "{\"version\":2,\"result\":\"Succeeded\",\"exitCode\":0,\"blobsMarked\":30,\"blobsDeleted\":3,\"reclaimedBytes\":3000}";
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    GcRun.Advance done = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, report)), List.of(jobPod(true, 0, report)), null), ourLock("r1")));
+    GcRun.Advance release = GcRun.advance(schedule, done.run(), seen(T0.plusSeconds(31), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, report)), List.of(jobPod(true, 0, report)), null), ourLock("r1")));
+
+    assertThat(done.run().getOutcome().getBlobsMarked()).isEqualTo(30L);
+    assertThat(release.actions()).filteredOn(a -> a instanceof GcRun.ReleaseLock).singleElement()
+        .satisfies(a -> assertThat(((GcRun.ReleaseLock) a).record().toStatus().getBlobsMarked()).isEqualTo(30L));
+  }
+
+  @Test
+  void integrityIsVerifiedInStatusOnlyWhenTheRunnerCheckedIt() {
+    String checked = "{\"version\":2,\"result\":\"Succeeded\",\"exitCode\":0,\"storageDriver\":\"filesystem\",\"bytesMeasured\":true,\"blobsDeleted\":3,\"manifestsDeleted\":1,\"reclaimedBytes\":3000,\"integrity\":{\"checked\":true,\"manifests\":4,\"blobs\":9,\"missing\":0,\"missingDigests\":[]}}";
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    GcRun.Advance verified = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, checked)), List.of(jobPod(true, 0, checked)), null), ourLock("r1")));
+    GcRun.Advance unchecked = GcRun.advance(schedule, collecting(), seen(T0.plusSeconds(30), r, List.of(), JobObservation.of(job("Complete", null), List.of(jobPod(true, 0, REPORT_OK)), List.of(jobPod(true, 0, REPORT_OK)), null), ourLock("r1")));
+
+    assertThat(verified.run().getOutcome().getMessage()).isEqualTo("reclaimed 2.9 KiB (3 blobs, 1 manifests); integrity verified (4 manifests, 9 blobs)");
+    assertThat(unchecked.run().getOutcome().getMessage()).endsWith("; integrity not checked");
   }
 
   @Test

@@ -64,10 +64,10 @@ class MaintenanceLockTest {
     assertThat(lock.release("team-a", "images", "GcSchedule/b", "r1", null)).isTrue();
     assertThat(MaintenanceRequest.of(get())).as("b cannot release a's lock").isPresent();
 
-    assertThat(lock.release("team-a", "images", "GcSchedule/a", "r1", new GcRecord("2026-11-24T03:05:00Z", "Succeeded", 42L, "a"))).isTrue();
+    assertThat(lock.release("team-a", "images", "GcSchedule/a", "r1", new GcRecord("2026-11-24T03:05:00Z", "Succeeded", reclaimed(42L), "a"))).isTrue();
     Registry after = get();
     assertThat(MaintenanceRequest.of(after)).isEmpty();
-    assertThat(GcRecord.of(after)).hasValueSatisfying(r -> assertThat(r.reclaimedBytes()).isEqualTo(42L));
+    assertThat(GcRecord.of(after)).hasValueSatisfying(r -> assertThat(r.getReclaimedBytes()).isEqualTo(42L));
     assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(after.getSpec())).isEqualTo(specBefore);
 
     assertThat(lock.acquire("team-a", "images", request("GcSchedule/b", "r2"))).isTrue();
@@ -92,5 +92,11 @@ class MaintenanceLockTest {
     }
     pool.shutdown();
     assertThat(winners).isEqualTo(1);
+  }
+
+  private static dev.registryoperator.gcreport.GcCounters reclaimed(long bytes) {
+    var figures = new dev.registryoperator.gcreport.GcCounters();
+    figures.setReclaimedBytes(bytes);
+    return figures;
   }
 }

@@ -1,5 +1,9 @@
 package dev.registryoperator.gcrunner;
 
+import dev.registryoperator.gcreport.GcOutcome;
+import dev.registryoperator.gcreport.GcReport;
+import dev.registryoperator.gcreport.IntegrityResult;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -40,10 +44,10 @@ final class GarbageCollection {
         this.storage = config.isFilesystem() ? new StorageReader(new StorageLayout(config.rootDirectory())) : null;
     }
 
-    Outcome run() throws IOException, InterruptedException {
+    GcOutcome run() throws IOException, InterruptedException {
         boolean filesystem = config.isFilesystem();
         report.storageDriver = config.storageDriver();
-        report.bytesMeasured = filesystem;
+        report.counters.setBytesMeasured(filesystem);
 
         // The version query runs alongside the preflight. With --delete-untagged the safety check may need the
         // storage's tagged images, so they are read meanwhile too; otherwise that waits for the real run (it
@@ -56,7 +60,7 @@ final class GarbageCollection {
         try {
             version = await(versionQuery);
         } catch (RegistryBinary.HungException e) {
-            return done(Outcome.FAILED, e.getMessage());
+            return done(GcOutcome.GarbageCollectFailed, e.getMessage());
         }
         report.registryVersion = version.display();
         log.info("registry " + version.display() + " (" + registry.binary() + ")");
@@ -65,32 +69,32 @@ final class GarbageCollection {
         }
         GcOutput planned = preflightParser.result();
         if (!planned.summarySeen()) {
-            return done(Outcome.FAILED, "garbage-collect --dry-run printed no summary line; its output was not"
+            return done(GcOutcome.GarbageCollectFailed, "garbage-collect --dry-run printed no summary line; its output was not"
                     + " understood (" + planned.unrecognizedLines() + " unrecognised lines)");
         }
-        report.blobsMarked = planned.blobsMarked();
-        report.blobsEligible = planned.blobsEligibleCount();
-        report.manifestsEligible = planned.manifestsEligibleCount();
+        report.counters.setBlobsMarked(planned.blobsMarked());
+        report.counters.setBlobsEligible(planned.blobsEligibleCount());
+        report.counters.setManifestsEligible(planned.manifestsEligibleCount());
         if (planned.eligibleBlobs().size() != planned.blobsEligibleCount()) {
             log.warn("preflight summary says " + planned.blobsEligibleCount() + " eligible blobs but lists "
                     + planned.eligibleBlobs().size());
         }
         long[] sizes = filesystem ? new BlobFiles(storage.layout(), parallel).stat(planned.eligibleBlobs()) : null;
-        report.eligibleBytes = filesystem ? sumSizes(sizes) : 0;
+        report.counters.setEligibleBytes(filesystem ? sumSizes(sizes) : 0);
         log.info("preflight (garbage-collect --dry-run" + (options.deleteUntagged() ? " --delete-untagged" : "")
                 + "): " + planned.blobsMarked() + " blobs marked; " + planned.blobsEligibleCount() + " blobs"
-                + (filesystem ? " (" + report.eligibleBytes + " bytes)" : "") + " and "
+                + (filesystem ? " (" + report.counters.getEligibleBytes() + " bytes)" : "") + " and "
                 + planned.manifestsEligibleCount() + " manifests eligible for deletion ["
                 + Log.seconds(preflight.seconds()) + "]");
 
-        Outcome refused = safetyCheck(version, planned);
+        GcOutcome refused = safetyCheck(version, planned);
         if (refused != null) {
             return refused;
         }
 
         if (options.dryRun()) {
-            return done(Outcome.SUCCEEDED, "dry run: a real run would delete " + planned.blobsEligibleCount()
-                    + " blobs" + (filesystem ? " (" + report.eligibleBytes + " bytes)" : "") + " and "
+            return done(GcOutcome.Succeeded, "dry run: a real run would delete " + planned.blobsEligibleCount()
+                    + " blobs" + (filesystem ? " (" + report.counters.getEligibleBytes() + " bytes)" : "") + " and "
                     + planned.manifestsEligibleCount() + " manifests; nothing was deleted");
         }
 
@@ -106,20 +110,20 @@ final class GarbageCollection {
         }
         Accounting accounting = Accounting.measure(storage.layout(), parallel, planned.eligibleBlobs(), sizes,
                 planned.eligibleManifests());
-        report.blobsDeleted = accounting.blobsDeleted();
-        report.reclaimedBytes = accounting.reclaimedBytes();
-        report.manifestsDeleted = accounting.manifestsDeleted();
+        report.counters.setBlobsDeleted(accounting.blobsDeleted());
+        report.counters.setReclaimedBytes(accounting.reclaimedBytes());
+        report.counters.setManifestsDeleted(accounting.manifestsDeleted());
         log.info("reclaimed " + accounting.reclaimedBytes() + " bytes: " + accounting.blobsDeleted() + " blobs and "
                 + accounting.manifestsDeleted() + " manifests deleted");
-        String deleted = "deleted " + report.blobsDeleted + " blobs and " + report.manifestsDeleted
-                + " manifests, reclaimed " + report.reclaimedBytes + " bytes";
+        String deleted = "deleted " + report.counters.getBlobsDeleted() + " blobs and " + report.counters.getManifestsDeleted()
+                + " manifests, reclaimed " + report.counters.getReclaimedBytes() + " bytes";
 
         long started = System.nanoTime();
         IntegrityResult integrity;
         try {
             integrity = new IntegrityCheck(storage.layout(), parallel).check(readGraph());
         } catch (IOException e) {
-            return done(Outcome.FAILED, "the integrity check could not read the storage: " + e + " (" + deleted
+            return done(GcOutcome.GarbageCollectFailed, "the integrity check could not read the storage: " + e + " (" + deleted
                     + "; garbage-collect exit " + real.exitCode() + ")");
         }
         report.integrity = integrity;
@@ -128,15 +132,15 @@ final class GarbageCollection {
                 + Log.seconds((System.nanoTime() - started) / 1e9) + "]");
 
         if (!integrity.intact()) {
-            return done(Outcome.INTEGRITY_FAILED, "integrity check failed after garbage-collect: "
+            return done(GcOutcome.IntegrityCheckFailed, "integrity check failed after garbage-collect: "
                     + integrity.missing() + " referenced manifest(s) or blob(s) missing, first "
                     + String.join(", ", integrity.missingDigests()) + " (" + deleted + ")");
         }
         if (real.exitCode() != 0) {
-            return done(Outcome.FAILED, "garbage-collect failed (exit " + real.exitCode() + "): "
+            return done(GcOutcome.GarbageCollectFailed, "garbage-collect failed (exit " + real.exitCode() + "): "
                     + real.error() + " (" + deleted + " before failing; integrity verified)");
         }
-        return done(Outcome.SUCCEEDED, deleted + "; integrity verified (" + integrity.manifests()
+        return done(GcOutcome.Succeeded, deleted + "; integrity verified (" + integrity.manifests()
                 + " manifests, " + integrity.blobs() + " blobs)");
     }
 
@@ -173,18 +177,18 @@ final class GarbageCollection {
         return ImageGraph.read(storage, parallel);
     }
 
-    private Outcome preflightFailed(RegistryBinary.Result preflight) throws IOException {
+    private GcOutcome preflightFailed(RegistryBinary.Result preflight) throws IOException {
         String error = preflight.error();
         if (EMPTY_STORAGE.matcher(error).find() && storageLooksEmpty()) {
             report.integrity = !options.dryRun() && config.isFilesystem()
                     ? IntegrityResult.EMPTY
                     : IntegrityResult.NOT_CHECKED;
-            return done(Outcome.SUCCEEDED, "storage is empty (no repositories yet): nothing to collect");
+            return done(GcOutcome.Succeeded, "storage is empty (no repositories yet): nothing to collect");
         }
         if (error.startsWith(RegistryBinary.CONFIG_ERROR)) {
-            return done(Outcome.CONFIG_ERROR, "the registry rejected its config: " + error);
+            return done(GcOutcome.ConfigurationError, "the registry rejected its config: " + error);
         }
-        return done(Outcome.FAILED, "preflight garbage-collect --dry-run failed (exit " + preflight.exitCode()
+        return done(GcOutcome.GarbageCollectFailed, "preflight garbage-collect --dry-run failed (exit " + preflight.exitCode()
                 + "): " + (error.isEmpty() ? "no error message" : error));
     }
 
@@ -198,7 +202,7 @@ final class GarbageCollection {
     }
 
     /** Registries before 3.0 delete the children of tagged indexes with --delete-untagged: refuse that. */
-    private Outcome safetyCheck(RegistryVersion version, GcOutput planned) {
+    private GcOutcome safetyCheck(RegistryVersion version, GcOutput planned) {
         if (!options.deleteUntagged()) {
             return null;
         }
@@ -213,18 +217,18 @@ final class GarbageCollection {
             log.info("safety check: passed, no eligible manifest belongs to a tagged index or manifest list");
             return null;
         }
-        return done(Outcome.REFUSED, SafetyCheck.refusal(conflicts, version));
+        return done(GcOutcome.PreflightRefused, SafetyCheck.refusal(conflicts, version));
     }
 
     /** Without direct access to the storage, the counts come from garbage-collect's own output. */
-    private Outcome remoteStorageResult(RegistryBinary.Result real) {
+    private GcOutcome remoteStorageResult(RegistryBinary.Result real) {
         if (real.exitCode() != 0) {
-            return done(Outcome.FAILED, "garbage-collect failed (exit " + real.exitCode() + "): " + real.error()
+            return done(GcOutcome.GarbageCollectFailed, "garbage-collect failed (exit " + real.exitCode() + "): " + real.error()
                     + " (" + config.storageDriver() + " storage: what was deleted before the failure is unknown)");
         }
-        report.blobsDeleted = report.blobsEligible;
-        report.manifestsDeleted = report.manifestsEligible;
-        return done(Outcome.SUCCEEDED, "deleted " + report.blobsDeleted + " blobs and " + report.manifestsDeleted
+        report.counters.setBlobsDeleted(report.counters.getBlobsEligible());
+        report.counters.setManifestsDeleted(report.counters.getManifestsEligible());
+        return done(GcOutcome.Succeeded, "deleted " + report.counters.getBlobsDeleted() + " blobs and " + report.counters.getManifestsDeleted()
                 + " manifests (" + config.storageDriver() + " storage: bytes not measured, integrity not checked)");
     }
 
@@ -252,7 +256,7 @@ final class GarbageCollection {
         }
     }
 
-    private Outcome done(Outcome outcome, String message) {
+    private GcOutcome done(GcOutcome outcome, String message) {
         report.outcome(outcome, message);
         return outcome;
     }

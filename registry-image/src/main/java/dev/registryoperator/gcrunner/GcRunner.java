@@ -1,5 +1,8 @@
 package dev.registryoperator.gcrunner;
 
+import dev.registryoperator.gcreport.GcOutcome;
+import dev.registryoperator.gcreport.GcReport;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +41,7 @@ public final class GcRunner {
         report = new GcReport();
         reportWritten.set(false);
         reportPath = CliOptions.reportPathOf(args);
-        Outcome outcome;
+        GcOutcome outcome;
         try {
             CliOptions options = CliOptions.parse(args, env);
             if (options.help()) {
@@ -48,25 +51,25 @@ public final class GcRunner {
             }
             outcome = collect(options);
         } catch (UsageException e) {
-            report.outcome(Outcome.CONFIG_ERROR, e.getMessage());
-            outcome = Outcome.CONFIG_ERROR;
+            report.outcome(GcOutcome.ConfigurationError, e.getMessage());
+            outcome = GcOutcome.ConfigurationError;
             if (e.getMessage() != null && e.getMessage().contains("--")) {
                 out.print(CliOptions.USAGE);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            outcome = Outcome.FAILED;
+            outcome = GcOutcome.GarbageCollectFailed;
             report.outcome(outcome, "interrupted");
         } catch (Throwable e) {
             // Anything at all (an Error too): the operator reads only the report, so it must say what happened.
-            outcome = Outcome.FAILED;
+            outcome = GcOutcome.GarbageCollectFailed;
             report.outcome(outcome, "unexpected error: " + e);
         }
         finish();
         return outcome.exitCode();
     }
 
-    private Outcome collect(CliOptions options) throws UsageException, IOException, InterruptedException {
+    private GcOutcome collect(CliOptions options) throws UsageException, IOException, InterruptedException {
         report.dryRun = options.dryRun();
         report.deleteUntagged = options.deleteUntagged();
         RegistryConfig config = RegistryConfig.load(options.config(), env);
@@ -118,10 +121,10 @@ public final class GcRunner {
     public void terminated() {
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
         if (!reportWritten.get()) {
-            report.outcome(Outcome.FAILED, "terminated before the run completed (SIGTERM or deadline); "
+            report.outcome(GcOutcome.GarbageCollectFailed, "terminated before the run completed (SIGTERM or deadline); "
                     + "garbage-collect may have been interrupted");
             finish();
-            Runtime.getRuntime().halt(Outcome.FAILED.exitCode());
+            Runtime.getRuntime().halt(GcOutcome.GarbageCollectFailed.exitCode());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.registryoperator.gcrunner;
 
+import dev.registryoperator.gcreport.IntegrityResult;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

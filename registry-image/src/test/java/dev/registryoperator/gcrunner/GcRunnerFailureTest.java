@@ -28,11 +28,11 @@ class GcRunnerFailureTest {
         Run run = RunnerHarness.runWith(RegistryProcess.binary(), dir.resolve("nope.yml"), dir);
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.result()).isEqualTo("ConfigError");
+        assertThat(run.result()).isEqualTo("ConfigurationError");
         assertThat(run.number("exitCode")).isEqualTo(2);
         assertThat(run.report().get("message").asText())
                 .isEqualTo("registry config not found: " + dir.resolve("nope.yml"));
-        assertThat(run.log()).contains("ConfigError (exit 2)");
+        assertThat(run.log()).contains("ConfigurationError (exit 2)");
     }
 
     @Test
@@ -108,7 +108,7 @@ class GcRunnerFailureTest {
         Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.result()).isEqualTo("Failed");
+        assertThat(run.result()).isEqualTo("GarbageCollectFailed");
         assertThat(run.report().get("message").asText())
                 .contains("garbage-collect failed (exit 1)", "failed to delete blob sha256:95ba: boom")
                 .doesNotContain("level=info");
@@ -172,7 +172,7 @@ class GcRunnerFailureTest {
             Run run = RunnerHarness.runWith(pretending3, registry.configFile(), dir, "--delete-untagged");
 
             assertThat(run.exitCode()).as(run.log()).isEqualTo(5);
-            assertThat(run.result()).isEqualTo("IntegrityFailed");
+            assertThat(run.result()).isEqualTo("IntegrityCheckFailed");
             assertThat(run.report().get("registryVersion").asText()).isEqualTo("3.0.0");
             assertThat(run.integrity().get("checked").asBoolean()).isTrue();
             // 2 children (revision links) and their 2 configs and 2 layers.
@@ -284,7 +284,7 @@ class GcRunnerFailureTest {
     void reportIsCompactJsonUnder4KiB() throws Exception {
         Run run = RunnerHarness.runWith(RegistryProcess.binary(), dir.resolve("nope.yml"), dir);
 
-        assertThat(run.reportJson()).doesNotContain("\n").startsWith("{\"version\":1,");
+        assertThat(run.reportJson()).doesNotContain("\n").startsWith("{\"version\":2,");
         assertThat(run.reportJson().getBytes(StandardCharsets.UTF_8).length).isLessThan(4096);
         assertThat(StorageSnapshot.of(dir).blobSizes()).isEmpty();
     }
@@ -299,7 +299,7 @@ class GcRunnerFailureTest {
         Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
 
         assertThat(run.exitCode()).as(run.log()).isEqualTo(2);
-        assertThat(run.result()).isEqualTo("ConfigError");
+        assertThat(run.result()).isEqualTo("ConfigurationError");
         assertThat(run.report().get("message").asText())
                 .startsWith("the registry rejected its config: configuration error: error parsing " + config)
                 .contains("cannot unmarshal !!seq into string")
@@ -330,7 +330,7 @@ class GcRunnerFailureTest {
 
         assertThat(exitCode).isEqualTo(3);
         String json = Files.readString(report);
-        assertThat(json).contains("\"result\":\"Failed\"").contains("StackOverflowError").contains("injected");
+        assertThat(json).contains("\"result\":\"GarbageCollectFailed\"").contains("StackOverflowError").contains("injected");
     }
 
     @Test
@@ -349,7 +349,7 @@ class GcRunnerFailureTest {
 
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.result()).isEqualTo("Failed");
+        assertThat(run.result()).isEqualTo("GarbageCollectFailed");
         assertThat(run.report().get("message").asText())
                 .isEqualTo("`" + registry + " --version` did not answer within 1 s: the registry binary seems hung;"
                         + " nothing was collected");

@@ -91,7 +91,7 @@ class GcRunnerJarIT {
         Result run = java("--config", dir.resolve("missing.yml").toString(), "--report", report.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(JSON.readTree(Files.readString(report)).get("result").asText()).isEqualTo("ConfigError");
+        assertThat(JSON.readTree(Files.readString(report)).get("result").asText()).isEqualTo("ConfigurationError");
     }
 
     @Test
@@ -120,7 +120,7 @@ class GcRunnerJarIT {
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(3);
         JsonNode json = JSON.readTree(Files.readString(report));
-        assertThat(json.get("result").asText()).isEqualTo("Failed");
+        assertThat(json.get("result").asText()).isEqualTo("GarbageCollectFailed");
         assertThat(json.get("message").asText()).contains("terminated");
         for (ProcessHandle child : children) {
             child.onExit().get(10, TimeUnit.SECONDS);

@@ -113,7 +113,7 @@ class GcRunnerRegistryTest {
                 Run run = RunnerHarness.runWith(RegistryProcess.binary(), registry.configFile(), dir, options);
 
                 assertThat(run.exitCode()).as(run.log()).isEqualTo(4);
-                assertThat(run.result()).isEqualTo("Refused");
+                assertThat(run.result()).isEqualTo("PreflightRefused");
                 assertThat(run.report().get("message").asText())
                         .contains("multi:latest", "multi:list", "nothing was deleted");
                 assertThat(run.number("blobsDeleted")).isZero();

@@ -1,5 +1,6 @@
 package dev.registryoperator.gcrunner;
 
+import dev.registryoperator.gcreport.IntegrityResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registryoperator.gcrunner.bench.StorageGenerator;

@@ -1,4 +1,4 @@
-package dev.registryoperator.gcrunner;
+package dev.registryoperator.gcreport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,12 +16,12 @@ class GcReportTest {
     void hasTheContractShapeInAStableOrder() {
         GcReport report = new GcReport();
         report.storageDriver = "filesystem";
-        report.bytesMeasured = true;
+        report.counters.setBytesMeasured(true);
         report.registryVersion = "2.8.2";
 
-        assertThat(report.toJson()).isEqualTo("{\"version\":1,\"result\":\"Succeeded\",\"exitCode\":0,"
+        assertThat(report.toJson()).isEqualTo("{\"version\":2,\"result\":\"Succeeded\",\"exitCode\":0,"
                 + "\"message\":\"\",\"dryRun\":false,\"deleteUntagged\":false,\"storageDriver\":\"filesystem\","
-                + "\"bytesMeasured\":true,\"registryVersion\":\"2.8.2\",\"blobsMarked\":0,\"blobsEligible\":0,"
+                + "\"registryVersion\":\"2.8.2\",\"blobsMarked\":0,\"bytesMeasured\":true,\"blobsEligible\":0,"
                 + "\"manifestsEligible\":0,\"eligibleBytes\":0,\"blobsDeleted\":0,\"manifestsDeleted\":0,"
                 + "\"reclaimedBytes\":0,\"durationSeconds\":0.000,\"integrity\":{\"checked\":false,\"manifests\":0,"
                 + "\"blobs\":0,\"missing\":0,\"missingDigests\":[]}}");
@@ -29,21 +29,21 @@ class GcReportTest {
 
     @Test
     void carriesEveryValue() throws Exception {
-        GcReport report = new GcReport().outcome(Outcome.INTEGRITY_FAILED, "lost \"things\"\n");
+        GcReport report = new GcReport().outcome(GcOutcome.IntegrityCheckFailed, "lost \"things\"\n");
         report.dryRun = true;
         report.deleteUntagged = true;
-        report.blobsMarked = 1;
-        report.blobsEligible = 2;
-        report.manifestsEligible = 3;
-        report.eligibleBytes = 4_000_000_000_000L;
-        report.blobsDeleted = 5;
-        report.manifestsDeleted = 6;
-        report.reclaimedBytes = 7;
+        report.counters.setBlobsMarked((long) 1);
+        report.counters.setBlobsEligible(2L);
+        report.counters.setManifestsEligible(3L);
+        report.counters.setEligibleBytes(4_000_000_000_000L);
+        report.counters.setBlobsDeleted(5L);
+        report.counters.setManifestsDeleted(6L);
+        report.counters.setReclaimedBytes(7L);
         report.durationSeconds = 1.23456;
         report.integrity = new IntegrityResult(true, 8, 9, 1, List.of("r@sha256:x"));
 
         JsonNode json = JSON.readTree(report.toJson());
-        assertThat(json.get("result").asText()).isEqualTo("IntegrityFailed");
+        assertThat(json.get("result").asText()).isEqualTo("IntegrityCheckFailed");
         assertThat(json.get("exitCode").asInt()).isEqualTo(5);
         assertThat(json.get("message").asText()).isEqualTo("lost \"things\"\n");
         assertThat(json.get("eligibleBytes").asLong()).isEqualTo(4_000_000_000_000L);
@@ -57,7 +57,7 @@ class GcReportTest {
         for (int i = 0; i < 200; i++) {
             missing.add("some/repository-" + i + "@sha256:" + "f".repeat(64));
         }
-        GcReport report = new GcReport().outcome(Outcome.FAILED, "é".repeat(5000));
+        GcReport report = new GcReport().outcome(GcOutcome.GarbageCollectFailed, "é".repeat(5000));
         report.integrity = new IntegrityResult(true, 1, 1, 200, missing);
 
         String json = report.toJson();
@@ -72,7 +72,7 @@ class GcReportTest {
 
     @Test
     void cutsTheMessageFurtherWhenEscapesInflateIt() throws Exception {
-        GcReport report = new GcReport().outcome(Outcome.FAILED, "\u0001\"".repeat(3000));
+        GcReport report = new GcReport().outcome(GcOutcome.GarbageCollectFailed, "\u0001\"".repeat(3000));
 
         String json = report.toJson();
 
@@ -86,7 +86,7 @@ class GcReportTest {
         for (int i = 0; i < 60; i++) {
             missing.add("repo@sha256:" + String.format("%064d", i));
         }
-        GcReport report = new GcReport().outcome(Outcome.INTEGRITY_FAILED, "short");
+        GcReport report = new GcReport().outcome(GcOutcome.IntegrityCheckFailed, "short");
         report.integrity = new IntegrityResult(true, 1, 1, 60, missing);
 
         JsonNode parsed = JSON.readTree(report.toJson());
