@@ -3,6 +3,7 @@ package dev.registryoperator.gc;
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.common.EventRecorder;
 import dev.registryoperator.common.Labels;
+import dev.registryoperator.common.StatusWrites;
 import dev.registryoperator.registry.GcRecord;
 import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.MaintenanceRequest;
@@ -22,7 +23,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -117,7 +117,7 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
       Duration untilNext = Duration.between(now, next.get()).plusMillis(50);
       requeue = requeue == null || untilNext.compareTo(requeue) < 0 ? untilNext : requeue;
     }
-    UpdateControl<GcSchedule> control = putStatusIfChanged(schedule, status, context);
+    UpdateControl<GcSchedule> control = StatusWrites.putIfChanged(schedule, status, context);
     return requeue == null ? control : control.rescheduleAfter(requeue.isNegative() ? Duration.ZERO : requeue);
   }
 
@@ -344,23 +344,10 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     if (ready) {
       return;
     }
-    boolean reported = schedule.getStatus() != null && Conditions.find(schedule.getStatus().getConditions(), READY)
-        .filter(c -> reason.name().equals(c.getReason()) && message.equals(c.getMessage())).isPresent();
+    boolean reported = schedule.getStatus() != null && StatusWrites.alreadyReported(schedule.getStatus().getConditions(), READY, reason, message);
     if (!reported) {
       events.warning(schedule, reason, message);
     }
-  }
-
-  /** Writes status as the Registry reconciler does: PUT with its resourceVersion, then cached. */
-  private UpdateControl<GcSchedule> putStatusIfChanged(GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context) {
-    if (schedule.getStatus() != null && Serialization.asJson(schedule.getStatus()).equals(Serialization.asJson(status))) {
-      return UpdateControl.noUpdate();
-    }
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(schedule, context, s -> {
-      s.setStatus(status);
-      return s;
-    });
-    return UpdateControl.noUpdate();
   }
 
   private static int historyLimit(GcSchedule schedule) {

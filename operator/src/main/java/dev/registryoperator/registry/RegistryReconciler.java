@@ -4,6 +4,7 @@ import dev.registryoperator.common.Apply;
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.common.EventRecorder;
 import dev.registryoperator.common.Hashing;
+import dev.registryoperator.common.StatusWrites;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -18,7 +19,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -124,7 +124,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     announceTransitions(registry, status);
     announceResizeRejection(registry, resizeRejected);
     announceGuard(registry, mode);
-    UpdateControl<Registry> control = patchIfChanged(registry, status, context);
+    UpdateControl<Registry> control = StatusWrites.putIfChanged(registry, status, context);
     return reschedule(control, mode, userSecrets.isEmpty() ? null : rechecks.present());
   }
 
@@ -264,11 +264,8 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   private UpdateControl<Registry> refuse(
       Registry registry, SpecProblem problem, Optional<MaintenanceRequest> lock, Optional<GcPods.Guard> guard,
       List<Pod> registryPods, Context<Registry> context) {
-    boolean alreadyReported =
-        registry.getStatus() != null
-            && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.READY)
-                .filter(c -> problem.reason().name().equals(c.getReason()) && problem.message().equals(c.getMessage()))
-                .isPresent();
+    boolean alreadyReported = registry.getStatus() != null
+        && StatusWrites.alreadyReported(registry.getStatus().getConditions(), RegistryStatuses.READY, problem.reason(), problem.message());
     if (!alreadyReported) {
       LOG.warn("Registry {}/{} not reconciled: {}", registry.getMetadata().getNamespace(), name(registry), problem.message());
       events.warning(registry, problem.reason(), problem.message());
@@ -299,7 +296,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     PodCensus census = PodCensus.of(registryPods, actual == null ? null : RegistryDeployment.templateHash(actual));
     RegistryStatus status = RegistryStatuses.invalid(registry, problem, mode, census, observed, clock.instant());
     announceGuard(registry, mode);
-    UpdateControl<Registry> control = patchIfChanged(registry, status, context);
+    UpdateControl<Registry> control = StatusWrites.putIfChanged(registry, status, context);
     boolean waitingForSecret = problem.reason() == RegistryReason.SecretMissing || problem.reason() == RegistryReason.SecretInvalid;
     return reschedule(control, mode, waitingForSecret ? rechecks.missing() : null);
   }
@@ -418,22 +415,6 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     if (changed && Conditions.TRUE.equals(after.getStatus())) {
       events.normal(registry, RegistryReason.valueOf(after.getReason()), after.getMessage());
     }
-  }
-
-  /**
-   * Writes status with a PUT carrying the resourceVersion it was computed from (a stale write is
-   * refused and retried), and caches the result so the next reconcile starts from it. A JSON patch
-   * computed against a stale cached copy would address fields that are no longer there.
-   */
-  private UpdateControl<Registry> patchIfChanged(Registry registry, RegistryStatus status, Context<Registry> context) {
-    if (registry.getStatus() != null && Serialization.asJson(registry.getStatus()).equals(Serialization.asJson(status))) {
-      return UpdateControl.noUpdate();
-    }
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(registry, context, r -> {
-      r.setStatus(status);
-      return r;
-    });
-    return UpdateControl.noUpdate();
   }
 
   /** One of the operator's own Secrets, from the informer (which sees only those). */
