@@ -33,6 +33,10 @@ public final class GcJob {
   public static final String SCHEDULE_LABEL = "registry.operator.dev/gc-schedule";
   public static final String RUN_LABEL = "registry.operator.dev/gc-run";
   public static final String CONTAINER = "gc";
+  /** Where the runner writes its JSON report: the container's termination message (read from the pod's status). */
+  public static final String TERMINATION_LOG = "/dev/termination-log";
+  /** A finished Job (and its pod, with the report and the log) stays this long for kubectl logs and describe. */
+  static final Duration FINISHED_JOB_TTL = Duration.ofHours(24);
   /** Pod annotation that keeps a service mesh from injecting a sidecar, which would keep the Job from ending. */
   static final String NO_SIDECAR = "sidecar.istio.io/inject";
   private static final Set<String> SHARED_VOLUMES = Set.of("config", "data", "tmp");
@@ -82,7 +86,7 @@ public final class GcJob {
       labels.put(Labels.GC_MAINTENANCE, plan.getMode().name());
     }
 
-    List<String> args = new ArrayList<>(List.of("-jar", RegistryNames.GC_RUNNER_JAR, "--config", RegistryNames.CONFIG_PATH, "--report", "/dev/termination-log"));
+    List<String> args = new ArrayList<>(List.of("-jar", RegistryNames.GC_RUNNER_JAR, "--config", RegistryNames.CONFIG_PATH, "--report", TERMINATION_LOG));
     if (dryRun) {
       args.add("--dry-run");
     }
@@ -102,7 +106,7 @@ public final class GcJob {
             .withNewSpec()
             .withBackoffLimit(0)
             .withActiveDeadlineSeconds(deadline.toSeconds())
-            .withTtlSecondsAfterFinished(86400)
+            .withTtlSecondsAfterFinished((int) FINISHED_JOB_TTL.toSeconds())
             .withNewTemplate()
             .withNewMetadata()
             .withLabels(labels)
@@ -124,7 +128,7 @@ public final class GcJob {
             .withArgs(args)
             .withEnv(RegistryDeployment.environment(registry))
             .withResources(overrides == null || overrides.getResources() == null ? defaultResources() : overrides.getResources())
-            .withTerminationMessagePath("/dev/termination-log")
+            .withTerminationMessagePath(TERMINATION_LOG)
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withSecurityContext(PodSecurity.container())
             .withVolumeMounts(mounts(registry, dryRun))

@@ -38,6 +38,8 @@ public final class GcRun {
   static final Duration UNSCHEDULABLE_GRACE = Duration.ofMinutes(2);
   /** Past the Job's own deadline by this much, the operator deletes the Job itself. */
   static final Duration WATCHDOG_GRACE = Duration.ofMinutes(2);
+  /** Characters kept from the end of a termination message that is not a report (a crash's last log lines). */
+  static final int MESSAGE_TAIL = 300;
 
   private GcRun() {}
 
@@ -583,8 +585,8 @@ public final class GcRun {
       return report.get().message;
     }
     String tail = job.terminationMessage() == null ? "" : job.terminationMessage().strip();
-    if (tail.length() > 300) {
-      tail = "..." + tail.substring(tail.length() - 300);
+    if (tail.length() > MESSAGE_TAIL) {
+      tail = "..." + tail.substring(tail.length() - MESSAGE_TAIL);
     }
     return "the GC runner exited with code " + job.exitCode() + (tail.isEmpty() ? " and no report" : ": " + tail);
   }

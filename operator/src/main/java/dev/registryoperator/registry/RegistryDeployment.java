@@ -55,6 +55,13 @@ public final class RegistryDeployment {
 
   public static final String READ_ONLY_VALUE = "{\"enabled\":true}";
 
+  /** Readiness every second: a new pod takes traffic, and a GC window ends, as soon as it listens. */
+  static final int READINESS_PERIOD_SECONDS = 1;
+  static final int READINESS_FAILURES = 3;
+  /** Liveness: a minute of failed checks (a hung storage driver) restarts the container. */
+  static final int LIVENESS_PERIOD_SECONDS = 10;
+  static final int LIVENESS_FAILURES = 6;
+
   private RegistryDeployment() {}
 
   /**
@@ -208,9 +215,8 @@ public final class RegistryDeployment {
         .endPort()
         .withEnv(servingEnvironment(registry, readOnly))
         .withResources(spec.getResources())
-        // Readiness every second: a new pod takes traffic, and a GC window ends, as soon as it listens.
-        .withReadinessProbe(probe(1, 3))
-        .withLivenessProbe(probe(10, 6))
+        .withReadinessProbe(probe(READINESS_PERIOD_SECONDS, READINESS_FAILURES))
+        .withLivenessProbe(probe(LIVENESS_PERIOD_SECONDS, LIVENESS_FAILURES))
         .withSecurityContext(PodSecurity.container())
         .withVolumeMounts(mounts(registry))
         .build();
