@@ -127,20 +127,29 @@ class CrdAndExamplesTest {
     JsonNode noStorage = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec: {replicas: 1}\n");
     JsonNode badMode = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  storage:\n    pvc: {size: 1Gi, accessModes: [ReadMostly]}\n");
 
-    assertThat(registry.validate(typo)).isNotEmpty();
-    assertThat(registry.validate(negative)).isNotEmpty();
-    assertThat(registry.validate(noStorage)).isNotEmpty();
-    assertThat(registry.validate(badMode)).isNotEmpty();
+    assertRefused(registry, typo, "additionalProperties", "replica");
+    assertRefused(registry, negative, "minimum", "replicas");
+    assertRefused(registry, noStorage, "required", "storage");
+    assertRefused(registry, badMode, "enum", "accessModes");
 
     JsonSchema gc = schemasByKind().get("GcSchedule");
     JsonNode noRef = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {mode: ReadOnly}\n");
     JsonNode badDuration = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, maxDuration: soon}\n");
     JsonNode badGcMode = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, mode: Offline}\n");
     JsonNode negativeBytes = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, minReclaimableBytes: -1}\n");
-    assertThat(gc.validate(noRef)).isNotEmpty();
-    assertThat(gc.validate(badDuration)).isNotEmpty();
-    assertThat(gc.validate(badGcMode)).isNotEmpty();
-    assertThat(gc.validate(negativeBytes)).isNotEmpty();
+    assertRefused(gc, noRef, "required", "registryRef");
+    assertRefused(gc, badDuration, "pattern", "maxDuration");
+    assertRefused(gc, badGcMode, "enum", "mode");
+    assertRefused(gc, negativeBytes, "minimum", "minReclaimableBytes");
+  }
+
+  /** The schema refuses the document for exactly this reason: the keyword, at or naming this field. */
+  private static void assertRefused(JsonSchema schema, JsonNode document, String keyword, String field) {
+    var errors = schema.validate(document);
+    assertThat(errors).as("errors for %s", document).hasSize(1);
+    var error = errors.iterator().next();
+    assertThat(error.getType()).as(error.getMessage()).isEqualTo(keyword);
+    assertThat(error.getMessage()).contains(field);
   }
 
   /**
