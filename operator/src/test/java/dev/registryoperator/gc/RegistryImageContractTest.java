@@ -15,8 +15,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The registry image (registry-image/Dockerfile) and the operator's builders agree on paths, user
- * and tag: no Docker engine runs here, so this is how a drift between them is caught.
+ * The registry image's contract, in one place: the image (registry-image/Dockerfile) and the
+ * operator's builders agree on paths, user, binary, runner and tag. No Docker engine runs here, so
+ * this is how a drift between them is caught.
  */
 class RegistryImageContractTest {
   private static final Path DOCKERFILE = Path.of(System.getProperty("crds.dir", "../crds")).resolveSibling("registry-image/Dockerfile");
@@ -39,6 +40,8 @@ class RegistryImageContractTest {
     assertThat(dockerfile).contains("USER " + RegistryDeployment.UID + ":" + RegistryDeployment.UID);
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(RegistryDeployment.UID);
     assertThat(dockerfile).containsPattern("FROM registry:3\\.");
+    assertThat(dockerfile).as("the runner needs a Java 17 runtime").contains("FROM eclipse-temurin:17-jre");
+    assertThat(dockerfile).as("the image alone serves a registry").contains("CMD [\"registry\", \"serve\", \"" + RegistryNames.CONFIG_PATH + "\"]");
     assertThat(dockerfile).contains(RegistrySpec.DEFAULT_IMAGE);
   }
 }
