@@ -13,7 +13,12 @@ import org.slf4j.LoggerFactory;
  * inside the shutdown hook and hang until the kubelet kills the pod.
  */
 public record LeaderElection(
-    String namespace, String identity, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Runnable onLeadershipLost) {
+    String namespace,
+    String identity,
+    Duration leaseDuration,
+    Duration renewDeadline,
+    Duration retryPeriod,
+    Runnable onLeadershipLost) {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
   public static final String LEASE_NAME = "registry-operator";
 
@@ -22,7 +27,12 @@ public record LeaderElection(
    * pod's host name); a lost lease halts the process.
    */
   public static LeaderElection inNamespace(String namespace) {
-    return new LeaderElection(namespace, null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2),
+    return new LeaderElection(
+        namespace,
+        null,
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(2),
         LeaderElection::haltUnlessShuttingDown);
   }
 
@@ -37,7 +47,7 @@ public record LeaderElection(
 
   /** True once the JVM runs its shutdown hooks (a hook can no longer be added then). */
   static boolean shuttingDown() {
-    Thread probe = new Thread(() -> { });
+    Thread probe = new Thread(() -> {});
     try {
       Runtime.getRuntime().addShutdownHook(probe);
       Runtime.getRuntime().removeShutdownHook(probe);

@@ -29,12 +29,21 @@ public final class Main {
 
   public static void main(String[] args) throws IOException {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    Set<String> namespaces = Arrays.stream(System.getenv().getOrDefault("WATCH_NAMESPACES", "").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-    Optional<String> lease = Optional.ofNullable(System.getenv("LEADER_ELECTION_NAMESPACE")).filter(s -> !s.isBlank());
-    LOG.info("Connecting to {}; watching {}; leader election {}", client.getMasterUrl(),
-        namespaces.isEmpty() ? "all namespaces" : namespaces, lease.map(ns -> "in namespace " + ns).orElse("off"));
-    Operator operator = RegistryOperator.create(client, Clock.systemUTC(), namespaces, lease.map(LeaderElection::inNamespace));
+    Set<String> namespaces =
+        Arrays.stream(System.getenv().getOrDefault("WATCH_NAMESPACES", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet());
+    Optional<String> lease =
+        Optional.ofNullable(System.getenv("LEADER_ELECTION_NAMESPACE")).filter(s -> !s.isBlank());
+    LOG.info(
+        "Connecting to {}; watching {}; leader election {}",
+        client.getMasterUrl(),
+        namespaces.isEmpty() ? "all namespaces" : namespaces,
+        lease.map(ns -> "in namespace " + ns).orElse("off"));
+    Operator operator =
+        RegistryOperator.create(
+            client, Clock.systemUTC(), namespaces, lease.map(LeaderElection::inNamespace));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

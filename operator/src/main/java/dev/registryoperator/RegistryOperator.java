@@ -30,13 +30,23 @@ public final class RegistryOperator {
    * @param leaderElection when present, only the holder of a Lease reconciles (several operator
    *     replicas for availability)
    */
-  public static Operator create(KubernetesClient client, Clock clock, Set<String> namespaces, Optional<LeaderElection> leaderElection) {
-    return create(client, clock, namespaces, leaderElection, RegistryReconciler.SecretRechecks.DEFAULT);
+  public static Operator create(
+      KubernetesClient client,
+      Clock clock,
+      Set<String> namespaces,
+      Optional<LeaderElection> leaderElection) {
+    return create(
+        client, clock, namespaces, leaderElection, RegistryReconciler.SecretRechecks.DEFAULT);
   }
 
-  /** @param secretRechecks when the Registry reconciler reads user Secrets again (tests shorten it) */
+  /**
+   * @param secretRechecks when the Registry reconciler reads user Secrets again (tests shorten it)
+   */
   public static Operator create(
-      KubernetesClient client, Clock clock, Set<String> namespaces, Optional<LeaderElection> leaderElection,
+      KubernetesClient client,
+      Clock clock,
+      Set<String> namespaces,
+      Optional<LeaderElection> leaderElection,
       RegistryReconciler.SecretRechecks secretRechecks) {
     Operator operator =
         new Operator(
@@ -47,13 +57,23 @@ public final class RegistryOperator {
                   .withUseSSAToPatchPrimaryResource(false)
                   .withCloseClientOnStop(false)
                   .withStopOnInformerErrorDuringStartup(true);
-              leaderElection.ifPresent(le -> overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
-                  LeaderElection.LEASE_NAME, le.namespace(), le.leaseDuration(), le.renewDeadline(), le.retryPeriod(), le.identity(),
-                  new LeaderCallbacks(() -> { }, le.onLeadershipLost(), leader -> { }), false)));
+              leaderElection.ifPresent(
+                  le ->
+                      overrider.withLeaderElectionConfiguration(
+                          new LeaderElectionConfiguration(
+                              LeaderElection.LEASE_NAME,
+                              le.namespace(),
+                              le.leaseDuration(),
+                              le.renewDeadline(),
+                              le.retryPeriod(),
+                              le.identity(),
+                              new LeaderCallbacks(() -> {}, le.onLeadershipLost(), leader -> {}),
+                              false)));
             });
     EventRecorder events = new EventRecorder(client, clock);
     MaintenanceLock lock = new MaintenanceLock(client);
-    operator.register(new RegistryReconciler(events, lock, clock, secretRechecks), o -> watch(o, namespaces));
+    operator.register(
+        new RegistryReconciler(events, lock, clock, secretRechecks), o -> watch(o, namespaces));
     operator.register(new GcScheduleReconciler(events, lock, clock), o -> watch(o, namespaces));
     return operator;
   }

@@ -44,51 +44,91 @@ class BadObjectsTest {
   }
 
   private static ConditionFactory eventually() {
-    return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions();
   }
 
-  private static final ResourceDefinitionContext REGISTRIES = new ResourceDefinitionContext.Builder()
-      .withGroup(Registry.GROUP).withVersion(Registry.VERSION).withKind("Registry").withPlural("registries").withNamespaced(true).build();
-  private static final ResourceDefinitionContext SCHEDULES = new ResourceDefinitionContext.Builder()
-      .withGroup(Registry.GROUP).withVersion(Registry.VERSION).withKind("GcSchedule").withPlural("gcschedules").withNamespaced(true).build();
+  private static final ResourceDefinitionContext REGISTRIES =
+      new ResourceDefinitionContext.Builder()
+          .withGroup(Registry.GROUP)
+          .withVersion(Registry.VERSION)
+          .withKind("Registry")
+          .withPlural("registries")
+          .withNamespaced(true)
+          .build();
+  private static final ResourceDefinitionContext SCHEDULES =
+      new ResourceDefinitionContext.Builder()
+          .withGroup(Registry.GROUP)
+          .withVersion(Registry.VERSION)
+          .withKind("GcSchedule")
+          .withPlural("gcschedules")
+          .withNamespaced(true)
+          .build();
 
   /** As kubectl apply of a YAML this operator version does not fully understand. */
   private void createRaw(ResourceDefinitionContext kind, String name, String specJson) {
-    String json = "{\"apiVersion\":\"" + Registry.GROUP + "/" + Registry.VERSION + "\",\"kind\":\"" + kind.getKind()
-        + "\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + NAMESPACE + "\"},\"spec\":" + specJson + "}";
-    GenericKubernetesResource resource = Serialization.unmarshal(json, GenericKubernetesResource.class);
+    String json =
+        "{\"apiVersion\":\""
+            + Registry.GROUP
+            + "/"
+            + Registry.VERSION
+            + "\",\"kind\":\""
+            + kind.getKind()
+            + "\",\"metadata\":{\"name\":\""
+            + name
+            + "\",\"namespace\":\""
+            + NAMESPACE
+            + "\"},\"spec\":"
+            + specJson
+            + "}";
+    GenericKubernetesResource resource =
+        Serialization.unmarshal(json, GenericKubernetesResource.class);
     client.genericKubernetesResources(kind).inNamespace(NAMESPACE).resource(resource).create();
   }
 
   private Optional<Condition> rawReady(ResourceDefinitionContext kind, String name) {
-    GenericKubernetesResource r = client.genericKubernetesResources(kind).inNamespace(NAMESPACE).withName(name).get();
+    GenericKubernetesResource r =
+        client.genericKubernetesResources(kind).inNamespace(NAMESPACE).withName(name).get();
     Object status = r.getAdditionalProperties().get("status");
     if (status == null) {
       return Optional.empty();
     }
-    Condition[] conditions = Serialization.unmarshal(Serialization.asJson(((java.util.Map<?, ?>) status).get("conditions")), Condition[].class);
+    Condition[] conditions =
+        Serialization.unmarshal(
+            Serialization.asJson(((java.util.Map<?, ?>) status).get("conditions")),
+            Condition[].class);
     return Conditions.find(java.util.List.of(conditions), "Ready");
   }
 
   private void awaitInvalid(ResourceDefinitionContext kind, String name, String... messageParts) {
-    eventually().untilAsserted(() -> {
-      Condition ready = rawReady(kind, name).orElseThrow();
-      assertThat(ready.getStatus()).isEqualTo("False");
-      assertThat(ready.getReason()).isEqualTo("InvalidSpec");
-      assertThat(ready.getMessage()).contains(messageParts);
-      assertThat(harness.eventsFor(kind.getKind(), name)).anySatisfy(e -> {
-        assertThat(e.getType()).isEqualTo("Warning");
-        assertThat(e.getReason()).isEqualTo("InvalidSpec");
-        assertThat(e.getMessage()).contains(messageParts);
-      });
-    });
+    eventually()
+        .untilAsserted(
+            () -> {
+              Condition ready = rawReady(kind, name).orElseThrow();
+              assertThat(ready.getStatus()).isEqualTo("False");
+              assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+              assertThat(ready.getMessage()).contains(messageParts);
+              assertThat(harness.eventsFor(kind.getKind(), name))
+                  .anySatisfy(
+                      e -> {
+                        assertThat(e.getType()).isEqualTo("Warning");
+                        assertThat(e.getReason()).isEqualTo("InvalidSpec");
+                        assertThat(e.getMessage()).contains(messageParts);
+                      });
+            });
   }
 
   private void awaitReady(String name) {
-    eventually().untilAsserted(() -> {
-      Registry r = client.resources(Registry.class).inNamespace(NAMESPACE).withName(name).get();
-      assertThat(Conditions.find(r.getStatus().getConditions(), "Ready")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
-    });
+    eventually()
+        .untilAsserted(
+            () -> {
+              Registry r =
+                  client.resources(Registry.class).inNamespace(NAMESPACE).withName(name).get();
+              assertThat(Conditions.find(r.getStatus().getConditions(), "Ready"))
+                  .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            });
   }
 
   private void createGood(String name) {
@@ -99,11 +139,22 @@ class BadObjectsTest {
   }
 
   private void createBadObjects() {
-    createRaw(REGISTRIES, "unknown-field", "{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"replicaz\":2}");
-    createRaw(REGISTRIES, "wrong-type", "{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"replicas\":\"many\"}");
-    createRaw(REGISTRIES, "unknown-enum", "{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"imagePullPolicy\":\"Sometimes\"}");
-    createRaw(SCHEDULES, "sideways", "{\"registryRef\":{\"name\":\"images\"},\"mode\":\"Sideways\"}");
-    createRaw(SCHEDULES, "string-schedule", "{\"registryRef\":{\"name\":\"images\"},\"schedule\":\"61 * * * *\"}");
+    createRaw(
+        REGISTRIES, "unknown-field", "{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"replicaz\":2}");
+    createRaw(
+        REGISTRIES,
+        "wrong-type",
+        "{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"replicas\":\"many\"}");
+    createRaw(
+        REGISTRIES,
+        "unknown-enum",
+        "{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"imagePullPolicy\":\"Sometimes\"}");
+    createRaw(
+        SCHEDULES, "sideways", "{\"registryRef\":{\"name\":\"images\"},\"mode\":\"Sideways\"}");
+    createRaw(
+        SCHEDULES,
+        "string-schedule",
+        "{\"registryRef\":{\"name\":\"images\"},\"schedule\":\"61 * * * *\"}");
     createRaw(SCHEDULES, "string-ref", "{\"registryRef\":\"images\"}");
   }
 
@@ -126,15 +177,34 @@ class BadObjectsTest {
     awaitReady("unknown-field");
 
     // A schedule that cannot be read is never acted on: a requested run starts nothing.
-    client.genericKubernetesResources(SCHEDULES).inNamespace(NAMESPACE).withName("sideways").edit(g -> {
-      g.getMetadata().setAnnotations(java.util.Map.of(GcSchedule.RUN_REQUESTED_AT, "2026-01-01T00:00:00Z"));
-      return g;
-    });
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
-      assertThat(client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").get().getMetadata().getAnnotations())
-          .doesNotContainKey(dev.registryoperator.registry.MaintenanceRequest.ANNOTATION);
-    });
+    client
+        .genericKubernetesResources(SCHEDULES)
+        .inNamespace(NAMESPACE)
+        .withName("sideways")
+        .edit(
+            g -> {
+              g.getMetadata()
+                  .setAnnotations(
+                      java.util.Map.of(GcSchedule.RUN_REQUESTED_AT, "2026-01-01T00:00:00Z"));
+              return g;
+            });
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems())
+                  .isEmpty();
+              assertThat(
+                      client
+                          .resources(Registry.class)
+                          .inNamespace(NAMESPACE)
+                          .withName("images")
+                          .get()
+                          .getMetadata()
+                          .getAnnotations())
+                  .doesNotContainKey(dev.registryoperator.registry.MaintenanceRequest.ANNOTATION);
+            });
   }
 
   @Test
@@ -160,6 +230,7 @@ class BadObjectsTest {
     awaitInvalid(REGISTRIES, longName, "metadata.name", "63");
     awaitInvalid(SCHEDULES, "nightly.images", "metadata.name", "DNS-1123 label");
     awaitReady("images");
-    assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName(longName).get()).isNull();
+    assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName(longName).get())
+        .isNull();
   }
 }

@@ -34,12 +34,16 @@ import org.junit.jupiter.api.Test;
  * operator's own validation.
  */
 class CrdAndExamplesTest {
-  private static final Path GENERATED = Path.of(System.getProperty("generated.crds.dir", "target/classes/META-INF/fabric8"));
+  private static final Path GENERATED =
+      Path.of(System.getProperty("generated.crds.dir", "target/classes/META-INF/fabric8"));
   private static final Path COMMITTED = Path.of(System.getProperty("crds.dir", "../crds"));
   private static final Path EXAMPLES = Path.of(System.getProperty("examples.dir", "../examples"));
   private static final ObjectMapper YAML = new YAMLMapper();
 
-  /** {@code -DupdateCrds=true}: writes the generated CRDs into crds/ and the chart before any test looks. */
+  /**
+   * {@code -DupdateCrds=true}: writes the generated CRDs into crds/ and the chart before any test
+   * looks.
+   */
   @BeforeAll
   static void updateCommittedCrdsWhenAsked() throws IOException {
     if (!Boolean.getBoolean("updateCrds")) {
@@ -49,7 +53,10 @@ class CrdAndExamplesTest {
     for (Path file : crdFiles(GENERATED)) {
       for (Path directory : List.of(COMMITTED, chart)) {
         Files.createDirectories(directory);
-        Files.copy(file, directory.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            file,
+            directory.resolve(file.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
   }
@@ -61,18 +68,24 @@ class CrdAndExamplesTest {
     for (Path file : generated) {
       Path committed = COMMITTED.resolve(file.getFileName());
       assertThat(committed)
-          .as("crds/%s differs from the CRD generated from the Java API classes; run: ./mvnw -pl operator test -Dtest=CrdAndExamplesTest -DupdateCrds=true", file.getFileName())
+          .as(
+              "crds/%s differs from the CRD generated from the Java API classes; run: ./mvnw -pl operator test -Dtest=CrdAndExamplesTest -DupdateCrds=true",
+              file.getFileName())
           .exists()
           .hasSameTextualContentAs(file);
     }
-    assertThat(crdFiles(COMMITTED)).as("crds/ holds a CRD that is no longer generated").hasSameSizeAs(generated);
+    assertThat(crdFiles(COMMITTED))
+        .as("crds/ holds a CRD that is no longer generated")
+        .hasSameSizeAs(generated);
   }
 
   @Test
   void theHelmChartShipsTheSameCrds() throws IOException {
     Path chart = COMMITTED.resolveSibling("charts/registry-operator/crds");
     for (Path file : crdFiles(COMMITTED)) {
-      assertThat(chart.resolve(file.getFileName())).as("the chart's copy of %s", file.getFileName()).hasSameTextualContentAs(file);
+      assertThat(chart.resolve(file.getFileName()))
+          .as("the chart's copy of %s", file.getFileName())
+          .hasSameTextualContentAs(file);
     }
     assertThat(crdFiles(chart)).hasSameSizeAs(crdFiles(COMMITTED));
   }
@@ -104,14 +117,20 @@ class CrdAndExamplesTest {
           continue; // a Secret or other built-in object that goes with the example
         }
         Set<ValidationMessage> errors = schema.validate(document);
-        assertThat(errors).as("%s (%s %s)", example.getFileName(), kind, document.at("/metadata/name").asText()).isEmpty();
+        assertThat(errors)
+            .as("%s (%s %s)", example.getFileName(), kind, document.at("/metadata/name").asText())
+            .isEmpty();
         if (kind.equals("Registry")) {
           Registry registry = YAML.treeToValue(document, Registry.class);
-          assertThat(RegistryValidator.validate(registry)).as(example.getFileName().toString()).isEmpty();
+          assertThat(RegistryValidator.validate(registry))
+              .as(example.getFileName().toString())
+              .isEmpty();
         }
         if (kind.equals("GcSchedule")) {
           GcSchedule schedule = YAML.treeToValue(document, GcSchedule.class);
-          assertThat(GcScheduleValidator.validate(schedule)).as(example.getFileName().toString()).isEmpty();
+          assertThat(GcScheduleValidator.validate(schedule))
+              .as(example.getFileName().toString())
+              .isEmpty();
         }
         validated++;
       }
@@ -122,10 +141,18 @@ class CrdAndExamplesTest {
   @Test
   void theSchemaRejectsWhatUsersGetWrong() throws IOException {
     JsonSchema registry = schemasByKind().get("Registry");
-    JsonNode typo = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  storage:\n    pvc: {size: 1Gi}\n  replica: 2\n");
-    JsonNode negative = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  replicas: -1\n  storage:\n    pvc: {size: 1Gi}\n");
-    JsonNode noStorage = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec: {replicas: 1}\n");
-    JsonNode badMode = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  storage:\n    pvc: {size: 1Gi, accessModes: [ReadMostly]}\n");
+    JsonNode typo =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  storage:\n    pvc: {size: 1Gi}\n  replica: 2\n");
+    JsonNode negative =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  replicas: -1\n  storage:\n    pvc: {size: 1Gi}\n");
+    JsonNode noStorage =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec: {replicas: 1}\n");
+    JsonNode badMode =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: Registry\nmetadata: {name: x}\nspec:\n  storage:\n    pvc: {size: 1Gi, accessModes: [ReadMostly]}\n");
 
     assertRefused(registry, typo, "additionalProperties", "replica");
     assertRefused(registry, negative, "minimum", "replicas");
@@ -133,18 +160,29 @@ class CrdAndExamplesTest {
     assertRefused(registry, badMode, "enum", "accessModes");
 
     JsonSchema gc = schemasByKind().get("GcSchedule");
-    JsonNode noRef = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {mode: ReadOnly}\n");
-    JsonNode badDuration = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, maxDuration: soon}\n");
-    JsonNode badGcMode = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, mode: Offline}\n");
-    JsonNode negativeBytes = YAML.readTree("apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, minReclaimableBytes: -1}\n");
+    JsonNode noRef =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {mode: ReadOnly}\n");
+    JsonNode badDuration =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, maxDuration: soon}\n");
+    JsonNode badGcMode =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, mode: Offline}\n");
+    JsonNode negativeBytes =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, minReclaimableBytes: -1}\n");
     assertRefused(gc, noRef, "required", "registryRef");
     assertRefused(gc, badDuration, "pattern", "maxDuration");
     assertRefused(gc, badGcMode, "enum", "mode");
     assertRefused(gc, negativeBytes, "minimum", "minReclaimableBytes");
   }
 
-  /** The schema refuses the document for exactly this reason: the keyword, at or naming this field. */
-  private static void assertRefused(JsonSchema schema, JsonNode document, String keyword, String field) {
+  /**
+   * The schema refuses the document for exactly this reason: the keyword, at or naming this field.
+   */
+  private static void assertRefused(
+      JsonSchema schema, JsonNode document, String keyword, String field) {
     var errors = schema.validate(document);
     assertThat(errors).as("errors for %s", document).hasSize(1);
     var error = errors.iterator().next();
@@ -159,8 +197,20 @@ class CrdAndExamplesTest {
    */
   @Test
   void theCrdsRefuseTheNamesTheOperatorRefuses() throws IOException {
-    List<String> names = List.of("images", "a", "1images", "Images", "images.team", "images_1", "images-", "-images", "team-a-2",
-        "a".repeat(63), "a".repeat(64), "1".repeat(63));
+    List<String> names =
+        List.of(
+            "images",
+            "a",
+            "1images",
+            "Images",
+            "images.team",
+            "images_1",
+            "images-",
+            "-images",
+            "team-a-2",
+            "a".repeat(63),
+            "a".repeat(64),
+            "1".repeat(63));
     for (Path file : crdFiles(COMMITTED)) {
       JsonNode crd = YAML.readTree(file.toFile());
       String kind = crd.at("/spec/names/kind").asText();
@@ -169,34 +219,47 @@ class CrdAndExamplesTest {
       int maxLength = -1;
       java.util.regex.Pattern pattern = null;
       for (JsonNode rule : rules) {
-        java.util.regex.Matcher size = java.util.regex.Pattern.compile("^self\\.metadata\\.name\\.size\\(\\) <= (\\d+)$").matcher(rule.path("rule").asText());
-        java.util.regex.Matcher matches = java.util.regex.Pattern.compile("^self\\.metadata\\.name\\.matches\\('(.*)'\\)$").matcher(rule.path("rule").asText());
+        java.util.regex.Matcher size =
+            java.util.regex.Pattern.compile("^self\\.metadata\\.name\\.size\\(\\) <= (\\d+)$")
+                .matcher(rule.path("rule").asText());
+        java.util.regex.Matcher matches =
+            java.util.regex.Pattern.compile("^self\\.metadata\\.name\\.matches\\('(.*)'\\)$")
+                .matcher(rule.path("rule").asText());
         if (size.matches()) {
           maxLength = Integer.parseInt(size.group(1));
         } else if (matches.matches()) {
           pattern = java.util.regex.Pattern.compile(matches.group(1));
         }
-        assertThat(rule.path("message").asText()).as("%s: every rule says what is wrong", kind).isNotBlank();
+        assertThat(rule.path("message").asText())
+            .as("%s: every rule says what is wrong", kind)
+            .isNotBlank();
       }
       assertThat(maxLength).as("%s limits the length of metadata.name", kind).isEqualTo(63);
       assertThat(pattern).as("%s constrains the form of metadata.name", kind).isNotNull();
       for (String name : names) {
         boolean schemaAccepts = name.length() <= maxLength && pattern.matcher(name).find();
-        boolean operatorAccepts = switch (kind) {
-          case "Registry" -> {
-            Registry registry = dev.registryoperator.registry.Registries.withPvc(name, "1Gi");
-            yield RegistryValidator.validate(registry).isEmpty();
-          }
-          case "GcSchedule" -> {
-            GcSchedule schedule = new GcSchedule();
-            schedule.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
-            schedule.setSpec(new dev.registryoperator.gc.GcScheduleSpec());
-            schedule.getSpec().setRegistryRef(new dev.registryoperator.gc.GcScheduleSpec.RegistryRef("images"));
-            yield GcScheduleValidator.validate(schedule).isEmpty();
-          }
-          default -> throw new AssertionError(kind);
-        };
-        assertThat(schemaAccepts).as("%s name '%s': the CRD and the operator agree", kind, name).isEqualTo(operatorAccepts);
+        boolean operatorAccepts =
+            switch (kind) {
+              case "Registry" -> {
+                Registry registry = dev.registryoperator.registry.Registries.withPvc(name, "1Gi");
+                yield RegistryValidator.validate(registry).isEmpty();
+              }
+              case "GcSchedule" -> {
+                GcSchedule schedule = new GcSchedule();
+                schedule.setMetadata(
+                    new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+                schedule.setSpec(new dev.registryoperator.gc.GcScheduleSpec());
+                schedule
+                    .getSpec()
+                    .setRegistryRef(
+                        new dev.registryoperator.gc.GcScheduleSpec.RegistryRef("images"));
+                yield GcScheduleValidator.validate(schedule).isEmpty();
+              }
+              default -> throw new AssertionError(kind);
+            };
+        assertThat(schemaAccepts)
+            .as("%s name '%s': the CRD and the operator agree", kind, name)
+            .isEqualTo(operatorAccepts);
       }
     }
   }
@@ -223,21 +286,27 @@ class CrdAndExamplesTest {
     if (!(node instanceof ObjectNode object)) {
       return;
     }
-    if (object.has("properties") && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+    if (object.has("properties")
+        && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
       object.put("additionalProperties", false);
     }
     object.forEach(CrdAndExamplesTest::strict);
   }
 
   private static void checkStructural(JsonNode node, String path, List<String> problems) {
-    boolean typed = node.has("type") || node.path("x-kubernetes-int-or-string").asBoolean(false) || node.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+    boolean typed =
+        node.has("type")
+            || node.path("x-kubernetes-int-or-string").asBoolean(false)
+            || node.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
     if (!typed) {
       problems.add(path + ": no type");
     }
     if (node.has("properties") && node.has("additionalProperties")) {
       problems.add(path + ": both properties and additionalProperties");
     }
-    node.path("properties").fields().forEachRemaining(e -> checkStructural(e.getValue(), path + "." + e.getKey(), problems));
+    node.path("properties")
+        .fields()
+        .forEachRemaining(e -> checkStructural(e.getValue(), path + "." + e.getKey(), problems));
     if (node.has("items")) {
       checkStructural(node.get("items"), path + "[]", problems);
     }
@@ -259,11 +328,12 @@ class CrdAndExamplesTest {
     List<JsonNode> documents = new ArrayList<>();
     try (var parser = new YAMLFactory().createParser(file.toFile())) {
       Iterator<JsonNode> it = YAML.readValues(parser, JsonNode.class);
-      it.forEachRemaining(d -> {
-        if (d != null && !d.isNull() && !d.isMissingNode()) {
-          documents.add(d);
-        }
-      });
+      it.forEachRemaining(
+          d -> {
+            if (d != null && !d.isNull() && !d.isMissingNode()) {
+              documents.add(d);
+            }
+          });
     }
     return documents;
   }

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * invariants after each change it sees, independently of the operator's own code:
  *
  * <ul>
- *   <li>I2/I3: no live GC pod that deletes ({@code gc-kind=collect}) while a writable registry pod of
- *       the same registry is live, terminating included, whichever of the two came first;
+ *   <li>I2/I3: no live GC pod that deletes ({@code gc-kind=collect}) while a writable registry pod
+ *       of the same registry is live, terminating included, whichever of the two came first;
  *   <li>I5: live collect pods of one registry belong to one GcSchedule run at most.
  * </ul>
  *
@@ -41,22 +41,27 @@ public final class InvariantMonitor implements AutoCloseable {
   private final AtomicLong checks = new AtomicLong();
 
   private InvariantMonitor(KubernetesClient client, String namespace) {
-    informer = client.pods().inNamespace(namespace).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        check("added " + name(pod));
-      }
+    informer =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    check("added " + name(pod));
+                  }
 
-      @Override
-      public void onUpdate(Pod before, Pod after) {
-        check("updated " + name(after));
-      }
+                  @Override
+                  public void onUpdate(Pod before, Pod after) {
+                    check("updated " + name(after));
+                  }
 
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {
-        check("deleted " + name(pod));
-      }
-    });
+                  @Override
+                  public void onDelete(Pod pod, boolean unknown) {
+                    check("deleted " + name(pod));
+                  }
+                });
   }
 
   public static InvariantMonitor watch(KubernetesClient client, String namespace) {
@@ -88,7 +93,8 @@ public final class InvariantMonitor implements AutoCloseable {
       String registry = labels.get(INSTANCE);
       if ("registry".equals(labels.get(COMPONENT)) && writable(pod)) {
         writable.computeIfAbsent(registry, k -> new ArrayList<>()).add(pod);
-      } else if ("garbage-collector".equals(labels.get(COMPONENT)) && "collect".equals(labels.get(GC_KIND))) {
+      } else if ("garbage-collector".equals(labels.get(COMPONENT))
+          && "collect".equals(labels.get(GC_KIND))) {
         collecting.computeIfAbsent(registry, k -> new ArrayList<>()).add(pod);
       }
     }
@@ -96,12 +102,32 @@ public final class InvariantMonitor implements AutoCloseable {
       checks.incrementAndGet();
       List<Pod> writers = writable.getOrDefault(entry.getKey(), List.of());
       if (!writers.isEmpty()) {
-        violations.add("I2/I3 after " + event + ": GC pod(s) " + names(entry.getValue()) + " live beside writable pod(s) " + names(writers));
+        violations.add(
+            "I2/I3 after "
+                + event
+                + ": GC pod(s) "
+                + names(entry.getValue())
+                + " live beside writable pod(s) "
+                + names(writers));
       }
       Set<String> runs = new HashSet<>();
-      entry.getValue().forEach(p -> runs.add(p.getMetadata().getLabels().get(SCHEDULE) + "/" + p.getMetadata().getLabels().get(RUN)));
+      entry
+          .getValue()
+          .forEach(
+              p ->
+                  runs.add(
+                      p.getMetadata().getLabels().get(SCHEDULE)
+                          + "/"
+                          + p.getMetadata().getLabels().get(RUN)));
       if (runs.size() > 1) {
-        violations.add("I5 after " + event + ": runs " + runs + " collect registry " + entry.getKey() + " at once");
+        violations.add(
+            "I5 after "
+                + event
+                + ": runs "
+                + runs
+                + " collect registry "
+                + entry.getKey()
+                + " at once");
       }
     }
   }
@@ -116,11 +142,14 @@ public final class InvariantMonitor implements AutoCloseable {
   static boolean writable(Pod pod) {
     return pod.getSpec().getContainers().stream()
         .filter(c -> "registry".equals(c.getName()))
-        .noneMatch(c -> c.getEnv() != null && c.getEnv().stream().anyMatch(InvariantMonitor::readOnlyOn));
+        .noneMatch(
+            c -> c.getEnv() != null && c.getEnv().stream().anyMatch(InvariantMonitor::readOnlyOn));
   }
 
   private static boolean readOnlyOn(EnvVar env) {
-    return READ_ONLY_ENV.equals(env.getName()) && env.getValue() != null && env.getValue().replace(" ", "").contains("\"enabled\":true");
+    return READ_ONLY_ENV.equals(env.getName())
+        && env.getValue() != null
+        && env.getValue().replace(" ", "").contains("\"enabled\":true");
   }
 
   private static String name(Pod pod) {

@@ -40,9 +40,17 @@ public final class OperatorHarness implements AutoCloseable {
     this.clock = clock;
     api = MockApiServer.start();
     client = api.newClient();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .create();
     installCrds();
-    FakeCluster.Builder builder = FakeCluster.builder(api.newClient()).namespace(NAMESPACE).readyDelay(Duration.ofMillis(200)).terminationGrace(Duration.ofMillis(300));
+    FakeCluster.Builder builder =
+        FakeCluster.builder(api.newClient())
+            .namespace(NAMESPACE)
+            .readyDelay(Duration.ofMillis(200))
+            .terminationGrace(Duration.ofMillis(300));
     clusterSettings.accept(builder);
     cluster = builder.start();
     startOperator();
@@ -98,28 +106,39 @@ public final class OperatorHarness implements AutoCloseable {
   public Runnable startReplica(LeaderElection leaderElection) {
     KubernetesClient replicaClient = api.newClient();
     Operator replica = newOperator(replicaClient, java.util.Optional.of(leaderElection));
-    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-    Runnable stop = () -> {
-      if (stopped.compareAndSet(false, true)) {
-        replica.stop();
-        replicaClient.close();
-      }
-    };
+    java.util.concurrent.atomic.AtomicBoolean stopped =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop =
+        () -> {
+          if (stopped.compareAndSet(false, true)) {
+            replica.stop();
+            replicaClient.close();
+          }
+        };
     replicas.add(stop);
     replica.start();
     return stop;
   }
 
-  private Operator newOperator(KubernetesClient operatorClient, java.util.Optional<LeaderElection> leaderElection) {
+  private Operator newOperator(
+      KubernetesClient operatorClient, java.util.Optional<LeaderElection> leaderElection) {
     // user Secrets are read again on a timer, not watched: minutes in production, a second here
-    return RegistryOperator.create(operatorClient, clock, java.util.Set.of(), leaderElection,
-        new dev.registryoperator.registry.RegistryReconciler.SecretRechecks(Duration.ofMillis(500), Duration.ofSeconds(1)));
+    return RegistryOperator.create(
+        operatorClient,
+        clock,
+        java.util.Set.of(),
+        leaderElection,
+        new dev.registryoperator.registry.RegistryReconciler.SecretRechecks(
+            Duration.ofMillis(500), Duration.ofSeconds(1)));
   }
 
   /** Events recorded on one object, as kubectl describe lists them. */
   public List<Event> eventsFor(String kind, String name) {
     return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-        .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
+        .filter(
+            e ->
+                kind.equals(e.getInvolvedObject().getKind())
+                    && name.equals(e.getInvolvedObject().getName()))
         .toList();
   }
 
@@ -127,7 +146,8 @@ public final class OperatorHarness implements AutoCloseable {
     try (Stream<Path> files = Files.list(CRDS)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
         try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          CustomResourceDefinition crd =
+              client.apiextensions().v1().customResourceDefinitions().load(in).item();
           client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
         }
       }

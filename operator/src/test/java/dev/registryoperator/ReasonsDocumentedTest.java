@@ -19,14 +19,17 @@ class ReasonsDocumentedTest {
   void everyGcReasonIsInDocsGc() throws IOException {
     String doc = Files.readString(DOCS.resolve("gc.md"));
     assertThat(Arrays.stream(GcReason.values()).map(Enum::name).filter(r -> !mentioned(doc, r)))
-        .as("GcReason values missing from docs/gc.md").isEmpty();
+        .as("GcReason values missing from docs/gc.md")
+        .isEmpty();
   }
 
   @Test
   void everyRegistryReasonIsInDocsRegistry() throws IOException {
     String doc = Files.readString(DOCS.resolve("registry.md"));
-    assertThat(Arrays.stream(RegistryReason.values()).map(Enum::name).filter(r -> !mentioned(doc, r)))
-        .as("RegistryReason values missing from docs/registry.md").isEmpty();
+    assertThat(
+            Arrays.stream(RegistryReason.values()).map(Enum::name).filter(r -> !mentioned(doc, r)))
+        .as("RegistryReason values missing from docs/registry.md")
+        .isEmpty();
   }
 
   private static boolean mentioned(String doc, String reason) {

@@ -4,29 +4,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatchException;
-import io.fabric8.mockwebserver.http.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.Locale;
 
 /**
- * The mock's CRUD dispatcher, answering as a kube-apiserver where the mock does not answer at all: a
- * JSON patch whose {@code test} operation fails (or that cannot apply) gets 422 Invalid and changes
- * nothing. The mock lets the exception escape, never answers, and the client times out. Likewise a body
- * in protobuf: kubectl 1.32 sends {@code create secret}, {@code create configmap} and {@code create namespace}
- * as {@code application/vnd.kubernetes.protobuf} (and never falls back to JSON); the mock's YAML parser threw
- * on it and never answered. Those kinds are read ({@link ProtobufBodies}); any other protobuf body gets 415
- * UnsupportedMediaType. Any other exception the mock lets escape becomes a 500 InternalError rather than a
- * request never answered.
- * Tests can add an {@link Admission} that refuses requests (a quota, a webhook) or only looks at them.
+ * The mock's CRUD dispatcher, answering as a kube-apiserver where the mock does not answer at all:
+ * a JSON patch whose {@code test} operation fails (or that cannot apply) gets 422 Invalid and
+ * changes nothing. The mock lets the exception escape, never answers, and the client times out.
+ * Likewise a body in protobuf: kubectl 1.32 sends {@code create secret}, {@code create configmap}
+ * and {@code create namespace} as {@code application/vnd.kubernetes.protobuf} (and never falls back
+ * to JSON); the mock's YAML parser threw on it and never answered. Those kinds are read ({@link
+ * ProtobufBodies}); any other protobuf body gets 415 UnsupportedMediaType. Any other exception the
+ * mock lets escape becomes a 500 InternalError rather than a request never answered. Tests can add
+ * an {@link Admission} that refuses requests (a quota, a webhook) or only looks at them.
  */
 public class CrudApiDispatcher extends KubernetesCrudDispatcher {
-  /** What an admission webhook sees of a request here: its method, its path with the query, its body (or empty). */
+  /**
+   * What an admission webhook sees of a request here: its method, its path with the query, its body
+   * (or empty).
+   */
   public record AdmissionRequest(String method, String path, String body) {}
 
   /** An answer that refuses a request, as a kube-apiserver or an admission webhook gives it. */
@@ -54,8 +57,12 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     return () -> admissions.remove(admission);
   }
 
-  /** Every request answered, in order (see {@link ApiRequest}); recorded from {@link #recordRequests()} on. */
+  /**
+   * Every request answered, in order (see {@link ApiRequest}); recorded from {@link
+   * #recordRequests()} on.
+   */
   private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+
   private volatile boolean recording;
 
   /** Starts recording every request that names a resource (e.g. to check that RBAC grants each). */
@@ -76,7 +83,9 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     }
     if (!admissions.isEmpty()) {
       byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
-      AdmissionRequest seen = new AdmissionRequest(request.getMethod(), request.getPath(), new String(body, StandardCharsets.UTF_8));
+      AdmissionRequest seen =
+          new AdmissionRequest(
+              request.getMethod(), request.getPath(), new String(body, StandardCharsets.UTF_8));
       for (Admission admission : admissions) {
         Optional<Refusal> refusal = admission.review(seen);
         if (refusal.isPresent()) {
@@ -89,26 +98,38 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
 
   /** The answer to a request; a subclass may answer some paths itself, then call this. */
   protected MockResponse answer(RecordedRequest request) {
-    if ("POST".equals(request.getMethod()) && request.getPath() != null
+    if ("POST".equals(request.getMethod())
+        && request.getPath() != null
         && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
       return allowEverything(request);
     }
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("protobuf")) {
-      Optional<String> json = request.getBody() == null ? Optional.empty()
-          : ProtobufBodies.toJson(request.getBody().getBytes());
+      Optional<String> json =
+          request.getBody() == null
+              ? Optional.empty()
+              : ProtobufBodies.toJson(request.getBody().getBytes());
       if (json.isEmpty()) {
-        return status(415, "UnsupportedMediaType", "this mock reads protobuf only for kubectl's create generators"
-            + " (Secret, ConfigMap, Namespace); send JSON");
+        return status(
+            415,
+            "UnsupportedMediaType",
+            "this mock reads protobuf only for kubectl's create generators"
+                + " (Secret, ConfigMap, Namespace); send JSON");
       }
-      request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-          request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
-          new Buffer(json.get().getBytes(StandardCharsets.UTF_8)));
+      request =
+          new RecordedRequest(
+              request.getHttpVersion(),
+              request.method(),
+              request.getPath(),
+              request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+              new Buffer(json.get().getBytes(StandardCharsets.UTF_8)));
     }
     try {
       MockResponse response = super.dispatch(request);
       // The mock names no content type; kubectl then reads the answer as its request's (protobuf).
-      if (response != null && response.header("Content-Type") == null && response.getBody() != null) {
+      if (response != null
+          && response.header("Content-Type") == null
+          && response.getBody() != null) {
         response.setHeader("Content-Type", "application/json");
       }
       return response;
@@ -130,16 +151,26 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     rule.putArray("resources").add("*");
     status.putArray("nonResourceRules").addObject().putArray("verbs").add("*");
     status.put("incomplete", false);
-    return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+    return new MockResponse()
+        .setResponseCode(201)
+        .setHeader("Content-Type", "application/json")
         .setBody(Serialization.asJson(review));
   }
 
   /** A {@code Status} answer, as a kube-apiserver gives for a failure. */
   protected static MockResponse status(int code, String reason, String message) {
-    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
-        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-            + "\"message\":\"" + String.valueOf(message).replace('\\', '/').replace('"', '\'').replace('\n', ' ')
-            + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                + "\"message\":\""
+                + String.valueOf(message).replace('\\', '/').replace('"', '\'').replace('\n', ' ')
+                + "\",\"reason\":\""
+                + reason
+                + "\",\"code\":"
+                + code
+                + "}");
   }
 
   /**
@@ -151,15 +182,19 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
   public MockResponse handleGet(String path) {
     int query = path.indexOf('?');
     String bare = query < 0 ? path : path.substring(0, query);
-    String selector = query < 0 ? null : EventSelectors.parameter(path.substring(query + 1), "fieldSelector");
+    String selector =
+        query < 0 ? null : EventSelectors.parameter(path.substring(query + 1), "fieldSelector");
     if (selector == null || !EventSelectors.EVENTS.matcher(bare).matches()) {
       return super.handleGet(path);
     }
-    MockResponse all = super.handleGet(bare + EventSelectors.without(path.substring(query + 1), "fieldSelector"));
+    MockResponse all =
+        super.handleGet(bare + EventSelectors.without(path.substring(query + 1), "fieldSelector"));
     if (all.code() != 200 || all.getBody() == null) {
       return all;
     }
-    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+    return new MockResponse()
+        .setResponseCode(200)
+        .setHeader("Content-Type", "application/json")
         .setBody(EventSelectors.filter(all.getBody().readUtf8(), selector));
   }
 
@@ -168,7 +203,8 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     try {
       return super.handlePatch(request);
     } catch (JsonPatchException e) {
-      return status(422, "Invalid", e.getMessage() == null ? "the patch cannot be applied" : e.getMessage());
+      return status(
+          422, "Invalid", e.getMessage() == null ? "the patch cannot be applied" : e.getMessage());
     }
   }
 }

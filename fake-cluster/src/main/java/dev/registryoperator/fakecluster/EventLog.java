@@ -8,16 +8,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The time-ordered record of what the {@link FakeCluster} observed and did. Entries are appended on the
- * cluster's single logic thread: the stand-in's own actions right after the API call returned, other
- * parties' changes when the watch delivered them. Safe to read from any thread.
+ * The time-ordered record of what the {@link FakeCluster} observed and did. Entries are appended on
+ * the cluster's single logic thread: the stand-in's own actions right after the API call returned,
+ * other parties' changes when the watch delivered them. Safe to read from any thread.
  */
 public final class EventLog {
   private final List<ClusterEvent> events = new CopyOnWriteArrayList<>();
   private final AtomicLong seq = new AtomicLong();
 
   void add(String kind, String name, String what, String owner, String detail) {
-    events.add(new ClusterEvent(seq.incrementAndGet(), Instant.now(), kind, name, what, owner, detail));
+    events.add(
+        new ClusterEvent(seq.incrementAndGet(), Instant.now(), kind, name, what, owner, detail));
   }
 
   public List<ClusterEvent> events() {
@@ -29,13 +30,16 @@ public final class EventLog {
     return events.stream().map(ClusterEvent::line).toList();
   }
 
-  /** Lines of events about one owner's objects ("Deployment/r"), plus those about the owner itself. */
+  /**
+   * Lines of events about one owner's objects ("Deployment/r"), plus those about the owner itself.
+   */
   public List<String> linesFor(String kind, String name) {
     String owner = kind + "/" + name;
     String self = kind.toLowerCase() + " " + name + " ";
     return events.stream()
         .filter(e -> owner.equals(e.owner()) || e.line().startsWith(self))
-        .map(ClusterEvent::line).toList();
+        .map(ClusterEvent::line)
+        .toList();
   }
 
   public List<String> linesMatching(String regex) {

@@ -35,7 +35,9 @@ final class EventSelectors {
     return rest.toString();
   }
 
-  /** The list with only the items the selector keeps, as an EventList (typed clients drop a "List"). */
+  /**
+   * The list with only the items the selector keeps, as an EventList (typed clients drop a "List").
+   */
   static String filter(String listJson, String selector) {
     ObjectNode list = (ObjectNode) Serialization.unmarshal(listJson, JsonNode.class);
     ArrayNode kept = list.arrayNode();

@@ -26,14 +26,14 @@ import java.util.function.Consumer;
 
 /**
  * A fake of the cluster parts the Fabric8 CRUD mock lacks, for tests: Deployment (and ReplicaSet)
- * controller, Job controller, scheduler, kubelet and owner-reference garbage collector. It watches the
- * mock through a client and writes pods and statuses back, so reconciler tests can assert on the order
- * of what happened via {@link #log()}.
+ * controller, Job controller, scheduler, kubelet and owner-reference garbage collector. It watches
+ * the mock through a client and writes pods and statuses back, so reconciler tests can assert on
+ * the order of what happened via {@link #log()}.
  *
- * <p>All decisions run on one thread, every {@code tick}; blocking pod runtime calls run on workers.
- * Pods it creates carry {@link #KUBELET_FINALIZER}, so deleting one leaves it terminating
- * (deletionTimestamp set, still listed with its labels) until the runtime has stopped it. A pod created
- * by anyone else with that finalizer is adopted and run the same way.
+ * <p>All decisions run on one thread, every {@code tick}; blocking pod runtime calls run on
+ * workers. Pods it creates carry {@link #KUBELET_FINALIZER}, so deleting one leaves it terminating
+ * (deletionTimestamp set, still listed with its labels) until the runtime has stopped it. A pod
+ * created by anyone else with that finalizer is adopted and run the same way.
  *
  * <pre>{@code
  * try (MockApiServer api = MockApiServer.start();
@@ -50,19 +50,31 @@ public final class FakeCluster implements AutoCloseable {
   public static final String KUBELET_FINALIZER = "testing.registry-operator/kubelet";
 
   /** Immutable settings; see {@link Builder}. */
-  public record Settings(String namespace, Map<String, String> selector, Duration readyDelay,
-      Duration terminationGrace, Duration jobRunTime, Duration tick, Duration gcInterval,
-      List<String> nodes, JobBehaviour jobBehaviour, PodRuntime podRuntime,
-      List<Class<? extends HasMetadata>> gcTypes, boolean legacyJobConditions) {}
+  public record Settings(
+      String namespace,
+      Map<String, String> selector,
+      Duration readyDelay,
+      Duration terminationGrace,
+      Duration jobRunTime,
+      Duration tick,
+      Duration gcInterval,
+      List<String> nodes,
+      JobBehaviour jobBehaviour,
+      PodRuntime podRuntime,
+      List<Class<? extends HasMetadata>> gcTypes,
+      boolean legacyJobConditions) {}
 
   private final SimContext ctx;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
   private FakeCluster(KubernetesClient client, Settings s) {
-    PodRuntime runtime = s.podRuntime() != null ? s.podRuntime()
-        : new FakePodRuntime(s.readyDelay(), s.terminationGrace(), s.jobRunTime(), s.jobBehaviour());
-    ScheduledExecutorService logic = Executors.newSingleThreadScheduledExecutor(
-        r -> daemon(r, "fake-cluster"));
+    PodRuntime runtime =
+        s.podRuntime() != null
+            ? s.podRuntime()
+            : new FakePodRuntime(
+                s.readyDelay(), s.terminationGrace(), s.jobRunTime(), s.jobBehaviour());
+    ScheduledExecutorService logic =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fake-cluster"));
     ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "fake-cluster-runtime"));
     ctx = new SimContext(client, s, runtime, logic, workers);
   }
@@ -81,45 +93,62 @@ public final class FakeCluster implements AutoCloseable {
     inform(Job.class, true, jobs::observe, jobs::observeDeleted);
     inform(Pod.class, false, (o, p) -> kubelet.observe(p), kubelet::observeGone);
     for (Class<? extends HasMetadata> type : s.gcTypes()) {
-      gc.watch(inform(type, false, (o, n) -> { }, o -> { }));
+      gc.watch(inform(type, false, (o, n) -> {}, o -> {}));
     }
-    CompletableFuture.allOf(informers.stream().map(SharedIndexInformer::start)
-        .map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new)).join();
-    ctx.logic.scheduleWithFixedDelay(ctx.guarded("tick", () -> {
-      deployments.tick();
-      jobs.tick();
-      kubelet.tick();
-    }), 0, s.tick().toMillis(), TimeUnit.MILLISECONDS);
-    ctx.logic.scheduleWithFixedDelay(ctx.guarded("gc", gc::sweep),
-        s.gcInterval().toMillis(), s.gcInterval().toMillis(), TimeUnit.MILLISECONDS);
+    CompletableFuture.allOf(
+            informers.stream()
+                .map(SharedIndexInformer::start)
+                .map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new))
+        .join();
+    ctx.logic.scheduleWithFixedDelay(
+        ctx.guarded(
+            "tick",
+            () -> {
+              deployments.tick();
+              jobs.tick();
+              kubelet.tick();
+            }),
+        0,
+        s.tick().toMillis(),
+        TimeUnit.MILLISECONDS);
+    ctx.logic.scheduleWithFixedDelay(
+        ctx.guarded("gc", gc::sweep),
+        s.gcInterval().toMillis(),
+        s.gcInterval().toMillis(),
+        TimeUnit.MILLISECONDS);
     return this;
   }
 
-  private <T extends HasMetadata> SharedIndexInformer<T> inform(Class<T> type, boolean filtered,
-      BiConsumer<T, T> onChange, Consumer<T> onDelete) {
-    var ops = ctx.settings.namespace() == null
-        ? ctx.client.resources(type).inAnyNamespace()
-        : ctx.client.resources(type).inNamespace(ctx.settings.namespace());
-    var selected = filtered && !ctx.settings.selector().isEmpty()
-        ? ops.withLabels(ctx.settings.selector()) : ops;
+  private <T extends HasMetadata> SharedIndexInformer<T> inform(
+      Class<T> type, boolean filtered, BiConsumer<T, T> onChange, Consumer<T> onDelete) {
+    var ops =
+        ctx.settings.namespace() == null
+            ? ctx.client.resources(type).inAnyNamespace()
+            : ctx.client.resources(type).inNamespace(ctx.settings.namespace());
+    var selected =
+        filtered && !ctx.settings.selector().isEmpty()
+            ? ops.withLabels(ctx.settings.selector())
+            : ops;
     String what = type.getSimpleName();
     SharedIndexInformer<T> informer = selected.runnableInformer(0);
-    informer.addEventHandler(new ResourceEventHandler<T>() {
-      @Override
-      public void onAdd(T obj) {
-        ctx.run(what + " added", () -> onChange.accept(null, obj));
-      }
+    informer.addEventHandler(
+        new ResourceEventHandler<T>() {
+          @Override
+          public void onAdd(T obj) {
+            ctx.run(what + " added", () -> onChange.accept(null, obj));
+          }
 
-      @Override
-      public void onUpdate(T oldObj, T newObj) {
-        ctx.run(what + " updated", () -> onChange.accept(oldObj, newObj));
-      }
+          @Override
+          public void onUpdate(T oldObj, T newObj) {
+            ctx.run(what + " updated", () -> onChange.accept(oldObj, newObj));
+          }
 
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-        ctx.run(what + " deleted", () -> onDelete.accept(obj));
-      }
-    });
+          @Override
+          public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            ctx.run(what + " deleted", () -> onDelete.accept(obj));
+          }
+        });
     informers.add(informer);
     return informer;
   }
@@ -151,9 +180,15 @@ public final class FakeCluster implements AutoCloseable {
   /** Live from the API: pods whose controller reference is {@code kind/name}. */
   public List<Pod> podsControlledBy(String namespace, String kind, String name) {
     return ctx.client.pods().inNamespace(namespace).list().getItems().stream()
-        .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata()
-            .getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
-                && kind.equals(o.getKind()) && name.equals(o.getName())))
+        .filter(
+            p ->
+                p.getMetadata().getOwnerReferences() != null
+                    && p.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(
+                            o ->
+                                Boolean.TRUE.equals(o.getController())
+                                    && kind.equals(o.getKind())
+                                    && name.equals(o.getName())))
         .toList();
   }
 
@@ -162,7 +197,8 @@ public final class FakeCluster implements AutoCloseable {
   }
 
   public static boolean isReady(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
@@ -174,8 +210,10 @@ public final class FakeCluster implements AutoCloseable {
     ctx.workers.shutdownNow();
     try {
       ctx.logic.awaitTermination(5, TimeUnit.SECONDS);
-      // A worker may be starting a pod or writing its status: let it finish before the runtime stops every
-      // process (a pod started after that would be left running) and before the caller closes the API server.
+      // A worker may be starting a pod or writing its status: let it finish before the runtime
+      // stops every
+      // process (a pod started after that would be left running) and before the caller closes the
+      // API server.
       ctx.workers.awaitTermination(15, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -193,7 +231,8 @@ public final class FakeCluster implements AutoCloseable {
   public static final class Builder {
     private final KubernetesClient client;
     private String namespace;
-    private Map<String, String> selector = Map.of("app.kubernetes.io/managed-by", "registry-operator");
+    private Map<String, String> selector =
+        Map.of("app.kubernetes.io/managed-by", "registry-operator");
     private Duration readyDelay = Duration.ofMillis(300);
     private Duration terminationGrace = Duration.ofMillis(300);
     private Duration jobRunTime = Duration.ofMillis(300);
@@ -202,8 +241,15 @@ public final class FakeCluster implements AutoCloseable {
     private List<String> nodes = List.of("node-a", "node-b", "node-c");
     private JobBehaviour jobBehaviour = JobBehaviour.succeed("{}");
     private PodRuntime podRuntime;
-    private List<Class<? extends HasMetadata>> gcTypes = List.of(Pod.class, ConfigMap.class,
-        Secret.class, Service.class, PersistentVolumeClaim.class, Deployment.class, Job.class);
+    private List<Class<? extends HasMetadata>> gcTypes =
+        List.of(
+            Pod.class,
+            ConfigMap.class,
+            Secret.class,
+            Service.class,
+            PersistentVolumeClaim.class,
+            Deployment.class,
+            Job.class);
     private boolean legacyJobConditions;
 
     private Builder(KubernetesClient client) {
@@ -217,9 +263,9 @@ public final class FakeCluster implements AutoCloseable {
     }
 
     /**
-     * Labels a Deployment or Job must carry to be run (default
-     * {@code app.kubernetes.io/managed-by=registry-operator}); empty for all. Pods and garbage
-     * collection are not filtered.
+     * Labels a Deployment or Job must carry to be run (default {@code
+     * app.kubernetes.io/managed-by=registry-operator}); empty for all. Pods and garbage collection
+     * are not filtered.
      */
     public Builder selector(Map<String, String> selector) {
       this.selector = Map.copyOf(selector);
@@ -285,8 +331,19 @@ public final class FakeCluster implements AutoCloseable {
     }
 
     public Settings settings() {
-      return new Settings(namespace, selector, readyDelay, terminationGrace, jobRunTime, tick,
-          gcInterval, nodes, jobBehaviour, podRuntime, gcTypes, legacyJobConditions);
+      return new Settings(
+          namespace,
+          selector,
+          readyDelay,
+          terminationGrace,
+          jobRunTime,
+          tick,
+          gcInterval,
+          nodes,
+          jobBehaviour,
+          podRuntime,
+          gcTypes,
+          legacyJobConditions);
     }
 
     /** Starts watching; returns once the informers have synced. */

@@ -14,11 +14,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Plays the Deployment and ReplicaSet controllers (there are no ReplicaSet objects: pods are owned by
- * the Deployment directly). Pods are named {@code <deployment>-<template hash>-<5 chars>} and labelled
- * {@code pod-template-hash}. Rollouts: {@code Recreate} deletes all old pods, waits until they are gone,
- * then creates new ones; {@code RollingUpdate} (the default) behaves as maxSurge 1, maxUnavailable 0
- * whatever the spec says. Terminating pods do not count as replicas, as in the real controller.
+ * Plays the Deployment and ReplicaSet controllers (there are no ReplicaSet objects: pods are owned
+ * by the Deployment directly). Pods are named {@code <deployment>-<template hash>-<5 chars>} and
+ * labelled {@code pod-template-hash}. Rollouts: {@code Recreate} deletes all old pods, waits until
+ * they are gone, then creates new ones; {@code RollingUpdate} (the default) behaves as maxSurge 1,
+ * maxUnavailable 0 whatever the spec says. Terminating pods do not count as replicas, as in the
+ * real controller.
  */
 final class FakeDeploymentController {
   private final SimContext ctx;
@@ -34,11 +35,20 @@ final class FakeDeploymentController {
   void observe(Deployment old, Deployment d) {
     ctx.deployments.put(d.getMetadata().getUid(), d);
     if (old == null) {
-      ctx.log.add("deployment", d.getMetadata().getName(), "created", null,
+      ctx.log.add(
+          "deployment",
+          d.getMetadata().getName(),
+          "created",
+          null,
           "generation " + d.getMetadata().getGeneration());
-    } else if (!Objects.equals(old.getMetadata().getGeneration(), d.getMetadata().getGeneration())) {
-      ctx.log.add("deployment", d.getMetadata().getName(),
-          "generation=" + d.getMetadata().getGeneration(), null, null);
+    } else if (!Objects.equals(
+        old.getMetadata().getGeneration(), d.getMetadata().getGeneration())) {
+      ctx.log.add(
+          "deployment",
+          d.getMetadata().getName(),
+          "generation=" + d.getMetadata().getGeneration(),
+          null,
+          null);
     }
   }
 
@@ -62,7 +72,11 @@ final class FakeDeploymentController {
     String hash = PodTemplates.hash(d.getSpec().getTemplate());
     String before = hashes.put(uid, hash);
     if (before != null && !before.equals(hash)) {
-      ctx.log.add("deployment", d.getMetadata().getName(), "rollout started hash=" + hash, null,
+      ctx.log.add(
+          "deployment",
+          d.getMetadata().getName(),
+          "rollout started hash=" + hash,
+          null,
           "from " + before + ", strategy " + strategy(d));
     }
     int desired = desired(d);
@@ -97,7 +111,9 @@ final class FakeDeploymentController {
     for (long i = 0; i < create; i++) {
       createPod(d, hash);
     }
-    oldActive.stream().filter(p -> !p.ready).forEach(p -> ctx.deletePod(p, "rollout: old, not ready"));
+    oldActive.stream()
+        .filter(p -> !p.ready)
+        .forEach(p -> ctx.deletePod(p, "rollout: old, not ready"));
     long excess = active(d).stream().filter(p -> p.ready).count() - desired;
     for (PodRecord p : oldActive) {
       if (excess > 0 && p.active() && p.ready) {
@@ -107,7 +123,10 @@ final class FakeDeploymentController {
     }
   }
 
-  /** Brings the number of active new pods to {@code desired}; extras go not-ready first, newest first. */
+  /**
+   * Brings the number of active new pods to {@code desired}; extras go not-ready first, newest
+   * first.
+   */
   private void scale(Deployment d, String hash, int desired) {
     List<PodRecord> current = active(d).stream().filter(p -> isNew(p, hash)).toList();
     for (int i = current.size(); i < desired; i++) {
@@ -123,8 +142,10 @@ final class FakeDeploymentController {
 
   private void createPod(Deployment d, String hash) {
     String name = d.getMetadata().getName() + "-" + hash + "-" + PodTemplates.randomSuffix();
-    ctx.createPod(PodTemplates.newPod(d.getSpec().getTemplate(), d, name,
-        Map.of("pod-template-hash", hash)), d, hash);
+    ctx.createPod(
+        PodTemplates.newPod(d.getSpec().getTemplate(), d, name, Map.of("pod-template-hash", hash)),
+        d,
+        hash);
   }
 
   private void writeStatus(Deployment d, String hash, int desired) {
@@ -135,49 +156,79 @@ final class FakeDeploymentController {
     boolean complete = updated == desired && replicas == desired && available == desired;
     String rs = d.getMetadata().getName() + "-" + hash;
     DeploymentStatus previous = status.previous(d);
-    DeploymentStatus computed = new DeploymentStatusBuilder()
-        .withObservedGeneration(d.getMetadata().getGeneration())
-        .withReplicas(omitZero(replicas))
-        .withUpdatedReplicas(omitZero(updated))
-        .withReadyReplicas(omitZero(available))
-        .withAvailableReplicas(omitZero(available))
-        .withUnavailableReplicas(omitZero(Math.max(0, Math.max(desired, replicas) - available)))
-        .withConditions(
-            condition(previous, "Available", available >= desired,
-                available >= desired ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-                available >= desired ? "Deployment has minimum availability."
-                    : "Deployment does not have minimum availability."),
-            condition(previous, "Progressing", true,
-                complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-                complete ? "ReplicaSet \"" + rs + "\" has successfully progressed."
-                    : "ReplicaSet \"" + rs + "\" is progressing."))
-        .build();
-    status.writeIfChanged(d, computed, cached -> ctx.client.apps().deployments()
-        .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName())
-        .editStatus(x -> {
-          x.setStatus(computed);
-          return x;
-        }));
+    DeploymentStatus computed =
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(d.getMetadata().getGeneration())
+            .withReplicas(omitZero(replicas))
+            .withUpdatedReplicas(omitZero(updated))
+            .withReadyReplicas(omitZero(available))
+            .withAvailableReplicas(omitZero(available))
+            .withUnavailableReplicas(omitZero(Math.max(0, Math.max(desired, replicas) - available)))
+            .withConditions(
+                condition(
+                    previous,
+                    "Available",
+                    available >= desired,
+                    available >= desired
+                        ? "MinimumReplicasAvailable"
+                        : "MinimumReplicasUnavailable",
+                    available >= desired
+                        ? "Deployment has minimum availability."
+                        : "Deployment does not have minimum availability."),
+                condition(
+                    previous,
+                    "Progressing",
+                    true,
+                    complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                    complete
+                        ? "ReplicaSet \"" + rs + "\" has successfully progressed."
+                        : "ReplicaSet \"" + rs + "\" is progressing."))
+            .build();
+    status.writeIfChanged(
+        d,
+        computed,
+        cached ->
+            ctx.client
+                .apps()
+                .deployments()
+                .inNamespace(cached.getMetadata().getNamespace())
+                .withName(cached.getMetadata().getName())
+                .editStatus(
+                    x -> {
+                      x.setStatus(computed);
+                      return x;
+                    }));
     String key = hash + "/" + desired;
     if (complete && !key.equals(completeLogged.get(d.getMetadata().getUid()))) {
       completeLogged.put(d.getMetadata().getUid(), key);
-      ctx.log.add("deployment", d.getMetadata().getName(), "rollout complete", null,
+      ctx.log.add(
+          "deployment",
+          d.getMetadata().getName(),
+          "rollout complete",
+          null,
           "hash " + hash + ", replicas " + desired);
     }
   }
 
   /** The condition, keeping the previous one's times where the API server's controller would. */
-  private static DeploymentCondition condition(DeploymentStatus previous, String type, boolean value,
-      String reason, String message) {
+  private static DeploymentCondition condition(
+      DeploymentStatus previous, String type, boolean value, String reason, String message) {
     String now = PodStatuses.now();
     String status = value ? "True" : "False";
-    DeploymentCondition old = previous == null || previous.getConditions() == null ? null
-        : previous.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-            .orElse(null);
+    DeploymentCondition old =
+        previous == null || previous.getConditions() == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     boolean sameStatus = old != null && status.equals(old.getStatus());
     boolean same = sameStatus && reason.equals(old.getReason()) && message.equals(old.getMessage());
-    return new DeploymentConditionBuilder().withType(type).withStatus(status)
-        .withReason(reason).withMessage(message)
+    return new DeploymentConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
         .withLastTransitionTime(sameStatus ? old.getLastTransitionTime() : now)
         .withLastUpdateTime(same ? old.getLastUpdateTime() : now)
         .build();
@@ -197,7 +248,8 @@ final class FakeDeploymentController {
 
   private static String strategy(Deployment d) {
     return d.getSpec().getStrategy() == null || d.getSpec().getStrategy().getType() == null
-        ? "RollingUpdate" : d.getSpec().getStrategy().getType();
+        ? "RollingUpdate"
+        : d.getSpec().getStrategy().getType();
   }
 
   /** The API server omits zero counts ({@code omitempty}): callers must read null as 0. */

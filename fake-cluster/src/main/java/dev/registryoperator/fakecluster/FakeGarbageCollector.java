@@ -17,14 +17,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Plays the owner-reference garbage collector: an object of one of the watched types whose owners are
- * all gone (not found, or found with another uid) is deleted in the background. Owners may be of any
- * kind, custom resources included; they are looked up by apiVersion, kind (plural derived from it),
- * namespace and name, and must be namespaced. Deletion is always background: the mock deletes an owner
- * at once whatever the propagation policy (no foreground wait, and orphaning is not honoured).
+ * Plays the owner-reference garbage collector: an object of one of the watched types whose owners
+ * are all gone (not found, or found with another uid) is deleted in the background. Owners may be
+ * of any kind, custom resources included; they are looked up by apiVersion, kind (plural derived
+ * from it), namespace and name, and must be namespaced. Deletion is always background: the mock
+ * deletes an owner at once whatever the propagation policy (no foreground wait, and orphaning is
+ * not honoured).
  */
 final class FakeGarbageCollector {
-  private record OwnerKey(String namespace, String apiVersion, String kind, String name, String uid) {}
+  private record OwnerKey(
+      String namespace, String apiVersion, String kind, String name, String uid) {}
 
   private final SimContext ctx;
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
@@ -44,14 +46,21 @@ final class FakeGarbageCollector {
     for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
       for (HasMetadata o : informer.getStore().list()) {
         List<OwnerReference> refs = o.getMetadata().getOwnerReferences();
-        if (refs == null || refs.isEmpty() || o.getMetadata().getDeletionTimestamp() != null
+        if (refs == null
+            || refs.isEmpty()
+            || o.getMetadata().getDeletionTimestamp() != null
             || deleted.contains(o.getMetadata().getUid())) {
           continue;
         }
         String ns = o.getMetadata().getNamespace();
-        boolean orphan = refs.stream().noneMatch(r -> alive.computeIfAbsent(
-            new OwnerKey(ns, r.getApiVersion(), r.getKind(), r.getName(), r.getUid()),
-            this::exists));
+        boolean orphan =
+            refs.stream()
+                .noneMatch(
+                    r ->
+                        alive.computeIfAbsent(
+                            new OwnerKey(
+                                ns, r.getApiVersion(), r.getKind(), r.getName(), r.getUid()),
+                            this::exists));
         if (orphan) {
           delete(o, refs.get(0));
         }
@@ -79,8 +88,12 @@ final class FakeGarbageCollector {
         throw e;
       }
     }
-    ctx.log.add(o.getKind().toLowerCase(Locale.ROOT), o.getMetadata().getName(), "deleted by gc",
-        owner.getKind() + "/" + owner.getName(), why);
+    ctx.log.add(
+        o.getKind().toLowerCase(Locale.ROOT),
+        o.getMetadata().getName(),
+        "deleted by gc",
+        owner.getKind() + "/" + owner.getName(),
+        why);
   }
 
   private boolean exists(OwnerKey k) {
@@ -91,17 +104,22 @@ final class FakeGarbageCollector {
       return true; // until the fake has observed its deletion, so the log shows that first
     }
     int slash = k.apiVersion().indexOf('/');
-    ResourceDefinitionContext rdc = new ResourceDefinitionContext.Builder()
-        .withGroup(slash < 0 ? null : k.apiVersion().substring(0, slash))
-        .withVersion(k.apiVersion().substring(slash + 1))
-        .withKind(k.kind())
-        .withPlural(Pluralize.toPlural(k.kind().toLowerCase(Locale.ROOT)))
-        .withNamespaced(true)
-        .build();
+    ResourceDefinitionContext rdc =
+        new ResourceDefinitionContext.Builder()
+            .withGroup(slash < 0 ? null : k.apiVersion().substring(0, slash))
+            .withVersion(k.apiVersion().substring(slash + 1))
+            .withKind(k.kind())
+            .withPlural(Pluralize.toPlural(k.kind().toLowerCase(Locale.ROOT)))
+            .withNamespaced(true)
+            .build();
     GenericKubernetesResource owner;
     try {
-      owner = ctx.client.genericKubernetesResources(rdc).inNamespace(k.namespace())
-          .withName(k.name()).get();
+      owner =
+          ctx.client
+              .genericKubernetesResources(rdc)
+              .inNamespace(k.namespace())
+              .withName(k.name())
+              .get();
     } catch (KubernetesClientException e) {
       return true; // cannot tell: keep the dependent
     }

@@ -1,13 +1,13 @@
 package dev.registryoperator.fakecluster;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +20,10 @@ import java.util.Map;
  * Plays the Job controller for single-pod Jobs (completions 1, parallelism 1): one pod at a time,
  * replaced after a failure until {@code backoffLimit} (default 6) is exceeded, no back-off delay;
  * {@code activeDeadlineSeconds}; {@code ttlSecondsAfterFinished}; {@code suspend} only prevents the
- * start. Conditions as Kubernetes 1.31+ writes them: {@code FailureTarget} / {@code SuccessCriteriaMet}
- * first, then {@code Failed} / {@code Complete} once no pod of the Job is still running or terminating.
- * With {@link FakeCluster.Builder#legacyJobConditions} the terminal condition comes at once, while
- * the pods are still terminating (Kubernetes before 1.31).
+ * start. Conditions as Kubernetes 1.31+ writes them: {@code FailureTarget} / {@code
+ * SuccessCriteriaMet} first, then {@code Failed} / {@code Complete} once no pod of the Job is still
+ * running or terminating. With {@link FakeCluster.Builder#legacyJobConditions} the terminal
+ * condition comes at once, while the pods are still terminating (Kubernetes before 1.31).
  */
 final class FakeJobController {
   private static final class JobState {
@@ -88,12 +88,18 @@ final class FakeJobController {
     boolean settled = active(job).isEmpty() && terminating(job).isEmpty();
     if (st.ending() && st.finishedAt == null && (settled || ctx.settings.legacyJobConditions())) {
       st.finishedAt = Instant.now();
-      ctx.log.add("job", name, st.success ? "complete" : "failed reason=" + st.failureReason, null,
+      ctx.log.add(
+          "job",
+          name,
+          st.success ? "complete" : "failed reason=" + st.failureReason,
+          null,
           st.failureMessage);
     }
     writeStatus(job, st);
     Integer ttl = job.getSpec().getTtlSecondsAfterFinished();
-    if (st.finishedAt != null && ttl != null && !st.ttlDeleted
+    if (st.finishedAt != null
+        && ttl != null
+        && !st.ttlDeleted
         && !Instant.now().isBefore(st.finishedAt.plusSeconds(ttl))) {
       st.ttlDeleted = true;
       ctx.client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
@@ -103,7 +109,8 @@ final class FakeJobController {
 
   private void decide(Job job, JobState st) {
     List<PodRecord> all = ctx.pods.everOwnedBy(job.getMetadata().getUid());
-    int backoffLimit = job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
+    int backoffLimit =
+        job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
     Long deadline = job.getSpec().getActiveDeadlineSeconds();
     if (all.stream().anyMatch(PodRecord::succeeded)) {
       st.success = true;
@@ -121,19 +128,31 @@ final class FakeJobController {
   private void createPod(Job job) {
     String jobName = job.getMetadata().getName();
     String uid = job.getMetadata().getUid();
-    Map<String, String> labels = Map.of(
-        "controller-uid", uid, "batch.kubernetes.io/controller-uid", uid,
-        "job-name", jobName, "batch.kubernetes.io/job-name", jobName);
+    Map<String, String> labels =
+        Map.of(
+            "controller-uid",
+            uid,
+            "batch.kubernetes.io/controller-uid",
+            uid,
+            "job-name",
+            jobName,
+            "batch.kubernetes.io/job-name",
+            jobName);
     String podName = jobName + "-" + PodTemplates.randomSuffix();
     try {
-      ctx.createPod(PodTemplates.newPod(job.getSpec().getTemplate(), job, podName, labels), job, null);
+      ctx.createPod(
+          PodTemplates.newPod(job.getSpec().getTemplate(), job, podName, labels), job, null);
     } catch (KubernetesClientException e) {
       if (e.getCode() < 400 || e.getCode() >= 500) {
         throw e;
       }
       // As the real Job controller: a refused pod (a quota, a LimitRange, a webhook) is an Event on
       // the Job, and the pod is tried again later.
-      String message = "Error creating: " + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
+      String message =
+          "Error creating: "
+              + (e.getStatus() != null && e.getStatus().getMessage() != null
+                  ? e.getStatus().getMessage()
+                  : e.getMessage());
       ctx.log.add("job", jobName, "pod refused", null, message);
       recordFailedCreate(job, message);
     }
@@ -150,14 +169,31 @@ final class FakeJobController {
       events.resource(existing).update();
       return;
     }
-    events.resource(new EventBuilder()
-        .withNewMetadata().withName(name).withNamespace(job.getMetadata().getNamespace()).endMetadata()
-        .withNewInvolvedObject().withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
-        .withNamespace(job.getMetadata().getNamespace()).withUid(job.getMetadata().getUid()).endInvolvedObject()
-        .withType("Warning").withReason("FailedCreate").withMessage(message).withCount(1)
-        .withFirstTimestamp(PodStatuses.now()).withLastTimestamp(PodStatuses.now())
-        .withNewSource().withComponent("job-controller").endSource()
-        .build()).create();
+    events
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(job.getMetadata().getNamespace())
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName(job.getMetadata().getName())
+                .withNamespace(job.getMetadata().getNamespace())
+                .withUid(job.getMetadata().getUid())
+                .endInvolvedObject()
+                .withType("Warning")
+                .withReason("FailedCreate")
+                .withMessage(message)
+                .withCount(1)
+                .withFirstTimestamp(PodStatuses.now())
+                .withLastTimestamp(PodStatuses.now())
+                .withNewSource()
+                .withComponent("job-controller")
+                .endSource()
+                .build())
+        .create();
   }
 
   private void writeStatus(Job job, JobState st) {
@@ -169,39 +205,60 @@ final class FakeJobController {
     String reason = st.success ? "CompletionsReached" : st.failureReason;
     String message = st.success ? "Reached expected number of succeeded pods" : st.failureMessage;
     if (st.ending() && !legacy) {
-      conditions.add(condition(previous, st.success ? "SuccessCriteriaMet" : "FailureTarget",
-          reason, message));
+      conditions.add(
+          condition(
+              previous, st.success ? "SuccessCriteriaMet" : "FailureTarget", reason, message));
     }
     if (st.finishedAt != null) {
       conditions.add(condition(previous, st.success ? "Complete" : "Failed", reason, message));
     }
-    JobStatus computed = new JobStatusBuilder()
-        .withStartTime(PodStatuses.time(st.start))
-        .withCompletionTime(st.success && st.finishedAt != null ? PodStatuses.time(st.finishedAt) : null)
-        .withActive(omitZero(active.size()))
-        .withReady((int) active.stream().filter(p -> p.ready).count())
-        .withSucceeded(omitZero((int) all.stream().filter(PodRecord::succeeded).count()))
-        .withFailed(omitZero((int) all.stream().filter(PodRecord::failed).count()))
-        .withTerminating(legacy ? null : terminating(job).size())
-        .withConditions(conditions)
-        .build();
-    status.writeIfChanged(job, computed, cached -> ctx.client.batch().v1().jobs()
-        .inNamespace(cached.getMetadata().getNamespace()).withName(cached.getMetadata().getName())
-        .editStatus(x -> {
-          x.setStatus(computed);
-          return x;
-        }));
+    JobStatus computed =
+        new JobStatusBuilder()
+            .withStartTime(PodStatuses.time(st.start))
+            .withCompletionTime(
+                st.success && st.finishedAt != null ? PodStatuses.time(st.finishedAt) : null)
+            .withActive(omitZero(active.size()))
+            .withReady((int) active.stream().filter(p -> p.ready).count())
+            .withSucceeded(omitZero((int) all.stream().filter(PodRecord::succeeded).count()))
+            .withFailed(omitZero((int) all.stream().filter(PodRecord::failed).count()))
+            .withTerminating(legacy ? null : terminating(job).size())
+            .withConditions(conditions)
+            .build();
+    status.writeIfChanged(
+        job,
+        computed,
+        cached ->
+            ctx.client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(cached.getMetadata().getNamespace())
+                .withName(cached.getMetadata().getName())
+                .editStatus(
+                    x -> {
+                      x.setStatus(computed);
+                      return x;
+                    }));
   }
 
-  private static JobCondition condition(JobStatus previous, String type, String reason,
-      String message) {
-    JobCondition old = previous == null || previous.getConditions() == null ? null
-        : previous.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-            .orElse(null);
+  private static JobCondition condition(
+      JobStatus previous, String type, String reason, String message) {
+    JobCondition old =
+        previous == null || previous.getConditions() == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     String time = old != null ? old.getLastTransitionTime() : PodStatuses.now();
-    return new JobConditionBuilder().withType(type).withStatus("True")
-        .withReason(reason).withMessage(message)
-        .withLastProbeTime(time).withLastTransitionTime(time).build();
+    return new JobConditionBuilder()
+        .withType(type)
+        .withStatus("True")
+        .withReason(reason)
+        .withMessage(message)
+        .withLastProbeTime(time)
+        .withLastTransitionTime(time)
+        .build();
   }
 
   private List<PodRecord> active(Job job) {
@@ -210,7 +267,8 @@ final class FakeJobController {
 
   private List<PodRecord> terminating(Job job) {
     return ctx.pods.ownedBy(job.getMetadata().getUid()).stream()
-        .filter(PodRecord::terminatingNotFinished).toList();
+        .filter(PodRecord::terminatingNotFinished)
+        .toList();
   }
 
   private static Integer omitZero(int n) {

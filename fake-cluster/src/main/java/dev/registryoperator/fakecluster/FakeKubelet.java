@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs the pods that carry {@link FakeCluster#KUBELET_FINALIZER}: start, readiness, exit, and graceful
- * termination (the finalizer keeps a deleted pod listed, with its labels and a deletionTimestamp, until
- * its containers have stopped). Logic on the logic thread; {@link PodRuntime#start}/{@code stop} on
- * workers.
+ * Runs the pods that carry {@link FakeCluster#KUBELET_FINALIZER}: start, readiness, exit, and
+ * graceful termination (the finalizer keeps a deleted pod listed, with its labels and a
+ * deletionTimestamp, until its containers have stopped). Logic on the logic thread; {@link
+ * PodRuntime#start}/{@code stop} on workers.
  */
 final class FakeKubelet {
   private final SimContext ctx;
@@ -40,18 +40,21 @@ final class FakeKubelet {
 
   /** Informer saw a pod disappear (deleted without our finalizer, or someone removed it). */
   void observeGone(Pod pod) {
-    ctx.pods.get(pod.getMetadata().getUid()).ifPresent(r -> {
-      if (r.gone()) {
-        return;
-      }
-      State before = r.state;
-      r.state = State.GONE;
-      ctx.log.add("pod", r.name, "gone", r.owner(), "deletion observed");
-      if (before == State.RUNNING || before == State.STARTING) {
-        Pod p = r.pod;
-        ctx.workers.execute(() -> stopQuietly(p));
-      }
-    });
+    ctx.pods
+        .get(pod.getMetadata().getUid())
+        .ifPresent(
+            r -> {
+              if (r.gone()) {
+                return;
+              }
+              State before = r.state;
+              r.state = State.GONE;
+              ctx.log.add("pod", r.name, "gone", r.owner(), "deletion observed");
+              if (before == State.RUNNING || before == State.STARTING) {
+                Pod p = r.pod;
+                ctx.workers.execute(() -> stopQuietly(p));
+              }
+            });
   }
 
   void tick() {
@@ -67,7 +70,7 @@ final class FakeKubelet {
         case PENDING -> scheduler.trySchedule(r);
         case SCHEDULED -> start(r);
         case RUNNING -> probe(r);
-        default -> { }
+        default -> {}
       }
     }
   }
@@ -77,13 +80,24 @@ final class FakeKubelet {
         || !pod.getMetadata().getFinalizers().contains(FakeCluster.KUBELET_FINALIZER)) {
       return;
     }
-    OwnerReference ref = pod.getMetadata().getOwnerReferences() == null ? null
-        : pod.getMetadata().getOwnerReferences().stream()
-            .filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
-    PodRecord r = ref == null ? new PodRecord(pod, null, null, null, null)
-        : new PodRecord(pod, ref.getKind(), ref.getName(), ref.getUid(),
-            pod.getMetadata().getLabels() == null ? null
-                : pod.getMetadata().getLabels().get("pod-template-hash"));
+    OwnerReference ref =
+        pod.getMetadata().getOwnerReferences() == null
+            ? null
+            : pod.getMetadata().getOwnerReferences().stream()
+                .filter(o -> Boolean.TRUE.equals(o.getController()))
+                .findFirst()
+                .orElse(null);
+    PodRecord r =
+        ref == null
+            ? new PodRecord(pod, null, null, null, null)
+            : new PodRecord(
+                pod,
+                ref.getKind(),
+                ref.getName(),
+                ref.getUid(),
+                pod.getMetadata().getLabels() == null
+                    ? null
+                    : pod.getMetadata().getLabels().get("pod-template-hash"));
     ctx.pods.add(r);
     ctx.log.add("pod", r.name, "adopted", r.owner(), "has the kubelet finalizer");
     if (pod.getMetadata().getDeletionTimestamp() != null) {
@@ -95,16 +109,17 @@ final class FakeKubelet {
     r.state = State.STARTING;
     Pod pod = r.pod;
     var owner = ctx.ownerOf(r);
-    ctx.workers.execute(() -> {
-      Exception failure = null;
-      try {
-        ctx.runtime.start(pod, owner);
-      } catch (Exception e) {
-        failure = e;
-      }
-      Exception f = failure;
-      ctx.run("start pod " + r.name, () -> onStarted(r, f));
-    });
+    ctx.workers.execute(
+        () -> {
+          Exception failure = null;
+          try {
+            ctx.runtime.start(pod, owner);
+          } catch (Exception e) {
+            failure = e;
+          }
+          Exception f = failure;
+          ctx.run("start pod " + r.name, () -> onStarted(r, f));
+        });
   }
 
   private void onStarted(PodRecord r, Exception failure) {
@@ -123,8 +138,12 @@ final class FakeKubelet {
       return;
     }
     ctx.writePodStatus(r, PodStatuses.running(r));
-    ctx.log.add("pod", r.name, r.restarts == 0 ? "running" : "running restarts=" + r.restarts,
-        r.owner(), "node " + r.nodeName);
+    ctx.log.add(
+        "pod",
+        r.name,
+        r.restarts == 0 ? "running" : "running restarts=" + r.restarts,
+        r.owner(),
+        "node " + r.nodeName);
     if ("Job".equals(r.ownerKind)) {
       ctx.log.add("job", r.ownerName, "pod started", r.owner(), r.name);
     }
@@ -162,23 +181,26 @@ final class FakeKubelet {
       case RUNNING -> {
         r.state = State.STOPPING;
         Pod pod = r.pod;
-        ctx.workers.execute(() -> {
-          PodRuntime.Termination t;
-          try {
-            t = ctx.runtime.stop(pod);
-          } catch (Exception e) {
-            t = new PodRuntime.Termination(137, "Error", "stop failed: " + e);
-          }
-          PodRuntime.Termination end = t;
-          ctx.run("stop pod " + r.name, () -> {
-            if (!r.gone()) {
-              finish(r, end, "stopped");
-              removeFinalizer(r);
-            }
-          });
-        });
+        ctx.workers.execute(
+            () -> {
+              PodRuntime.Termination t;
+              try {
+                t = ctx.runtime.stop(pod);
+              } catch (Exception e) {
+                t = new PodRuntime.Termination(137, "Error", "stop failed: " + e);
+              }
+              PodRuntime.Termination end = t;
+              ctx.run(
+                  "stop pod " + r.name,
+                  () -> {
+                    if (!r.gone()) {
+                      finish(r, end, "stopped");
+                      removeFinalizer(r);
+                    }
+                  });
+            });
       }
-      default -> { } // STARTING: onStarted stops it; STOPPING: under way; GONE: nothing.
+      default -> {} // STARTING: onStarted stops it; STOPPING: under way; GONE: nothing.
     }
   }
 
@@ -197,13 +219,18 @@ final class FakeKubelet {
   private void removeFinalizer(PodRecord r) {
     List<String> left = new ArrayList<>();
     try {
-      ctx.client.pods().inNamespace(r.namespace).withName(r.name).edit(p -> {
-        List<String> f = new ArrayList<>(p.getMetadata().getFinalizers());
-        f.remove(FakeCluster.KUBELET_FINALIZER);
-        left.addAll(f);
-        p.getMetadata().setFinalizers(f);
-        return p;
-      });
+      ctx.client
+          .pods()
+          .inNamespace(r.namespace)
+          .withName(r.name)
+          .edit(
+              p -> {
+                List<String> f = new ArrayList<>(p.getMetadata().getFinalizers());
+                f.remove(FakeCluster.KUBELET_FINALIZER);
+                left.addAll(f);
+                p.getMetadata().setFinalizers(f);
+                return p;
+              });
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;

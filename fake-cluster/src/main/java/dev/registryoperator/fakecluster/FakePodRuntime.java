@@ -10,10 +10,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The default {@link PodRuntime}: runs nothing, only keeps time. A pod is ready {@code readyDelay} after
- * it started; stopping takes {@code terminationGrace} (none when the pod's
- * {@code terminationGracePeriodSeconds} is 0) and ends with exit 143 (SIGTERM). Pods of Jobs exit as
- * the {@link JobBehaviour} says; other pods never exit on their own.
+ * The default {@link PodRuntime}: runs nothing, only keeps time. A pod is ready {@code readyDelay}
+ * after it started; stopping takes {@code terminationGrace} (none when the pod's {@code
+ * terminationGracePeriodSeconds} is 0) and ends with exit 143 (SIGTERM). Pods of Jobs exit as the
+ * {@link JobBehaviour} says; other pods never exit on their own.
  */
 public final class FakePodRuntime implements PodRuntime {
   private record Running(Instant started, JobBehaviour.Run run) {}
@@ -24,7 +24,10 @@ public final class FakePodRuntime implements PodRuntime {
   private final JobBehaviour jobBehaviour;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
-  public FakePodRuntime(Duration readyDelay, Duration terminationGrace, Duration defaultJobRunTime,
+  public FakePodRuntime(
+      Duration readyDelay,
+      Duration terminationGrace,
+      Duration defaultJobRunTime,
       JobBehaviour jobBehaviour) {
     this.readyDelay = readyDelay;
     this.terminationGrace = terminationGrace;

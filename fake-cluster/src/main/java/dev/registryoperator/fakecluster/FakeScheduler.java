@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Binds pending pods to nodes. Honours {@code spec.nodeName} and required pod affinity (every node is
- * its own topology domain, whatever the topologyKey), including the rule that a pod matching its own
- * affinity terms may go anywhere when no placed pod matches them; pods without affinity go round-robin. A pod
- * that fits nowhere stays Pending with {@code PodScheduled=False, reason Unschedulable} and is retried
- * on every tick. Pods counted for affinity: those bound to a node whose containers have not ended,
- * terminating ones included (as in the real scheduler's cache).
+ * Binds pending pods to nodes. Honours {@code spec.nodeName} and required pod affinity (every node
+ * is its own topology domain, whatever the topologyKey), including the rule that a pod matching its
+ * own affinity terms may go anywhere when no placed pod matches them; pods without affinity go
+ * round-robin. A pod that fits nowhere stays Pending with {@code PodScheduled=False, reason
+ * Unschedulable} and is retried on every tick. Pods counted for affinity: those bound to a node
+ * whose containers have not ended, terminating ones included (as in the real scheduler's cache).
  */
 final class FakeScheduler {
   private final SimContext ctx;
@@ -29,22 +29,35 @@ final class FakeScheduler {
   }
 
   void trySchedule(PodRecord r) {
-    Optional<String> node = r.pod.getSpec().getNodeName() != null
-        ? Optional.of(r.pod.getSpec().getNodeName()) : chooseNode(r);
+    Optional<String> node =
+        r.pod.getSpec().getNodeName() != null
+            ? Optional.of(r.pod.getSpec().getNodeName())
+            : chooseNode(r);
     if (node.isEmpty()) {
       if (!r.unschedulableReported) {
         r.unschedulableReported = true;
         int n = ctx.settings.nodes().size();
-        ctx.writePodStatus(r, PodStatuses.unschedulable("0/" + n + " nodes are available: " + n
-            + " node(s) didn't match pod affinity rules."));
+        ctx.writePodStatus(
+            r,
+            PodStatuses.unschedulable(
+                "0/"
+                    + n
+                    + " nodes are available: "
+                    + n
+                    + " node(s) didn't match pod affinity rules."));
         ctx.log.add("pod", r.name, "unschedulable", r.owner(), "pod affinity");
       }
       return;
     }
     try {
-      r.pod = ctx.client.pods().inNamespace(r.namespace).withName(r.name)
-          .patch(PatchContext.of(PatchType.JSON_MERGE),
-              "{\"spec\":{\"nodeName\":\"" + node.get() + "\"}}");
+      r.pod =
+          ctx.client
+              .pods()
+              .inNamespace(r.namespace)
+              .withName(r.name)
+              .patch(
+                  PatchContext.of(PatchType.JSON_MERGE),
+                  "{\"spec\":{\"nodeName\":\"" + node.get() + "\"}}");
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return; // deleted meanwhile; the informer will say so
@@ -66,20 +79,30 @@ final class FakeScheduler {
     List<Pod> placed = placedPods(r.uid);
     // As kube-scheduler's InterPodAffinity: when no placed pod matches any term and the pod matches
     // its own terms, it may go anywhere (the first pod of a set that wants to stay together).
-    boolean noneMatch = terms.stream().noneMatch(t -> placed.stream().anyMatch(p -> matches(t, r.pod, p)));
+    boolean noneMatch =
+        terms.stream().noneMatch(t -> placed.stream().anyMatch(p -> matches(t, r.pod, p)));
     boolean matchesItself = terms.stream().allMatch(t -> matches(t, r.pod, r.pod));
     if (noneMatch && matchesItself) {
       return Optional.of(nodes.get(next++ % nodes.size()));
     }
     return nodes.stream()
-        .filter(node -> terms.stream().allMatch(t -> placed.stream().anyMatch(p ->
-            node.equals(p.getSpec().getNodeName()) && matches(t, r.pod, p))))
+        .filter(
+            node ->
+                terms.stream()
+                    .allMatch(
+                        t ->
+                            placed.stream()
+                                .anyMatch(
+                                    p ->
+                                        node.equals(p.getSpec().getNodeName())
+                                            && matches(t, r.pod, p))))
         .findFirst();
   }
 
   private static List<PodAffinityTerm> requiredAffinity(Pod pod) {
     var affinity = pod.getSpec().getAffinity();
-    if (affinity == null || affinity.getPodAffinity() == null
+    if (affinity == null
+        || affinity.getPodAffinity() == null
         || affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
       return List.of();
     }
@@ -94,14 +117,17 @@ final class FakeScheduler {
         placed.add(o.pod);
       }
     }
-    List<Pod> others = ctx.settings.namespace() == null
-        ? ctx.client.pods().inAnyNamespace().list().getItems()
-        : ctx.client.pods().inNamespace(ctx.settings.namespace()).list().getItems();
+    List<Pod> others =
+        ctx.settings.namespace() == null
+            ? ctx.client.pods().inAnyNamespace().list().getItems()
+            : ctx.client.pods().inNamespace(ctx.settings.namespace()).list().getItems();
     for (Pod p : others) {
       boolean ours = ctx.pods.get(p.getMetadata().getUid()).isPresent();
       String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-      if (!ours && p.getSpec().getNodeName() != null
-          && !"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+      if (!ours
+          && p.getSpec().getNodeName() != null
+          && !"Succeeded".equals(phase)
+          && !"Failed".equals(phase)) {
         placed.add(p);
       }
     }
@@ -109,8 +135,10 @@ final class FakeScheduler {
   }
 
   private static boolean matches(PodAffinityTerm term, Pod pod, Pod candidate) {
-    List<String> namespaces = term.getNamespaces() == null || term.getNamespaces().isEmpty()
-        ? List.of(pod.getMetadata().getNamespace()) : term.getNamespaces();
+    List<String> namespaces =
+        term.getNamespaces() == null || term.getNamespaces().isEmpty()
+            ? List.of(pod.getMetadata().getNamespace())
+            : term.getNamespaces();
     return namespaces.contains(candidate.getMetadata().getNamespace())
         && selects(term.getLabelSelector(), candidate.getMetadata().getLabels());
   }
@@ -132,13 +160,14 @@ final class FakeScheduler {
       for (LabelSelectorRequirement req : selector.getMatchExpressions()) {
         String v = l.get(req.getKey());
         List<String> values = req.getValues() == null ? List.of() : req.getValues();
-        boolean ok = switch (req.getOperator()) {
-          case "In" -> v != null && values.contains(v);
-          case "NotIn" -> v == null || !values.contains(v);
-          case "Exists" -> v != null;
-          case "DoesNotExist" -> v == null;
-          default -> false;
-        };
+        boolean ok =
+            switch (req.getOperator()) {
+              case "In" -> v != null && values.contains(v);
+              case "NotIn" -> v == null || !values.contains(v);
+              case "Exists" -> v != null;
+              case "DoesNotExist" -> v == null;
+              default -> false;
+            };
         if (!ok) {
           return false;
         }
@@ -146,5 +175,4 @@ final class FakeScheduler {
     }
     return true;
   }
-
 }

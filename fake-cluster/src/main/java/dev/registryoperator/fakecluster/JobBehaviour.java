@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 
 /**
- * How a Job's pod behaves in the {@link FakePodRuntime}: asked once per pod start, with the Job as last
- * seen.
+ * How a Job's pod behaves in the {@link FakePodRuntime}: asked once per pod start, with the Job as
+ * last seen.
  */
 @FunctionalInterface
 public interface JobBehaviour {
@@ -14,8 +14,8 @@ public interface JobBehaviour {
 
   /**
    * One pod's run: after {@code runTime} the container exits with {@code exitCode} and writes
-   * {@code terminationMessage} (e.g. the GC runner's JSON report). {@code runTime == null} means the
-   * cluster's default job run time. {@code hang} means it never exits on its own.
+   * {@code terminationMessage} (e.g. the GC runner's JSON report). {@code runTime == null} means
+   * the cluster's default job run time. {@code hang} means it never exits on its own.
    */
   record Run(int exitCode, String terminationMessage, Duration runTime, boolean hang) {
     public static Run exit(int exitCode, String terminationMessage, Duration runTime) {

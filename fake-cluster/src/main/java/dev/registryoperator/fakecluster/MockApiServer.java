@@ -12,9 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * The Fabric8 mock API server in CRUD mode (plain HTTP) with one client, closeable; a failed JSON
- * patch is refused with 422 ({@link CrudApiDispatcher}). Not a real
- * kube-apiserver: see design.md section 5 and {@code MockApiServerBehaviourTest} for what it does and
- * does not do.
+ * patch is refused with 422 ({@link CrudApiDispatcher}). Not a real kube-apiserver: see design.md
+ * section 5 and {@code MockApiServerBehaviourTest} for what it does and does not do.
  */
 public final class MockApiServer implements AutoCloseable {
   /** Held so the level set on it sticks (JUL keeps loggers weakly). */
@@ -27,7 +26,9 @@ public final class MockApiServer implements AutoCloseable {
   private MockApiServer(CrudApiDispatcher dispatcher, boolean logRequests, int port) {
     this.dispatcher = dispatcher;
     REQUEST_LOG.setLevel(logRequests ? Level.INFO : Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), port);
     client = server.createClient();
   }
@@ -43,8 +44,8 @@ public final class MockApiServer implements AutoCloseable {
   }
 
   /**
-   * Starts a CRUD mock server answering through {@code dispatcher} (a subclass may serve more paths) on
-   * {@code port} of the loopback address (0: a free one), without logging every request.
+   * Starts a CRUD mock server answering through {@code dispatcher} (a subclass may serve more
+   * paths) on {@code port} of the loopback address (0: a free one), without logging every request.
    */
   public static MockApiServer start(CrudApiDispatcher dispatcher, int port) {
     return new MockApiServer(dispatcher, false, port);
@@ -55,7 +56,9 @@ public final class MockApiServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** The dispatcher answering requests: add an admission hook with {@link CrudApiDispatcher#admit}. */
+  /**
+   * The dispatcher answering requests: add an admission hook with {@link CrudApiDispatcher#admit}.
+   */
   public CrudApiDispatcher dispatcher() {
     return dispatcher;
   }
@@ -73,12 +76,16 @@ public final class MockApiServer implements AutoCloseable {
     return server.createClient();
   }
 
-  /** A new client whose requests carry {@code userAgent} (to tell, say, the operator's requests apart). */
+  /**
+   * A new client whose requests carry {@code userAgent} (to tell, say, the operator's requests
+   * apart).
+   */
   public KubernetesClient newClient(String userAgent) {
-    return server.createClient(builder -> {
-      new KubernetesClientBuilderCustomizer().accept(builder);
-      builder.editOrNewConfig().withUserAgent(userAgent).endConfig();
-    });
+    return server.createClient(
+        builder -> {
+          new KubernetesClientBuilderCustomizer().accept(builder);
+          builder.editOrNewConfig().withUserAgent(userAgent).endConfig();
+        });
   }
 
   @Override

@@ -5,7 +5,16 @@ import java.time.Instant;
 
 /** The kubelet's view of one pod it manages. Only touched on the logic thread. */
 final class PodRecord {
-  enum State { PENDING, SCHEDULED, STARTING, RUNNING, STOPPING, EXITED, STOPPED, GONE }
+  enum State {
+    PENDING,
+    SCHEDULED,
+    STARTING,
+    RUNNING,
+    STOPPING,
+    EXITED,
+    STOPPED,
+    GONE
+  }
 
   final String namespace;
   final String name;

@@ -25,27 +25,44 @@ final class PodStatuses {
     return time(Instant.now());
   }
 
-  private static PodCondition condition(String type, boolean status, String reason, String message) {
-    return new PodConditionBuilder().withType(type).withStatus(status ? "True" : "False")
-        .withReason(reason).withMessage(message).withLastTransitionTime(now()).build();
+  private static PodCondition condition(
+      String type, boolean status, String reason, String message) {
+    return new PodConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withReason(reason)
+        .withMessage(message)
+        .withLastTransitionTime(now())
+        .build();
   }
 
   static PodStatus unschedulable(String message) {
-    return new PodStatusBuilder().withPhase("Pending")
-        .withConditions(condition("PodScheduled", false, "Unschedulable", message)).build();
+    return new PodStatusBuilder()
+        .withPhase("Pending")
+        .withConditions(condition("PodScheduled", false, "Unschedulable", message))
+        .build();
   }
 
   static PodStatus scheduled() {
-    return new PodStatusBuilder().withPhase("Pending")
-        .withConditions(condition("PodScheduled", true, null, null)).build();
+    return new PodStatusBuilder()
+        .withPhase("Pending")
+        .withConditions(condition("PodScheduled", true, null, null))
+        .build();
   }
 
   static PodStatus running(PodRecord r) {
     List<ContainerStatus> containers = new ArrayList<>();
     for (Container c : containers(r.pod)) {
-      containers.add(base(c, r).withReady(r.ready).withStarted(true)
-          .withNewState().withNewRunning().withStartedAt(time(r.startedAt)).endRunning().endState()
-          .build());
+      containers.add(
+          base(c, r)
+              .withReady(r.ready)
+              .withStarted(true)
+              .withNewState()
+              .withNewRunning()
+              .withStartedAt(time(r.startedAt))
+              .endRunning()
+              .endState()
+              .build());
     }
     return withIps(new PodStatusBuilder().withPhase("Running"), r)
         .withConditions(
@@ -54,7 +71,8 @@ final class PodStatuses {
             condition("Ready", r.ready, r.ready ? null : "ContainersNotReady", null),
             condition("ContainersReady", r.ready, r.ready ? null : "ContainersNotReady", null),
             condition("PodScheduled", true, null, null))
-        .withContainerStatuses(containers).build();
+        .withContainerStatuses(containers)
+        .build();
   }
 
   static PodStatus terminated(PodRecord r) {
@@ -62,13 +80,20 @@ final class PodStatuses {
     List<ContainerStatus> containers = new ArrayList<>();
     boolean first = true;
     for (Container c : containers(r.pod)) {
-      containers.add(base(c, r).withReady(false).withStarted(false)
-          .withNewState().withNewTerminated()
-          .withExitCode(t.exitCode()).withReason(t.reason())
-          .withMessage(first ? t.message() : null)
-          .withStartedAt(r.startedAt == null ? null : time(r.startedAt)).withFinishedAt(now())
-          .endTerminated().endState()
-          .build());
+      containers.add(
+          base(c, r)
+              .withReady(false)
+              .withStarted(false)
+              .withNewState()
+              .withNewTerminated()
+              .withExitCode(t.exitCode())
+              .withReason(t.reason())
+              .withMessage(first ? t.message() : null)
+              .withStartedAt(r.startedAt == null ? null : time(r.startedAt))
+              .withFinishedAt(now())
+              .endTerminated()
+              .endState()
+              .build());
       first = false;
     }
     return withIps(new PodStatusBuilder().withPhase(t.exitCode() == 0 ? "Succeeded" : "Failed"), r)
@@ -78,17 +103,22 @@ final class PodStatuses {
             condition("Ready", false, "PodCompleted", null),
             condition("ContainersReady", false, "PodCompleted", null),
             condition("PodScheduled", true, null, null))
-        .withContainerStatuses(containers).build();
+        .withContainerStatuses(containers)
+        .build();
   }
 
   private static List<Container> containers(Pod pod) {
     return pod.getSpec() == null || pod.getSpec().getContainers() == null
-        ? List.of() : pod.getSpec().getContainers();
+        ? List.of()
+        : pod.getSpec().getContainers();
   }
 
   private static ContainerStatusBuilder base(Container c, PodRecord r) {
-    return new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
-        .withImageID("").withContainerID("fake://" + r.uid + "/" + c.getName())
+    return new ContainerStatusBuilder()
+        .withName(c.getName())
+        .withImage(c.getImage())
+        .withImageID("")
+        .withContainerID("fake://" + r.uid + "/" + c.getName())
         .withRestartCount(r.restarts);
   }
 

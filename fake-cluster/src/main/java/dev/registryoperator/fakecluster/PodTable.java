@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** All pods the fake kubelet manages, by uid, in creation order. Only touched on the logic thread. */
+/**
+ * All pods the fake kubelet manages, by uid, in creation order. Only touched on the logic thread.
+ */
 final class PodTable {
   private final Map<String, PodRecord> byUid = new LinkedHashMap<>();
 

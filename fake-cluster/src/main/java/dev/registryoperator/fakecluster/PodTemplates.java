@@ -20,15 +20,16 @@ import java.util.concurrent.ThreadLocalRandom;
 final class PodTemplates {
   /** The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes). */
   private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
   private static final ObjectMapper CANONICAL =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   private PodTemplates() {}
 
   /**
-   * A short, stable hash of a template's content (FNV-1a over its JSON with sorted keys), spelled in
-   * the name-suffix alphabet like a real {@code pod-template-hash}. Equal content gives equal hashes
-   * whatever the order of map entries.
+   * A short, stable hash of a template's content (FNV-1a over its JSON with sorted keys), spelled
+   * in the name-suffix alphabet like a real {@code pod-template-hash}. Equal content gives equal
+   * hashes whatever the order of map entries.
    */
   static String hash(PodTemplateSpec template) {
     try {
@@ -59,9 +60,12 @@ final class PodTemplates {
 
   static OwnerReference controllerRef(HasMetadata owner) {
     return new OwnerReferenceBuilder()
-        .withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
-        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
-        .withController(true).withBlockOwnerDeletion(true)
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
         .build();
   }
 
@@ -70,8 +74,8 @@ final class PodTemplates {
    * controller reference to {@code owner}, the kubelet finalizer, and phase Pending (which the API
    * server would default).
    */
-  static Pod newPod(PodTemplateSpec template, HasMetadata owner, String name,
-      Map<String, String> extraLabels) {
+  static Pod newPod(
+      PodTemplateSpec template, HasMetadata owner, String name, Map<String, String> extraLabels) {
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> annotations = new LinkedHashMap<>();
     if (template.getMetadata() != null) {
@@ -86,13 +90,17 @@ final class PodTemplates {
     PodSpec spec = Serialization.unmarshal(Serialization.asJson(template.getSpec()), PodSpec.class);
     return new PodBuilder()
         .withNewMetadata()
-        .withName(name).withNamespace(owner.getMetadata().getNamespace())
-        .withLabels(labels).withAnnotations(annotations)
+        .withName(name)
+        .withNamespace(owner.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withAnnotations(annotations)
         .withOwnerReferences(controllerRef(owner))
         .withFinalizers(List.of(FakeCluster.KUBELET_FINALIZER))
         .endMetadata()
         .withSpec(spec)
-        .withNewStatus().withPhase("Pending").endStatus()
+        .withNewStatus()
+        .withPhase("Pending")
+        .endStatus()
         .build();
   }
 }

@@ -7,15 +7,16 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Reads the Kubernetes protobuf bodies that kubectl sends for its {@code create secret}, {@code create
- * configmap} and {@code create namespace} generators (kubectl 1.32 sends built-in types as
- * {@code application/vnd.kubernetes.protobuf}, with no fallback to JSON), and turns them into the JSON the mock
- * reads. Only the fields those generators set are read: the object's name, generateName, namespace, labels and
- * annotations, a Secret's data, stringData, type and immutable, a ConfigMap's data, binaryData and immutable.
- * Any other kind is not read ({@link Optional#empty()}).
+ * Reads the Kubernetes protobuf bodies that kubectl sends for its {@code create secret}, {@code
+ * create configmap} and {@code create namespace} generators (kubectl 1.32 sends built-in types as
+ * {@code application/vnd.kubernetes.protobuf}, with no fallback to JSON), and turns them into the
+ * JSON the mock reads. Only the fields those generators set are read: the object's name,
+ * generateName, namespace, labels and annotations, a Secret's data, stringData, type and immutable,
+ * a ConfigMap's data, binaryData and immutable. Any other kind is not read ({@link
+ * Optional#empty()}).
  *
- * <p>The envelope: the magic {@code k8s\0}, then a {@code runtime.Unknown} message: typeMeta (1: apiVersion 1,
- * kind 2), raw (2: the object's own message).
+ * <p>The envelope: the magic {@code k8s\0}, then a {@code runtime.Unknown} message: typeMeta (1:
+ * apiVersion 1, kind 2), raw (2: the object's own message).
  */
 final class ProtobufBodies {
   private static final byte[] MAGIC = {'k', '8', 's', 0};
@@ -135,7 +136,10 @@ final class ProtobufBodies {
     return parent.get(name) instanceof ObjectNode existing ? existing : parent.putObject(name);
   }
 
-  /** A map entry (key 1, value 2); a bytes value goes to JSON in base64, as the API's JSON form has it. */
+  /**
+   * A map entry (key 1, value 2); a bytes value goes to JSON in base64, as the API's JSON form has
+   * it.
+   */
   private static void mapEntry(Reader r, ObjectNode map, boolean bytes) {
     String key = "";
     byte[] value = new byte[0];
@@ -146,7 +150,11 @@ final class ProtobufBodies {
         default -> r.skip();
       }
     }
-    map.put(key, bytes ? Base64.getEncoder().encodeToString(value) : new String(value, StandardCharsets.UTF_8));
+    map.put(
+        key,
+        bytes
+            ? Base64.getEncoder().encodeToString(value)
+            : new String(value, StandardCharsets.UTF_8));
   }
 
   /** Protobuf wire format: varints and length-delimited fields, within [pos, end). */

@@ -25,12 +25,18 @@ final class SimContext {
   final ScheduledExecutorService logic;
   final ExecutorService workers;
   final List<Throwable> errors = new CopyOnWriteArrayList<>();
+
   /** Deployments and Jobs as last observed, kept on the logic thread so log order matches. */
   final Map<String, Deployment> deployments = new LinkedHashMap<>();
+
   final Map<String, Job> jobs = new LinkedHashMap<>();
 
-  SimContext(KubernetesClient client, FakeCluster.Settings settings, PodRuntime runtime,
-      ScheduledExecutorService logic, ExecutorService workers) {
+  SimContext(
+      KubernetesClient client,
+      FakeCluster.Settings settings,
+      PodRuntime runtime,
+      ScheduledExecutorService logic,
+      ExecutorService workers) {
     this.client = client;
     this.settings = settings;
     this.runtime = runtime;
@@ -65,15 +71,21 @@ final class SimContext {
     if (r.ownerUid == null) {
       return null;
     }
-    return "Deployment".equals(r.ownerKind) ? deployments.get(r.ownerUid)
+    return "Deployment".equals(r.ownerKind)
+        ? deployments.get(r.ownerUid)
         : "Job".equals(r.ownerKind) ? jobs.get(r.ownerUid) : null;
   }
 
   /** Creates a pod for an owner and starts managing it. */
   PodRecord createPod(Pod pod, HasMetadata owner, String templateHash) {
     Pod created = client.resource(pod).create();
-    PodRecord r = new PodRecord(created, owner.getKind(), owner.getMetadata().getName(),
-        owner.getMetadata().getUid(), templateHash);
+    PodRecord r =
+        new PodRecord(
+            created,
+            owner.getKind(),
+            owner.getMetadata().getName(),
+            owner.getMetadata().getUid(),
+            templateHash);
     pods.add(r);
     log.add("pod", r.name, "created", r.owner(), null);
     return r;
@@ -92,10 +104,15 @@ final class SimContext {
   /** Replaces a pod's status (a deleted pod is ignored). */
   void writePodStatus(PodRecord r, PodStatus status) {
     try {
-      client.pods().inNamespace(r.namespace).withName(r.name).editStatus(p -> {
-        p.setStatus(status);
-        return p;
-      });
+      client
+          .pods()
+          .inNamespace(r.namespace)
+          .withName(r.name)
+          .editStatus(
+              p -> {
+                p.setStatus(status);
+                return p;
+              });
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;

@@ -31,7 +31,10 @@ final class StatusWriter<T extends HasMetadata, S> {
     return statusOf.apply(cached);
   }
 
-  /** Writes {@code computed} unless equal to {@link #previous}; {@code write} returns the stored object. */
+  /**
+   * Writes {@code computed} unless equal to {@link #previous}; {@code write} returns the stored
+   * object.
+   */
   boolean writeIfChanged(T cached, S computed, UnaryOperator<T> write) {
     if (Objects.equals(computed, previous(cached))) {
       return false;
@@ -41,7 +44,8 @@ final class StatusWriter<T extends HasMetadata, S> {
       stored = write.apply(cached);
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 404) {
-        return false; // changed or deleted meanwhile: like a real controller, try again on the next sync
+        return false; // changed or deleted meanwhile: like a real controller, try again on the next
+        // sync
       }
       throw e;
     }

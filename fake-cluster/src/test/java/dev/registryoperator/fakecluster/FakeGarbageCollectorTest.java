@@ -21,9 +21,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FakeGarbageCollectorTest {
-  private static final ResourceDefinitionContext REGISTRY = new ResourceDefinitionContext.Builder()
-      .withGroup("registry.operator.dev").withVersion("v1alpha1").withKind("Registry")
-      .withPlural("registries").withNamespaced(true).build();
+  private static final ResourceDefinitionContext REGISTRY =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("registry.operator.dev")
+          .withVersion("v1alpha1")
+          .withKind("Registry")
+          .withPlural("registries")
+          .withNamespaced(true)
+          .build();
 
   private MockApiServer api;
   private KubernetesClient client;
@@ -48,14 +53,46 @@ class FakeGarbageCollectorTest {
   void deletingACustomResourceCascadesToItsDependentsAndTheirPods() {
     GenericKubernetesResource r = registry("r");
     GenericKubernetesResource other = registry("other");
-    client.resource(new ConfigMapBuilder().withNewMetadata().withName("r-config").withNamespace(NS)
-        .withOwnerReferences(ref(r)).endMetadata().build()).create();
-    client.resource(new ServiceBuilder().withNewMetadata().withName("r").withNamespace(NS)
-        .withOwnerReferences(ref(r)).endMetadata().withNewSpec().endSpec().build()).create();
-    client.resource(new SecretBuilder().withNewMetadata().withName("other-secret").withNamespace(NS)
-        .withOwnerReferences(ref(other)).endMetadata().build()).create();
-    client.resource(new DeploymentBuilder(FakeObjects.deployment("r", 2, "RollingUpdate"))
-        .editMetadata().withOwnerReferences(ref(r)).endMetadata().build()).create();
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("r-config")
+                .withNamespace(NS)
+                .withOwnerReferences(ref(r))
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("r")
+                .withNamespace(NS)
+                .withOwnerReferences(ref(r))
+                .endMetadata()
+                .withNewSpec()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("other-secret")
+                .withNamespace(NS)
+                .withOwnerReferences(ref(other))
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .resource(
+            new DeploymentBuilder(FakeObjects.deployment("r", 2, "RollingUpdate"))
+                .editMetadata()
+                .withOwnerReferences(ref(r))
+                .endMetadata()
+                .build())
+        .create();
     await().until(() -> cluster.log().linesMatching("pod r-.* ready").size() == 2);
 
     client.genericKubernetesResources(REGISTRY).inNamespace(NS).withName("r").delete();
@@ -74,14 +111,27 @@ class FakeGarbageCollectorTest {
   }
 
   private GenericKubernetesResource registry(String name) {
-    return client.genericKubernetesResources(REGISTRY).resource(new GenericKubernetesResourceBuilder()
-        .withApiVersion("registry.operator.dev/v1alpha1").withKind("Registry")
-        .withNewMetadata().withName(name).withNamespace(NS).endMetadata().build()).create();
+    return client
+        .genericKubernetesResources(REGISTRY)
+        .resource(
+            new GenericKubernetesResourceBuilder()
+                .withApiVersion("registry.operator.dev/v1alpha1")
+                .withKind("Registry")
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .endMetadata()
+                .build())
+        .create();
   }
 
   private static OwnerReference ref(HasMetadata owner) {
-    return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion())
-        .withKind(owner.getKind()).withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid()).withController(true).build();
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .build();
   }
 }

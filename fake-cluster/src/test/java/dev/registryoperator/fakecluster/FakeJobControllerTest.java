@@ -56,17 +56,23 @@ class FakeJobControllerTest {
     Job job = client.batch().v1().jobs().inNamespace(NS).withName("gc-1").get();
     assertThat(pod.getMetadata().getName()).matches("gc-1-[a-z0-9]{5}");
     assertThat(pod.getMetadata().getLabels())
-        .containsEntry("job-name", "gc-1").containsEntry("batch.kubernetes.io/job-name", "gc-1")
+        .containsEntry("job-name", "gc-1")
+        .containsEntry("batch.kubernetes.io/job-name", "gc-1")
         .containsEntry("controller-uid", job.getMetadata().getUid())
         .containsEntry("app.kubernetes.io/component", "gc");
     assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded");
-    ContainerStateTerminated t = pod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+    ContainerStateTerminated t =
+        pod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
     assertThat(t.getExitCode()).isZero();
     assertThat(t.getReason()).isEqualTo("Completed");
     assertThat(t.getMessage()).isEqualTo(REPORT);
     EventLog log = cluster.log();
-    assertThat(log.linesFor("Job", "gc-1")).containsSubsequence("job gc-1 created",
-        "job gc-1 pod started", "job gc-1 pod terminated exit=0", "job gc-1 complete");
+    assertThat(log.linesFor("Job", "gc-1"))
+        .containsSubsequence(
+            "job gc-1 created",
+            "job gc-1 pod started",
+            "job gc-1 pod terminated exit=0",
+            "job gc-1 complete");
   }
 
   @Test
@@ -77,39 +83,66 @@ class FakeJobControllerTest {
     JobStatus status = awaitCondition("gc-1", "Failed");
     assertThat(condition(status, "Failed").getReason()).isEqualTo("BackoffLimitExceeded");
     assertThat(status.getFailed()).isEqualTo(1);
-    assertThat(cluster.podsOfJob(NS, "gc-1")).singleElement().satisfies(p -> {
-      assertThat(p.getStatus().getPhase()).isEqualTo("Failed");
-      assertThat(p.getStatus().getContainerStatuses().get(0).getState().getTerminated().getMessage())
-          .isEqualTo("{\"error\":\"mark failed\"}");
-    });
+    assertThat(cluster.podsOfJob(NS, "gc-1"))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getStatus().getPhase()).isEqualTo("Failed");
+              assertThat(
+                      p.getStatus()
+                          .getContainerStatuses()
+                          .get(0)
+                          .getState()
+                          .getTerminated()
+                          .getMessage())
+                  .isEqualTo("{\"error\":\"mark failed\"}");
+            });
   }
 
   @Test
   void deadlineStopsThePodThenFailsTheJob() {
     start(b -> b.jobBehaviour(JobBehaviour.hang()));
-    client.resource(new JobBuilder(FakeObjects.job("gc-1")).editSpec().withActiveDeadlineSeconds(1L)
-        .endSpec().build()).create();
+    client
+        .resource(
+            new JobBuilder(FakeObjects.job("gc-1"))
+                .editSpec()
+                .withActiveDeadlineSeconds(1L)
+                .endSpec()
+                .build())
+        .create();
     await().until(() -> cluster.log().contains("job gc-1 pod started"));
     String pod = cluster.podsOfJob(NS, "gc-1").get(0).getMetadata().getName();
 
     await().until(() -> cluster.log().contains("job gc-1 deadline exceeded"));
-    await().until(() -> cluster.podsOfJob(NS, "gc-1").stream().anyMatch(FakeCluster::isTerminating));
-    JobStatus during = client.batch().v1().jobs().inNamespace(NS).withName("gc-1").get().getStatus();
+    await()
+        .until(() -> cluster.podsOfJob(NS, "gc-1").stream().anyMatch(FakeCluster::isTerminating));
+    JobStatus during =
+        client.batch().v1().jobs().inNamespace(NS).withName("gc-1").get().getStatus();
     assertThat(condition(during, "FailureTarget").getReason()).isEqualTo("DeadlineExceeded");
     assertThat(condition(during, "Failed")).isNull();
 
     JobStatus status = awaitCondition("gc-1", "Failed");
     assertThat(condition(status, "Failed").getReason()).isEqualTo("DeadlineExceeded");
-    assertThat(cluster.log().linesFor("Job", "gc-1")).containsSubsequence(
-        "job gc-1 deadline exceeded", "pod " + pod + " terminating", "pod " + pod + " stopped exit=143",
-        "pod " + pod + " gone", "job gc-1 failed reason=DeadlineExceeded");
+    assertThat(cluster.log().linesFor("Job", "gc-1"))
+        .containsSubsequence(
+            "job gc-1 deadline exceeded",
+            "pod " + pod + " terminating",
+            "pod " + pod + " stopped exit=143",
+            "pod " + pod + " gone",
+            "job gc-1 failed reason=DeadlineExceeded");
   }
 
   @Test
   void legacyConditionsFailTheJobWhileItsPodIsStillTerminating() {
     start(b -> b.jobBehaviour(JobBehaviour.hang()).legacyJobConditions(true));
-    client.resource(new JobBuilder(FakeObjects.job("gc-1")).editSpec().withActiveDeadlineSeconds(1L)
-        .endSpec().build()).create();
+    client
+        .resource(
+            new JobBuilder(FakeObjects.job("gc-1"))
+                .editSpec()
+                .withActiveDeadlineSeconds(1L)
+                .endSpec()
+                .build())
+        .create();
 
     awaitCondition("gc-1", "Failed");
     await().until(() -> cluster.log().indexOfFirstMatch("pod gc-1-.* gone") >= 0);
@@ -126,28 +159,48 @@ class FakeJobControllerTest {
 
     client.batch().v1().jobs().inNamespace(NS).withName("gc-1").delete();
 
-    await().until(() -> cluster.podsOfJob(NS, "gc-1").stream().anyMatch(FakeCluster::isTerminating));
+    await()
+        .until(() -> cluster.podsOfJob(NS, "gc-1").stream().anyMatch(FakeCluster::isTerminating));
     // The API shows the pod gone a moment before the fake has logged it: await the log line.
     await().until(() -> cluster.log().contains("pod " + pod + " gone"));
     assertThat(cluster.podsOfJob(NS, "gc-1")).isEmpty();
-    assertThat(cluster.log().lines()).containsSubsequence("job gc-1 deleted",
-        "pod " + pod + " deleted by gc", "pod " + pod + " terminating", "pod " + pod + " gone");
+    assertThat(cluster.log().lines())
+        .containsSubsequence(
+            "job gc-1 deleted",
+            "pod " + pod + " deleted by gc",
+            "pod " + pod + " terminating",
+            "pod " + pod + " gone");
   }
 
   @Test
   void podAffinityWaitsForAMatchingPodAndJoinsItsNode() {
     start(b -> b);
-    Job job = new JobBuilder(FakeObjects.job("gc-1")).editSpec().editTemplate().editSpec()
-        .withNewAffinity().withNewPodAffinity().addNewRequiredDuringSchedulingIgnoredDuringExecution()
-        .withTopologyKey("kubernetes.io/hostname")
-        .withNewLabelSelector().withMatchLabels(Map.of("app.kubernetes.io/instance", "r"))
-        .endLabelSelector()
-        .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAffinity().endAffinity()
-        .endSpec().endTemplate().endSpec().build();
+    Job job =
+        new JobBuilder(FakeObjects.job("gc-1"))
+            .editSpec()
+            .editTemplate()
+            .editSpec()
+            .withNewAffinity()
+            .withNewPodAffinity()
+            .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+            .withTopologyKey("kubernetes.io/hostname")
+            .withNewLabelSelector()
+            .withMatchLabels(Map.of("app.kubernetes.io/instance", "r"))
+            .endLabelSelector()
+            .endRequiredDuringSchedulingIgnoredDuringExecution()
+            .endPodAffinity()
+            .endAffinity()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
     client.resource(job).create();
 
-    await().until(() -> cluster.podsOfJob(NS, "gc-1").stream().anyMatch(p ->
-        "Unschedulable".equals(scheduled(p).getReason())));
+    await()
+        .until(
+            () ->
+                cluster.podsOfJob(NS, "gc-1").stream()
+                    .anyMatch(p -> "Unschedulable".equals(scheduled(p).getReason())));
     Pod pending = cluster.podsOfJob(NS, "gc-1").get(0);
     assertThat(pending.getStatus().getPhase()).isEqualTo("Pending");
     assertThat(scheduled(pending).getStatus()).isEqualTo("False");
@@ -157,24 +210,34 @@ class FakeJobControllerTest {
 
     awaitCondition("gc-1", "Complete");
     String registryNode = cluster.podsOfDeployment(NS, "r").get(0).getSpec().getNodeName();
-    assertThat(cluster.podsOfJob(NS, "gc-1").get(0).getSpec().getNodeName()).isEqualTo(registryNode);
+    assertThat(cluster.podsOfJob(NS, "gc-1").get(0).getSpec().getNodeName())
+        .isEqualTo(registryNode);
   }
 
   private JobStatus awaitCondition(String name, String type) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      Job j = client.batch().v1().jobs().inNamespace(NS).withName(name).get();
-      return j.getStatus() != null && condition(j.getStatus(), type) != null;
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              Job j = client.batch().v1().jobs().inNamespace(NS).withName(name).get();
+              return j.getStatus() != null && condition(j.getStatus(), type) != null;
+            });
     return client.batch().v1().jobs().inNamespace(NS).withName(name).get().getStatus();
   }
 
   private static JobCondition condition(JobStatus s, String type) {
-    return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    return s.getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
   }
 
   private static PodCondition scheduled(Pod p) {
-    return p.getStatus() == null || p.getStatus().getConditions() == null ? new PodCondition()
-        : p.getStatus().getConditions().stream().filter(c -> "PodScheduled".equals(c.getType()))
-            .findFirst().orElse(new PodCondition());
+    return p.getStatus() == null || p.getStatus().getConditions() == null
+        ? new PodCondition()
+        : p.getStatus().getConditions().stream()
+            .filter(c -> "PodScheduled".equals(c.getType()))
+            .findFirst()
+            .orElse(new PodCondition());
   }
 }

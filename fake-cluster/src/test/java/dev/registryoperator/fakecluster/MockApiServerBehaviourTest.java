@@ -44,10 +44,24 @@ class MockApiServerBehaviourTest {
     Deployment d = client.resource(FakeObjects.deployment("r", 1, "RollingUpdate")).create();
     assertThat(d.getMetadata().getGeneration()).isEqualTo(1L);
     var ops = client.apps().deployments().inNamespace(NS).withName("r");
-    assertThat(ops.edit(x -> { x.getSpec().setReplicas(2); return x; }).getMetadata().getGeneration())
+    assertThat(
+            ops.edit(
+                    x -> {
+                      x.getSpec().setReplicas(2);
+                      return x;
+                    })
+                .getMetadata()
+                .getGeneration())
         .isEqualTo(2L);
-    assertThat(ops.edit(x -> { x.getMetadata().getLabels().put("x", "y"); return x; })
-        .getMetadata().getGeneration()).isEqualTo(2L);
+    assertThat(
+            ops.edit(
+                    x -> {
+                      x.getMetadata().getLabels().put("x", "y");
+                      return x;
+                    })
+                .getMetadata()
+                .getGeneration())
+        .isEqualTo(2L);
     Deployment s = ops.get();
     s.setStatus(new DeploymentStatusBuilder().withReplicas(2).build());
     assertThat(client.resource(s).updateStatus().getMetadata().getGeneration()).isEqualTo(2L);
@@ -65,18 +79,34 @@ class MockApiServerBehaviourTest {
   @Test
   void finalizerKeepsDeletedPodListedUntilRemoved() {
     List<String> events = new CopyOnWriteArrayList<>();
-    client.pods().inNamespace(NS).watch(new Watcher<Pod>() {
-      @Override
-      public void eventReceived(Action action, Pod pod) {
-        events.add(action + " " + (pod.getMetadata().getDeletionTimestamp() != null));
-      }
+    client
+        .pods()
+        .inNamespace(NS)
+        .watch(
+            new Watcher<Pod>() {
+              @Override
+              public void eventReceived(Action action, Pod pod) {
+                events.add(action + " " + (pod.getMetadata().getDeletionTimestamp() != null));
+              }
 
-      @Override
-      public void onClose(WatcherException cause) { }
-    });
-    Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace(NS)
-        .withLabels(Map.of("app", "x")).withFinalizers(FakeCluster.KUBELET_FINALIZER).endMetadata()
-        .withNewSpec().addNewContainer().withName("c").withImage("i").endContainer().endSpec().build();
+              @Override
+              public void onClose(WatcherException cause) {}
+            });
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("p")
+            .withNamespace(NS)
+            .withLabels(Map.of("app", "x"))
+            .withFinalizers(FakeCluster.KUBELET_FINALIZER)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("c")
+            .withImage("i")
+            .endContainer()
+            .endSpec()
+            .build();
     client.resource(pod).create();
     var ops = client.pods().inNamespace(NS).withName("p");
     ops.delete();
@@ -86,7 +116,11 @@ class MockApiServerBehaviourTest {
     ops.delete(); // a second delete changes nothing
     assertThat(ops.get().getMetadata().getResourceVersion())
         .isEqualTo(terminating.getMetadata().getResourceVersion());
-    ops.edit(p -> { p.getMetadata().setFinalizers(List.of()); return p; });
+    ops.edit(
+        p -> {
+          p.getMetadata().setFinalizers(List.of());
+          return p;
+        });
     assertThat(ops.get()).isNull();
     await().until(() -> events.size() == 3);
     assertThat(events).containsExactly("ADDED false", "MODIFIED true", "DELETED true");
@@ -94,13 +128,24 @@ class MockApiServerBehaviourTest {
 
   @Test
   void jsonPatchWhoseTestFailsIsRefusedWith422AndChangesNothing() {
-    var created = client.resource(new ConfigMapBuilder().withNewMetadata().withName("c")
-        .withNamespace(NS).endMetadata().addToData("k", "v").build()).create();
+    var created =
+        client
+            .resource(
+                new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName("c")
+                    .withNamespace(NS)
+                    .endMetadata()
+                    .addToData("k", "v")
+                    .build())
+            .create();
     var ops = client.configMaps().inNamespace(NS).withName("c");
-    String stale = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"0\"},"
-        + "{\"op\":\"replace\",\"path\":\"/data/k\",\"value\":\"w\"}]";
+    String stale =
+        "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"0\"},"
+            + "{\"op\":\"replace\",\"path\":\"/data/k\",\"value\":\"w\"}]";
     assertThatThrownBy(() -> ops.patch(PatchContext.of(PatchType.JSON), stale))
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
     assertThat(ops.get().getData()).containsEntry("k", "v");
     String fresh = stale.replace("\"0\"", "\"" + created.getMetadata().getResourceVersion() + "\"");
     assertThat(ops.patch(PatchContext.of(PatchType.JSON), fresh).getData()).containsEntry("k", "w");
@@ -108,14 +153,37 @@ class MockApiServerBehaviourTest {
 
   @Test
   void withoutFinalizerDeleteIsImmediateAndOwnersDoNotCascade() {
-    var owner = client.resource(new ConfigMapBuilder().withNewMetadata().withName("owner")
-        .withNamespace(NS).endMetadata().build()).create();
-    client.resource(new PodBuilder().withNewMetadata().withName("p").withNamespace(NS)
-        .addNewOwnerReference().withApiVersion("v1").withKind("ConfigMap").withName("owner")
-        .withUid(owner.getMetadata().getUid()).endOwnerReference().endMetadata()
-        .withNewSpec().endSpec().build()).create();
-    client.resource(owner).withPropagationPolicy(
-        io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND).delete();
+    var owner =
+        client
+            .resource(
+                new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName("owner")
+                    .withNamespace(NS)
+                    .endMetadata()
+                    .build())
+            .create();
+    client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .withNamespace(NS)
+                .addNewOwnerReference()
+                .withApiVersion("v1")
+                .withKind("ConfigMap")
+                .withName("owner")
+                .withUid(owner.getMetadata().getUid())
+                .endOwnerReference()
+                .endMetadata()
+                .withNewSpec()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .resource(owner)
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND)
+        .delete();
     assertThat(client.configMaps().inNamespace(NS).withName("owner").get()).isNull();
     assertThat(client.pods().inNamespace(NS).withName("p").get()).isNotNull();
   }

@@ -11,8 +11,9 @@ import java.io.IOException;
  * The figures of one GC run, as the runner measured them. The one place a figure is declared: the
  * runner's report writes and reads them (top-level keys of the JSON), and the operator's status
  * types that show a run's result extend this class, so every figure appears under the same name in
- * the report, in a GcSchedule's {@code currentRun.outcome}, {@code lastRun} and {@code history}, and
- * in a Registry's {@code lastGarbageCollection}. A null is a figure not known (an older status).
+ * the report, in a GcSchedule's {@code currentRun.outcome}, {@code lastRun} and {@code history},
+ * and in a Registry's {@code lastGarbageCollection}. A null is a figure not known (an older
+ * status).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GcCounters {

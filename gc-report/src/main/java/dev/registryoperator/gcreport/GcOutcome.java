@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * How a GC runner run ended: the process exit code, the report's {@code result} word and the
- * operator's run reason, together. The runner exits with {@link #exitCode()}; the operator reads the
- * reason from {@link #reason(boolean)}. The constant's name is the {@code result} word.
+ * operator's run reason, together. The runner exits with {@link #exitCode()}; the operator reads
+ * the reason from {@link #reason(boolean)}. The constant's name is the {@code result} word.
  */
 public enum GcOutcome {
   /** Done, and (after a real run on filesystem storage) the integrity check held. */

@@ -8,7 +8,8 @@ class GcOutcomeTest {
   @Test
   void exitCodesResultsAndReasonsAreOneTable() {
     assertThat(GcOutcome.values())
-        .extracting(o -> o.exitCode() + " " + o.result() + " " + o.reason(false) + " " + o.reason(true))
+        .extracting(
+            o -> o.exitCode() + " " + o.result() + " " + o.reason(false) + " " + o.reason(true))
         .containsExactly(
             "0 Succeeded Collected DryRunCompleted",
             "2 ConfigurationError ConfigurationError ConfigurationError",

@@ -48,10 +48,14 @@ class GcReportCompatibilityTest {
         .isEqualTo(GcOutcome.GarbageCollectFailed);
     assertThat(GcReport.parse("{\"version\":1,\"result\":\"Refused\"}").orElseThrow().outcome)
         .isEqualTo(GcOutcome.PreflightRefused);
-    assertThat(GcReport.parse("{\"version\":1,\"result\":\"IntegrityFailed\"}").orElseThrow().outcome)
+    assertThat(
+            GcReport.parse("{\"version\":1,\"result\":\"IntegrityFailed\"}").orElseThrow().outcome)
         .isEqualTo(GcOutcome.IntegrityCheckFailed);
     // The exit code decides when both are there.
-    assertThat(GcReport.parse("{\"version\":1,\"result\":\"Failed\",\"exitCode\":4}").orElseThrow().outcome)
+    assertThat(
+            GcReport.parse("{\"version\":1,\"result\":\"Failed\",\"exitCode\":4}")
+                .orElseThrow()
+                .outcome)
         .isEqualTo(GcOutcome.PreflightRefused);
   }
 
@@ -74,7 +78,8 @@ class GcReportCompatibilityTest {
 
   @Test
   void anExitCodeThisVersionDoesNotKnowHasNoOutcomeButKeepsTheCode() {
-    GcReport report = GcReport.parse("{\"version\":3,\"result\":\"Whatever\",\"exitCode\":9}").orElseThrow();
+    GcReport report =
+        GcReport.parse("{\"version\":3,\"result\":\"Whatever\",\"exitCode\":9}").orElseThrow();
 
     assertThat(report.outcome).isNull();
     assertThat(report.exitCode()).isEqualTo(9);

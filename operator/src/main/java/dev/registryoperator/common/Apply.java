@@ -37,7 +37,11 @@ public final class Apply {
     if (actual == null) {
       try {
         client.resource(desired).create();
-        LOG.info("Created {} {}/{}", desired.getKind(), desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+        LOG.info(
+            "Created {} {}/{}",
+            desired.getKind(),
+            desired.getMetadata().getNamespace(),
+            desired.getMetadata().getName());
         return Outcome.Created;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
@@ -55,7 +59,11 @@ public final class Apply {
     }
     R merged = mergeForUpdate(desired, actual);
     client.resource(merged).update();
-    LOG.info("Updated {} {}/{} to the desired state", desired.getKind(), desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+    LOG.info(
+        "Updated {} {}/{} to the desired state",
+        desired.getKind(),
+        desired.getMetadata().getNamespace(),
+        desired.getMetadata().getName());
     return Outcome.Updated;
   }
 
@@ -63,16 +71,25 @@ public final class Apply {
    * Creates {@code desired} unless it exists; an object created meanwhile by someone else (409) is
    * kept as it is, never overwritten: for values generated once, such as a random secret.
    */
-  public static <R extends HasMetadata> Outcome createIfMissing(KubernetesClient client, R desired) {
+  public static <R extends HasMetadata> Outcome createIfMissing(
+      KubernetesClient client, R desired) {
     try {
       client.resource(desired).create();
-      LOG.info("Created {} {}/{}", desired.getKind(), desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+      LOG.info(
+          "Created {} {}/{}",
+          desired.getKind(),
+          desired.getMetadata().getNamespace(),
+          desired.getMetadata().getName());
       return Outcome.Created;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
-      LOG.info("{} {}/{} exists already; kept as it is", desired.getKind(), desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+      LOG.info(
+          "{} {}/{} exists already; kept as it is",
+          desired.getKind(),
+          desired.getMetadata().getNamespace(),
+          desired.getMetadata().getName());
       return Outcome.Unchanged;
     }
   }
@@ -80,8 +97,8 @@ public final class Apply {
   /**
    * {@code desired} with each quantity under a {@code requests} or {@code limits} map spelled as on
    * {@code actual} where the two are numerically equal: an API server stores quantities in
-   * canonical form ({@code 1024Mi} as {@code 1Gi}, {@code 0.5} as {@code 500m}), and a
-   * text comparison would update the object at every reconcile.
+   * canonical form ({@code 1024Mi} as {@code 1Gi}, {@code 0.5} as {@code 500m}), and a text
+   * comparison would update the object at every reconcile.
    */
   @SuppressWarnings("unchecked")
   static <R extends HasMetadata> R adoptQuantitySpellings(R desired, R actual) {
@@ -124,7 +141,8 @@ public final class Apply {
 
   private static boolean numericallyEqual(String a, String b) {
     try {
-      return new Quantity(a).getNumericalAmount().compareTo(new Quantity(b).getNumericalAmount()) == 0;
+      return new Quantity(a).getNumericalAmount().compareTo(new Quantity(b).getNumericalAmount())
+          == 0;
     } catch (RuntimeException e) {
       return false;
     }
@@ -138,10 +156,17 @@ public final class Apply {
   static <R extends HasMetadata> R mergeForUpdate(R desired, R actual) {
     R merged = io.fabric8.kubernetes.client.utils.Serialization.clone(desired);
     merged.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
-    merged.getMetadata().setLabels(union(actual.getMetadata().getLabels(), desired.getMetadata().getLabels()));
-    merged.getMetadata().setAnnotations(union(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+    merged
+        .getMetadata()
+        .setLabels(union(actual.getMetadata().getLabels(), desired.getMetadata().getLabels()));
+    merged
+        .getMetadata()
+        .setAnnotations(
+            union(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
     merged.getMetadata().setFinalizers(actual.getMetadata().getFinalizers());
-    if (merged instanceof Service service && actual instanceof Service actualService && actualService.getSpec() != null) {
+    if (merged instanceof Service service
+        && actual instanceof Service actualService
+        && actualService.getSpec() != null) {
       service.getSpec().setClusterIP(actualService.getSpec().getClusterIP());
       service.getSpec().setClusterIPs(actualService.getSpec().getClusterIPs());
       service.getSpec().setIpFamilies(actualService.getSpec().getIpFamilies());
@@ -150,7 +175,8 @@ public final class Apply {
     return merged;
   }
 
-  private static Map<String, String> union(Map<String, String> actual, Map<String, String> desired) {
+  private static Map<String, String> union(
+      Map<String, String> actual, Map<String, String> desired) {
     Map<String, String> result = new LinkedHashMap<>();
     if (actual != null) {
       result.putAll(actual);

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records core/v1 Events on custom resources, aggregated like client-go's recorder: the same
- * reason and message on the same object bump {@code count} instead of adding a new Event. Failing
- * to record an event never fails a reconcile.
+ * Records core/v1 Events on custom resources, aggregated like client-go's recorder: the same reason
+ * and message on the same object bump {@code count} instead of adding a new Event. Failing to
+ * record an event never fails a reconcile.
  */
 public class EventRecorder {
   public enum Type {
@@ -45,8 +45,8 @@ public class EventRecorder {
   static final int MAX_NAME = 253;
 
   /**
-   * {@code <kind>.<name>.<hash>}, lower case: the kind keeps a Registry and a GcSchedule of the same
-   * name apart; a long name is cut so the whole stays within {@link #MAX_NAME}.
+   * {@code <kind>.<name>.<hash>}, lower case: the kind keeps a Registry and a GcSchedule of the
+   * same name apart; a long name is cut so the whole stays within {@link #MAX_NAME}.
    */
   static String eventName(String kind, String name, String content) {
     String hash = Integer.toHexString(content.hashCode());
@@ -100,7 +100,12 @@ public class EventRecorder {
                   .build())
           .create();
     } catch (KubernetesClientException e) {
-      LOG.warn("Could not record event {} on {}/{}: {}", reason, namespace, meta.getName(), e.getMessage());
+      LOG.warn(
+          "Could not record event {} on {}/{}: {}",
+          reason,
+          namespace,
+          meta.getName(),
+          e.getMessage());
     }
   }
 }

@@ -31,7 +31,9 @@ public final class Labels {
   /** GC pod label of a collect pod: the window it needs (ReadOnly or ScaleToZero). */
   public static final String GC_MAINTENANCE = "registry.operator.dev/gc-maintenance";
 
-  /** Equality-based selector for everything the operator manages (the mock mishandles set-based). */
+  /**
+   * Equality-based selector for everything the operator manages (the mock mishandles set-based).
+   */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
 
   private Labels() {}

@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a custom resource's spec or status without ever failing. One object this operator cannot
- * read (a CRD newer or older than the operator, an API server that enforces no schema) must not stop
- * the informer, and with it the whole operator: unknown fields are ignored, and a value of the wrong
- * type or an unknown enum value is left unset and recorded as a problem naming the field.
+ * read (a CRD newer or older than the operator, an API server that enforces no schema) must not
+ * stop the informer, and with it the whole operator: unknown fields are ignored, and a value of the
+ * wrong type or an unknown enum value is left unset and recorded as a problem naming the field.
  */
 public final class LenientJson {
   private static final Logger LOG = LoggerFactory.getLogger(LenientJson.class);
@@ -45,7 +45,10 @@ public final class LenientJson {
   /** What was read, and one line per field that could not be. */
   public record Read<T>(T value, List<String> problems) {}
 
-  /** Reads {@code node} as {@code type} under the path {@code root} (for example "spec"). Never throws. */
+  /**
+   * Reads {@code node} as {@code type} under the path {@code root} (for example "spec"). Never
+   * throws.
+   */
   public static <T> Read<T> read(ObjectMapper mapper, JsonNode node, Class<T> type, String root) {
     List<String> problems = new ArrayList<>();
     if (node == null || node.isNull() || node.isMissingNode()) {
@@ -58,7 +61,8 @@ public final class LenientJson {
     ObjectNode readable = ((ObjectNode) node).deepCopy();
     T value = tryRead(mapper, readable, type, root, problems);
     if (value == null) {
-      // Something failed outside the problem handler: drop the top-level fields that fail on their own.
+      // Something failed outside the problem handler: drop the top-level fields that fail on their
+      // own.
       problems.clear();
       for (Iterator<Map.Entry<String, JsonNode>> fields = readable.fields(); fields.hasNext(); ) {
         Map.Entry<String, JsonNode> field = fields.next();
@@ -66,7 +70,8 @@ public final class LenientJson {
         List<String> own = new ArrayList<>();
         if (tryRead(mapper, alone, type, root, own) == null) {
           fields.remove();
-          problems.add(own.isEmpty() ? root + "." + field.getKey() + ": cannot be read" : own.get(0));
+          problems.add(
+              own.isEmpty() ? root + "." + field.getKey() + ": cannot be read" : own.get(0));
         }
       }
       List<String> rest = new ArrayList<>();
@@ -79,14 +84,20 @@ public final class LenientJson {
     return new Read<>(value, problems.stream().distinct().toList());
   }
 
-  /** The value read, or null when reading failed outside the handler (then {@code problems} says why). */
-  private static <T> T tryRead(ObjectMapper mapper, ObjectNode node, Class<T> type, String root, List<String> problems) {
+  /**
+   * The value read, or null when reading failed outside the handler (then {@code problems} says
+   * why).
+   */
+  private static <T> T tryRead(
+      ObjectMapper mapper, ObjectNode node, Class<T> type, String root, List<String> problems) {
     try {
-      T value = mapper.readerFor(type)
-          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .with(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-          .withHandler(new Recorder(root, problems))
-          .readValue(node);
+      T value =
+          mapper
+              .readerFor(type)
+              .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .with(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+              .withHandler(new Recorder(root, problems))
+              .readValue(node);
       return value == null ? newInstance(type) : value;
     } catch (JsonMappingException e) {
       problems.add(path(root, e.getPath()) + ": " + e.getOriginalMessage());
@@ -116,45 +127,71 @@ public final class LenientJson {
     }
 
     @Override
-    public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer, Object beanOrClass, String propertyName)
+    public boolean handleUnknownProperty(
+        DeserializationContext ctxt,
+        JsonParser p,
+        JsonDeserializer<?> deserializer,
+        Object beanOrClass,
+        String propertyName)
         throws IOException {
       p.skipChildren();
       return true; // tolerated: a newer CRD may have fields this operator does not know
     }
 
     @Override
-    public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String value, String failureMsg) {
-      problems.add(path(root, ctxt.getParser()) + ": '" + value + "' is not " + expected(targetType));
+    public Object handleWeirdStringValue(
+        DeserializationContext ctxt, Class<?> targetType, String value, String failureMsg) {
+      problems.add(
+          path(root, ctxt.getParser()) + ": '" + value + "' is not " + expected(targetType));
       return null;
     }
 
     @Override
-    public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType, Number value, String failureMsg) {
+    public Object handleWeirdNumberValue(
+        DeserializationContext ctxt, Class<?> targetType, Number value, String failureMsg) {
       problems.add(path(root, ctxt.getParser()) + ": " + value + " is not " + expected(targetType));
       return null;
     }
 
     @Override
-    public Object handleWeirdKey(DeserializationContext ctxt, Class<?> rawKeyType, String keyValue, String failureMsg) {
-      problems.add(path(root, ctxt.getParser()) + ": key '" + keyValue + "' is not " + expected(rawKeyType));
+    public Object handleWeirdKey(
+        DeserializationContext ctxt, Class<?> rawKeyType, String keyValue, String failureMsg) {
+      problems.add(
+          path(root, ctxt.getParser()) + ": key '" + keyValue + "' is not " + expected(rawKeyType));
       return null;
     }
 
     @Override
-    public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p, String failureMsg)
+    public Object handleUnexpectedToken(
+        DeserializationContext ctxt,
+        JavaType targetType,
+        JsonToken t,
+        JsonParser p,
+        String failureMsg)
         throws IOException {
       return skip(p, targetType.getRawClass(), t);
     }
 
     @Override
-    public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass, ValueInstantiator valueInsta, JsonParser p, String msg)
+    public Object handleMissingInstantiator(
+        DeserializationContext ctxt,
+        Class<?> instClass,
+        ValueInstantiator valueInsta,
+        JsonParser p,
+        String msg)
         throws IOException {
       return skip(p, instClass, p.currentToken());
     }
 
     @Override
-    public Object handleInstantiationProblem(DeserializationContext ctxt, Class<?> instClass, Object argument, Throwable t) {
-      problems.add(path(root, ctxt.getParser()) + ": cannot be read as " + expected(instClass) + ": " + t.getMessage());
+    public Object handleInstantiationProblem(
+        DeserializationContext ctxt, Class<?> instClass, Object argument, Throwable t) {
+      problems.add(
+          path(root, ctxt.getParser())
+              + ": cannot be read as "
+              + expected(instClass)
+              + ": "
+              + t.getMessage());
       return null;
     }
 
@@ -169,12 +206,19 @@ public final class LenientJson {
 
   private static String expected(Class<?> type) {
     if (type.isEnum()) {
-      return "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString).collect(Collectors.joining(", "));
+      return "one of "
+          + Arrays.stream(type.getEnumConstants())
+              .map(Object::toString)
+              .collect(Collectors.joining(", "));
     }
     if (type == String.class) {
       return "a string";
     }
-    if (type == Integer.class || type == int.class || type == Long.class || type == long.class || type == Short.class) {
+    if (type == Integer.class
+        || type == int.class
+        || type == Long.class
+        || type == long.class
+        || type == Short.class) {
       return "an integer";
     }
     if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
@@ -269,7 +313,10 @@ public final class LenientJson {
     public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       Read<T> read = read(mapper(p), p.readValueAsTree(), type, "status");
       if (!read.problems().isEmpty()) {
-        LOG.warn("ignored what cannot be read in a {}: {}", type.getSimpleName(), String.join("; ", read.problems()));
+        LOG.warn(
+            "ignored what cannot be read in a {}: {}",
+            type.getSimpleName(),
+            String.join("; ", read.problems()));
       }
       return read.value();
     }
@@ -281,7 +328,8 @@ public final class LenientJson {
    */
   public static final class AsWrittenSerializer extends JsonSerializer<LenientSpec> {
     @Override
-    public void serialize(LenientSpec value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    public void serialize(LenientSpec value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
       if (value.asWritten() != null) {
         gen.writeTree(value.asWritten());
       } else {
@@ -290,7 +338,8 @@ public final class LenientJson {
     }
 
     @Override
-    public void acceptJsonFormatVisitor(JsonFormatVisitorWrapper visitor, JavaType type) throws JsonMappingException {
+    public void acceptJsonFormatVisitor(JsonFormatVisitorWrapper visitor, JavaType type)
+        throws JsonMappingException {
       visitor.getProvider().findValueSerializer(type).acceptJsonFormatVisitor(visitor, type);
     }
   }

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * A spec read by {@link LenientJson}: reading never fails. What could not be read (a wrong type, an
  * enum value this operator does not know) is left unset and recorded here, field by field, for the
- * validators to report first; the spec as the user wrote it is kept, so a copy made by
- * serializing (the framework clones every primary before reconciling) carries the same problems.
+ * validators to report first; the spec as the user wrote it is kept, so a copy made by serializing
+ * (the framework clones every primary before reconciling) carries the same problems.
  */
 public abstract class LenientSpec {
   @JsonIgnore private List<String> readProblems = List.of();

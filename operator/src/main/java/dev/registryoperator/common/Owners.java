@@ -22,6 +22,7 @@ public final class Owners {
   public static boolean isOwnedBy(HasMetadata object, HasMetadata owner) {
     return object.getMetadata().getOwnerReferences() != null
         && object.getMetadata().getOwnerReferences().stream()
-            .anyMatch(ref -> ref.getUid() != null && ref.getUid().equals(owner.getMetadata().getUid()));
+            .anyMatch(
+                ref -> ref.getUid() != null && ref.getUid().equals(owner.getMetadata().getUid()));
   }
 }

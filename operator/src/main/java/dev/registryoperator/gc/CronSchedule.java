@@ -28,12 +28,12 @@ import java.util.Optional;
  * free of I/O; the clock is always passed in.
  *
  * <p><b>Syntax.</b> {@code minute hour day-of-month month day-of-week} with ranges, lists, steps
- * and names ({@code JAN}, {@code MON}), parsed by cron-utils ({@link CronType#UNIX}); day-of-week
- * 0 and 7 are both Sunday, and when day-of-month and day-of-week are both restricted a day
- * matching either fires (as in Vixie cron). The macros {@code @yearly}/{@code @annually},
- * {@code @monthly}, {@code @weekly}, {@code @daily}/{@code @midnight} and {@code @hourly} are
- * expanded here. Quartz extensions ({@code ?}, {@code L}, {@code W}, {@code #}) are rejected, and
- * so is an expression that can never fire (such as {@code 0 0 30 2 *}).
+ * and names ({@code JAN}, {@code MON}), parsed by cron-utils ({@link CronType#UNIX}); day-of-week 0
+ * and 7 are both Sunday, and when day-of-month and day-of-week are both restricted a day matching
+ * either fires (as in Vixie cron). The macros {@code @yearly}/{@code @annually}, {@code @monthly},
+ * {@code @weekly}, {@code @daily}/{@code @midnight} and {@code @hourly} are expanded here. Quartz
+ * extensions ({@code ?}, {@code L}, {@code W}, {@code #}) are rejected, and so is an expression
+ * that can never fire (such as {@code 0 0 30 2 *}).
  *
  * <p><b>Time zone.</b> The fields are matched against wall-clock time in {@link #zone()}: an IANA
  * region name from the tz database (for example {@code Europe/Berlin}, {@code UTC}); {@code null}
@@ -44,23 +44,22 @@ import java.util.Optional;
  * matching minute, with two rules for the days the clock jumps:
  *
  * <ul>
- *   <li><i>Clocks go forward (gap):</i> a local time that does not exist is skipped. With
- *       {@code 30 2 * * *} in Europe/Berlin there is no run on 2026-03-29 (02:00 jumps to 03:00);
- *       the next run is 2026-03-30 02:30 CEST. An hourly schedule runs at 01:00 CET and then
- *       03:00 CEST, one real hour apart (23 runs that day). This is what cron-utils and
- *       Kubernetes CronJob (robfig/cron) do; Vixie cron would run the skipped job right after the
- *       jump instead.
+ *   <li><i>Clocks go forward (gap):</i> a local time that does not exist is skipped. With {@code 30
+ *       2 * * *} in Europe/Berlin there is no run on 2026-03-29 (02:00 jumps to 03:00); the next
+ *       run is 2026-03-30 02:30 CEST. An hourly schedule runs at 01:00 CET and then 03:00 CEST, one
+ *       real hour apart (23 runs that day). This is what cron-utils and Kubernetes CronJob
+ *       (robfig/cron) do; Vixie cron would run the skipped job right after the jump instead.
  *   <li><i>Clocks go back (overlap):</i> a local time that occurs twice fires once, at its first
  *       occurrence (the earlier instant, still on summer time), so {@code 30 2 * * *} in
- *       Europe/Berlin runs once on 2026-10-25, at 02:30 CEST. Exception: if the hour field
- *       matches every hour (as in {@code @hourly} or {@code 0,30 * * * *}), the repeated
- *       wall-clock times fire again, so an hourly schedule keeps running every real hour (25
- *       runs that day). This follows Vixie cron's rule for fixed-time versus frequent jobs.
- *       (cron-utils alone is inconsistent here, and robfig/cron runs a nightly job twice.)
+ *       Europe/Berlin runs once on 2026-10-25, at 02:30 CEST. Exception: if the hour field matches
+ *       every hour (as in {@code @hourly} or {@code 0,30 * * * *}), the repeated wall-clock times
+ *       fire again, so an hourly schedule keeps running every real hour (25 runs that day). This
+ *       follows Vixie cron's rule for fixed-time versus frequent jobs. (cron-utils alone is
+ *       inconsistent here, and robfig/cron runs a nightly job twice.)
  * </ul>
  *
- * <p>{@link #nextAfter}, {@link #latestAtOrBefore} and {@link #decide} all use this same set, so
- * an instant is never produced twice and the reconciler cannot run one local time twice.
+ * <p>{@link #nextAfter}, {@link #latestAtOrBefore} and {@link #decide} all use this same set, so an
+ * instant is never produced twice and the reconciler cannot run one local time twice.
  */
 public final class CronSchedule {
 
@@ -83,8 +82,10 @@ public final class CronSchedule {
   private final String expression;
   private final ZoneId zone;
   private final ZoneRules rules;
+
   /** Evaluated in UTC, which has no DST: it enumerates matching local (wall-clock) date-times. */
   private final ExecutionTime wallClock;
+
   /** Whether the hour field matches all 24 hours; such schedules also fire in a repeated hour. */
   private final boolean everyHour;
 
@@ -152,7 +153,10 @@ public final class CronSchedule {
     }
     if (!ZoneId.getAvailableZoneIds().contains(zone.getId())) {
       throw new IllegalArgumentException(
-          "time zone '" + id + "' is a fixed UTC offset, not a time zone name: " + ZONE_HINT
+          "time zone '"
+              + id
+              + "' is a fixed UTC offset, not a time zone name: "
+              + ZONE_HINT
               + " or UTC");
     }
     return zone;
@@ -255,10 +259,10 @@ public final class CronSchedule {
   /**
    * What the reconciler should do at {@code now}.
    *
-   * <p>Considers the scheduled times {@code t} with {@code baseline < t <= now}, where the
-   * baseline is {@code lastScheduled}, or {@code created} if nothing was scheduled yet (so, like a
-   * CronJob, a new schedule never runs for times before its creation). Only the latest such {@code
-   * t} counts: several missed times give one run. It is {@link Decision#runFor} if {@code
+   * <p>Considers the scheduled times {@code t} with {@code baseline < t <= now}, where the baseline
+   * is {@code lastScheduled}, or {@code created} if nothing was scheduled yet (so, like a CronJob,
+   * a new schedule never runs for times before its creation). Only the latest such {@code t}
+   * counts: several missed times give one run. It is {@link Decision#runFor} if {@code
    * startingDeadlineSeconds} is {@code null} or {@code now - t <= startingDeadlineSeconds}, else
    * {@link Decision#missed} (record it as handled and warn). {@link Decision#next} is {@code
    * nextAfter(now)}, for requeueing.

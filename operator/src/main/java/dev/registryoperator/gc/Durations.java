@@ -8,18 +8,22 @@ import java.util.regex.Pattern;
 public final class Durations {
   /** What the CRD accepts (and so the API server): a duration longer than zero. */
   private static final Pattern VALID = Pattern.compile(GcScheduleSpec.DURATION_PATTERN);
-  private static final Pattern UNITS = Pattern.compile("^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$");
+
+  private static final Pattern UNITS =
+      Pattern.compile("^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$");
 
   private Durations() {}
 
   /** The duration in {@code value}; refuses exactly what the CRD's pattern refuses. */
   public static Duration parse(String field, String value) {
     if (value == null || !VALID.matcher(value).find()) {
-      throw new IllegalArgumentException(field + " '" + value + "' is not a duration longer than 0s such as 90s, 10m or 1h30m");
+      throw new IllegalArgumentException(
+          field + " '" + value + "' is not a duration longer than 0s such as 90s, 10m or 1h30m");
     }
     Matcher m = UNITS.matcher(value);
     if (!m.matches()) {
-      throw new IllegalStateException("DURATION_PATTERN accepted '" + value + "' that the unit pattern cannot read");
+      throw new IllegalStateException(
+          "DURATION_PATTERN accepted '" + value + "' that the unit pattern cannot read");
     }
     Duration d = Duration.ZERO;
     if (m.group(1) != null) {

@@ -26,38 +26,55 @@ final class GcEventSources {
   private GcEventSources() {}
 
   static List<EventSource<?, GcSchedule>> create(EventSourceContext<GcSchedule> context) {
-    context.getPrimaryCache().addIndexer(REGISTRY_INDEX, schedule ->
-        schedule.getSpec() == null || schedule.getSpec().getRegistryRef() == null
-            ? List.of()
-            : List.of(key(schedule.getMetadata().getNamespace(), schedule.getSpec().getRegistryRef().getName())));
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            REGISTRY_INDEX,
+            schedule ->
+                schedule.getSpec() == null || schedule.getSpec().getRegistryRef() == null
+                    ? List.of()
+                    : List.of(
+                        key(
+                            schedule.getMetadata().getNamespace(),
+                            schedule.getSpec().getRegistryRef().getName())));
     return List.of(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Registry.class, GcSchedule.class)
-                .withSecondaryToPrimaryMapper((Registry registry) -> schedulesOf(context, registry.getMetadata().getNamespace(), registry.getMetadata().getName()))
+                .withSecondaryToPrimaryMapper(
+                    (Registry registry) ->
+                        schedulesOf(
+                            context,
+                            registry.getMetadata().getNamespace(),
+                            registry.getMetadata().getName()))
                 .build(),
             context),
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, GcSchedule.class)
-                .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Labels.COMPONENT_GC)
+                .withLabelSelector(
+                    Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Labels.COMPONENT_GC)
                 .withSecondaryToPrimaryMapper(GcEventSources::bySchedule)
                 .build(),
             context),
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, GcSchedule.class)
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper((Pod pod) -> {
-                  Map<String, String> labels = pod.getMetadata().getLabels();
-                  if (Labels.COMPONENT_GC.equals(labels.get(Labels.COMPONENT))) {
-                    return bySchedule(pod);
-                  }
-                  String registry = labels.get(Labels.INSTANCE);
-                  return registry == null ? Set.of() : schedulesOf(context, pod.getMetadata().getNamespace(), registry);
-                })
+                .withSecondaryToPrimaryMapper(
+                    (Pod pod) -> {
+                      Map<String, String> labels = pod.getMetadata().getLabels();
+                      if (Labels.COMPONENT_GC.equals(labels.get(Labels.COMPONENT))) {
+                        return bySchedule(pod);
+                      }
+                      String registry = labels.get(Labels.INSTANCE);
+                      return registry == null
+                          ? Set.of()
+                          : schedulesOf(context, pod.getMetadata().getNamespace(), registry);
+                    })
                 .build(),
             context));
   }
 
-  private static Set<ResourceID> schedulesOf(EventSourceContext<GcSchedule> context, String namespace, String registry) {
+  private static Set<ResourceID> schedulesOf(
+      EventSourceContext<GcSchedule> context, String namespace, String registry) {
     return context.getPrimaryCache().byIndex(REGISTRY_INDEX, key(namespace, registry)).stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
@@ -66,7 +83,9 @@ final class GcEventSources {
   private static Set<ResourceID> bySchedule(HasMetadata object) {
     Map<String, String> labels = object.getMetadata().getLabels();
     String schedule = labels == null ? null : labels.get(GcJob.SCHEDULE_LABEL);
-    return schedule == null ? Set.of() : Set.of(new ResourceID(schedule, object.getMetadata().getNamespace()));
+    return schedule == null
+        ? Set.of()
+        : Set.of(new ResourceID(schedule, object.getMetadata().getNamespace()));
   }
 
   private static String key(String namespace, String name) {

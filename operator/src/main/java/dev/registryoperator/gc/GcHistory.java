@@ -16,6 +16,7 @@ public final class GcHistory {
     status.setHistory(new ArrayList<>(history.subList(0, Math.min(limit, history.size()))));
     status.setLastRun(run);
     long total = status.getTotalReclaimedBytes() == null ? 0 : status.getTotalReclaimedBytes();
-    status.setTotalReclaimedBytes(total + (run.getReclaimedBytes() == null ? 0 : run.getReclaimedBytes()));
+    status.setTotalReclaimedBytes(
+        total + (run.getReclaimedBytes() == null ? 0 : run.getReclaimedBytes()));
   }
 }

@@ -26,19 +26,32 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The GC Job: the GC runner in the registry's own image, against the registry's own config.yml
- * and storage. One attempt, a deadline, the runner's JSON report as termination message. Pure.
+ * The GC Job: the GC runner in the registry's own image, against the registry's own config.yml and
+ * storage. One attempt, a deadline, the runner's JSON report as termination message. Pure.
  */
 public final class GcJob {
   public static final String SCHEDULE_LABEL = "registry.operator.dev/gc-schedule";
   public static final String RUN_LABEL = "registry.operator.dev/gc-run";
   public static final String CONTAINER = "gc";
-  /** Where the runner writes its JSON report: the container's termination message (read from the pod's status). */
+
+  /**
+   * Where the runner writes its JSON report: the container's termination message (read from the
+   * pod's status).
+   */
   public static final String TERMINATION_LOG = "/dev/termination-log";
-  /** A finished Job (and its pod, with the report and the log) stays this long for kubectl logs and describe. */
+
+  /**
+   * A finished Job (and its pod, with the report and the log) stays this long for kubectl logs and
+   * describe.
+   */
   static final Duration FINISHED_JOB_TTL = Duration.ofHours(24);
-  /** Pod annotation that keeps a service mesh from injecting a sidecar, which would keep the Job from ending. */
+
+  /**
+   * Pod annotation that keeps a service mesh from injecting a sidecar, which would keep the Job
+   * from ending.
+   */
   static final String NO_SIDECAR = "sidecar.istio.io/inject";
+
   private static final Set<String> SHARED_VOLUMES = Set.of("config", "data", "tmp");
 
   private GcJob() {}
@@ -62,8 +75,16 @@ public final class GcJob {
   }
 
   public static String name(HasMetadata schedule, String runId, Kind kind) {
-    String uid = schedule.getMetadata().getUid() == null ? "0" : schedule.getMetadata().getUid().replace("-", "");
-    String suffix = "-" + uid.substring(0, Math.min(5, uid.length())) + "-" + runId + (kind == Kind.Preview ? "-preview" : "");
+    String uid =
+        schedule.getMetadata().getUid() == null
+            ? "0"
+            : schedule.getMetadata().getUid().replace("-", "");
+    String suffix =
+        "-"
+            + uid.substring(0, Math.min(5, uid.length()))
+            + "-"
+            + runId
+            + (kind == Kind.Preview ? "-preview" : "");
     String base = schedule.getMetadata().getName();
     // Job names become pod label values: at most 63 characters.
     base = base.substring(0, Math.min(base.length(), 63 - suffix.length()));
@@ -74,19 +95,38 @@ public final class GcJob {
    * A Job for one run. {@code colocate}: the volume mounts on one node only and registry pods run
    * on it, so the Job must run there too (a required pod affinity to the registry's pods).
    */
-  public static Job desired(HasMetadata schedule, GcRunPlan plan, Registry registry, String runId, Kind kind,
-      GcScheduleSpec.JobOverrides overrides, boolean colocate) {
+  public static Job desired(
+      HasMetadata schedule,
+      GcRunPlan plan,
+      Registry registry,
+      String runId,
+      Kind kind,
+      GcScheduleSpec.JobOverrides overrides,
+      boolean colocate) {
     boolean dryRun = kind == Kind.Preview || plan.dryRunOnly();
     String registryName = registry.getMetadata().getName();
-    Map<String, String> labels = new LinkedHashMap<>(Labels.forInstance(registryName, Labels.COMPONENT_GC));
+    Map<String, String> labels =
+        new LinkedHashMap<>(Labels.forInstance(registryName, Labels.COMPONENT_GC));
     labels.put(SCHEDULE_LABEL, schedule.getMetadata().getName());
     labels.put(RUN_LABEL, runId);
-    labels.put(Labels.GC_KIND, kind == Kind.Preview ? Labels.GC_KIND_PREVIEW : dryRun ? Labels.GC_KIND_DRY_RUN : Labels.GC_KIND_COLLECT);
+    labels.put(
+        Labels.GC_KIND,
+        kind == Kind.Preview
+            ? Labels.GC_KIND_PREVIEW
+            : dryRun ? Labels.GC_KIND_DRY_RUN : Labels.GC_KIND_COLLECT);
     if (!dryRun) {
       labels.put(Labels.GC_MAINTENANCE, plan.getMode().name());
     }
 
-    List<String> args = new ArrayList<>(List.of("-jar", RegistryNames.GC_RUNNER_JAR, "--config", RegistryNames.CONFIG_PATH, "--report", TERMINATION_LOG));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-jar",
+                RegistryNames.GC_RUNNER_JAR,
+                "--config",
+                RegistryNames.CONFIG_PATH,
+                "--report",
+                TERMINATION_LOG));
     if (dryRun) {
       args.add("--dry-run");
     }
@@ -123,11 +163,17 @@ public final class GcJob {
             .addNewContainer()
             .withName(CONTAINER)
             .withImage(registry.getSpec().effectiveImage())
-            .withImagePullPolicy(registry.getSpec().getImagePullPolicy() == null ? null : registry.getSpec().getImagePullPolicy().name())
+            .withImagePullPolicy(
+                registry.getSpec().getImagePullPolicy() == null
+                    ? null
+                    : registry.getSpec().getImagePullPolicy().name())
             .withCommand("java")
             .withArgs(args)
             .withEnv(RegistryDeployment.environment(registry))
-            .withResources(overrides == null || overrides.getResources() == null ? defaultResources() : overrides.getResources())
+            .withResources(
+                overrides == null || overrides.getResources() == null
+                    ? defaultResources()
+                    : overrides.getResources())
             .withTerminationMessagePath(TERMINATION_LOG)
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withSecurityContext(PodSecurity.container())
@@ -139,18 +185,22 @@ public final class GcJob {
             .endSpec();
     Job result = job.build();
     if (colocate) {
-      result.getSpec().getTemplate().getSpec().setAffinity(
-          new io.fabric8.kubernetes.api.model.AffinityBuilder()
-              .withNewPodAffinity()
-              .withRequiredDuringSchedulingIgnoredDuringExecution(
-                  new PodAffinityTermBuilder()
-                      .withNewLabelSelector()
-                      .withMatchLabels(Labels.selector(registryName))
-                      .endLabelSelector()
-                      .withTopologyKey("kubernetes.io/hostname")
-                      .build())
-              .endPodAffinity()
-              .build());
+      result
+          .getSpec()
+          .getTemplate()
+          .getSpec()
+          .setAffinity(
+              new io.fabric8.kubernetes.api.model.AffinityBuilder()
+                  .withNewPodAffinity()
+                  .withRequiredDuringSchedulingIgnoredDuringExecution(
+                      new PodAffinityTermBuilder()
+                          .withNewLabelSelector()
+                          .withMatchLabels(Labels.selector(registryName))
+                          .endLabelSelector()
+                          .withTopologyKey("kubernetes.io/hostname")
+                          .build())
+                  .endPodAffinity()
+                  .build());
     }
     return result;
   }
@@ -160,7 +210,8 @@ public final class GcJob {
    * registry pods hold it while the Job runs (a preview, a dry run, or ReadOnly mode).
    */
   public static boolean mustColocate(GcRunPlan plan, Registry registry, Kind kind) {
-    PvcStorageSpec pvc = registry.getSpec().getStorage() == null ? null : registry.getSpec().getStorage().getPvc();
+    PvcStorageSpec pvc =
+        registry.getSpec().getStorage() == null ? null : registry.getSpec().getStorage().getPvc();
     if (pvc == null || !pvc.singleNode() || registry.getSpec().effectiveReplicas() == 0) {
       return false;
     }
@@ -170,13 +221,21 @@ public final class GcJob {
   }
 
   private static List<Volume> volumes(Registry registry) {
-    return RegistryDeployment.volumes(registry).stream().filter(v -> SHARED_VOLUMES.contains(v.getName())).toList();
+    return RegistryDeployment.volumes(registry).stream()
+        .filter(v -> SHARED_VOLUMES.contains(v.getName()))
+        .toList();
   }
 
   private static List<VolumeMount> mounts(Registry registry, boolean dryRun) {
     return RegistryDeployment.mounts(registry).stream()
         .filter(m -> SHARED_VOLUMES.contains(m.getName()))
-        .map(m -> m.getName().equals("data") && dryRun ? new io.fabric8.kubernetes.api.model.VolumeMountBuilder(m).withReadOnly(true).build() : m)
+        .map(
+            m ->
+                m.getName().equals("data") && dryRun
+                    ? new io.fabric8.kubernetes.api.model.VolumeMountBuilder(m)
+                        .withReadOnly(true)
+                        .build()
+                    : m)
         .toList();
   }
 }

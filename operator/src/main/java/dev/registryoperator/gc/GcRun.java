@@ -24,8 +24,8 @@ import java.util.Optional;
  * The GC run state machine (docs/gc.md). Pure: given the run as persisted in status (with its
  * {@link GcRunPlan}, every spec value it uses) and what was observed, it returns the run's next
  * state and the actions to take. The reconciler executes the actions, then persists the state;
- * every step is safe to repeat after a restart. It never reads the GcSchedule's spec: only its
- * name and UID, for the lock and the Job's owner.
+ * every step is safe to repeat after a restart. It never reads the GcSchedule's spec: only its name
+ * and UID, for the lock and the Job's owner.
  *
  * <p>Safety (docs/safety.md): the collect Job is created only while this run holds the lock of the
  * Registry it locked and observed pods prove no writable registry pod exists (I2); a lock lost or
@@ -34,11 +34,17 @@ import java.util.Optional;
  */
 public final class GcRun {
   static final Duration POLL = Duration.ofSeconds(5);
+
   /** A Job pod that cannot be scheduled for this long fails the run. */
   static final Duration UNSCHEDULABLE_GRACE = Duration.ofMinutes(2);
+
   /** Past the Job's own deadline by this much, the operator deletes the Job itself. */
   static final Duration WATCHDOG_GRACE = Duration.ofMinutes(2);
-  /** Characters kept from the end of a termination message that is not a report (a crash's last log lines). */
+
+  /**
+   * Characters kept from the end of a termination message that is not a report (a crash's last log
+   * lines).
+   */
   static final int MESSAGE_TAIL = 300;
 
   private GcRun() {}
@@ -72,14 +78,19 @@ public final class GcRun {
   public record Announce(boolean warning, GcReason reason, String message) implements Action {}
 
   /** The next state: {@code run} when it goes on, {@code finished} when it ended. */
-  public record Advance(GcRunStatus run, GcRunRecord finished, List<Action> actions, Duration requeueAfter) {}
+  public record Advance(
+      GcRunStatus run, GcRunRecord finished, List<Action> actions, Duration requeueAfter) {}
 
   public static String holder(HasMetadata schedule) {
     return "GcSchedule/" + schedule.getMetadata().getName();
   }
 
-  /** A new run against {@code registry}, in its first step, with its plan taken from {@code spec} now. */
-  public static GcRunStatus start(GcScheduleSpec spec, Registry registry, String runId, GcRunTrigger trigger, Instant now) {
+  /**
+   * A new run against {@code registry}, in its first step, with its plan taken from {@code spec}
+   * now.
+   */
+  public static GcRunStatus start(
+      GcScheduleSpec spec, Registry registry, String runId, GcRunTrigger trigger, Instant now) {
     GcRunPlan plan = GcRunPlan.of(spec, registry);
     GcRunStatus run = new GcRunStatus();
     run.setId(runId);
@@ -110,37 +121,55 @@ public final class GcRun {
   }
 
   /**
-   * The API refused to create this run's Job (a ResourceQuota, a LimitRange, an admission
-   * webhook): the run fails with the API's message and restores service.
+   * The API refused to create this run's Job (a ResourceQuota, a LimitRange, an admission webhook):
+   * the run fails with the API's message and restores service.
    */
-  public static Advance rejected(GcRunStatus current, String jobName, String apiMessage, Instant now) {
+  public static Advance rejected(
+      GcRunStatus current, String jobName, String apiMessage, Instant now) {
     GcRunStatus run = Serialization.clone(current);
     run.setJobName(null);
     List<Action> actions = new ArrayList<>();
-    decide(run, new GcRunOutcome(GcRunResult.Failed, GcReason.JobRejected.name(),
-        "the API refused to create GC Job " + jobName + ": " + apiMessage), now, actions);
+    decide(
+        run,
+        new GcRunOutcome(
+            GcRunResult.Failed,
+            GcReason.JobRejected.name(),
+            "the API refused to create GC Job " + jobName + ": " + apiMessage),
+        now,
+        actions);
     return waiting(run, actions);
   }
 
   /** One step's inputs and the actions it collects. */
-  private record Step(HasMetadata schedule, GcRunStatus run, GcRunPlan plan, Observation seen, List<Action> actions) {
+  private record Step(
+      HasMetadata schedule,
+      GcRunStatus run,
+      GcRunPlan plan,
+      Observation seen,
+      List<Action> actions) {
     String holder() {
       return GcRun.holder(schedule);
     }
 
-    /** The Registry the run locked, or null when it is gone or was replaced by one with the same name. */
+    /**
+     * The Registry the run locked, or null when it is gone or was replaced by one with the same
+     * name.
+     */
     Registry registry() {
       return replaced() ? null : seen.registry();
     }
 
     boolean replaced() {
       Registry r = seen.registry();
-      return r != null && plan.getRegistryUid() != null && r.getMetadata().getUid() != null
+      return r != null
+          && plan.getRegistryUid() != null
+          && r.getMetadata().getUid() != null
           && !plan.getRegistryUid().equals(r.getMetadata().getUid());
     }
 
     boolean holdsLock() {
-      return seen.lock().isPresent() && !replaced()
+      return seen.lock().isPresent()
+          && !replaced()
           && seen.lock().get().heldBy(holder(), schedule.getMetadata().getUid(), run.getId());
     }
 
@@ -151,13 +180,27 @@ public final class GcRun {
     /** Registry deleted or replaced: the reason and message for the step named. */
     Advance registryGone(String when) {
       return replaced()
-          ? ended(GcRunResult.Failed, GcReason.RegistryReplaced, "Registry " + plan.getRegistry() + " was deleted and created again " + when + "; the new one was never locked")
+          ? ended(
+              GcRunResult.Failed,
+              GcReason.RegistryReplaced,
+              "Registry "
+                  + plan.getRegistry()
+                  + " was deleted and created again "
+                  + when
+                  + "; the new one was never locked")
           : ended(GcRunResult.Failed, GcReason.RegistryDeleted, "the Registry was deleted " + when);
     }
 
     Job job(GcJob.Kind kind) {
       Registry registry = registry();
-      return GcJob.desired(schedule, plan, registry, run.getId(), kind, seen.overrides(), GcJob.mustColocate(plan, registry, kind));
+      return GcJob.desired(
+          schedule,
+          plan,
+          registry,
+          run.getId(),
+          kind,
+          seen.overrides(),
+          GcJob.mustColocate(plan, registry, kind));
     }
   }
 
@@ -170,7 +213,10 @@ public final class GcRun {
       Job job = s.job(GcJob.Kind.Preview);
       s.actions().add(new CreateJob(job, false));
       run.setJobName(job.getMetadata().getName());
-      run.setMessage("preview Job " + job.getMetadata().getName() + " measures what a run would free; the registry stays writable");
+      run.setMessage(
+          "preview Job "
+              + job.getMetadata().getName()
+              + " measures what a run would free; the registry stays writable");
       return waiting(run, s.actions());
     }
     JobObservation job = s.seen().job();
@@ -183,14 +229,24 @@ public final class GcRun {
     }
     Optional<GcReport> report = GcReport.parse(job.terminationMessage());
     if (job.phase() != JobObservation.Phase.Succeeded || report.isEmpty()) {
-      return s.ended(GcRunResult.Failed, GcReason.PreviewFailed, "preview failed: " + runnerMessage(job, report));
+      return s.ended(
+          GcRunResult.Failed,
+          GcReason.PreviewFailed,
+          "preview failed: " + runnerMessage(job, report));
     }
     long eligible = n(report.get().counters.getEligibleBytes());
     long minimum = s.plan().getMinReclaimableBytes();
     if (eligible < minimum) {
       run.setJobName(null);
-      GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Skipped, GcReason.BelowThreshold.name(),
-          "preview found " + Durations.bytes(eligible) + " reclaimable, below minReclaimableBytes (" + Durations.bytes(minimum) + "); the registry stayed writable");
+      GcRunOutcome outcome =
+          new GcRunOutcome(
+              GcRunResult.Skipped,
+              GcReason.BelowThreshold.name(),
+              "preview found "
+                  + Durations.bytes(eligible)
+                  + " reclaimable, below minReclaimableBytes ("
+                  + Durations.bytes(minimum)
+                  + "); the registry stayed writable");
       outcome.copyCountersFrom(report.get().counters);
       outcome.setEligibleBytes(eligible);
       outcome.setReclaimedBytes(0L);
@@ -217,43 +273,86 @@ public final class GcRun {
     if (!s.holdsLock()) {
       Optional<MaintenanceRequest> other = seen.lock();
       if (other.isPresent()) {
-        String message = other.get().holder() + " holds the maintenance lock of Registry " + name(registry);
+        String message =
+            other.get().holder() + " holds the maintenance lock of Registry " + name(registry);
         if (timedOut) {
-          return s.ended(GcRunResult.Skipped, GcReason.RegistryBusy, message + " for longer than quiesceTimeout (" + format(timeout) + ")");
+          return s.ended(
+              GcRunResult.Skipped,
+              GcReason.RegistryBusy,
+              message + " for longer than quiesceTimeout (" + format(timeout) + ")");
         }
         run.setMessage("waiting: " + message);
         return waiting(run, s.actions());
       }
       if (timedOut) {
-        return s.ended(GcRunResult.Failed, GcReason.QuiesceTimeout, "the maintenance lock of Registry " + name(registry) + " could not be taken within quiesceTimeout (" + format(timeout) + ")");
+        return s.ended(
+            GcRunResult.Failed,
+            GcReason.QuiesceTimeout,
+            "the maintenance lock of Registry "
+                + name(registry)
+                + " could not be taken within quiesceTimeout ("
+                + format(timeout)
+                + ")");
       }
-      // Taken again after a lock was lost in this step: writes have been refused since the first time.
-      String since = run.getWritesStoppedTime() != null ? run.getWritesStoppedTime() : Conditions.format(seen.now());
+      // Taken again after a lock was lost in this step: writes have been refused since the first
+      // time.
+      String since =
+          run.getWritesStoppedTime() != null
+              ? run.getWritesStoppedTime()
+              : Conditions.format(seen.now());
       String token = run.getId() + "-" + seen.now().toEpochMilli();
-      MaintenanceRequest request = new MaintenanceRequest(s.holder(), s.schedule().getMetadata().getUid(), run.getId(), mode, since, token);
+      MaintenanceRequest request =
+          new MaintenanceRequest(
+              s.holder(), s.schedule().getMetadata().getUid(), run.getId(), mode, since, token);
       s.actions().add(new AcquireLock(s.plan().getRegistry(), request));
-      s.actions().add(new Announce(false, GcReason.MaintenanceRequested, mode == MaintenanceMode.ReadOnly
-          ? "asked Registry " + name(registry) + " to serve read-only for GC run " + run.getId()
-          : "asked Registry " + name(registry) + " to scale to zero for GC run " + run.getId()));
+      s.actions()
+          .add(
+              new Announce(
+                  false,
+                  GcReason.MaintenanceRequested,
+                  mode == MaintenanceMode.ReadOnly
+                      ? "asked Registry "
+                          + name(registry)
+                          + " to serve read-only for GC run "
+                          + run.getId()
+                      : "asked Registry "
+                          + name(registry)
+                          + " to scale to zero for GC run "
+                          + run.getId()));
       run.setWritesStoppedTime(since);
       run.setRegistryGeneration(registry.getMetadata().getGeneration());
       run.setMessage("waiting for the registry to " + waitingFor);
       return waiting(run, s.actions());
     }
     if (run.getWritesStoppedTime() == null) {
-      run.setWritesStoppedTime(seen.lock().get().since()); // the lock was taken, then the operator restarted
+      run.setWritesStoppedTime(
+          seen.lock().get().since()); // the lock was taken, then the operator restarted
     }
     if (run.getRegistryGeneration() == null) {
       run.setRegistryGeneration(registry.getMetadata().getGeneration());
     }
     if (!run.getRegistryGeneration().equals(registry.getMetadata().getGeneration())) {
-      return s.ended(GcRunResult.Failed, GcReason.RegistrySpecChanged, "the Registry's spec changed before collection began");
+      return s.ended(
+          GcRunResult.Failed,
+          GcReason.RegistrySpecChanged,
+          "the Registry's spec changed before collection began");
     }
     if (quiesced(seen, s.holder(), seen.lock().get().token(), mode)) {
       Job job = s.job(GcJob.Kind.Collect);
       s.actions().add(new CreateJob(job, true));
-      s.actions().add(new Announce(false, mode == MaintenanceMode.ReadOnly ? GcReason.RegistryReadOnly : GcReason.RegistryScaledDown,
-          (mode == MaintenanceMode.ReadOnly ? "no writable registry pod remains" : "no registry pod remains") + "; GC Job " + job.getMetadata().getName() + " started"));
+      s.actions()
+          .add(
+              new Announce(
+                  false,
+                  mode == MaintenanceMode.ReadOnly
+                      ? GcReason.RegistryReadOnly
+                      : GcReason.RegistryScaledDown,
+                  (mode == MaintenanceMode.ReadOnly
+                          ? "no writable registry pod remains"
+                          : "no registry pod remains")
+                      + "; GC Job "
+                      + job.getMetadata().getName()
+                      + " started"));
       run.setJobName(job.getMetadata().getName());
       run.setWritesRefusedTime(Conditions.format(seen.now()));
       enter(run, GcRunStep.Collecting, seen.now());
@@ -261,25 +360,49 @@ public final class GcRun {
       return waiting(run, s.actions());
     }
     if (timedOut) {
-      return s.ended(GcRunResult.Failed, GcReason.QuiesceTimeout,
-          "the registry did not " + waitingFor + " within quiesceTimeout (" + format(timeout) + "): "
-              + seen.registryPods().writable() + " writable of " + seen.registryPods().total() + " pods remain");
+      return s.ended(
+          GcRunResult.Failed,
+          GcReason.QuiesceTimeout,
+          "the registry did not "
+              + waitingFor
+              + " within quiesceTimeout ("
+              + format(timeout)
+              + "): "
+              + seen.registryPods().writable()
+              + " writable of "
+              + seen.registryPods().total()
+              + " pods remain");
     }
-    run.setMessage("waiting for the registry to " + waitingFor + ": " + seen.registryPods().writable() + " writable of " + seen.registryPods().total() + " pods remain");
+    run.setMessage(
+        "waiting for the registry to "
+            + waitingFor
+            + ": "
+            + seen.registryPods().writable()
+            + " writable of "
+            + seen.registryPods().total()
+            + " pods remain");
     return waiting(run, s.actions());
   }
 
   /**
    * I2: the Registry reports the window of this very lock (its token: not a window of an earlier
    * lock, lost and taken again) in effect, and the pods seen here agree: none writable (terminating
-   * ones included) or, for ScaleToZero, none at all. The reconciler checks the pods once more in the
-   * API right before it creates the Job.
+   * ones included) or, for ScaleToZero, none at all. The reconciler checks the pods once more in
+   * the API right before it creates the Job.
    */
-  private static boolean quiesced(Observation seen, String holder, String token, MaintenanceMode mode) {
-    MaintenanceStatus reported = seen.registry().getStatus() == null ? null : seen.registry().getStatus().getMaintenance();
-    boolean registrySaysSo = reported != null && holder.equals(reported.getHolder()) && Objects.equals(token, reported.getToken())
-        && Boolean.TRUE.equals(reported.getInEffect());
-    boolean podsSaySo = mode == MaintenanceMode.ReadOnly ? seen.registryPods().writable() == 0 : seen.registryPods().total() == 0;
+  private static boolean quiesced(
+      Observation seen, String holder, String token, MaintenanceMode mode) {
+    MaintenanceStatus reported =
+        seen.registry().getStatus() == null ? null : seen.registry().getStatus().getMaintenance();
+    boolean registrySaysSo =
+        reported != null
+            && holder.equals(reported.getHolder())
+            && Objects.equals(token, reported.getToken())
+            && Boolean.TRUE.equals(reported.getInEffect());
+    boolean podsSaySo =
+        mode == MaintenanceMode.ReadOnly
+            ? seen.registryPods().writable() == 0
+            : seen.registryPods().total() == 0;
     return registrySaysSo && podsSaySo;
   }
 
@@ -306,14 +429,23 @@ public final class GcRun {
       }
       if (!dryRun && !s.holdsLock()) {
         s.actions().add(new DeleteJob(run.getJobName()));
-        return s.ended(GcRunResult.Failed, GcReason.LockLost,
-            "the maintenance lock of Registry " + s.plan().getRegistry() + " was removed or changed while GC ran (kubectl replace, a GitOps sync that replaces objects, or a hand edit);"
+        return s.ended(
+            GcRunResult.Failed,
+            GcReason.LockLost,
+            "the maintenance lock of Registry "
+                + s.plan().getRegistry()
+                + " was removed or changed while GC ran (kubectl replace, a GitOps sync that replaces objects, or a hand edit);"
                 + " the GC Job was stopped, and the registry stays in maintenance until its pod is gone");
       }
       Registry registry = s.registry();
-      if (!dryRun && run.getRegistryGeneration() != null && !run.getRegistryGeneration().equals(registry.getMetadata().getGeneration())) {
+      if (!dryRun
+          && run.getRegistryGeneration() != null
+          && !run.getRegistryGeneration().equals(registry.getMetadata().getGeneration())) {
         s.actions().add(new DeleteJob(run.getJobName()));
-        return s.ended(GcRunResult.Failed, GcReason.RegistrySpecChanged, "the Registry's spec changed while GC ran; the Job was stopped");
+        return s.ended(
+            GcRunResult.Failed,
+            GcReason.RegistrySpecChanged,
+            "the Registry's spec changed while GC ran; the Job was stopped");
       }
     }
     Optional<Advance> trouble = jobTrouble(s);
@@ -325,19 +457,27 @@ public final class GcRun {
     }
     Optional<GcReport> report = GcReport.parse(job.terminationMessage());
     if (job.phase() == JobObservation.Phase.DeadlineExceeded) {
-      return s.ended(GcRunResult.Failed, GcReason.DeadlineExceeded,
-          "the GC Job ran longer than maxDuration (" + format(s.plan().maxDuration()) + ") and was stopped");
+      return s.ended(
+          GcRunResult.Failed,
+          GcReason.DeadlineExceeded,
+          "the GC Job ran longer than maxDuration ("
+              + format(s.plan().maxDuration())
+              + ") and was stopped");
     }
-    if (job.phase() == JobObservation.Phase.Succeeded && report.isPresent() && Integer.valueOf(0).equals(report.get().exitCode())) {
+    if (job.phase() == JobObservation.Phase.Succeeded
+        && report.isPresent()
+        && Integer.valueOf(0).equals(report.get().exitCode())) {
       GcReport r = report.get();
       GcReason reason = GcReason.valueOf(GcOutcome.Succeeded.reason(dryRun));
-      GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Succeeded, reason.name(), succeeded(r, dryRun));
+      GcRunOutcome outcome =
+          new GcRunOutcome(GcRunResult.Succeeded, reason.name(), succeeded(r, dryRun));
       outcome.copyCountersFrom(figures(r));
       s.actions().add(new Announce(false, reason, outcome.getMessage()));
       return ended(run, outcome, seen, s.actions());
     }
     GcReason reason = reasonForExit(job.exitCode());
-    GcRunOutcome outcome = new GcRunOutcome(GcRunResult.Failed, reason.name(), runnerMessage(job, report));
+    GcRunOutcome outcome =
+        new GcRunOutcome(GcRunResult.Failed, reason.name(), runnerMessage(job, report));
     report.ifPresent(r -> outcome.copyCountersFrom(figures(r)));
     return ended(run, outcome, seen, s.actions());
   }
@@ -348,30 +488,53 @@ public final class GcRun {
     Observation seen = s.seen();
     JobObservation job = seen.job();
     if (!job.exists()) {
-      return Optional.of(s.ended(GcRunResult.Failed, GcReason.JobDeleted, "Job " + run.getJobName() + " was deleted before it finished"));
+      return Optional.of(
+          s.ended(
+              GcRunResult.Failed,
+              GcReason.JobDeleted,
+              "Job " + run.getJobName() + " was deleted before it finished"));
     }
     if (job.finished()) {
       return Optional.empty();
     }
     if (job.pods() == 0 && elapsed(run, seen.now()).compareTo(s.plan().podStartTimeout()) > 0) {
       s.actions().add(new DeleteJob(run.getJobName()));
-      return Optional.of(s.ended(GcRunResult.Failed, GcReason.PodNotCreated,
-          "GC Job " + run.getJobName() + " created no pod within podStartTimeout (" + format(s.plan().podStartTimeout()) + ")"
-              + (job.failedCreate() == null ? "" : ": " + job.failedCreate())));
+      return Optional.of(
+          s.ended(
+              GcRunResult.Failed,
+              GcReason.PodNotCreated,
+              "GC Job "
+                  + run.getJobName()
+                  + " created no pod within podStartTimeout ("
+                  + format(s.plan().podStartTimeout())
+                  + ")"
+                  + (job.failedCreate() == null ? "" : ": " + job.failedCreate())));
     }
-    if (job.unschedulableSince() != null && Duration.between(job.unschedulableSince(), seen.now()).compareTo(UNSCHEDULABLE_GRACE) > 0) {
+    if (job.unschedulableSince() != null
+        && Duration.between(job.unschedulableSince(), seen.now()).compareTo(UNSCHEDULABLE_GRACE)
+            > 0) {
       s.actions().add(new DeleteJob(run.getJobName()));
-      boolean colocated = s.registry() != null && GcJob.mustColocate(s.plan(), s.registry(), GcJob.Kind.Collect);
-      return Optional.of(s.ended(GcRunResult.Failed, GcReason.Unschedulable,
-          "the GC pod could not be scheduled" + (colocated
-              ? ": with mode ReadOnly and a single-node (ReadWriteOnce) volume it must run on the node of the registry's pods; free resources there, or use mode ScaleToZero"
-              : "")));
+      boolean colocated =
+          s.registry() != null && GcJob.mustColocate(s.plan(), s.registry(), GcJob.Kind.Collect);
+      return Optional.of(
+          s.ended(
+              GcRunResult.Failed,
+              GcReason.Unschedulable,
+              "the GC pod could not be scheduled"
+                  + (colocated
+                      ? ": with mode ReadOnly and a single-node (ReadWriteOnce) volume it must run on the node of the registry's pods; free resources there, or use mode ScaleToZero"
+                      : "")));
     }
     Duration deadline = s.plan().maxDuration().plus(WATCHDOG_GRACE);
     if (elapsed(run, seen.now()).compareTo(deadline) > 0) {
       s.actions().add(new DeleteJob(run.getJobName()));
-      return Optional.of(s.ended(GcRunResult.Failed, GcReason.DeadlineExceeded,
-          "the GC Job ran longer than maxDuration (" + format(s.plan().maxDuration()) + ") and was deleted"));
+      return Optional.of(
+          s.ended(
+              GcRunResult.Failed,
+              GcReason.DeadlineExceeded,
+              "the GC Job ran longer than maxDuration ("
+                  + format(s.plan().maxDuration())
+                  + ") and was deleted"));
     }
     return Optional.empty();
   }
@@ -387,19 +550,24 @@ public final class GcRun {
       return slowRestoreCheck(s);
     }
     if (job.livePods() > 0) {
-      run.setMessage("waiting for " + job.livePods() + " GC pod(s) to terminate before restoring service");
+      run.setMessage(
+          "waiting for " + job.livePods() + " GC pod(s) to terminate before restoring service");
       return slowRestoreCheck(s);
     }
     if (s.holdsLock()) {
       GcRunOutcome outcome = run.getOutcome();
       String now = Conditions.format(seen.now());
-      GcRecord record = new GcRecord(now, outcome.getResult().name(), outcome, s.schedule().getMetadata().getName());
+      GcRecord record =
+          new GcRecord(
+              now, outcome.getResult().name(), outcome, s.schedule().getMetadata().getName());
       s.actions().add(new ReleaseLock(s.plan().getRegistry(), run.getId(), record));
       run.setRestoreRequestedTime(now);
       run.setMessage("maintenance lock released; waiting for the registry to serve writes again");
       return waiting(run, s.actions());
     }
-    if (run.getWritesStoppedTime() == null || s.registry() == null || restored(s.registry(), run, s.holder())) {
+    if (run.getWritesStoppedTime() == null
+        || s.registry() == null
+        || restored(s.registry(), run, s.holder())) {
       return finish(s);
     }
     run.setMessage("waiting for the registry to serve writes again");
@@ -422,7 +590,10 @@ public final class GcRun {
     }
     String released = run.getRestoreRequestedTime();
     if (released != null) {
-      String seen = status.getLastGarbageCollection() == null ? null : status.getLastGarbageCollection().getTime();
+      String seen =
+          status.getLastGarbageCollection() == null
+              ? null
+              : status.getLastGarbageCollection().getTime();
       if (seen == null || Instant.parse(seen).isBefore(Instant.parse(released))) {
         return false; // the Registry reconciler has not seen the release yet
       }
@@ -431,16 +602,28 @@ public final class GcRun {
       }
     }
     var ready = Conditions.find(status.getConditions(), RegistryStatuses.READY);
-    return ready.map(c -> Conditions.TRUE.equals(c.getStatus()) || "Stopped".equals(c.getReason())).orElse(false);
+    return ready
+        .map(c -> Conditions.TRUE.equals(c.getStatus()) || "Stopped".equals(c.getReason()))
+        .orElse(false);
   }
 
   private static Advance slowRestoreCheck(Step s) {
     GcRunStatus run = s.run();
     Duration expected = s.plan().quiesceTimeout();
-    if (!Boolean.TRUE.equals(run.getRestoreWarned()) && elapsed(run, s.seen().now()).compareTo(expected) > 0) {
+    if (!Boolean.TRUE.equals(run.getRestoreWarned())
+        && elapsed(run, s.seen().now()).compareTo(expected) > 0) {
       run.setRestoreWarned(true);
-      s.actions().add(new Announce(true, GcReason.RestoreSlow, "restoring Registry " + s.plan().getRegistry()
-          + " takes longer than " + format(expected) + ": " + run.getMessage()));
+      s.actions()
+          .add(
+              new Announce(
+                  true,
+                  GcReason.RestoreSlow,
+                  "restoring Registry "
+                      + s.plan().getRegistry()
+                      + " takes longer than "
+                      + format(expected)
+                      + ": "
+                      + run.getMessage()));
     }
     return waiting(run, s.actions());
   }
@@ -468,8 +651,18 @@ public final class GcRun {
     record.setWriteUnavailableSeconds(unavailable);
     record.setWritesRefusedSeconds(secondsSince(run.getWritesRefusedTime(), now));
     if (run.getWritesStoppedTime() != null) {
-      s.actions().add(new Announce(false, GcReason.Restored, "Registry " + s.plan().getRegistry()
-          + " serves writes again; every push was refused for " + record.getWritesRefusedSeconds() + "s, some for at most " + unavailable + "s from the request"));
+      s.actions()
+          .add(
+              new Announce(
+                  false,
+                  GcReason.Restored,
+                  "Registry "
+                      + s.plan().getRegistry()
+                      + " serves writes again; every push was refused for "
+                      + record.getWritesRefusedSeconds()
+                      + "s, some for at most "
+                      + unavailable
+                      + "s from the request"));
     }
     return new Advance(null, record, s.actions(), Duration.ZERO);
   }
@@ -480,12 +673,14 @@ public final class GcRun {
   }
 
   /** The end is decided: record it, then restore (every end passes through Restoring: I4). */
-  private static Advance ended(GcRunStatus run, GcRunOutcome outcome, Observation seen, List<Action> actions) {
+  private static Advance ended(
+      GcRunStatus run, GcRunOutcome outcome, Observation seen, List<Action> actions) {
     decide(run, outcome, seen.now(), actions);
     return waiting(run, actions);
   }
 
-  private static void decide(GcRunStatus run, GcRunOutcome outcome, Instant now, List<Action> actions) {
+  private static void decide(
+      GcRunStatus run, GcRunOutcome outcome, Instant now, List<Action> actions) {
     run.setOutcome(outcome);
     announceEnd(outcome, actions);
     enter(run, GcRunStep.Restoring, now);
@@ -494,9 +689,13 @@ public final class GcRun {
 
   private static void announceEnd(GcRunOutcome outcome, List<Action> actions) {
     if (outcome.getResult() == GcRunResult.Failed) {
-      actions.add(new Announce(true, GcReason.RunFailed, outcome.getReason() + ": " + outcome.getMessage()));
+      actions.add(
+          new Announce(
+              true, GcReason.RunFailed, outcome.getReason() + ": " + outcome.getMessage()));
     } else if (outcome.getResult() == GcRunResult.Skipped) {
-      actions.add(new Announce(false, GcReason.RunSkipped, outcome.getReason() + ": " + outcome.getMessage()));
+      actions.add(
+          new Announce(
+              false, GcReason.RunSkipped, outcome.getReason() + ": " + outcome.getMessage()));
     }
   }
 
@@ -534,7 +733,9 @@ public final class GcRun {
     if (exitCode == GcOutcome.Succeeded.exitCode()) {
       return GcReason.ReportMissing;
     }
-    return GcOutcome.ofExitCode(exitCode).map(o -> GcReason.valueOf(o.reason(false))).orElse(GcReason.JobFailed);
+    return GcOutcome.ofExitCode(exitCode)
+        .map(o -> GcReason.valueOf(o.reason(false)))
+        .orElse(GcReason.JobFailed);
   }
 
   /**
@@ -560,15 +761,41 @@ public final class GcRun {
     String storage = storageName(r.storageDriver);
     if (dryRun) {
       return c.bytesKnown()
-          ? "dry run: " + Durations.bytes(n(c.getEligibleBytes())) + " in " + n(c.getBlobsEligible()) + " blobs would be freed"
-          : "dry run: " + n(c.getBlobsEligible()) + " blobs would be freed (bytes not measured on " + storage + " storage)";
+          ? "dry run: "
+              + Durations.bytes(n(c.getEligibleBytes()))
+              + " in "
+              + n(c.getBlobsEligible())
+              + " blobs would be freed"
+          : "dry run: "
+              + n(c.getBlobsEligible())
+              + " blobs would be freed (bytes not measured on "
+              + storage
+              + " storage)";
     }
-    String deleted = c.bytesKnown()
-        ? "reclaimed " + Durations.bytes(n(c.getReclaimedBytes())) + " (" + n(c.getBlobsDeleted()) + " blobs, " + n(c.getManifestsDeleted()) + " manifests)"
-        : "deleted " + n(c.getBlobsDeleted()) + " blobs and " + n(c.getManifestsDeleted()) + " manifests (bytes not measured on " + storage + " storage)";
-    String integrity = r.integrity.verified()
-        ? "integrity verified (" + r.integrity.manifests() + " manifests, " + r.integrity.blobs() + " blobs)"
-        : "integrity not checked" + (c.bytesKnown() ? "" : " on " + storage + " storage");
+    String deleted =
+        c.bytesKnown()
+            ? "reclaimed "
+                + Durations.bytes(n(c.getReclaimedBytes()))
+                + " ("
+                + n(c.getBlobsDeleted())
+                + " blobs, "
+                + n(c.getManifestsDeleted())
+                + " manifests)"
+            : "deleted "
+                + n(c.getBlobsDeleted())
+                + " blobs and "
+                + n(c.getManifestsDeleted())
+                + " manifests (bytes not measured on "
+                + storage
+                + " storage)";
+    String integrity =
+        r.integrity.verified()
+            ? "integrity verified ("
+                + r.integrity.manifests()
+                + " manifests, "
+                + r.integrity.blobs()
+                + " blobs)"
+            : "integrity not checked" + (c.bytesKnown() ? "" : " on " + storage + " storage");
     return deleted + "; " + integrity;
   }
 
@@ -588,7 +815,9 @@ public final class GcRun {
     if (tail.length() > MESSAGE_TAIL) {
       tail = "..." + tail.substring(tail.length() - MESSAGE_TAIL);
     }
-    return "the GC runner exited with code " + job.exitCode() + (tail.isEmpty() ? " and no report" : ": " + tail);
+    return "the GC runner exited with code "
+        + job.exitCode()
+        + (tail.isEmpty() ? " and no report" : ": " + tail);
   }
 
   private static long n(Long value) {

@@ -1,8 +1,8 @@
 package dev.registryoperator.gc;
 
 import dev.registryoperator.common.EventRecorder;
-import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.common.Labels;
+import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
 import dev.registryoperator.registry.PodCensus;
@@ -20,13 +20,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Carries out a run's actions against the API, in order. Two checks here read the API rather than
- * a cache, because a cache may lag: a Job that deletes is created only while the run holds the
- * lock of the Registry it locked (I2), and the lock is given back only when no Job of the run is
+ * Carries out a run's actions against the API, in order. Two checks here read the API rather than a
+ * cache, because a cache may lag: a Job that deletes is created only while the run holds the lock
+ * of the Registry it locked (I2), and the lock is given back only when no Job of the run is
  * unfinished and no pod of it is live (I3).
  */
 final class GcRunActions {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GcRunActions.class);
+
   /** What came of the actions: all done, a race lost (look again), or the API refused the Job. */
   record Result(boolean lostRace, String rejectedJob, String rejection) {
     static final Result DONE = new Result(false, null, null);
@@ -52,7 +53,8 @@ final class GcRunActions {
     this.lock = lock;
   }
 
-  Result execute(GcSchedule schedule, String runId, List<GcRun.Action> actions, KubernetesClient client) {
+  Result execute(
+      GcSchedule schedule, String runId, List<GcRun.Action> actions, KubernetesClient client) {
     String namespace = schedule.getMetadata().getNamespace();
     try {
       for (GcRun.Action action : actions) {
@@ -62,23 +64,38 @@ final class GcRunActions {
           }
         } else if (action instanceof GcRun.ReleaseLock r) {
           if (runStillActive(client, schedule, runId)
-              || !lock.release(namespace, r.registry(), GcRun.holder(schedule), r.runId(), r.record())) {
+              || !lock.release(
+                  namespace, r.registry(), GcRun.holder(schedule), r.runId(), r.record())) {
             return Result.LOST_RACE;
           }
         } else if (action instanceof GcRun.CreateJob c) {
-          if (c.collect() && !(holdsLockNow(client, schedule, runId, c.job()) && noWriterNow(client, c.job()))) {
+          if (c.collect()
+              && !(holdsLockNow(client, schedule, runId, c.job())
+                  && noWriterNow(client, c.job()))) {
             return Result.LOST_RACE;
           }
-          LOG.info("GcSchedule {}/{} run {}: creating {} Job {}", namespace, schedule.getMetadata().getName(), runId,
-              c.collect() ? "collect" : "read-only", c.job().getMetadata().getName());
+          LOG.info(
+              "GcSchedule {}/{} run {}: creating {} Job {}",
+              namespace,
+              schedule.getMetadata().getName(),
+              runId,
+              c.collect() ? "collect" : "read-only",
+              c.job().getMetadata().getName());
           Optional<String> refused = create(client, c.job());
           if (refused.isPresent()) {
             return new Result(false, c.job().getMetadata().getName(), refused.get());
           }
         } else if (action instanceof GcRun.DeleteJob d) {
-          // Foreground: the Job stays visible until its pods are gone, so nobody mistakes it for over.
-          client.batch().v1().jobs().inNamespace(namespace).withName(d.name())
-              .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+          // Foreground: the Job stays visible until its pods are gone, so nobody mistakes it for
+          // over.
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(namespace)
+              .withName(d.name())
+              .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+              .delete();
         } else if (action instanceof GcRun.Announce e) {
           if (e.warning()) {
             events.warning(schedule, e.reason(), e.message());
@@ -96,10 +113,23 @@ final class GcRunActions {
     }
   }
 
-  /** The Job's FailedCreate message (a quota, a LimitRange or a webhook refused its pod), if any. */
+  /**
+   * The Job's FailedCreate message (a quota, a LimitRange or a webhook refused its pod), if any.
+   */
   static String failedCreate(KubernetesClient client, String namespace, String jobName) {
-    return client.v1().events().inNamespace(namespace).withField("involvedObject.name", jobName).list().getItems().stream()
-        .filter(e -> e.getInvolvedObject() != null && "Job".equals(e.getInvolvedObject().getKind()) && jobName.equals(e.getInvolvedObject().getName()))
+    return client
+        .v1()
+        .events()
+        .inNamespace(namespace)
+        .withField("involvedObject.name", jobName)
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            e ->
+                e.getInvolvedObject() != null
+                    && "Job".equals(e.getInvolvedObject().getKind())
+                    && jobName.equals(e.getInvolvedObject().getName()))
         .filter(e -> "FailedCreate".equals(e.getReason()))
         .max(Comparator.comparing(GcRunActions::eventTime))
         .map(Event::getMessage)
@@ -107,10 +137,15 @@ final class GcRunActions {
   }
 
   private static String eventTime(Event e) {
-    return e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getFirstTimestamp() == null ? "" : e.getFirstTimestamp();
+    return e.getLastTimestamp() != null
+        ? e.getLastTimestamp()
+        : e.getFirstTimestamp() == null ? "" : e.getFirstTimestamp();
   }
 
-  /** Creates the Job; a refusal by the API (quota, LimitRange, webhook, invalid) comes back as its message. */
+  /**
+   * Creates the Job; a refusal by the API (quota, LimitRange, webhook, invalid) comes back as its
+   * message.
+   */
   private static Optional<String> create(KubernetesClient client, Job job) {
     try {
       client.resource(job).create();
@@ -122,17 +157,28 @@ final class GcRunActions {
       if (isTransient(e)) {
         throw e;
       }
-      String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+      String message =
+          e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : e.getMessage();
       return Optional.of("HTTP " + e.getCode() + ": " + message);
     }
   }
 
   /** From the API: this run still holds the lock of the Registry its Job is for. */
-  private static boolean holdsLockNow(KubernetesClient client, GcSchedule schedule, String runId, Job job) {
+  private static boolean holdsLockNow(
+      KubernetesClient client, GcSchedule schedule, String runId, Job job) {
     String registryName = job.getMetadata().getLabels().get(Labels.INSTANCE);
-    Registry registry = client.resources(Registry.class).inNamespace(schedule.getMetadata().getNamespace()).withName(registryName).get();
-    return registry != null && MaintenanceRequest.of(registry)
-        .filter(l -> l.heldBy(GcRun.holder(schedule), schedule.getMetadata().getUid(), runId)).isPresent();
+    Registry registry =
+        client
+            .resources(Registry.class)
+            .inNamespace(schedule.getMetadata().getNamespace())
+            .withName(registryName)
+            .get();
+    return registry != null
+        && MaintenanceRequest.of(registry)
+            .filter(l -> l.heldBy(GcRun.holder(schedule), schedule.getMetadata().getUid(), runId))
+            .isPresent();
   }
 
   /**
@@ -141,21 +187,50 @@ final class GcRunActions {
    */
   private static boolean noWriterNow(KubernetesClient client, Job job) {
     Map<String, String> labels = job.getMetadata().getLabels();
-    List<Pod> pods = client.pods().inNamespace(job.getMetadata().getNamespace())
-        .withLabels(Labels.selector(labels.get(Labels.INSTANCE))).list().getItems();
+    List<Pod> pods =
+        client
+            .pods()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withLabels(Labels.selector(labels.get(Labels.INSTANCE)))
+            .list()
+            .getItems();
     PodCensus census = PodCensus.of(pods, null);
-    return MaintenanceMode.ScaleToZero.name().equals(labels.get(Labels.GC_MAINTENANCE)) ? census.total() == 0 : census.writable() == 0;
+    return MaintenanceMode.ScaleToZero.name().equals(labels.get(Labels.GC_MAINTENANCE))
+        ? census.total() == 0
+        : census.writable() == 0;
   }
 
-  /** From the API: an unfinished Job of the run, or a live pod of it (the cache may not show them yet). */
-  private static boolean runStillActive(KubernetesClient client, HasMetadata schedule, String runId) {
+  /**
+   * From the API: an unfinished Job of the run, or a live pod of it (the cache may not show them
+   * yet).
+   */
+  private static boolean runStillActive(
+      KubernetesClient client, HasMetadata schedule, String runId) {
     String namespace = schedule.getMetadata().getNamespace();
     String name = schedule.getMetadata().getName();
-    boolean unfinishedJob = client.batch().v1().jobs().inNamespace(namespace)
-        .withLabel(GcJob.SCHEDULE_LABEL, name).withLabel(GcJob.RUN_LABEL, runId).list().getItems().stream()
-        .anyMatch(j -> !JobObservation.of(j, List.of(), List.of(), null).finished() || j.getMetadata().getDeletionTimestamp() != null);
-    List<Pod> pods = client.pods().inNamespace(namespace)
-        .withLabel(GcJob.SCHEDULE_LABEL, name).withLabel(GcJob.RUN_LABEL, runId).list().getItems();
+    boolean unfinishedJob =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(namespace)
+            .withLabel(GcJob.SCHEDULE_LABEL, name)
+            .withLabel(GcJob.RUN_LABEL, runId)
+            .list()
+            .getItems()
+            .stream()
+            .anyMatch(
+                j ->
+                    !JobObservation.of(j, List.of(), List.of(), null).finished()
+                        || j.getMetadata().getDeletionTimestamp() != null);
+    List<Pod> pods =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(GcJob.SCHEDULE_LABEL, name)
+            .withLabel(GcJob.RUN_LABEL, runId)
+            .list()
+            .getItems();
     return unfinishedJob || JobObservation.live(pods) > 0;
   }
 

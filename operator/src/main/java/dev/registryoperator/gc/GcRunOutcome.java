@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.registryoperator.gcreport.GcCounters;
 
-/** How a run ends, decided before service is restored and kept until it is. The run's figures ({@link GcCounters}) are the runner's, under the report's names. */
+/**
+ * How a run ends, decided before service is restored and kept until it is. The run's figures
+ * ({@link GcCounters}) are the runner's, under the report's names.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GcRunOutcome extends GcCounters {
   @JsonPropertyDescription("Succeeded, Failed or Skipped.")
@@ -47,5 +50,4 @@ public class GcRunOutcome extends GcCounters {
   public void setMessage(String message) {
     this.message = message;
   }
-
 }

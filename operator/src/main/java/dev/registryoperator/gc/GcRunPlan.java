@@ -14,10 +14,12 @@ import java.time.Duration;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GcRunPlan {
-  @JsonPropertyDescription("The Registry this run collects (spec.registryRef.name when the run started).")
+  @JsonPropertyDescription(
+      "The Registry this run collects (spec.registryRef.name when the run started).")
   private String registry;
 
-  @JsonPropertyDescription("metadata.uid of that Registry when the run started: a Registry re-created with the same name is another one.")
+  @JsonPropertyDescription(
+      "metadata.uid of that Registry when the run started: a Registry re-created with the same name is another one.")
   private String registryUid;
 
   @JsonPropertyDescription("ReadOnly or ScaleToZero.")
@@ -50,9 +52,12 @@ public class GcRunPlan {
     plan.dryRun = spec.effectiveDryRun();
     plan.deleteUntagged = spec.effectiveDeleteUntagged();
     plan.minReclaimableBytes = spec.getMinReclaimableBytes();
-    plan.maxDurationSeconds = Durations.parse("spec.maxDuration", spec.effectiveMaxDuration()).toSeconds();
-    plan.quiesceTimeoutSeconds = Durations.parse("spec.quiesceTimeout", spec.effectiveQuiesceTimeout()).toSeconds();
-    plan.podStartTimeoutSeconds = Durations.parse("spec.job.podStartTimeout", spec.effectivePodStartTimeout()).toSeconds();
+    plan.maxDurationSeconds =
+        Durations.parse("spec.maxDuration", spec.effectiveMaxDuration()).toSeconds();
+    plan.quiesceTimeoutSeconds =
+        Durations.parse("spec.quiesceTimeout", spec.effectiveQuiesceTimeout()).toSeconds();
+    plan.podStartTimeoutSeconds =
+        Durations.parse("spec.job.podStartTimeout", spec.effectivePodStartTimeout()).toSeconds();
     return plan;
   }
 
@@ -64,7 +69,10 @@ public class GcRunPlan {
   public static GcRunPlan recover(GcScheduleSpec spec, Registry registry) {
     GcScheduleSpec s = spec == null ? new GcScheduleSpec() : spec;
     GcRunPlan plan = new GcRunPlan();
-    plan.registry = registry != null ? registry.getMetadata().getName() : s.getRegistryRef() == null ? null : s.getRegistryRef().getName();
+    plan.registry =
+        registry != null
+            ? registry.getMetadata().getName()
+            : s.getRegistryRef() == null ? null : s.getRegistryRef().getName();
     plan.registryUid = registry == null ? null : registry.getMetadata().getUid();
     plan.mode = s.effectiveMode();
     plan.dryRun = s.effectiveDryRun();
@@ -72,8 +80,11 @@ public class GcRunPlan {
     plan.minReclaimableBytes = s.getMinReclaimableBytes();
     plan.maxDurationSeconds = secondsOr("spec.maxDuration", s.getMaxDuration(), 3600);
     plan.quiesceTimeoutSeconds = secondsOr("spec.quiesceTimeout", s.getQuiesceTimeout(), 600);
-    plan.podStartTimeoutSeconds = secondsOr("spec.job.podStartTimeout", s.getJob() == null ? null : s.getJob().getPodStartTimeout(),
-        GcScheduleSpec.DEFAULT_POD_START_TIMEOUT_SECONDS);
+    plan.podStartTimeoutSeconds =
+        secondsOr(
+            "spec.job.podStartTimeout",
+            s.getJob() == null ? null : s.getJob().getPodStartTimeout(),
+            GcScheduleSpec.DEFAULT_POD_START_TIMEOUT_SECONDS);
     return plan;
   }
 
@@ -94,7 +105,10 @@ public class GcRunPlan {
   }
 
   public Duration podStartTimeout() {
-    return Duration.ofSeconds(podStartTimeoutSeconds == null ? GcScheduleSpec.DEFAULT_POD_START_TIMEOUT_SECONDS : podStartTimeoutSeconds);
+    return Duration.ofSeconds(
+        podStartTimeoutSeconds == null
+            ? GcScheduleSpec.DEFAULT_POD_START_TIMEOUT_SECONDS
+            : podStartTimeoutSeconds);
   }
 
   public boolean dryRunOnly() {

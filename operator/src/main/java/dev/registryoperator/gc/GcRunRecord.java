@@ -4,16 +4,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.registryoperator.gcreport.GcCounters;
 
-/** A finished run, as kept in status.lastRun and status.history. The run's figures ({@link GcCounters}) are the runner's, under the report's names. */
+/**
+ * A finished run, as kept in status.lastRun and status.history. The run's figures ({@link
+ * GcCounters}) are the runner's, under the report's names.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GcRunRecord extends GcCounters {
   @JsonPropertyDescription("Run id.")
   private String id;
 
-  @JsonPropertyDescription("The Registry the run collected (the one it held, whatever spec.registryRef says now).")
+  @JsonPropertyDescription(
+      "The Registry the run collected (the one it held, whatever spec.registryRef says now).")
   private String registry;
 
-  @JsonPropertyDescription("For a requested run, the value of the run-requested-at annotation that asked for it: kubectl wait --for=jsonpath='{.status.lastRun.runRequest}'=<value> waits for that run.")
+  @JsonPropertyDescription(
+      "For a requested run, the value of the run-requested-at annotation that asked for it: kubectl wait --for=jsonpath='{.status.lastRun.runRequest}'=<value> waits for that run.")
   private String runRequest;
 
   @JsonPropertyDescription("Schedule or Manual.")
@@ -37,10 +42,12 @@ public class GcRunRecord extends GcCounters {
   @JsonPropertyDescription("reclaimedBytes in human units, for kubectl get.")
   private String reclaimed;
 
-  @JsonPropertyDescription("Seconds from the maintenance request until the registry served writes again: how long pushes were refused at most (it also counts the read-only pods' start, while pushes are still accepted).")
+  @JsonPropertyDescription(
+      "Seconds from the maintenance request until the registry served writes again: how long pushes were refused at most (it also counts the read-only pods' start, while pushes are still accepted).")
   private Long writeUnavailableSeconds;
 
-  @JsonPropertyDescription("Seconds from the window seen in effect (no writable registry pod left) until the registry served writes again: how long every push was refused, as the operator saw it.")
+  @JsonPropertyDescription(
+      "Seconds from the window seen in effect (no writable registry pod left) until the registry served writes again: how long every push was refused, as the operator saw it.")
   private Long writesRefusedSeconds;
 
   @JsonPropertyDescription("Whether the run deleted nothing by design.")

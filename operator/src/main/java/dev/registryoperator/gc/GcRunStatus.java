@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** The run in progress. Everything a restarted operator needs to resume it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GcRunStatus {
-  @JsonPropertyDescription("Run id, unique within this GcSchedule; also the suffix of its Job names.")
+  @JsonPropertyDescription(
+      "Run id, unique within this GcSchedule; also the suffix of its Job names.")
   private String id;
 
   @JsonPropertyDescription("Schedule or Manual.")
@@ -27,28 +28,35 @@ public class GcRunStatus {
   @JsonPropertyDescription("The GC Job of this run (the preview Job during Preview).")
   private String jobName;
 
-  @JsonPropertyDescription("When the maintenance window was requested: from then on pushes may be refused.")
+  @JsonPropertyDescription(
+      "When the maintenance window was requested: from then on pushes may be refused.")
   private String writesStoppedTime;
 
-  @JsonPropertyDescription("When the operator saw the window in effect (no writable registry pod left) and started the GC Job.")
+  @JsonPropertyDescription(
+      "When the operator saw the window in effect (no writable registry pod left) and started the GC Job.")
   private String writesRefusedTime;
 
-  @JsonPropertyDescription("metadata.generation of the Registry when the run took its lock; a change fails the run.")
+  @JsonPropertyDescription(
+      "metadata.generation of the Registry when the run took its lock; a change fails the run.")
   private Long registryGeneration;
 
-  @JsonPropertyDescription("Every spec value this run uses, taken when it started: an edit of the spec mid-run changes nothing of it.")
+  @JsonPropertyDescription(
+      "Every spec value this run uses, taken when it started: an edit of the spec mid-run changes nothing of it.")
   private GcRunPlan plan;
 
-  @JsonPropertyDescription("Set once the end of the run is decided; the run finishes when service is restored.")
+  @JsonPropertyDescription(
+      "Set once the end of the run is decided; the run finishes when service is restored.")
   private GcRunOutcome outcome;
 
   @JsonPropertyDescription("What the run waits for right now.")
   private String message;
 
-  @JsonPropertyDescription("When the maintenance lock was released and the registry asked to serve writes again.")
+  @JsonPropertyDescription(
+      "When the maintenance lock was released and the registry asked to serve writes again.")
   private String restoreRequestedTime;
 
-  @JsonPropertyDescription("Whether a warning was emitted because restoring takes longer than expected.")
+  @JsonPropertyDescription(
+      "Whether a warning was emitted because restoring takes longer than expected.")
   private Boolean restoreWarned;
 
   public String getMessage() {

@@ -49,20 +49,27 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(
     name = "gcschedule",
     generationAwareEventProcessing = false,
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcSchedule> {
   private static final Logger LOG = LoggerFactory.getLogger(GcScheduleReconciler.class);
   static final String READY = "Ready";
   static final String RUNNING = "Running";
+
   /** A run just started or moved on: look again soon rather than at the next poll. */
   static final Duration STEP_REQUEUE = Duration.ofMillis(200);
+
   /** A lock race lost: read again, from fresh state. */
   static final Duration RACE_REQUEUE = Duration.ofSeconds(1);
+
   /** Retries of API errors double from the first to the last. */
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+
   static final Duration LAST_RETRY = Duration.ofSeconds(30);
+
   /** Registry Ready reasons that mean its spec cannot be served until the user fixes it. */
-  private static final Set<String> REGISTRY_BAD_INPUT = Set.of("InvalidSpec", "OwnedConfigKey", "SecretMissing", "SecretInvalid");
+  private static final Set<String> REGISTRY_BAD_INPUT =
+      Set.of("InvalidSpec", "OwnedConfigKey", "SecretMissing", "SecretInvalid");
 
   private final EventRecorder events;
   private final GcRunActions actions;
@@ -78,21 +85,34 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
   }
 
   @Override
-  public List<EventSource<?, GcSchedule>> prepareEventSources(EventSourceContext<GcSchedule> context) {
+  public List<EventSource<?, GcSchedule>> prepareEventSources(
+      EventSourceContext<GcSchedule> context) {
     return GcEventSources.create(context);
   }
 
   @Override
   public UpdateControl<GcSchedule> reconcile(GcSchedule schedule, Context<GcSchedule> context) {
     Instant now = clock.instant();
-    GcScheduleStatus status = schedule.getStatus() == null ? new GcScheduleStatus() : Serialization.clone(schedule.getStatus());
+    GcScheduleStatus status =
+        schedule.getStatus() == null
+            ? new GcScheduleStatus()
+            : Serialization.clone(schedule.getStatus());
     Long generation = schedule.getMetadata().getGeneration();
     status.setObservedGeneration(generation);
-    Registry registry = registry(context, schedule.getMetadata().getNamespace(), specRegistry(schedule));
+    Registry registry =
+        registry(context, schedule.getMetadata().getNamespace(), specRegistry(schedule));
 
     Readiness readiness = readiness(schedule, registry);
     warnOnce(schedule, readiness.ready(), readiness.reason(), readiness.message());
-    status.setConditions(Conditions.set(status.getConditions(), READY, readiness.ready(), readiness.reason().name(), readiness.message(), generation, now));
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(),
+            READY,
+            readiness.ready(),
+            readiness.reason().name(),
+            readiness.message(),
+            generation,
+            now));
 
     Duration requeue = null;
     // A run in progress goes on even when the spec turned invalid: it must restore service.
@@ -118,31 +138,66 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
       requeue = requeue == null || untilNext.compareTo(requeue) < 0 ? untilNext : requeue;
     }
     UpdateControl<GcSchedule> control = StatusWrites.putIfChanged(schedule, status, context);
-    return requeue == null ? control : control.rescheduleAfter(requeue.isNegative() ? Duration.ZERO : requeue);
+    return requeue == null
+        ? control
+        : control.rescheduleAfter(requeue.isNegative() ? Duration.ZERO : requeue);
   }
 
   private record Readiness(boolean ready, GcReason reason, String message) {}
 
   private static Readiness readiness(GcSchedule schedule, Registry registry) {
-    Optional<String> problem = GcScheduleValidator.validate(schedule)
-        .or(() -> registry == null ? Optional.empty() : GcScheduleValidator.validateAgainst(schedule.getSpec(), registry));
+    Optional<String> problem =
+        GcScheduleValidator.validate(schedule)
+            .or(
+                () ->
+                    registry == null
+                        ? Optional.empty()
+                        : GcScheduleValidator.validateAgainst(schedule.getSpec(), registry));
     if (problem.isPresent()) {
       return new Readiness(false, GcReason.InvalidSpec, problem.get());
     }
     if (registry == null) {
-      return new Readiness(false, GcReason.RegistryNotFound,
-          "Registry '" + specRegistry(schedule) + "' not found in namespace '" + schedule.getMetadata().getNamespace() + "'");
+      return new Readiness(
+          false,
+          GcReason.RegistryNotFound,
+          "Registry '"
+              + specRegistry(schedule)
+              + "' not found in namespace '"
+              + schedule.getMetadata().getNamespace()
+              + "'");
     }
-    Optional<Condition> registryReady = registry.getStatus() == null ? Optional.empty() : Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.READY);
-    if (registryReady.filter(c -> !Conditions.TRUE.equals(c.getStatus()) && REGISTRY_BAD_INPUT.contains(c.getReason())).isPresent()) {
-      return new Readiness(false, GcReason.RegistryNotReady,
-          "Registry " + registry.getMetadata().getName() + " is not ready (" + registryReady.get().getReason() + "): " + registryReady.get().getMessage());
+    Optional<Condition> registryReady =
+        registry.getStatus() == null
+            ? Optional.empty()
+            : Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.READY);
+    if (registryReady
+        .filter(
+            c ->
+                !Conditions.TRUE.equals(c.getStatus())
+                    && REGISTRY_BAD_INPUT.contains(c.getReason()))
+        .isPresent()) {
+      return new Readiness(
+          false,
+          GcReason.RegistryNotReady,
+          "Registry "
+              + registry.getMetadata().getName()
+              + " is not ready ("
+              + registryReady.get().getReason()
+              + "): "
+              + registryReady.get().getMessage());
     }
-    return new Readiness(true, GcReason.Valid, "schedule valid; Registry " + registry.getMetadata().getName() + " found");
+    return new Readiness(
+        true,
+        GcReason.Valid,
+        "schedule valid; Registry " + registry.getMetadata().getName() + " found");
   }
 
-  /** A run requested while no run can start is answered now, not kept to start when someone fixes a typo. */
-  private void refuseRequest(GcSchedule schedule, GcScheduleStatus status, Readiness readiness, Instant now) {
+  /**
+   * A run requested while no run can start is answered now, not kept to start when someone fixes a
+   * typo.
+   */
+  private void refuseRequest(
+      GcSchedule schedule, GcScheduleStatus status, Readiness readiness, Instant now) {
     String requested = annotation(schedule, GcSchedule.RUN_REQUESTED_AT);
     if (requested == null || requested.equals(status.getLastHandledRunRequest())) {
       return;
@@ -167,12 +222,17 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
   }
 
   /** Moves the run one step; returns when to look again. */
-  private Duration advance(GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context, Instant now) {
+  private Duration advance(
+      GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context, Instant now) {
     GcRunStatus run = status.getCurrentRun();
     if (run.getPlan() == null) {
-      // A run started by an operator that kept no plan (an upgrade): take one from the spec as it is
+      // A run started by an operator that kept no plan (an upgrade): take one from the spec as it
+      // is
       // now, whatever it holds, so the run can always end and restore.
-      run.setPlan(GcRunPlan.recover(schedule.getSpec(), registry(context, schedule.getMetadata().getNamespace(), specRegistry(schedule))));
+      run.setPlan(
+          GcRunPlan.recover(
+              schedule.getSpec(),
+              registry(context, schedule.getMetadata().getNamespace(), specRegistry(schedule))));
     }
     GcRun.Observation seen = observe(schedule, run, context, now);
     GcRun.Advance next = GcRun.advance(schedule, run, seen);
@@ -183,11 +243,20 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     } catch (GcRunActions.TransientApiError e) {
       int attempt = failures.merge(key, 1, Integer::sum);
       Duration retry = backoff(attempt);
-      LOG.warn("GcSchedule {} run {}: API error, retrying in {}: {}", key, run.getId(), retry, e.getMessage());
+      LOG.warn(
+          "GcSchedule {} run {}: API error, retrying in {}: {}",
+          key,
+          run.getId(),
+          retry,
+          e.getMessage());
       if (attempt == 1) {
-        events.warning(schedule, GcReason.ApiError, "run " + run.getId() + " " + run.getStep() + ": " + e.getMessage() + "; retrying");
+        events.warning(
+            schedule,
+            GcReason.ApiError,
+            "run " + run.getId() + " " + run.getStep() + ": " + e.getMessage() + "; retrying");
       }
-      run.setMessage("retrying in " + retry.toSeconds() + "s after an API error: " + e.getMessage());
+      run.setMessage(
+          "retrying in " + retry.toSeconds() + "s after an API error: " + e.getMessage());
       return retry;
     }
     failures.remove(key);
@@ -201,7 +270,12 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     status.setCurrentRun(next.run());
     if (next.finished() != null) {
       GcHistory.record(status, next.finished(), historyLimit(schedule));
-      LOG.info("GcSchedule {} run {} finished: {} {}", key, next.finished().getId(), next.finished().getResult(), next.finished().getMessage());
+      LOG.info(
+          "GcSchedule {} run {} finished: {} {}",
+          key,
+          next.finished().getId(),
+          next.finished().getResult(),
+          next.finished().getMessage());
     }
     return result.rejected() ? STEP_REQUEUE : next.requeueAfter();
   }
@@ -211,16 +285,29 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     return millis > LAST_RETRY.toMillis() ? LAST_RETRY : Duration.ofMillis(millis);
   }
 
-  /** The registry's pods and the run's Jobs and pods, straight from the informers' caches by label. */
-  private GcRun.Observation observe(GcSchedule schedule, GcRunStatus run, Context<GcSchedule> context, Instant now) {
+  /**
+   * The registry's pods and the run's Jobs and pods, straight from the informers' caches by label.
+   */
+  private GcRun.Observation observe(
+      GcSchedule schedule, GcRunStatus run, Context<GcSchedule> context, Instant now) {
     String namespace = schedule.getMetadata().getNamespace();
     String registryName = run.getPlan().getRegistry();
     Registry registry = registry(context, namespace, registryName);
     InformerEventSource<Pod, GcSchedule> pods = informer(context, Pod.class);
-    List<Pod> registryPods = pods.list(namespace, p -> Labels.COMPONENT_REGISTRY.equals(label(p, Labels.COMPONENT))
-        && registryName.equals(label(p, Labels.INSTANCE))).toList();
-    List<Pod> runPods = pods.list(namespace, p -> schedule.getMetadata().getName().equals(label(p, GcJob.SCHEDULE_LABEL))
-        && run.getId().equals(label(p, GcJob.RUN_LABEL))).toList();
+    List<Pod> registryPods =
+        pods.list(
+                namespace,
+                p ->
+                    Labels.COMPONENT_REGISTRY.equals(label(p, Labels.COMPONENT))
+                        && registryName.equals(label(p, Labels.INSTANCE)))
+            .toList();
+    List<Pod> runPods =
+        pods.list(
+                namespace,
+                p ->
+                    schedule.getMetadata().getName().equals(label(p, GcJob.SCHEDULE_LABEL))
+                        && run.getId().equals(label(p, GcJob.RUN_LABEL)))
+            .toList();
     JobObservation job;
     if (run.getJobName() == null) {
       job = JobObservation.absent(runPods);
@@ -229,20 +316,32 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
       String uid = current == null ? null : current.getMetadata().getUid();
       List<Pod> jobPods = runPods.stream().filter(p -> controlledBy(p, uid)).toList();
       String failedCreate = null;
-      boolean podless = current != null && jobPods.isEmpty() && run.getStepStartTime() != null
-          && Duration.between(Instant.parse(run.getStepStartTime()), now).compareTo(run.getPlan().podStartTimeout()) > 0;
+      boolean podless =
+          current != null
+              && jobPods.isEmpty()
+              && run.getStepStartTime() != null
+              && Duration.between(Instant.parse(run.getStepStartTime()), now)
+                      .compareTo(run.getPlan().podStartTimeout())
+                  > 0;
       if (podless) {
         failedCreate = GcRunActions.failedCreate(context.getClient(), namespace, run.getJobName());
       }
       job = JobObservation.of(current, jobPods, runPods, failedCreate);
     }
-    return new GcRun.Observation(now, registry, PodCensus.of(registryPods, null), job,
-        registry == null ? Optional.empty() : MaintenanceRequest.of(registry), schedule.getSpec() == null ? null : schedule.getSpec().getJob());
+    return new GcRun.Observation(
+        now,
+        registry,
+        PodCensus.of(registryPods, null),
+        job,
+        registry == null ? Optional.empty() : MaintenanceRequest.of(registry),
+        schedule.getSpec() == null ? null : schedule.getSpec().getJob());
   }
 
   private static boolean controlledBy(Pod pod, String jobUid) {
-    return jobUid != null && pod.getMetadata().getOwnerReferences() != null && pod.getMetadata().getOwnerReferences().stream()
-        .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && jobUid.equals(o.getUid()));
+    return jobUid != null
+        && pod.getMetadata().getOwnerReferences() != null
+        && pod.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && jobUid.equals(o.getUid()));
   }
 
   private static String label(Pod pod, String key) {
@@ -250,7 +349,8 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     return labels == null ? null : labels.get(key);
   }
 
-  private void startIfDue(GcSchedule schedule, GcScheduleStatus status, Registry registry, Instant now) {
+  private void startIfDue(
+      GcSchedule schedule, GcScheduleStatus status, Registry registry, Instant now) {
     String requested = annotation(schedule, GcSchedule.RUN_REQUESTED_AT);
     GcRunTrigger trigger = null;
     String runRequest = null;
@@ -261,13 +361,25 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     }
     GcScheduleSpec.Schedule cron = schedule.getSpec().getSchedule();
     if (cron != null && !Boolean.TRUE.equals(cron.getSuspend())) {
-      CronSchedule.Decision decision = CronSchedule.parse(cron.getCron(), cron.getTimeZone()).decide(
-          status.getLastScheduleTime() == null ? null : Instant.parse(status.getLastScheduleTime()),
-          Instant.parse(schedule.getMetadata().getCreationTimestamp()), now, cron.getStartingDeadlineSeconds());
+      CronSchedule.Decision decision =
+          CronSchedule.parse(cron.getCron(), cron.getTimeZone())
+              .decide(
+                  status.getLastScheduleTime() == null
+                      ? null
+                      : Instant.parse(status.getLastScheduleTime()),
+                  Instant.parse(schedule.getMetadata().getCreationTimestamp()),
+                  now,
+                  cron.getStartingDeadlineSeconds());
       if (decision.missed().isPresent()) {
         status.setLastScheduleTime(Conditions.format(decision.missed().get()));
-        events.warning(schedule, GcReason.MissedSchedule, "the run due at " + decision.missed().get()
-            + " was missed by more than startingDeadlineSeconds (" + cron.getStartingDeadlineSeconds() + "s) and is skipped");
+        events.warning(
+            schedule,
+            GcReason.MissedSchedule,
+            "the run due at "
+                + decision.missed().get()
+                + " was missed by more than startingDeadlineSeconds ("
+                + cron.getStartingDeadlineSeconds()
+                + "s) and is skipped");
       }
       if (decision.runFor().isPresent()) {
         status.setLastScheduleTime(Conditions.format(decision.runFor().get()));
@@ -282,8 +394,18 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     GcRunStatus run = GcRun.start(schedule.getSpec(), registry, "r" + count, trigger, now);
     run.setRunRequest(runRequest);
     status.setCurrentRun(run);
-    events.normal(schedule, GcReason.RunStarted, trigger + " run " + run.getId() + " started on Registry " + registry.getMetadata().getName()
-        + " (mode " + run.getPlan().getMode() + (run.getPlan().dryRunOnly() ? ", dry run" : "") + ")");
+    events.normal(
+        schedule,
+        GcReason.RunStarted,
+        trigger
+            + " run "
+            + run.getId()
+            + " started on Registry "
+            + registry.getMetadata().getName()
+            + " (mode "
+            + run.getPlan().getMode()
+            + (run.getPlan().dryRunOnly() ? ", dry run" : "")
+            + ")");
   }
 
   @Override
@@ -293,7 +415,8 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     String name = schedule.getMetadata().getName();
     // I3, in order: stop every unfinished Job, wait until none is left in the API (not a cache),
     // then until no pod of them is live, and only then give the registry back.
-    var jobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(GcJob.SCHEDULE_LABEL, name);
+    var jobs =
+        client.batch().v1().jobs().inNamespace(namespace).withLabel(GcJob.SCHEDULE_LABEL, name);
     boolean jobsLeft = false;
     for (Job job : jobs.list().getItems()) {
       if (!JobObservation.of(job, List.of(), List.of(), null).finished()) {
@@ -303,20 +426,42 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
         }
       }
     }
-    List<Pod> pods = client.pods().inNamespace(namespace).withLabel(GcJob.SCHEDULE_LABEL, name).list().getItems();
+    List<Pod> pods =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(GcJob.SCHEDULE_LABEL, name)
+            .list()
+            .getItems();
     int live = JobObservation.live(pods);
     if (jobsLeft || live > 0) {
-      LOG.info("GcSchedule {}/{} deleted; waiting for its GC Jobs and {} pod(s) to end before restoring the registry", namespace, name, live);
+      LOG.info(
+          "GcSchedule {}/{} deleted; waiting for its GC Jobs and {} pod(s) to end before restoring the registry",
+          namespace,
+          name,
+          live);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(RACE_REQUEUE);
     }
     GcRunStatus run = schedule.getStatus() == null ? null : schedule.getStatus().getCurrentRun();
-    String registry = run != null && run.getPlan() != null ? run.getPlan().getRegistry() : specRegistry(schedule);
-    GcRecord record = run == null ? null : new GcRecord(Conditions.format(clock.instant()), GcRunResult.Failed.name(), null, name);
-    if (registry != null && !lock.release(namespace, registry, GcRun.holder(schedule), null, record)) {
+    String registry =
+        run != null && run.getPlan() != null ? run.getPlan().getRegistry() : specRegistry(schedule);
+    GcRecord record =
+        run == null
+            ? null
+            : new GcRecord(
+                Conditions.format(clock.instant()), GcRunResult.Failed.name(), null, name);
+    if (registry != null
+        && !lock.release(namespace, registry, GcRun.holder(schedule), null, record)) {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(RACE_REQUEUE);
     }
     if (run != null) {
-      events.warning(schedule, GcReason.RunFailed, GcReason.ScheduleDeleted + ": the GcSchedule was deleted during run " + run.getId() + "; its Job was stopped and service restored");
+      events.warning(
+          schedule,
+          GcReason.RunFailed,
+          GcReason.ScheduleDeleted
+              + ": the GcSchedule was deleted during run "
+              + run.getId()
+              + "; its Job was stopped and service restored");
     }
     failures.remove(namespace + "/" + name);
     return DeleteControl.defaultDelete();
@@ -330,21 +475,36 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     return CronSchedule.parse(cron.getCron(), cron.getTimeZone()).nextAfter(now);
   }
 
-  private static void setRunning(GcSchedule schedule, GcScheduleStatus status, Long generation, Instant now) {
+  private static void setRunning(
+      GcSchedule schedule, GcScheduleStatus status, Long generation, Instant now) {
     GcRunStatus run = status.getCurrentRun();
-    boolean suspended = schedule.getSpec().getSchedule() != null && Boolean.TRUE.equals(schedule.getSpec().getSchedule().getSuspend());
-    status.setConditions(Conditions.set(status.getConditions(), RUNNING, run != null,
-        (run != null ? GcReason.RunInProgress : suspended ? GcReason.Suspended : GcReason.Idle).name(),
-        run != null ? "run " + run.getId() + " " + run.getStep() + ": " + run.getMessage()
-            : suspended ? "scheduled runs are suspended; requested runs still happen" : "no run in progress",
-        generation, now));
+    boolean suspended =
+        schedule.getSpec().getSchedule() != null
+            && Boolean.TRUE.equals(schedule.getSpec().getSchedule().getSuspend());
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(),
+            RUNNING,
+            run != null,
+            (run != null ? GcReason.RunInProgress : suspended ? GcReason.Suspended : GcReason.Idle)
+                .name(),
+            run != null
+                ? "run " + run.getId() + " " + run.getStep() + ": " + run.getMessage()
+                : suspended
+                    ? "scheduled runs are suspended; requested runs still happen"
+                    : "no run in progress",
+            generation,
+            now));
   }
 
   private void warnOnce(GcSchedule schedule, boolean ready, GcReason reason, String message) {
     if (ready) {
       return;
     }
-    boolean reported = schedule.getStatus() != null && StatusWrites.alreadyReported(schedule.getStatus().getConditions(), READY, reason, message);
+    boolean reported =
+        schedule.getStatus() != null
+            && StatusWrites.alreadyReported(
+                schedule.getStatus().getConditions(), READY, reason, message);
     if (!reported) {
       events.warning(schedule, reason, message);
     }
@@ -370,14 +530,28 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
   }
 
   @SuppressWarnings("unchecked")
-  private static <R extends HasMetadata> InformerEventSource<R, GcSchedule> informer(Context<GcSchedule> context, Class<R> type) {
-    return (InformerEventSource<R, GcSchedule>) context.eventSourceRetriever().getEventSourceFor(type);
+  private static <R extends HasMetadata> InformerEventSource<R, GcSchedule> informer(
+      Context<GcSchedule> context, Class<R> type) {
+    return (InformerEventSource<R, GcSchedule>)
+        context.eventSourceRetriever().getEventSourceFor(type);
   }
 
-  /** The run's Job from the cache, or from the API when the cache has not seen a fresh create yet. */
+  /**
+   * The run's Job from the cache, or from the API when the cache has not seen a fresh create yet.
+   */
   private static Job job(Context<GcSchedule> context, String namespace, String name) {
-    return informer(context, Job.class).get(new ResourceID(name, namespace))
-        .orElseGet(() -> context.getClient().batch().v1().jobs().inNamespace(namespace).withName(name).get());
+    return informer(context, Job.class)
+        .get(new ResourceID(name, namespace))
+        .orElseGet(
+            () ->
+                context
+                    .getClient()
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .get());
   }
 
   private static String annotation(GcSchedule schedule, String key) {

@@ -16,14 +16,17 @@ import java.util.Map;
 
 /** What the user asks for. The operator never writes it. */
 public class GcScheduleSpec extends LenientSpec {
-  /** A GC Job whose pod is not created within this time fails the run (a quota, a LimitRange, a webhook). */
+  /**
+   * A GC Job whose pod is not created within this time fails the run (a quota, a LimitRange, a
+   * webhook).
+   */
   public static final long DEFAULT_POD_START_TIMEOUT_SECONDS = 120;
 
   /**
    * A Go-style duration longer than zero: hours, minutes, seconds in that order, each at most 9
-   * digits without leading zeros ("" and "0s" are refused). RE2 has no look-ahead, so "longer
-   * than zero" is spelled out by which unit is the first that is not zero. Durations.parse uses
-   * the same pattern; DurationsTest checks that the CRD and the code agree.
+   * digits without leading zeros ("" and "0s" are refused). RE2 has no look-ahead, so "longer than
+   * zero" is spelled out by which unit is the first that is not zero. Durations.parse uses the same
+   * pattern; DurationsTest checks that the CRD and the code agree.
    */
   public static final String DURATION_PATTERN =
       "^([1-9][0-9]{0,8}h((0|[1-9][0-9]{0,8})m)?((0|[1-9][0-9]{0,8})s)?"
@@ -34,33 +37,40 @@ public class GcScheduleSpec extends LenientSpec {
   @JsonPropertyDescription("The Registry to collect, in the same namespace.")
   private RegistryRef registryRef;
 
-  @JsonPropertyDescription("When runs are due. Without it, runs happen only on request (annotation registry.operator.dev/run-requested-at).")
+  @JsonPropertyDescription(
+      "When runs are due. Without it, runs happen only on request (annotation registry.operator.dev/run-requested-at).")
   private Schedule schedule;
 
   @Default("ReadOnly")
-  @JsonPropertyDescription("How the registry is made safe while GC runs: ReadOnly (pulls keep working, pushes get HTTP 405) or ScaleToZero (no registry pod runs).")
+  @JsonPropertyDescription(
+      "How the registry is made safe while GC runs: ReadOnly (pulls keep working, pushes get HTTP 405) or ScaleToZero (no registry pod runs).")
   private MaintenanceMode mode;
 
   @Default("false")
-  @JsonPropertyDescription("Also delete manifests that no tag references. Refused when the registry binary is older than 3.0 and a tagged multi-arch image would lose its children.")
+  @JsonPropertyDescription(
+      "Also delete manifests that no tag references. Refused when the registry binary is older than 3.0 and a tagged multi-arch image would lose its children.")
   private Boolean deleteUntagged;
 
   @Default("false")
-  @JsonPropertyDescription("Only report what a run would free: no maintenance window, nothing deleted.")
+  @JsonPropertyDescription(
+      "Only report what a run would free: no maintenance window, nothing deleted.")
   private Boolean dryRun;
 
   @Min(0)
-  @JsonPropertyDescription("Run a dry-run preview first, with the registry writable; when it finds fewer reclaimable bytes than this, the run ends as Skipped and no maintenance window happens.")
+  @JsonPropertyDescription(
+      "Run a dry-run preview first, with the registry writable; when it finds fewer reclaimable bytes than this, the run ends as Skipped and no maintenance window happens.")
   private Long minReclaimableBytes;
 
   @Default("1h")
   @Pattern(DURATION_PATTERN)
-  @JsonPropertyDescription("Deadline of the GC Job (for example 30m or 1h30m). Past it the Job is stopped and service restored; the run fails.")
+  @JsonPropertyDescription(
+      "Deadline of the GC Job (for example 30m or 1h30m). Past it the Job is stopped and service restored; the run fails.")
   private String maxDuration;
 
   @Default("10m")
   @Pattern(DURATION_PATTERN)
-  @JsonPropertyDescription("How long to wait for the registry to become read-only or reach zero pods (and for another run's maintenance lock) before the run fails and service is restored.")
+  @JsonPropertyDescription(
+      "How long to wait for the registry to become read-only or reach zero pods (and for another run's maintenance lock) before the run fails and service is restored.")
   private String quiesceTimeout;
 
   @Default("5")
@@ -191,7 +201,8 @@ public class GcScheduleSpec extends LenientSpec {
 
     public RegistryRef() {}
 
-    // Not a creator for JSON: a bare string where the schema wants an object is a problem to report.
+    // Not a creator for JSON: a bare string where the schema wants an object is a problem to
+    // report.
     @JsonCreator(mode = JsonCreator.Mode.DISABLED)
     public RegistryRef(String name) {
       this.name = name;
@@ -209,11 +220,13 @@ public class GcScheduleSpec extends LenientSpec {
   /** When runs are due. */
   public static class Schedule {
     @Required
-    @JsonPropertyDescription("Five-field cron expression (minute hour day-of-month month day-of-week) or @hourly, @daily, @weekly, @monthly.")
+    @JsonPropertyDescription(
+        "Five-field cron expression (minute hour day-of-month month day-of-week) or @hourly, @daily, @weekly, @monthly.")
     private String cron;
 
     @Default("UTC")
-    @JsonPropertyDescription("IANA time zone the cron expression is read in, for example Europe/Berlin.")
+    @JsonPropertyDescription(
+        "IANA time zone the cron expression is read in, for example Europe/Berlin.")
     private String timeZone;
 
     @Default("false")
@@ -221,7 +234,8 @@ public class GcScheduleSpec extends LenientSpec {
     private Boolean suspend;
 
     @Min(0)
-    @JsonPropertyDescription("A run missed (for example while the operator was down) still starts if no more than this many seconds late. Without it, a missed run always starts once.")
+    @JsonPropertyDescription(
+        "A run missed (for example while the operator was down) still starts if no more than this many seconds late. Without it, a missed run always starts once.")
     private Long startingDeadlineSeconds;
 
     public String getCron() {
@@ -270,7 +284,8 @@ public class GcScheduleSpec extends LenientSpec {
 
     @Default("2m")
     @Pattern(DURATION_PATTERN)
-    @JsonPropertyDescription("How long the GC Job may go without a pod (refused by a ResourceQuota, a LimitRange or an admission webhook) before the run fails with the Job's FailedCreate message and service is restored.")
+    @JsonPropertyDescription(
+        "How long the GC Job may go without a pod (refused by a ResourceQuota, a LimitRange or an admission webhook) before the run fails with the Job's FailedCreate message and service is restored.")
     private String podStartTimeout;
 
     public String getPodStartTimeout() {

@@ -18,7 +18,8 @@ public class GcScheduleStatus {
   @JsonPropertyDescription("When the next scheduled run is due.")
   private String nextRunTime;
 
-  @JsonPropertyDescription("The latest scheduled time that was handled (run, or missed past its deadline).")
+  @JsonPropertyDescription(
+      "The latest scheduled time that was handled (run, or missed past its deadline).")
   private String lastScheduleTime;
 
   @JsonPropertyDescription("The last value of the run-requested-at annotation that was handled.")

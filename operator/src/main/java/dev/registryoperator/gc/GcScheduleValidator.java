@@ -17,8 +17,8 @@ public final class GcScheduleValidator {
 
   /**
    * A GcSchedule's name is the value of the gc-schedule label on its Jobs and pods (at most 63
-   * characters) and begins its Jobs' names, cut to fit before a suffix: a DNS-1123 label, so that no
-   * cut can leave a dot before the suffix.
+   * characters) and begins its Jobs' names, cut to fit before a suffix: a DNS-1123 label, so that
+   * no cut can leave a dot before the suffix.
    */
   public static final int MAX_NAME_LENGTH = 63;
 
@@ -36,12 +36,21 @@ public final class GcScheduleValidator {
 
   static Optional<String> validateName(String name) {
     if (name.length() > MAX_NAME_LENGTH) {
-      return Optional.of("metadata.name '" + name + "' is " + name.length() + " characters long; a GcSchedule's name labels its Jobs and pods, so it may have at most "
-          + MAX_NAME_LENGTH + ": re-create the GcSchedule with a shorter name");
+      return Optional.of(
+          "metadata.name '"
+              + name
+              + "' is "
+              + name.length()
+              + " characters long; a GcSchedule's name labels its Jobs and pods, so it may have at most "
+              + MAX_NAME_LENGTH
+              + ": re-create the GcSchedule with a shorter name");
     }
     if (!NAME.matcher(name).matches()) {
-      return Optional.of("metadata.name '" + name + "' is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)"
-          + ", which the names of its Jobs need: re-create the GcSchedule with such a name");
+      return Optional.of(
+          "metadata.name '"
+              + name
+              + "' is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)"
+              + ", which the names of its Jobs need: re-create the GcSchedule with such a name");
     }
     return Optional.empty();
   }
@@ -51,7 +60,8 @@ public final class GcScheduleValidator {
       return Optional.of(RegistryValidator.unreadable(spec.readProblems()));
     }
     if (spec == null || spec.getRegistryRef() == null || blank(spec.getRegistryRef().getName())) {
-      return Optional.of("spec.registryRef.name is required: the Registry to collect, in the same namespace");
+      return Optional.of(
+          "spec.registryRef.name is required: the Registry to collect, in the same namespace");
     }
     try {
       if (spec.getSchedule() != null) {
@@ -61,7 +71,8 @@ public final class GcScheduleValidator {
         CronSchedule.parse(spec.getSchedule().getCron(), spec.getSchedule().getTimeZone());
         Long deadline = spec.getSchedule().getStartingDeadlineSeconds();
         if (deadline != null && deadline < 0) {
-          return Optional.of("spec.schedule.startingDeadlineSeconds must be 0 or more, got " + deadline);
+          return Optional.of(
+              "spec.schedule.startingDeadlineSeconds must be 0 or more, got " + deadline);
         }
       }
       Durations.parse("spec.maxDuration", spec.effectiveMaxDuration());
@@ -71,14 +82,16 @@ public final class GcScheduleValidator {
       return Optional.of(e.getMessage());
     }
     if (spec.getMinReclaimableBytes() != null && spec.getMinReclaimableBytes() < 0) {
-      return Optional.of("spec.minReclaimableBytes must be 0 or more, got " + spec.getMinReclaimableBytes());
+      return Optional.of(
+          "spec.minReclaimableBytes must be 0 or more, got " + spec.getMinReclaimableBytes());
     }
     int history = spec.effectiveHistoryLimit();
     if (history < 1 || history > 50) {
       return Optional.of("spec.historyLimit must be between 1 and 50, got " + history);
     }
     if (spec.effectiveDryRun() && spec.getMinReclaimableBytes() != null) {
-      return Optional.of("spec.minReclaimableBytes has no effect with spec.dryRun: a dry run never opens a maintenance window; remove one of them");
+      return Optional.of(
+          "spec.minReclaimableBytes has no effect with spec.dryRun: a dry run never opens a maintenance window; remove one of them");
     }
     return Optional.empty();
   }
@@ -89,11 +102,15 @@ public final class GcScheduleValidator {
    * preview (minReclaimableBytes) and a dry run all need. Only ScaleToZero can collect it.
    */
   public static Optional<String> validateAgainst(GcScheduleSpec spec, Registry registry) {
-    if (spec == null || registry == null || registry.getSpec() == null || registry.getSpec().getStorage() == null) {
+    if (spec == null
+        || registry == null
+        || registry.getSpec() == null
+        || registry.getSpec().getStorage() == null) {
       return Optional.empty();
     }
     PvcStorageSpec pvc = registry.getSpec().getStorage().getPvc();
-    if (pvc == null || !pvc.effectiveAccessModes().contains(PvcStorageSpec.AccessMode.ReadWriteOncePod)) {
+    if (pvc == null
+        || !pvc.effectiveAccessModes().contains(PvcStorageSpec.AccessMode.ReadWriteOncePod)) {
       return Optional.empty();
     }
     List<String> needsSecondPod = new ArrayList<>();
@@ -103,14 +120,20 @@ public final class GcScheduleValidator {
       needsSecondPod.add("spec.mode ReadOnly (the registry keeps serving pulls while GC runs)");
     }
     if (spec.getMinReclaimableBytes() != null) {
-      needsSecondPod.add("spec.minReclaimableBytes (the preview runs beside the writable registry)");
+      needsSecondPod.add(
+          "spec.minReclaimableBytes (the preview runs beside the writable registry)");
     }
     if (needsSecondPod.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of("Registry " + registry.getMetadata().getName() + " stores images on a ReadWriteOncePod claim, which one pod at a time can mount,"
-        + " so a GC pod cannot run beside a registry pod as " + String.join(" and ", needsSecondPod) + " would need;"
-        + " use mode: ScaleToZero, without dryRun and minReclaimableBytes");
+    return Optional.of(
+        "Registry "
+            + registry.getMetadata().getName()
+            + " stores images on a ReadWriteOncePod claim, which one pod at a time can mount,"
+            + " so a GC pod cannot run beside a registry pod as "
+            + String.join(" and ", needsSecondPod)
+            + " would need;"
+            + " use mode: ScaleToZero, without dryRun and minReclaimableBytes");
   }
 
   private static boolean blank(String s) {

@@ -18,7 +18,13 @@ import java.util.Collection;
  * @param failedCreate the Job controller's last FailedCreate message, when looked up
  */
 public record JobObservation(
-    boolean exists, Phase phase, int pods, int livePods, Integer exitCode, String terminationMessage, Instant unschedulableSince,
+    boolean exists,
+    Phase phase,
+    int pods,
+    int livePods,
+    Integer exitCode,
+    String terminationMessage,
+    Instant unschedulableSince,
     String failedCreate) {
 
   public enum Phase {
@@ -38,7 +44,8 @@ public record JobObservation(
    * @param jobPods the pods {@code job} controls (by owner reference UID)
    * @param runPods every pod of the run (preview and collect Jobs alike)
    */
-  public static JobObservation of(Job job, Collection<Pod> jobPods, Collection<Pod> runPods, String failedCreate) {
+  public static JobObservation of(
+      Job job, Collection<Pod> jobPods, Collection<Pod> runPods, String failedCreate) {
     if (job == null) {
       return absent(runPods);
     }
@@ -66,13 +73,17 @@ public record JobObservation(
       }
       if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
         for (PodCondition c : pod.getStatus().getConditions()) {
-          if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason())) {
-            unschedulable = c.getLastTransitionTime() == null ? null : Instant.parse(c.getLastTransitionTime());
+          if ("PodScheduled".equals(c.getType())
+              && "False".equals(c.getStatus())
+              && "Unschedulable".equals(c.getReason())) {
+            unschedulable =
+                c.getLastTransitionTime() == null ? null : Instant.parse(c.getLastTransitionTime());
           }
         }
       }
     }
-    return new JobObservation(true, phase, jobPods.size(), live(runPods), exitCode, message, unschedulable, failedCreate);
+    return new JobObservation(
+        true, phase, jobPods.size(), live(runPods), exitCode, message, unschedulable, failedCreate);
   }
 
   public boolean finished() {
@@ -97,7 +108,11 @@ public record JobObservation(
       return null;
     }
     return pod.getStatus().getContainerStatuses().stream()
-        .filter(s -> GcJob.CONTAINER.equals(s.getName()) && s.getState() != null && s.getState().getTerminated() != null)
+        .filter(
+            s ->
+                GcJob.CONTAINER.equals(s.getName())
+                    && s.getState() != null
+                    && s.getState().getTerminated() != null)
         .map(s -> s.getState().getTerminated())
         .findFirst()
         .orElse(null);

@@ -10,15 +10,17 @@ import java.util.Optional;
 
 /**
  * GC pods as the Registry reconciler sees them: a second guard, independent of the maintenance
- * lock, for invariant I2. While a live {@code collect} pod of a registry exists, that registry stays
- * in maintenance (read-only or at zero), whatever its annotations say: a Registry replaced with
- * {@code kubectl replace}, or deleted and re-created with the same name, loses the lock but not the
- * pod. Pure; also meant for the GC side (which pods keep a window needed).
+ * lock, for invariant I2. While a live {@code collect} pod of a registry exists, that registry
+ * stays in maintenance (read-only or at zero), whatever its annotations say: a Registry replaced
+ * with {@code kubectl replace}, or deleted and re-created with the same name, loses the lock but
+ * not the pod. Pure; also meant for the GC side (which pods keep a window needed).
  */
 public final class GcPods {
   private GcPods() {}
 
-  /** Why a registry must stay in maintenance: the oldest live collect pod and the window it needs. */
+  /**
+   * Why a registry must stay in maintenance: the oldest live collect pod and the window it needs.
+   */
   public record Guard(String podName, MaintenanceMode mode, String holder, String since) {
     /** As a maintenance request, so the serving mode and status treat it like a window. */
     public MaintenanceRequest asRequest() {
@@ -34,7 +36,8 @@ public final class GcPods {
 
   /** A GC pod that deletes from storage: only these need a maintenance window. */
   public static boolean isCollect(Pod pod) {
-    return isGcPod(pod) && Labels.GC_KIND_COLLECT.equals(pod.getMetadata().getLabels().get(Labels.GC_KIND));
+    return isGcPod(pod)
+        && Labels.GC_KIND_COLLECT.equals(pod.getMetadata().getLabels().get(Labels.GC_KIND));
   }
 
   /**
@@ -51,7 +54,10 @@ public final class GcPods {
       return false;
     }
     var statuses = status.getContainerStatuses();
-    int containers = pod.getSpec() == null || pod.getSpec().getContainers() == null ? 0 : pod.getSpec().getContainers().size();
+    int containers =
+        pod.getSpec() == null || pod.getSpec().getContainers() == null
+            ? 0
+            : pod.getSpec().getContainers().size();
     if (statuses == null || statuses.isEmpty() || statuses.size() < containers) {
       return true;
     }
@@ -63,29 +69,40 @@ public final class GcPods {
   }
 
   /**
-   * The guard from the live collect pods of {@code registryName} among {@code pods}: ScaleToZero
-   * if any of them needs it (or does not say which window it needs), else ReadOnly; named after the
+   * The guard from the live collect pods of {@code registryName} among {@code pods}: ScaleToZero if
+   * any of them needs it (or does not say which window it needs), else ReadOnly; named after the
    * oldest such pod.
    */
   public static Optional<Guard> guard(Collection<Pod> pods, String registryName) {
-    var live = pods.stream()
-        .filter(GcPods::isCollect)
-        .filter(p -> registryName.equals(p.getMetadata().getLabels().get(Labels.INSTANCE)))
-        .filter(GcPods::isLive)
-        .sorted(Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp())).thenComparing(p -> p.getMetadata().getName()))
-        .toList();
+    var live =
+        pods.stream()
+            .filter(GcPods::isCollect)
+            .filter(p -> registryName.equals(p.getMetadata().getLabels().get(Labels.INSTANCE)))
+            .filter(GcPods::isLive)
+            .sorted(
+                Comparator.comparing(
+                        (Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
+                    .thenComparing(p -> p.getMetadata().getName()))
+            .toList();
     if (live.isEmpty()) {
       return Optional.empty();
     }
-    boolean readOnlyEnough = live.stream().allMatch(p -> MaintenanceMode.ReadOnly.name().equals(p.getMetadata().getLabels().get(Labels.GC_MAINTENANCE)));
+    boolean readOnlyEnough =
+        live.stream()
+            .allMatch(
+                p ->
+                    MaintenanceMode.ReadOnly.name()
+                        .equals(p.getMetadata().getLabels().get(Labels.GC_MAINTENANCE)));
     Pod oldest = live.get(0);
     String schedule = oldest.getMetadata().getLabels().get(SCHEDULE_LABEL);
-    String holder = schedule != null ? "GcSchedule/" + schedule : "Pod/" + oldest.getMetadata().getName();
-    return Optional.of(new Guard(
-        oldest.getMetadata().getName(),
-        readOnlyEnough ? MaintenanceMode.ReadOnly : MaintenanceMode.ScaleToZero,
-        holder,
-        oldest.getMetadata().getCreationTimestamp()));
+    String holder =
+        schedule != null ? "GcSchedule/" + schedule : "Pod/" + oldest.getMetadata().getName();
+    return Optional.of(
+        new Guard(
+            oldest.getMetadata().getName(),
+            readOnlyEnough ? MaintenanceMode.ReadOnly : MaintenanceMode.ScaleToZero,
+            holder,
+            oldest.getMetadata().getCreationTimestamp()));
   }
 
   /** The label GC Jobs put on their pods naming their GcSchedule (GcJob.SCHEDULE_LABEL). */

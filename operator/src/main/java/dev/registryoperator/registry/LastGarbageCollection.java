@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.registryoperator.gcreport.GcCounters;
 
-/** The last GC run that finished on a registry, as its GcSchedule reported it. The run's figures ({@link GcCounters}) are the runner's, under the report's names. */
+/**
+ * The last GC run that finished on a registry, as its GcSchedule reported it. The run's figures
+ * ({@link GcCounters}) are the runner's, under the report's names.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LastGarbageCollection extends GcCounters {
   @JsonPropertyDescription("When the run finished.")

@@ -31,7 +31,8 @@ public class MaintenanceLock {
   /** True when {@code request}'s holder and run hold the lock now (taken here or before). */
   public boolean acquire(String namespace, String registryName, MaintenanceRequest request) {
     synchronized (guard(namespace, registryName)) {
-      Registry registry = client.resources(Registry.class).inNamespace(namespace).withName(registryName).get();
+      Registry registry =
+          client.resources(Registry.class).inNamespace(namespace).withName(registryName).get();
       if (registry == null) {
         return false;
       }
@@ -41,43 +42,67 @@ public class MaintenanceLock {
       }
       ArrayNode patch = testVersion(registry);
       ensureAnnotations(registry, patch);
-      patch.addObject().put("op", "add").put("path", ANNOTATIONS + "/" + escape(MaintenanceRequest.ANNOTATION)).put("value", request.toJson());
+      patch
+          .addObject()
+          .put("op", "add")
+          .put("path", ANNOTATIONS + "/" + escape(MaintenanceRequest.ANNOTATION))
+          .put("value", request.toJson());
       return apply(namespace, registryName, patch);
     }
   }
 
   /**
    * Gives the lock back if {@code holder}'s run {@code runId} (or any run of it, when null) holds
-   * it, and leaves the run's record for the Registry reconciler. True when the lock is not held
-   * by that holder afterwards.
+   * it, and leaves the run's record for the Registry reconciler. True when the lock is not held by
+   * that holder afterwards.
    */
-  public boolean release(String namespace, String registryName, String holder, String runId, GcRecord record) {
+  public boolean release(
+      String namespace, String registryName, String holder, String runId, GcRecord record) {
     synchronized (guard(namespace, registryName)) {
-      Registry registry = client.resources(Registry.class).inNamespace(namespace).withName(registryName).get();
+      Registry registry =
+          client.resources(Registry.class).inNamespace(namespace).withName(registryName).get();
       if (registry == null) {
         return true;
       }
       Optional<MaintenanceRequest> current = MaintenanceRequest.of(registry);
-      boolean ours = current.isPresent() && current.get().holder().equals(holder) && (runId == null || runId.equals(current.get().runId()));
+      boolean ours =
+          current.isPresent()
+              && current.get().holder().equals(holder)
+              && (runId == null || runId.equals(current.get().runId()));
       if (!ours) {
         return true;
       }
       ArrayNode patch = testVersion(registry);
-      patch.addObject().put("op", "remove").put("path", ANNOTATIONS + "/" + escape(MaintenanceRequest.ANNOTATION));
+      patch
+          .addObject()
+          .put("op", "remove")
+          .put("path", ANNOTATIONS + "/" + escape(MaintenanceRequest.ANNOTATION));
       if (record != null) {
-        patch.addObject().put("op", "add").put("path", ANNOTATIONS + "/" + escape(GcRecord.ANNOTATION)).put("value", record.toJson());
+        patch
+            .addObject()
+            .put("op", "add")
+            .put("path", ANNOTATIONS + "/" + escape(GcRecord.ANNOTATION))
+            .put("value", record.toJson());
       }
       return apply(namespace, registryName, patch);
     }
   }
 
-  /** Drops a lock whose holder no longer exists (it was force-deleted); never leaves a registry read-only. */
+  /**
+   * Drops a lock whose holder no longer exists (it was force-deleted); never leaves a registry
+   * read-only.
+   */
   public boolean releaseStale(Registry registry) {
     MaintenanceRequest request = MaintenanceRequest.of(registry).orElse(null);
     if (request == null) {
       return true;
     }
-    return release(registry.getMetadata().getNamespace(), registry.getMetadata().getName(), request.holder(), request.runId(), null);
+    return release(
+        registry.getMetadata().getNamespace(),
+        registry.getMetadata().getName(),
+        request.holder(),
+        request.runId(),
+        null);
   }
 
   /**
@@ -90,22 +115,32 @@ public class MaintenanceLock {
     String name = registry.getMetadata().getName();
     synchronized (guard(namespace, name)) {
       var annotations = registry.getMetadata().getAnnotations();
-      if (annotations == null || !annotations.containsKey(MaintenanceRequest.ANNOTATION) || MaintenanceRequest.of(registry).isPresent()) {
+      if (annotations == null
+          || !annotations.containsKey(MaintenanceRequest.ANNOTATION)
+          || MaintenanceRequest.of(registry).isPresent()) {
         return false;
       }
       ArrayNode patch = testVersion(registry);
-      patch.addObject().put("op", "remove").put("path", ANNOTATIONS + "/" + escape(MaintenanceRequest.ANNOTATION));
+      patch
+          .addObject()
+          .put("op", "remove")
+          .put("path", ANNOTATIONS + "/" + escape(MaintenanceRequest.ANNOTATION));
       return apply(namespace, name, patch);
     }
   }
 
   private boolean apply(String namespace, String name, ArrayNode patch) {
     try {
-      client.resources(Registry.class).inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON), patch.toString());
+      client
+          .resources(Registry.class)
+          .inNamespace(namespace)
+          .withName(name)
+          .patch(PatchContext.of(PatchType.JSON), patch.toString());
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 422 || e.getCode() == 404) {
-        return false; // someone else wrote first (the test op failed) or the Registry is gone: read again
+        return false; // someone else wrote first (the test op failed) or the Registry is gone: read
+        // again
       }
       throw e;
     }
@@ -113,7 +148,11 @@ public class MaintenanceLock {
 
   private static ArrayNode testVersion(Registry registry) {
     ArrayNode patch = JSON.createArrayNode();
-    patch.addObject().put("op", "test").put("path", "/metadata/resourceVersion").put("value", registry.getMetadata().getResourceVersion());
+    patch
+        .addObject()
+        .put("op", "test")
+        .put("path", "/metadata/resourceVersion")
+        .put("value", registry.getMetadata().getResourceVersion());
     return patch;
   }
 

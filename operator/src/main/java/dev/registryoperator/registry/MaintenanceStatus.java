@@ -19,7 +19,8 @@ public class MaintenanceStatus {
       "True once observed pods prove that no writable registry pod exists, terminating ones included.")
   private Boolean inEffect;
 
-  @JsonPropertyDescription("The token of the lock this window reports on: a GC run trusts inEffect only for the lock it took.")
+  @JsonPropertyDescription(
+      "The token of the lock this window reports on: a GC run trusts inEffect only for the lock it took.")
   private String token;
 
   public MaintenanceStatus() {}

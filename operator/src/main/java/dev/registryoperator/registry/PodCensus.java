@@ -10,12 +10,13 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * What the observed registry pods prove. A pod counts until it is gone: a terminating pod may
- * still accept a push, so it is writable unless it was started read-only. Read-only is proven by
- * the pod's own spec (its registry container carries {@link RegistryDeployment#READ_ONLY_ENV} with
+ * What the observed registry pods prove. A pod counts until it is gone: a terminating pod may still
+ * accept a push, so it is writable unless it was started read-only. Read-only is proven by the
+ * pod's own spec (its registry container carries {@link RegistryDeployment#READ_ONLY_ENV} with
  * {@code enabled: true}), never by its label, which is only for people and selectors. Pure.
  */
-public record PodCensus(int total, int terminating, int ready, int readyCurrent, int stale, int writable) {
+public record PodCensus(
+    int total, int terminating, int ready, int readyCurrent, int stale, int writable) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static PodCensus of(Collection<Pod> pods, String desiredTemplateHash) {
@@ -34,7 +35,8 @@ public record PodCensus(int total, int terminating, int ready, int readyCurrent,
       if (!servesReadOnly(pod)) {
         writable++;
       }
-      boolean current = desiredTemplateHash != null && desiredTemplateHash.equals(templateHash(pod));
+      boolean current =
+          desiredTemplateHash != null && desiredTemplateHash.equals(templateHash(pod));
       if (gone) {
         terminating++;
         continue;
@@ -52,9 +54,15 @@ public record PodCensus(int total, int terminating, int ready, int readyCurrent,
     return new PodCensus(total, terminating, ready, readyCurrent, stale, writable);
   }
 
-  /** The rollout to the desired template is complete: exactly the desired pods, all current and ready. */
+  /**
+   * The rollout to the desired template is complete: exactly the desired pods, all current and
+   * ready.
+   */
   public boolean rolledOut(int desiredReplicas) {
-    return readyCurrent == desiredReplicas && stale == 0 && terminating == 0 && total == desiredReplicas;
+    return readyCurrent == desiredReplicas
+        && stale == 0
+        && terminating == 0
+        && total == desiredReplicas;
   }
 
   public static boolean isReady(Pod pod) {
@@ -73,8 +81,11 @@ public record PodCensus(int total, int terminating, int ready, int readyCurrent,
     if (pod.getSpec() == null || pod.getSpec().getContainers() == null) {
       return false;
     }
-    Container registry = pod.getSpec().getContainers().stream()
-        .filter(c -> RegistryDeployment.CONTAINER.equals(c.getName())).findFirst().orElse(null);
+    Container registry =
+        pod.getSpec().getContainers().stream()
+            .filter(c -> RegistryDeployment.CONTAINER.equals(c.getName()))
+            .findFirst()
+            .orElse(null);
     if (registry == null || registry.getEnv() == null) {
       return false;
     }
@@ -89,7 +100,10 @@ public record PodCensus(int total, int terminating, int ready, int readyCurrent,
     }
     try {
       JsonNode value = JSON.readTree(last.getValue());
-      return value != null && value.isObject() && value.path("enabled").isBoolean() && value.path("enabled").booleanValue();
+      return value != null
+          && value.isObject()
+          && value.path("enabled").isBoolean()
+          && value.path("enabled").booleanValue();
     } catch (JsonProcessingException e) {
       return false;
     }

@@ -83,7 +83,9 @@ public class PvcStorageSpec {
 
   /** Access modes with the default applied (the mock API server applies no CRD defaults). */
   public List<AccessMode> effectiveAccessModes() {
-    return accessModes == null || accessModes.isEmpty() ? List.of(AccessMode.ReadWriteOnce) : accessModes;
+    return accessModes == null || accessModes.isEmpty()
+        ? List.of(AccessMode.ReadWriteOnce)
+        : accessModes;
   }
 
   public boolean effectiveRetainOnDelete() {

@@ -15,7 +15,8 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A managed distribution registry: its storage, configuration, Deployment and Service. */
-@JsonIgnoreProperties(ignoreUnknown = true) // one object this operator cannot fully read never stops it
+@JsonIgnoreProperties(
+    ignoreUnknown = true) // one object this operator cannot fully read never stops it
 @Group(Registry.GROUP)
 @Version(Registry.VERSION)
 @ShortNames("reg")
@@ -24,7 +25,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Replicas",
     jsonPath = ".status.replicasSummary",
@@ -39,28 +43,37 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.DATE)
 @ValidationRule(
     value = "self.metadata.name.size() <= " + RegistryNames.MAX_NAME_LENGTH,
-    message = "metadata.name may have at most " + RegistryNames.MAX_NAME_LENGTH + " characters: a Registry's name names its Service")
+    message =
+        "metadata.name may have at most "
+            + RegistryNames.MAX_NAME_LENGTH
+            + " characters: a Registry's name names its Service")
 @ValidationRule(
     value = "self.metadata.name.matches('" + RegistryNames.NAME_PATTERN + "')",
-    message = "metadata.name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter)")
+    message =
+        "metadata.name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter)")
 public class Registry extends CustomResource<RegistrySpec, RegistryStatus> implements Namespaced {
   public static final String GROUP = "registry.operator.dev";
   public static final String VERSION = "v1alpha1";
 
   @Override
-  @JsonPropertyDescription("What the registry should be: storage, configuration, auth, TLS, replicas, Service.")
+  @JsonPropertyDescription(
+      "What the registry should be: storage, configuration, auth, TLS, replicas, Service.")
   @JsonSerialize(using = LenientJson.AsWrittenSerializer.class)
   public RegistrySpec getSpec() {
     return super.getSpec();
   }
 
   @Override
-  @JsonPropertyDescription("What the operator observed: conditions, phase, replicas, endpoint, maintenance window, last garbage collection. Written only by the operator.")
+  @JsonPropertyDescription(
+      "What the operator observed: conditions, phase, replicas, endpoint, maintenance window, last garbage collection. Written only by the operator.")
   public RegistryStatus getStatus() {
     return super.getStatus();
   }
 
-  /** Read leniently: one object this operator cannot read never stops the operator (see LenientJson). */
+  /**
+   * Read leniently: one object this operator cannot read never stops the operator (see
+   * LenientJson).
+   */
   @Override
   @JsonDeserialize(using = SpecReader.class)
   public void setSpec(RegistrySpec spec) {

@@ -58,7 +58,8 @@ public final class RegistryConfigFile {
   public static String render(RegistrySpec spec) {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("version", "0.1");
-    config.put("log", map("level", "info", "formatter", "text", "fields", map("service", "registry")));
+    config.put(
+        "log", map("level", "info", "formatter", "text", "fields", map("service", "registry")));
     config.put("storage", storage(spec.getStorage()));
     Map<String, Object> http = new LinkedHashMap<>();
     http.put("addr", ":" + RegistryNames.CONTAINER_PORT);
@@ -80,11 +81,14 @@ public final class RegistryConfigFile {
           "auth",
           map(
               "htpasswd",
-              map("realm", "Registry", "path", RegistryNames.AUTH_DIR + "/" + RegistryNames.HTPASSWD_KEY)));
+              map(
+                  "realm",
+                  "Registry",
+                  "path",
+                  RegistryNames.AUTH_DIR + "/" + RegistryNames.HTPASSWD_KEY)));
     }
     config.put(
-        "health",
-        map("storagedriver", map("enabled", true, "interval", "10s", "threshold", 3)));
+        "health", map("storagedriver", map("enabled", true, "interval", "10s", "threshold", 3)));
     deepMerge(config, spec.getConfig());
 
     DumperOptions options = new DumperOptions();
@@ -107,7 +111,8 @@ public final class RegistryConfigFile {
       if (s3.getRootDirectory() != null) {
         driver.put("rootdirectory", s3.getRootDirectory());
       }
-      // Credentials come from REGISTRY_STORAGE_S3_ACCESSKEY/SECRETKEY (secretKeyRef), never from here.
+      // Credentials come from REGISTRY_STORAGE_S3_ACCESSKEY/SECRETKEY (secretKeyRef), never from
+      // here.
       result.put("s3", driver);
     } else {
       result.put("filesystem", map("rootdirectory", RegistryNames.DATA_DIR));

@@ -34,9 +34,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The registry's Deployment. Pure: spec and serving mode in, object out. The pod template carries
- * a checksum of everything the registry reads at start (config.yml, TLS certificate) and the time
- * of the last GC, so a change of any of them replaces the pods.
+ * The registry's Deployment. Pure: spec and serving mode in, object out. The pod template carries a
+ * checksum of everything the registry reads at start (config.yml, TLS certificate) and the time of
+ * the last GC, so a change of any of them replaces the pods.
  */
 public final class RegistryDeployment {
   public static final String CONFIG_CHECKSUM = "registry.operator.dev/config-checksum";
@@ -46,20 +46,25 @@ public final class RegistryDeployment {
   public static final long UID = PodSecurity.UID;
 
   /**
-   * The registry reads it as {@code storage.maintenance.readonly} (a JSON map, design.md §4). In the
-   * pod spec, not in the config Secret: a pod proves it serves read-only by its own spec, and a
-   * window never rewrites a file that running pods re-read on a container restart. The form
-   * {@code ..._READONLY_ENABLED=true} crashes the registry or is ignored: never use it.
+   * The registry reads it as {@code storage.maintenance.readonly} (a JSON map, design.md §4). In
+   * the pod spec, not in the config Secret: a pod proves it serves read-only by its own spec, and a
+   * window never rewrites a file that running pods re-read on a container restart. The form {@code
+   * ..._READONLY_ENABLED=true} crashes the registry or is ignored: never use it.
    */
   public static final String READ_ONLY_ENV = "REGISTRY_STORAGE_MAINTENANCE_READONLY";
 
   public static final String READ_ONLY_VALUE = "{\"enabled\":true}";
 
-  /** Readiness every second: a new pod takes traffic, and a GC window ends, as soon as it listens. */
+  /**
+   * Readiness every second: a new pod takes traffic, and a GC window ends, as soon as it listens.
+   */
   static final int READINESS_PERIOD_SECONDS = 1;
+
   static final int READINESS_FAILURES = 3;
+
   /** Liveness: a minute of failed checks (a hung storage driver) restarts the container. */
   static final int LIVENESS_PERIOD_SECONDS = 10;
+
   static final int LIVENESS_FAILURES = 6;
 
   private RegistryDeployment() {}
@@ -136,7 +141,11 @@ public final class RegistryDeployment {
       c.setEnv(env);
     }
     if (!before.equals(Serialization.asJson(template))) {
-      Map<String, String> annotations = new LinkedHashMap<>(template.getMetadata().getAnnotations() == null ? Map.of() : template.getMetadata().getAnnotations());
+      Map<String, String> annotations =
+          new LinkedHashMap<>(
+              template.getMetadata().getAnnotations() == null
+                  ? Map.of()
+                  : template.getMetadata().getAnnotations());
       annotations.remove(TEMPLATE_HASH);
       template.getMetadata().setAnnotations(annotations);
       annotations = new LinkedHashMap<>(annotations);
@@ -148,14 +157,16 @@ public final class RegistryDeployment {
 
   /** Whether a pod was created from the desired template (its template hash matches). */
   public static String templateHash(Deployment deployment) {
-    Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+    Map<String, String> annotations =
+        deployment.getSpec().getTemplate().getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(TEMPLATE_HASH);
   }
 
   private static PodTemplateSpec template(Registry registry, Inputs inputs) {
     String name = registry.getMetadata().getName();
     RegistrySpec spec = registry.getSpec();
-    Map<String, String> labels = new LinkedHashMap<>(Labels.forInstance(name, Labels.COMPONENT_REGISTRY));
+    Map<String, String> labels =
+        new LinkedHashMap<>(Labels.forInstance(name, Labels.COMPONENT_REGISTRY));
     labels.put(Labels.READ_ONLY, Boolean.toString(inputs.mode().readOnly()));
     Map<String, String> annotations = new LinkedHashMap<>();
     if (spec.getPodAnnotations() != null) {
@@ -200,7 +211,8 @@ public final class RegistryDeployment {
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(spec.effectiveImage())
-        .withImagePullPolicy(spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().name())
+        .withImagePullPolicy(
+            spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().name())
         .withCommand(RegistryNames.REGISTRY_BINARY)
         .withArgs("serve", RegistryNames.CONFIG_PATH)
         .addNewPort()
@@ -251,7 +263,9 @@ public final class RegistryDeployment {
   public static List<EnvVar> environment(Registry registry) {
     String name = registry.getMetadata().getName();
     List<EnvVar> env = new ArrayList<>();
-    env.add(secretEnv("REGISTRY_HTTP_SECRET", RegistryNames.httpSecret(name), RegistryNames.HTTP_SECRET_KEY));
+    env.add(
+        secretEnv(
+            "REGISTRY_HTTP_SECRET", RegistryNames.httpSecret(name), RegistryNames.HTTP_SECRET_KEY));
     S3StorageSpec s3 = registry.getSpec().getStorage().getS3();
     if (s3 != null && s3.getCredentialsSecretRef() != null) {
       String secret = s3.getCredentialsSecretRef().getName();
@@ -275,7 +289,9 @@ public final class RegistryDeployment {
         .build();
   }
 
-  /** Volumes shared by registry pods and GC Jobs: configuration, data and, for pods, TLS and auth. */
+  /**
+   * Volumes shared by registry pods and GC Jobs: configuration, data and, for pods, TLS and auth.
+   */
   public static List<Volume> volumes(Registry registry) {
     String name = registry.getMetadata().getName();
     RegistrySpec spec = registry.getSpec();
@@ -340,7 +356,11 @@ public final class RegistryDeployment {
   }
 
   private static VolumeMount mount(String volume, String path, boolean readOnly) {
-    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    return new VolumeMountBuilder()
+        .withName(volume)
+        .withMountPath(path)
+        .withReadOnly(readOnly)
+        .build();
   }
 
   /**
@@ -386,6 +406,7 @@ public final class RegistryDeployment {
 
   private static boolean usesReadWriteOncePod(RegistrySpec spec) {
     PvcStorageSpec pvc = spec.getStorage().getPvc();
-    return pvc != null && pvc.effectiveAccessModes().contains(PvcStorageSpec.AccessMode.ReadWriteOncePod);
+    return pvc != null
+        && pvc.effectiveAccessModes().contains(PvcStorageSpec.AccessMode.ReadWriteOncePod);
   }
 }

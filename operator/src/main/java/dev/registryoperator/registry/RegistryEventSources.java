@@ -36,7 +36,8 @@ final class RegistryEventSources {
         informer(context, PersistentVolumeClaim.class, managed),
         // registry pods and GC pods alike: a live GC collect pod keeps its registry in maintenance
         informer(context, Pod.class, managed),
-        // only the Secrets the operator made (config, HTTP secret); a user's Secrets are read by name
+        // only the Secrets the operator made (config, HTTP secret); a user's Secrets are read by
+        // name
         informer(context, Secret.class, managed));
   }
 
@@ -52,7 +53,9 @@ final class RegistryEventSources {
 
   private static Set<ResourceID> byInstanceLabel(HasMetadata object) {
     Map<String, String> labels = object.getMetadata().getLabels();
-    if (labels == null || !Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY)) || labels.get(Labels.INSTANCE) == null) {
+    if (labels == null
+        || !Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY))
+        || labels.get(Labels.INSTANCE) == null) {
       return Set.of();
     }
     return Set.of(new ResourceID(labels.get(Labels.INSTANCE), object.getMetadata().getNamespace()));
@@ -63,13 +66,17 @@ final class RegistryEventSources {
     if (spec == null) {
       return names;
     }
-    if (spec.getAuth() != null && spec.getAuth().getHtpasswd() != null && spec.getAuth().getHtpasswd().getSecretRef() != null) {
+    if (spec.getAuth() != null
+        && spec.getAuth().getHtpasswd() != null
+        && spec.getAuth().getHtpasswd().getSecretRef() != null) {
       names.add(spec.getAuth().getHtpasswd().getSecretRef().getName());
     }
     if (spec.getTls() != null && spec.getTls().getSecretRef() != null) {
       names.add(spec.getTls().getSecretRef().getName());
     }
-    if (spec.getStorage() != null && spec.getStorage().getS3() != null && spec.getStorage().getS3().getCredentialsSecretRef() != null) {
+    if (spec.getStorage() != null
+        && spec.getStorage().getS3() != null
+        && spec.getStorage().getS3().getCredentialsSecretRef() != null) {
       names.add(spec.getStorage().getS3().getCredentialsSecretRef().getName());
     }
     names.removeIf(n -> n == null);

@@ -4,6 +4,7 @@ package dev.registryoperator.registry;
 public final class RegistryNames {
   /** Paths shared with registry-image/Dockerfile (a test checks they agree). */
   public static final String CONFIG_DIR = "/etc/distribution";
+
   public static final String CONFIG_FILE = "config.yml";
   public static final String CONFIG_PATH = CONFIG_DIR + "/" + CONFIG_FILE;
   public static final String DATA_DIR = "/var/lib/registry";
@@ -15,8 +16,10 @@ public final class RegistryNames {
   public static final int CONTAINER_PORT = 5000;
   public static final int DEBUG_PORT = 5001;
   public static final String HEALTH_PATH = "/debug/health";
+
   /** How long a stopping registry lets requests in flight finish ({@code http.draintimeout}). */
   public static final int DRAIN_TIMEOUT_SECONDS = 25;
+
   /** The pods' grace period: longer than the drain, so SIGKILL never cuts an upload that drains. */
   public static final long GRACE_PERIOD_SECONDS = 30;
 

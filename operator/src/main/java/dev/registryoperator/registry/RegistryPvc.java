@@ -23,7 +23,8 @@ public final class RegistryPvc {
         .withName(RegistryNames.createdClaim(name))
         .withNamespace(registry.getMetadata().getNamespace())
         .withLabels(Labels.forInstance(name, Labels.COMPONENT_REGISTRY))
-        .withOwnerReferences(pvc.effectiveRetainOnDelete() ? List.of() : List.of(Owners.controller(registry)))
+        .withOwnerReferences(
+            pvc.effectiveRetainOnDelete() ? List.of() : List.of(Owners.controller(registry)))
         .endMetadata()
         .withNewSpec()
         .withAccessModes(pvc.effectiveAccessModes().stream().map(Enum::name).toList())

@@ -29,12 +29,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(
     name = "registry",
     generationAwareEventProcessing = false,
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registry> {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryReconciler.class);
   private static final String GC_HOLDER_PREFIX = "GcSchedule/";
@@ -64,7 +65,8 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
 
   /** When user Secrets are read again (they are not watched). */
   public record SecretRechecks(Duration missing, Duration present) {
-    public static final SecretRechecks DEFAULT = new SecretRechecks(MISSING_SECRET_RECHECK, USER_SECRET_RECHECK);
+    public static final SecretRechecks DEFAULT =
+        new SecretRechecks(MISSING_SECRET_RECHECK, USER_SECRET_RECHECK);
   }
 
   private final EventRecorder events;
@@ -77,7 +79,8 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     this(events, lock, clock, SecretRechecks.DEFAULT);
   }
 
-  public RegistryReconciler(EventRecorder events, MaintenanceLock lock, Clock clock, SecretRechecks rechecks) {
+  public RegistryReconciler(
+      EventRecorder events, MaintenanceLock lock, Clock clock, SecretRechecks rechecks) {
     this.events = events;
     this.lock = lock;
     this.clock = clock;
@@ -98,29 +101,45 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     Optional<GcPods.Guard> guard = GcPods.guard(pods, name(registry));
     Optional<MaintenanceRequest> lock = liveMaintenance(registry, client);
     Optional<SpecProblem> invalid = RegistryValidator.validate(registry);
-    Map<String, Secret> userSecrets = invalid.isPresent() ? Map.of() : userSecrets(registry, client);
+    Map<String, Secret> userSecrets =
+        invalid.isPresent() ? Map.of() : userSecrets(registry, client);
     Optional<SpecProblem> problem = invalid.or(() -> checkSecrets(registry, userSecrets));
     if (problem.isPresent()) {
       return refuse(registry, problem.get(), lock, guard, registryPods, context);
     }
     RegistrySpec spec = registry.getSpec();
-    ServingMode mode = ServingMode.of(spec.effectiveReadOnly(), spec.effectiveReplicas(), lock, guard);
+    ServingMode mode =
+        ServingMode.of(spec.effectiveReadOnly(), spec.effectiveReplicas(), lock, guard);
     String configYaml = RegistryConfigFile.render(spec);
 
     applyHttpSecret(registry, context);
-    Apply.apply(client, RegistrySecrets.config(registry, configYaml), secret(context, RegistryNames.configSecret(name(registry)), registry), context);
+    Apply.apply(
+        client,
+        RegistrySecrets.config(registry, configYaml),
+        secret(context, RegistryNames.configSecret(name(registry)), registry),
+        context);
     Optional<String> resizeRejected = applyClaim(registry, context);
-    Deployment deployment = RegistryDeployment.desired(registry, deploymentInputs(registry, userSecrets, mode, configYaml));
+    Deployment deployment =
+        RegistryDeployment.desired(
+            registry, deploymentInputs(registry, userSecrets, mode, configYaml));
     Deployment actualDeployment = context.getSecondaryResource(Deployment.class).orElse(null);
     if (Apply.apply(client, deployment, actualDeployment, context) != Apply.Outcome.Unchanged) {
       actualDeployment = null; // a new generation its controller has not observed yet
     }
-    Apply.apply(client, RegistryService.desired(registry), context.getSecondaryResource(Service.class).orElse(null), context);
+    Apply.apply(
+        client,
+        RegistryService.desired(registry),
+        context.getSecondaryResource(Service.class).orElse(null),
+        context);
 
     PodCensus census = PodCensus.of(registryPods, RegistryDeployment.templateHash(deployment));
-    RegistryStatus status = RegistryStatuses.withResizeRejection(
-        RegistryStatuses.observed(registry, mode, census, actualDeployment, GcRecord.of(registry), clock.instant()),
-        resizeRejected, registry.getMetadata().getGeneration(), clock.instant());
+    RegistryStatus status =
+        RegistryStatuses.withResizeRejection(
+            RegistryStatuses.observed(
+                registry, mode, census, actualDeployment, GcRecord.of(registry), clock.instant()),
+            resizeRejected,
+            registry.getMetadata().getGeneration(),
+            clock.instant());
     announceTransitions(registry, status);
     announceResizeRejection(registry, resizeRejected);
     announceGuard(registry, mode);
@@ -129,10 +148,11 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   }
 
   /**
-   * Looks again later for what sends no event here: a window's holder deleted without releasing (its
-   * finalizer removed by hand), and user Secrets (not watched: created, fixed or rotated).
+   * Looks again later for what sends no event here: a window's holder deleted without releasing
+   * (its finalizer removed by hand), and user Secrets (not watched: created, fixed or rotated).
    */
-  private static UpdateControl<Registry> reschedule(UpdateControl<Registry> control, ServingMode mode, Duration secrets) {
+  private static UpdateControl<Registry> reschedule(
+      UpdateControl<Registry> control, ServingMode mode, Duration secrets) {
     Duration next = mode.maintenance().isPresent() ? HOLDER_CHECK_INTERVAL : null;
     if (secrets != null && (next == null || secrets.compareTo(next) < 0)) {
       next = secrets;
@@ -147,7 +167,8 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   private static Map<String, Secret> userSecrets(Registry registry, KubernetesClient client) {
     Map<String, Secret> found = new HashMap<>();
     for (String name : RegistryEventSources.referencedSecrets(registry.getSpec())) {
-      Secret secret = client.secrets().inNamespace(registry.getMetadata().getNamespace()).withName(name).get();
+      Secret secret =
+          client.secrets().inNamespace(registry.getMetadata().getNamespace()).withName(name).get();
       if (secret != null) {
         found.put(name, secret);
       }
@@ -162,21 +183,38 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     String namespace = registry.getMetadata().getNamespace();
     // A real cluster's garbage collector would do this through owner references; doing it here
     // too makes deletion complete without it, and in order: pods first, then their inputs.
-    client.apps().deployments().inNamespace(namespace).withName(RegistryNames.deployment(name)).delete();
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(RegistryNames.deployment(name))
+        .delete();
     client.services().inNamespace(namespace).withName(RegistryNames.service(name)).delete();
     client.secrets().inNamespace(namespace).withName(RegistryNames.configSecret(name)).delete();
     client.secrets().inNamespace(namespace).withName(RegistryNames.httpSecret(name)).delete();
-    PvcStorageSpec pvc = registry.getSpec() == null || registry.getSpec().getStorage() == null ? null : registry.getSpec().getStorage().getPvc();
+    PvcStorageSpec pvc =
+        registry.getSpec() == null || registry.getSpec().getStorage() == null
+            ? null
+            : registry.getSpec().getStorage().getPvc();
     if (pvc != null && pvc.getExistingClaim() == null) {
-      var claim = client.persistentVolumeClaims().inNamespace(namespace).withName(RegistryNames.createdClaim(name));
+      var claim =
+          client
+              .persistentVolumeClaims()
+              .inNamespace(namespace)
+              .withName(RegistryNames.createdClaim(name));
       if (claim.get() == null) {
         LOG.info("Registry {}/{} deleted; it had no claim yet", namespace, name);
       } else if (pvc.effectiveRetainOnDelete()) {
-        claim.edit(c -> {
-          c.getMetadata().setOwnerReferences(List.of());
-          return c;
-        });
-        LOG.info("Registry {}/{} deleted; kept its claim {} (retainOnDelete)", namespace, name, RegistryNames.createdClaim(name));
+        claim.edit(
+            c -> {
+              c.getMetadata().setOwnerReferences(List.of());
+              return c;
+            });
+        LOG.info(
+            "Registry {}/{} deleted; kept its claim {} (retainOnDelete)",
+            namespace,
+            name,
+            RegistryNames.createdClaim(name));
       } else {
         claim.delete();
       }
@@ -191,21 +229,33 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   private Optional<MaintenanceRequest> liveMaintenance(Registry registry, KubernetesClient client) {
     Optional<MaintenanceRequest> request = MaintenanceRequest.of(registry);
     if (request.isEmpty() && lock.dropUnreadable(registry)) {
-      events.warning(registry, RegistryReason.MaintenanceLockUnreadable,
-          "the maintenance lock annotation " + MaintenanceRequest.ANNOTATION + " could not be read and was removed; a live GC pod still keeps the registry in maintenance");
+      events.warning(
+          registry,
+          RegistryReason.MaintenanceLockUnreadable,
+          "the maintenance lock annotation "
+              + MaintenanceRequest.ANNOTATION
+              + " could not be read and was removed; a live GC pod still keeps the registry in maintenance");
     }
     if (request.isEmpty() || !request.get().holder().startsWith(GC_HOLDER_PREFIX)) {
       return request;
     }
     String schedule = request.get().holder().substring(GC_HOLDER_PREFIX.length());
-    var holder = client.genericKubernetesResources(Registry.GROUP + "/" + Registry.VERSION, "GcSchedule")
-        .inNamespace(registry.getMetadata().getNamespace()).withName(schedule).get();
+    var holder =
+        client
+            .genericKubernetesResources(Registry.GROUP + "/" + Registry.VERSION, "GcSchedule")
+            .inNamespace(registry.getMetadata().getNamespace())
+            .withName(schedule)
+            .get();
     if (holder != null) {
       return request;
     }
     if (lock.releaseStale(registry)) {
-      events.warning(registry, RegistryReason.StaleMaintenanceReleased,
-          "maintenance lock of " + request.get().holder() + " released: that GcSchedule no longer exists");
+      events.warning(
+          registry,
+          RegistryReason.StaleMaintenanceReleased,
+          "maintenance lock of "
+              + request.get().holder()
+              + " released: that GcSchedule no longer exists");
       return Optional.empty();
     }
     return request;
@@ -215,13 +265,25 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     RegistrySpec spec = registry.getSpec();
     if (spec.getAuth() != null && spec.getAuth().getHtpasswd() != null) {
       Optional<SpecProblem> p =
-          requireKeys(registry, secrets, spec.getAuth().getHtpasswd().getSecretRef().getName(), "spec.auth.htpasswd.secretRef", RegistryNames.HTPASSWD_KEY);
+          requireKeys(
+              registry,
+              secrets,
+              spec.getAuth().getHtpasswd().getSecretRef().getName(),
+              "spec.auth.htpasswd.secretRef",
+              RegistryNames.HTPASSWD_KEY);
       if (p.isPresent()) {
         return p;
       }
     }
     if (spec.getTls() != null) {
-      Optional<SpecProblem> p = requireKeys(registry, secrets, spec.getTls().getSecretRef().getName(), "spec.tls.secretRef", "tls.crt", "tls.key");
+      Optional<SpecProblem> p =
+          requireKeys(
+              registry,
+              secrets,
+              spec.getTls().getSecretRef().getName(),
+              "spec.tls.secretRef",
+              "tls.crt",
+              "tls.key");
       if (p.isPresent()) {
         return p;
       }
@@ -229,20 +291,37 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     S3StorageSpec s3 = spec.getStorage().getS3();
     if (s3 != null && s3.getCredentialsSecretRef() != null) {
       return requireKeys(
-          registry, secrets, s3.getCredentialsSecretRef().getName(), "spec.storage.s3.credentialsSecretRef", RegistryNames.S3_ACCESS_KEY, RegistryNames.S3_SECRET_KEY);
+          registry,
+          secrets,
+          s3.getCredentialsSecretRef().getName(),
+          "spec.storage.s3.credentialsSecretRef",
+          RegistryNames.S3_ACCESS_KEY,
+          RegistryNames.S3_SECRET_KEY);
     }
     return Optional.empty();
   }
 
-  private Optional<SpecProblem> requireKeys(Registry registry, Map<String, Secret> secrets, String secretName, String field, String... keys) {
+  private Optional<SpecProblem> requireKeys(
+      Registry registry,
+      Map<String, Secret> secrets,
+      String secretName,
+      String field,
+      String... keys) {
     Secret secret = secrets.get(secretName);
     String namespace = registry.getMetadata().getNamespace();
     if (secret == null) {
       return Optional.of(
           new SpecProblem(
               RegistryReason.SecretMissing,
-              "Secret '" + secretName + "' (" + field + ") not found in namespace '" + namespace
-                  + "': create it with key" + (keys.length > 1 ? "s " : " ") + String.join(", ", keys)));
+              "Secret '"
+                  + secretName
+                  + "' ("
+                  + field
+                  + ") not found in namespace '"
+                  + namespace
+                  + "': create it with key"
+                  + (keys.length > 1 ? "s " : " ")
+                  + String.join(", ", keys)));
     }
     for (String key : keys) {
       if (!RegistrySecrets.hasKey(secret, key)) {
@@ -262,12 +341,25 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
    * made writable.
    */
   private UpdateControl<Registry> refuse(
-      Registry registry, SpecProblem problem, Optional<MaintenanceRequest> lock, Optional<GcPods.Guard> guard,
-      List<Pod> registryPods, Context<Registry> context) {
-    boolean alreadyReported = registry.getStatus() != null
-        && StatusWrites.alreadyReported(registry.getStatus().getConditions(), RegistryStatuses.READY, problem.reason(), problem.message());
+      Registry registry,
+      SpecProblem problem,
+      Optional<MaintenanceRequest> lock,
+      Optional<GcPods.Guard> guard,
+      List<Pod> registryPods,
+      Context<Registry> context) {
+    boolean alreadyReported =
+        registry.getStatus() != null
+            && StatusWrites.alreadyReported(
+                registry.getStatus().getConditions(),
+                RegistryStatuses.READY,
+                problem.reason(),
+                problem.message());
     if (!alreadyReported) {
-      LOG.warn("Registry {}/{} not reconciled: {}", registry.getMetadata().getNamespace(), name(registry), problem.message());
+      LOG.warn(
+          "Registry {}/{} not reconciled: {}",
+          registry.getMetadata().getNamespace(),
+          name(registry),
+          problem.message());
       events.warning(registry, problem.reason(), problem.message());
     }
     Deployment actual = context.getSecondaryResource(Deployment.class).orElse(null);
@@ -279,30 +371,43 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     } else {
       Optional<RegistryDeployment.Serving> last = RegistryDeployment.Serving.lastApplied(actual);
       int replicas = actual.getSpec().getReplicas() == null ? 1 : actual.getSpec().getReplicas();
-      mode = last.map(s -> ServingMode.of(s.readOnly(), s.replicas(), lock, guard))
-          // never recorded (made by an older operator): leave it as it is
-          .orElseGet(() -> ServingMode.of(servesReadOnly(existing), replicas, lock, guard));
+      mode =
+          last.map(s -> ServingMode.of(s.readOnly(), s.replicas(), lock, guard))
+              // never recorded (made by an older operator): leave it as it is
+              .orElseGet(() -> ServingMode.of(servesReadOnly(existing), replicas, lock, guard));
       if (last.isPresent()) {
         Deployment wanted = RegistryDeployment.withServing(actual, mode);
-        if (!Serialization.asJson(wanted.getSpec()).equals(Serialization.asJson(actual.getSpec()))) {
+        if (!Serialization.asJson(wanted.getSpec())
+            .equals(Serialization.asJson(actual.getSpec()))) {
           observed = context.getClient().resource(wanted).update();
-          LOG.info("Registry {}/{}: spec invalid, Deployment serving set to {} replicas{} from its last applied state",
-              registry.getMetadata().getNamespace(), name(registry), mode.replicas(), mode.readOnly() ? ", read-only" : "");
+          LOG.info(
+              "Registry {}/{}: spec invalid, Deployment serving set to {} replicas{} from its last applied state",
+              registry.getMetadata().getNamespace(),
+              name(registry),
+              mode.replicas(),
+              mode.readOnly() ? ", read-only" : "");
           observed = null; // a new generation its controller has not observed yet
         }
         actual = wanted;
       }
     }
-    PodCensus census = PodCensus.of(registryPods, actual == null ? null : RegistryDeployment.templateHash(actual));
-    RegistryStatus status = RegistryStatuses.invalid(registry, problem, mode, census, observed, clock.instant());
+    PodCensus census =
+        PodCensus.of(registryPods, actual == null ? null : RegistryDeployment.templateHash(actual));
+    RegistryStatus status =
+        RegistryStatuses.invalid(registry, problem, mode, census, observed, clock.instant());
     announceGuard(registry, mode);
     UpdateControl<Registry> control = StatusWrites.putIfChanged(registry, status, context);
-    boolean waitingForSecret = problem.reason() == RegistryReason.SecretMissing || problem.reason() == RegistryReason.SecretInvalid;
+    boolean waitingForSecret =
+        problem.reason() == RegistryReason.SecretMissing
+            || problem.reason() == RegistryReason.SecretInvalid;
     return reschedule(control, mode, waitingForSecret ? rechecks.missing() : null);
   }
 
   private static boolean servesReadOnly(Deployment deployment) {
-    Pod asPod = new io.fabric8.kubernetes.api.model.PodBuilder().withSpec(deployment.getSpec().getTemplate().getSpec()).build();
+    Pod asPod =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withSpec(deployment.getSpec().getTemplate().getSpec())
+            .build();
     return PodCensus.servesReadOnly(asPod);
   }
 
@@ -311,9 +416,12 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     if (rejection.isEmpty()) {
       return;
     }
-    boolean alreadySaid = registry.getStatus() != null
-        && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.STORAGE_RESIZE_FAILURE)
-            .filter(c -> rejection.get().equals(c.getMessage())).isPresent();
+    boolean alreadySaid =
+        registry.getStatus() != null
+            && Conditions.find(
+                    registry.getStatus().getConditions(), RegistryStatuses.STORAGE_RESIZE_FAILURE)
+                .filter(c -> rejection.get().equals(c.getMessage()))
+                .isPresent();
     if (!alreadySaid) {
       events.warning(registry, RegistryReason.StorageResizeRejected, rejection.get());
     }
@@ -325,10 +433,15 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
       return;
     }
     GcPods.Guard guard = mode.guard().get();
-    boolean alreadySaid = registry.getStatus() != null
-        && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.MAINTENANCE)
-            .filter(c -> RegistryReason.GcPodRunning.name().equals(c.getReason()) && c.getMessage() != null && c.getMessage().contains(guard.podName()))
-            .isPresent();
+    boolean alreadySaid =
+        registry.getStatus() != null
+            && Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.MAINTENANCE)
+                .filter(
+                    c ->
+                        RegistryReason.GcPodRunning.name().equals(c.getReason())
+                            && c.getMessage() != null
+                            && c.getMessage().contains(guard.podName()))
+                .isPresent();
     if (!alreadySaid) {
       events.warning(registry, RegistryReason.GcPodRunning, RegistryStatuses.guardMessage(guard));
     }
@@ -344,7 +457,8 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     }
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
-    Apply.createIfMissing(context.getClient(), RegistrySecrets.httpSecret(registry, HexFormat.of().formatHex(bytes)));
+    Apply.createIfMissing(
+        context.getClient(), RegistrySecrets.httpSecret(registry, HexFormat.of().formatHex(bytes)));
   }
 
   /**
@@ -357,21 +471,29 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
       return Optional.empty();
     }
     PersistentVolumeClaim desired = RegistryPvc.desired(registry);
-    PersistentVolumeClaim actual = context.getSecondaryResource(PersistentVolumeClaim.class).orElse(null);
+    PersistentVolumeClaim actual =
+        context.getSecondaryResource(PersistentVolumeClaim.class).orElse(null);
     if (actual == null) {
       Apply.apply(context.getClient(), desired, null, context);
       return Optional.empty();
     }
-    boolean ownersDiffer =
-        !Objects.equals(owners(desired), owners(actual));
+    boolean ownersDiffer = !Objects.equals(owners(desired), owners(actual));
     var desiredSize = desired.getSpec().getResources().getRequests().get("storage");
-    var actualSize = actual.getSpec().getResources() == null ? null : actual.getSpec().getResources().getRequests().get("storage");
-    boolean grow = actualSize == null || desiredSize.getNumericalAmount().compareTo(actualSize.getNumericalAmount()) > 0;
+    var actualSize =
+        actual.getSpec().getResources() == null
+            ? null
+            : actual.getSpec().getResources().getRequests().get("storage");
+    boolean grow =
+        actualSize == null
+            || desiredSize.getNumericalAmount().compareTo(actualSize.getNumericalAmount()) > 0;
     if (ownersDiffer || grow) {
       PersistentVolumeClaim updated = Serialization.clone(actual);
       updated.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
       if (grow) {
-        updated.getSpec().getResources().setRequests(desired.getSpec().getResources().getRequests());
+        updated
+            .getSpec()
+            .getResources()
+            .setRequests(desired.getSpec().getResources().getRequests());
       }
       try {
         context.getClient().resource(updated).update();
@@ -380,9 +502,22 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
           throw e; // a conflict or a transient error: retried
         }
         // refused for good (a StorageClass without expansion, a quota, a webhook): say so and go on
-        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-        LOG.warn("Registry {}/{}: claim update refused: {}", registry.getMetadata().getNamespace(), name(registry), message);
-        return Optional.of("resizing claim " + actual.getMetadata().getName() + " to " + pvc.getSize() + " was refused: " + message);
+        String message =
+            e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
+                : e.getMessage();
+        LOG.warn(
+            "Registry {}/{}: claim update refused: {}",
+            registry.getMetadata().getNamespace(),
+            name(registry),
+            message);
+        return Optional.of(
+            "resizing claim "
+                + actual.getMetadata().getName()
+                + " to "
+                + pvc.getSize()
+                + " was refused: "
+                + message);
       }
     }
     return Optional.empty();
@@ -393,7 +528,8 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     return refs == null ? List.of() : refs.stream().map(r -> r.getUid()).toList();
   }
 
-  private RegistryDeployment.Inputs deploymentInputs(Registry registry, Map<String, Secret> secrets, ServingMode mode, String configYaml) {
+  private RegistryDeployment.Inputs deploymentInputs(
+      Registry registry, Map<String, Secret> secrets, ServingMode mode, String configYaml) {
     RegistrySpec spec = registry.getSpec();
     String tls = "";
     if (spec.getTls() != null) {
@@ -402,16 +538,30 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     }
     String htpasswd = "";
     if (spec.getAuth() != null && spec.getAuth().getHtpasswd() != null) {
-      htpasswd = RegistrySecrets.text(secrets.get(spec.getAuth().getHtpasswd().getSecretRef().getName()), RegistryNames.HTPASSWD_KEY);
+      htpasswd =
+          RegistrySecrets.text(
+              secrets.get(spec.getAuth().getHtpasswd().getSecretRef().getName()),
+              RegistryNames.HTPASSWD_KEY);
     }
-    String restartToken = GcRecord.of(registry).filter(GcRecord::requiresRestart).map(GcRecord::getTime).orElse(null);
-    return new RegistryDeployment.Inputs(mode, Hashing.sha256(configYaml, tls, htpasswd), restartToken);
+    String restartToken =
+        GcRecord.of(registry).filter(GcRecord::requiresRestart).map(GcRecord::getTime).orElse(null);
+    return new RegistryDeployment.Inputs(
+        mode, Hashing.sha256(configYaml, tls, htpasswd), restartToken);
   }
 
   private void announceTransitions(Registry registry, RegistryStatus status) {
-    var before = registry.getStatus() == null ? Optional.<io.fabric8.kubernetes.api.model.Condition>empty() : Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.READY);
+    var before =
+        registry.getStatus() == null
+            ? Optional.<io.fabric8.kubernetes.api.model.Condition>empty()
+            : Conditions.find(registry.getStatus().getConditions(), RegistryStatuses.READY);
     var after = Conditions.find(status.getConditions(), RegistryStatuses.READY).orElseThrow();
-    boolean changed = before.map(c -> !Objects.equals(c.getStatus(), after.getStatus()) || !Objects.equals(c.getReason(), after.getReason())).orElse(true);
+    boolean changed =
+        before
+            .map(
+                c ->
+                    !Objects.equals(c.getStatus(), after.getStatus())
+                        || !Objects.equals(c.getReason(), after.getReason()))
+            .orElse(true);
     if (changed && Conditions.TRUE.equals(after.getStatus())) {
       events.normal(registry, RegistryReason.valueOf(after.getReason()), after.getMessage());
     }
@@ -421,7 +571,8 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   @SuppressWarnings("unchecked")
   private static Secret secret(Context<Registry> context, String name, Registry registry) {
     InformerEventSource<Secret, Registry> secrets =
-        (InformerEventSource<Secret, Registry>) context.eventSourceRetriever().getEventSourceFor(Secret.class);
+        (InformerEventSource<Secret, Registry>)
+            context.eventSourceRetriever().getEventSourceFor(Secret.class);
     return secrets.get(new ResourceID(name, registry.getMetadata().getNamespace())).orElse(null);
   }
 

@@ -52,7 +52,8 @@ public final class RegistrySecrets {
   /** The text under a key of a Secret, from data (base64) or stringData. */
   public static String text(Secret secret, String key) {
     if (secret.getData() != null && secret.getData().get(key) != null) {
-      return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+      return new String(
+          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     }
     return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }

@@ -15,7 +15,9 @@ public final class RegistryService {
     String name = registry.getMetadata().getName();
     ServiceSpec service = spec.getService();
     String type =
-        service == null || service.getType() == null ? ServiceSpec.Type.ClusterIP.name() : service.getType().name();
+        service == null || service.getType() == null
+            ? ServiceSpec.Type.ClusterIP.name()
+            : service.getType().name();
     return new ServiceBuilder()
         .withNewMetadata()
         .withName(RegistryNames.service(name))

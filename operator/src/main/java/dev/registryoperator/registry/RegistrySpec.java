@@ -1,8 +1,8 @@
 package dev.registryoperator.registry;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.registryoperator.common.LenientSpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registryoperator.common.LenientSpec;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
@@ -39,8 +39,7 @@ public class RegistrySpec extends LenientSpec {
 
   @Default("1")
   @Min(0)
-  @JsonPropertyDescription(
-      "Number of registry pods. 0 stops the registry and keeps its storage.")
+  @JsonPropertyDescription("Number of registry pods. 0 stops the registry and keeps its storage.")
   private Integer replicas;
 
   @Required
@@ -50,7 +49,8 @@ public class RegistrySpec extends LenientSpec {
   @JsonPropertyDescription("Client authentication.")
   private AuthSpec auth;
 
-  @JsonPropertyDescription("TLS for the registry's endpoint. Without it the registry serves plain HTTP.")
+  @JsonPropertyDescription(
+      "TLS for the registry's endpoint. Without it the registry serves plain HTTP.")
   private TlsSpec tls;
 
   @JsonPropertyDescription("The Service in front of the registry.")
@@ -213,7 +213,9 @@ public class RegistrySpec extends LenientSpec {
   }
 
   public int effectivePort() {
-    return service == null || service.getPort() == null ? ServiceSpec.DEFAULT_PORT : service.getPort();
+    return service == null || service.getPort() == null
+        ? ServiceSpec.DEFAULT_PORT
+        : service.getPort();
   }
 
   public boolean effectiveReadOnly() {

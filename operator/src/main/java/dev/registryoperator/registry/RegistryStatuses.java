@@ -11,6 +11,7 @@ public final class RegistryStatuses {
   public static final String READY = "Ready";
   public static final String PROGRESSING = "Progressing";
   public static final String MAINTENANCE = "Maintenance";
+
   /** Present (True) only while the API refuses to grow the claim; Ready does not depend on it. */
   public static final String STORAGE_RESIZE_FAILURE = "StorageResizeFailure";
 
@@ -22,21 +23,40 @@ public final class RegistryStatuses {
    * existing Deployment was given from its last applied state.
    */
   public static RegistryStatus invalid(
-      Registry registry, SpecProblem problem, ServingMode mode, PodCensus pods, Deployment deployment, Instant now) {
+      Registry registry,
+      SpecProblem problem,
+      ServingMode mode,
+      PodCensus pods,
+      Deployment deployment,
+      Instant now) {
     RegistryStatus status = copyOf(registry.getStatus());
     Long generation = registry.getMetadata().getGeneration();
     status.setObservedGeneration(generation);
     List<io.fabric8.kubernetes.api.model.Condition> conditions =
-        maintenance(status, status.getConditions(), mode, pods, pods.rolledOut(mode.replicas()), deployment, generation, now);
+        maintenance(
+            status,
+            status.getConditions(),
+            mode,
+            pods,
+            pods.rolledOut(mode.replicas()),
+            deployment,
+            generation,
+            now);
     status.setConditions(
-        Conditions.set(conditions, READY, false, problem.reason().name(), problem.message(), generation, now));
+        Conditions.set(
+            conditions, READY, false, problem.reason().name(), problem.message(), generation, now));
     status.setPhase("Failed");
     return status;
   }
 
   /** Status once the desired objects are applied, from the pods seen. */
   public static RegistryStatus observed(
-      Registry registry, ServingMode mode, PodCensus pods, Deployment deployment, Optional<GcRecord> lastGc, Instant now) {
+      Registry registry,
+      ServingMode mode,
+      PodCensus pods,
+      Deployment deployment,
+      Optional<GcRecord> lastGc,
+      Instant now) {
     RegistryStatus status = copyOf(registry.getStatus());
     Long generation = registry.getMetadata().getGeneration();
     String name = registry.getMetadata().getName();
@@ -47,7 +67,8 @@ public final class RegistryStatuses {
     status.setReadyReplicas(pods.ready());
     status.setReplicasSummary(pods.ready() + "/" + desired);
     status.setEndpoint(
-        RegistryNames.endpoint(name, registry.getMetadata().getNamespace(), registry.getSpec().effectivePort()));
+        RegistryNames.endpoint(
+            name, registry.getMetadata().getNamespace(), registry.getSpec().effectivePort()));
     lastGc.ifPresent(gc -> status.setLastGarbageCollection(gc.toStatus()));
 
     List<io.fabric8.kubernetes.api.model.Condition> conditions = status.getConditions();
@@ -62,17 +83,27 @@ public final class RegistryStatuses {
                 : rolloutMessage(pods, desired),
             generation,
             now);
-    conditions = maintenance(status, conditions, mode, pods, rolledOut, deployment, generation, now);
+    conditions =
+        maintenance(status, conditions, mode, pods, rolledOut, deployment, generation, now);
 
     ReadyVerdict verdict = ready(registry.getSpec(), mode, pods, rolledOut, desired);
     conditions =
-        Conditions.set(conditions, READY, verdict.ready(), verdict.reason().name(), verdict.message(), generation, now);
+        Conditions.set(
+            conditions,
+            READY,
+            verdict.ready(),
+            verdict.reason().name(),
+            verdict.message(),
+            generation,
+            now);
     status.setConditions(conditions);
     status.setPhase(phase(verdict, mode.window().isPresent(), rolledOut));
     return status;
   }
 
-  /** Sets {@code status.maintenance} and returns the conditions with the Maintenance condition set. */
+  /**
+   * Sets {@code status.maintenance} and returns the conditions with the Maintenance condition set.
+   */
   private static List<io.fabric8.kubernetes.api.model.Condition> maintenance(
       RegistryStatus status,
       List<io.fabric8.kubernetes.api.model.Condition> conditions,
@@ -84,40 +115,88 @@ public final class RegistryStatuses {
       Instant now) {
     Optional<MaintenanceRequest> window = mode.window();
     int desired = mode.replicas();
-    boolean inEffect = window.isPresent() && maintenanceInEffect(mode, pods, rolledOut) && caughtUp(deployment, desired);
+    boolean inEffect =
+        window.isPresent()
+            && maintenanceInEffect(mode, pods, rolledOut)
+            && caughtUp(deployment, desired);
     String modeName = mode.windowMode().map(Enum::name).orElse(null);
-    status.setMaintenance(window.map(w -> {
-      MaintenanceStatus m = new MaintenanceStatus(modeName, w.holder(), w.since(), inEffect);
-      m.setToken(w.token());
-      return m;
-    }).orElse(null));
-    String progress = inEffect ? ", in effect" : ", waiting for pods: " + rolloutMessage(pods, desired);
+    status.setMaintenance(
+        window
+            .map(
+                w -> {
+                  MaintenanceStatus m =
+                      new MaintenanceStatus(modeName, w.holder(), w.since(), inEffect);
+                  m.setToken(w.token());
+                  return m;
+                })
+            .orElse(null));
+    String progress =
+        inEffect ? ", in effect" : ", waiting for pods: " + rolloutMessage(pods, desired);
     if (window.isEmpty()) {
-      return Conditions.set(conditions, MAINTENANCE, false, RegistryReason.NoMaintenance.name(), "no maintenance window", generation, now);
+      return Conditions.set(
+          conditions,
+          MAINTENANCE,
+          false,
+          RegistryReason.NoMaintenance.name(),
+          "no maintenance window",
+          generation,
+          now);
     }
     if (mode.maintenance().isEmpty()) {
       GcPods.Guard guard = mode.guard().orElseThrow();
-      return Conditions.set(conditions, MAINTENANCE, true, RegistryReason.GcPodRunning.name(),
-          guardMessage(guard) + progress, generation, now);
+      return Conditions.set(
+          conditions,
+          MAINTENANCE,
+          true,
+          RegistryReason.GcPodRunning.name(),
+          guardMessage(guard) + progress,
+          generation,
+          now);
     }
-    return Conditions.set(conditions, MAINTENANCE, true,
-        inEffect ? RegistryReason.MaintenanceInEffect.name() : RegistryReason.MaintenancePending.name(),
-        modeName + " for " + window.get().holder() + progress, generation, now);
+    return Conditions.set(
+        conditions,
+        MAINTENANCE,
+        true,
+        inEffect
+            ? RegistryReason.MaintenanceInEffect.name()
+            : RegistryReason.MaintenancePending.name(),
+        modeName + " for " + window.get().holder() + progress,
+        generation,
+        now);
   }
 
-  /** {@code status} with the StorageResizeFailure condition set from {@code rejection}, or removed. */
-  public static RegistryStatus withResizeRejection(RegistryStatus status, Optional<String> rejection, Long generation, Instant now) {
-    status.setConditions(rejection
-        .map(message -> Conditions.set(status.getConditions(), STORAGE_RESIZE_FAILURE, true,
-            RegistryReason.StorageResizeRejected.name(), message, generation, now))
-        .orElseGet(() -> Conditions.remove(status.getConditions(), STORAGE_RESIZE_FAILURE)));
+  /**
+   * {@code status} with the StorageResizeFailure condition set from {@code rejection}, or removed.
+   */
+  public static RegistryStatus withResizeRejection(
+      RegistryStatus status, Optional<String> rejection, Long generation, Instant now) {
+    status.setConditions(
+        rejection
+            .map(
+                message ->
+                    Conditions.set(
+                        status.getConditions(),
+                        STORAGE_RESIZE_FAILURE,
+                        true,
+                        RegistryReason.StorageResizeRejected.name(),
+                        message,
+                        generation,
+                        now))
+            .orElseGet(() -> Conditions.remove(status.getConditions(), STORAGE_RESIZE_FAILURE)));
     return status;
   }
 
-  /** What the Maintenance condition and the Warning event say about a live GC pod without a lock. */
+  /**
+   * What the Maintenance condition and the Warning event say about a live GC pod without a lock.
+   */
   public static String guardMessage(GcPods.Guard guard) {
-    return "GC collect pod " + guard.podName() + " (" + guard.holder() + ") may still run and no maintenance lock is held: "
-        + guard.mode() + " until it has terminated";
+    return "GC collect pod "
+        + guard.podName()
+        + " ("
+        + guard.holder()
+        + ") may still run and no maintenance lock is held: "
+        + guard.mode()
+        + " until it has terminated";
   }
 
   private record ReadyVerdict(boolean ready, RegistryReason reason, String message) {}
@@ -126,8 +205,12 @@ public final class RegistryStatuses {
       RegistrySpec spec, ServingMode mode, PodCensus pods, boolean rolledOut, int desired) {
     if (desired == 0) {
       return mode.window().isPresent()
-          ? new ReadyVerdict(false, RegistryReason.ScaledToZeroForMaintenance, "scaled to zero for " + mode.window().get().holder())
-          : new ReadyVerdict(false, RegistryReason.Stopped, "spec.replicas is 0: no registry pod runs");
+          ? new ReadyVerdict(
+              false,
+              RegistryReason.ScaledToZeroForMaintenance,
+              "scaled to zero for " + mode.window().get().holder())
+          : new ReadyVerdict(
+              false, RegistryReason.Stopped, "spec.replicas is 0: no registry pod runs");
     }
     if (!rolledOut) {
       return new ReadyVerdict(false, RegistryReason.RollingOut, rolloutMessage(pods, desired));
@@ -136,14 +219,20 @@ public final class RegistryStatuses {
       return new ReadyVerdict(
           true,
           RegistryReason.AvailableReadOnly,
-          desired + " pods serve pulls; pushes are refused ("
-              + (mode.window().isPresent() ? "maintenance for " + mode.window().get().holder() : "spec.readOnly")
+          desired
+              + " pods serve pulls; pushes are refused ("
+              + (mode.window().isPresent()
+                  ? "maintenance for " + mode.window().get().holder()
+                  : "spec.readOnly")
               + ")");
     }
-    return new ReadyVerdict(true, RegistryReason.Available, desired + " pods serve pulls and pushes");
+    return new ReadyVerdict(
+        true, RegistryReason.Available, desired + " pods serve pulls and pushes");
   }
 
-  /** No writer: no pod at all when serving zero, else every pod read-only by its spec and current. */
+  /**
+   * No writer: no pod at all when serving zero, else every pod read-only by its spec and current.
+   */
   private static boolean maintenanceInEffect(ServingMode mode, PodCensus pods, boolean rolledOut) {
     if (mode.replicas() == 0) {
       return pods.total() == 0;
@@ -163,7 +252,9 @@ public final class RegistryStatuses {
       // created after it was scaled to zero). Nothing is proven.
       return false;
     }
-    if (deployment.getStatus() == null || deployment.getStatus() == null || deployment.getStatus().getObservedGeneration() == null) {
+    if (deployment.getStatus() == null
+        || deployment.getStatus() == null
+        || deployment.getStatus().getObservedGeneration() == null) {
       return false;
     }
     Long generation = deployment.getMetadata().getGeneration();

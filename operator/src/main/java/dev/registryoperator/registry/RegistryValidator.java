@@ -27,12 +27,21 @@ public final class RegistryValidator {
 
   static Optional<SpecProblem> validateName(String name) {
     if (name.length() > RegistryNames.MAX_NAME_LENGTH) {
-      return invalid("metadata.name '" + name + "' is " + name.length() + " characters long; a Registry's name names its Service and labels, so it may have at most "
-          + RegistryNames.MAX_NAME_LENGTH + ": re-create the Registry with a shorter name");
+      return invalid(
+          "metadata.name '"
+              + name
+              + "' is "
+              + name.length()
+              + " characters long; a Registry's name names its Service and labels, so it may have at most "
+              + RegistryNames.MAX_NAME_LENGTH
+              + ": re-create the Registry with a shorter name");
     }
     if (!NAME.matcher(name).matches()) {
-      return invalid("metadata.name '" + name + "' is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit)"
-          + ", which the Registry's Service needs: re-create the Registry with such a name");
+      return invalid(
+          "metadata.name '"
+              + name
+              + "' is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit)"
+              + ", which the Registry's Service needs: re-create the Registry with such a name");
     }
     return Optional.empty();
   }
@@ -58,7 +67,9 @@ public final class RegistryValidator {
       }
     }
     Optional<SpecProblem> storageProblem =
-        storage.getPvc() != null ? validatePvc(spec, storage.getPvc()) : validateS3(storage.getS3());
+        storage.getPvc() != null
+            ? validatePvc(spec, storage.getPvc())
+            : validateS3(storage.getS3());
     if (storageProblem.isPresent()) {
       return storageProblem;
     }
@@ -92,7 +103,8 @@ public final class RegistryValidator {
           "spec.storage.pvc needs exactly one of size (the operator creates a claim) or existingClaim (use yours)");
     }
     if (hasSize && !QUANTITY.matcher(pvc.getSize()).matches()) {
-      return invalid("spec.storage.pvc.size '" + pvc.getSize() + "' is not a quantity such as 20Gi");
+      return invalid(
+          "spec.storage.pvc.size '" + pvc.getSize() + "' is not a quantity such as 20Gi");
     }
     if (pvc.effectiveAccessModes().contains(PvcStorageSpec.AccessMode.ReadWriteOncePod)
         && spec.effectiveReplicas() > 1) {
@@ -111,15 +123,18 @@ public final class RegistryValidator {
       return invalid("spec.storage.s3.region is required");
     }
     if (s3.getCredentialsSecretRef() != null && missingName(s3.getCredentialsSecretRef())) {
-      return invalid("spec.storage.s3.credentialsSecretRef.name is required when the reference is set");
+      return invalid(
+          "spec.storage.s3.credentialsSecretRef.name is required when the reference is set");
     }
     return Optional.empty();
   }
 
   /** The message for a spec this operator could not fully read (see LenientJson). */
   public static String unreadable(List<String> problems) {
-    return String.join("; ", problems) + " (the operator cannot read "
-        + (problems.size() == 1 ? "this field" : "these fields") + " and acts on nothing until the spec is fixed)";
+    return String.join("; ", problems)
+        + " (the operator cannot read "
+        + (problems.size() == 1 ? "this field" : "these fields")
+        + " and acts on nothing until the spec is fixed)";
   }
 
   private static boolean missingName(SecretRef ref) {

@@ -16,7 +16,8 @@ public class S3StorageSpec {
   private String region;
 
   @Pattern("^https?://.+")
-  @JsonPropertyDescription("Endpoint of an S3-compatible service (MinIO, Ceph RGW). Empty means AWS.")
+  @JsonPropertyDescription(
+      "Endpoint of an S3-compatible service (MinIO, Ceph RGW). Empty means AWS.")
   private String regionEndpoint;
 
   @Pattern("^/.*")

@@ -26,7 +26,8 @@ public class ServiceSpec {
   @JsonPropertyDescription("Port the Service listens on.")
   private Integer port;
 
-  @JsonPropertyDescription("Annotations added to the Service, for example for a cloud load balancer.")
+  @JsonPropertyDescription(
+      "Annotations added to the Service, for example for a cloud load balancer.")
   private Map<String, String> annotations;
 
   public Type getType() {

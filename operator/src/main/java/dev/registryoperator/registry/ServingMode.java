@@ -8,18 +8,27 @@ import java.util.Optional;
  * live GC collect pod of the registry (a second guard that needs no lock). Pure.
  */
 public record ServingMode(
-    boolean readOnly, int replicas, Optional<MaintenanceRequest> maintenance, Optional<GcPods.Guard> guard) {
+    boolean readOnly,
+    int replicas,
+    Optional<MaintenanceRequest> maintenance,
+    Optional<GcPods.Guard> guard) {
 
   public static ServingMode of(RegistrySpec spec, Optional<MaintenanceRequest> maintenance) {
     return of(spec.effectiveReadOnly(), spec.effectiveReplicas(), maintenance, Optional.empty());
   }
 
   public static ServingMode of(
-      boolean userReadOnly, int userReplicas, Optional<MaintenanceRequest> maintenance, Optional<GcPods.Guard> guard) {
+      boolean userReadOnly,
+      int userReplicas,
+      Optional<MaintenanceRequest> maintenance,
+      Optional<GcPods.Guard> guard) {
     boolean readOnly = userReadOnly;
     int replicas = userReplicas;
-    for (MaintenanceMode mode : new MaintenanceMode[] {
-        maintenance.map(MaintenanceRequest::mode).orElse(null), guard.map(GcPods.Guard::mode).orElse(null)}) {
+    for (MaintenanceMode mode :
+        new MaintenanceMode[] {
+          maintenance.map(MaintenanceRequest::mode).orElse(null),
+          guard.map(GcPods.Guard::mode).orElse(null)
+        }) {
       if (mode == MaintenanceMode.ReadOnly) {
         readOnly = true;
       } else if (mode == MaintenanceMode.ScaleToZero) {
@@ -36,6 +45,11 @@ public record ServingMode(
 
   /** The mode the window amounts to (a guard needing zero under a ReadOnly lock: ScaleToZero). */
   public Optional<MaintenanceMode> windowMode() {
-    return window().map(w -> guard.isPresent() && guard.get().mode() == MaintenanceMode.ScaleToZero ? MaintenanceMode.ScaleToZero : w.mode());
+    return window()
+        .map(
+            w ->
+                guard.isPresent() && guard.get().mode() == MaintenanceMode.ScaleToZero
+                    ? MaintenanceMode.ScaleToZero
+                    : w.mode());
   }
 }

@@ -18,6 +18,9 @@ class EventRecorderTest {
   void eventNamesStayWithinTheApiLimitForTheLongestObjectName() {
     String longest = "a".repeat(253);
     String name = EventRecorder.eventName("GcSchedule", longest, "Normal RunStarted started");
-    assertThat(name).hasSizeLessThanOrEqualTo(253).startsWith("gcschedule.aaa").matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+    assertThat(name)
+        .hasSizeLessThanOrEqualTo(253)
+        .startsWith("gcschedule.aaa")
+        .matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
   }
 }

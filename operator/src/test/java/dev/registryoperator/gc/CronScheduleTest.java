@@ -133,10 +133,18 @@ class CronScheduleTest {
                   at("2026-01-01T00:00:00Z"),
                   at("2026-01-31T00:00:00Z")))
           .containsExactly(
-              at("2026-01-01T01:05:00Z"), at("2026-01-01T01:25:00Z"), at("2026-01-01T01:45:00Z"),
-              at("2026-01-01T13:05:00Z"), at("2026-01-01T13:25:00Z"), at("2026-01-01T13:45:00Z"),
-              at("2026-01-15T01:05:00Z"), at("2026-01-15T01:25:00Z"), at("2026-01-15T01:45:00Z"),
-              at("2026-01-15T13:05:00Z"), at("2026-01-15T13:25:00Z"), at("2026-01-15T13:45:00Z"));
+              at("2026-01-01T01:05:00Z"),
+              at("2026-01-01T01:25:00Z"),
+              at("2026-01-01T01:45:00Z"),
+              at("2026-01-01T13:05:00Z"),
+              at("2026-01-01T13:25:00Z"),
+              at("2026-01-01T13:45:00Z"),
+              at("2026-01-15T01:05:00Z"),
+              at("2026-01-15T01:25:00Z"),
+              at("2026-01-15T01:45:00Z"),
+              at("2026-01-15T13:05:00Z"),
+              at("2026-01-15T13:25:00Z"),
+              at("2026-01-15T13:45:00Z"));
     }
 
     @ParameterizedTest
@@ -238,8 +246,16 @@ class CronScheduleTest {
 
     @ParameterizedTest
     @ValueSource(
-        strings = {"UTC", "Etc/UTC", "GMT", "Europe/Berlin", "America/New_York", "Asia/Kolkata",
-          "Etc/GMT-2", "Australia/Lord_Howe"})
+        strings = {
+          "UTC",
+          "Etc/UTC",
+          "GMT",
+          "Europe/Berlin",
+          "America/New_York",
+          "Asia/Kolkata",
+          "Etc/GMT-2",
+          "Australia/Lord_Howe"
+        })
     void ianaZonesAreAccepted(String timeZone) {
       assertThat(CronSchedule.parse("@daily", timeZone).zone()).isEqualTo(ZoneId.of(timeZone));
     }
@@ -375,9 +391,9 @@ class CronScheduleTest {
   }
 
   /**
-   * Europe/Berlin: 2026-03-29 02:00 CET jumps to 03:00 CEST (01:00 UTC); 2026-10-25 03:00 CEST
-   * goes back to 02:00 CET (01:00 UTC), so 02:00-02:59 happens twice. America/New_York: 2026-03-08
-   * 02:00 EST jumps to 03:00 EDT; 2026-11-01 02:00 EDT goes back to 01:00 EST.
+   * Europe/Berlin: 2026-03-29 02:00 CET jumps to 03:00 CEST (01:00 UTC); 2026-10-25 03:00 CEST goes
+   * back to 02:00 CET (01:00 UTC), so 02:00-02:59 happens twice. America/New_York: 2026-03-08 02:00
+   * EST jumps to 03:00 EDT; 2026-11-01 02:00 EDT goes back to 01:00 EST.
    */
   @Nested
   class DaylightSaving {

@@ -7,22 +7,17 @@ import static org.awaitility.Awaitility.await;
 import dev.registryoperator.OperatorHarness;
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.common.Labels;
-import dev.registryoperator.registry.MaintenanceMode;
-import dev.registryoperator.registry.MaintenanceRequest;
-import dev.registryoperator.registry.Registries;
-import dev.registryoperator.registry.Registry;
 import dev.registryoperator.fakecluster.EventLog;
 import dev.registryoperator.fakecluster.FakeCluster;
 import dev.registryoperator.fakecluster.JobBehaviour;
-import io.fabric8.kubernetes.api.model.Event;
+import dev.registryoperator.registry.MaintenanceRequest;
+import dev.registryoperator.registry.Registries;
+import dev.registryoperator.registry.Registry;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,30 +26,45 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /**
- * A GC test cluster: the CRUD mock with fake controllers, scheduler and kubelet that behave like the
- * real ones (pods become ready after a delay, stay terminating for a while, roll one by one), the
- * operator, and helpers to create objects and wait for what a user would see.
+ * A GC test cluster: the CRUD mock with fake controllers, scheduler and kubelet that behave like
+ * the real ones (pods become ready after a delay, stay terminating for a while, roll one by one),
+ * the operator, and helpers to create objects and wait for what a user would see.
  */
 abstract class GcClusterTestBase {
-  protected static final String REPORT = "{\"version\":1,\"result\":\"Succeeded\",\"exitCode\":0,\"message\":\"collected\",\"dryRun\":false,"
-      + "\"eligibleBytes\":7340032,\"reclaimedBytes\":7340032,\"blobsDeleted\":12,\"manifestsDeleted\":2,\"blobsEligible\":12,\"blobsMarked\":30}";
+  protected static final String REPORT =
+      "{\"version\":1,\"result\":\"Succeeded\",\"exitCode\":0,\"message\":\"collected\",\"dryRun\":false,"
+          + "\"eligibleBytes\":7340032,\"reclaimedBytes\":7340032,\"blobsDeleted\":12,\"manifestsDeleted\":2,\"blobsEligible\":12,\"blobsMarked\":30}";
 
-  protected final AtomicReference<JobBehaviour> jobs = new AtomicReference<>(JobBehaviour.succeed(REPORT));
+  protected final AtomicReference<JobBehaviour> jobs =
+      new AtomicReference<>(JobBehaviour.succeed(REPORT));
   protected final List<String> jobArgs = new CopyOnWriteArrayList<>();
   protected OperatorHarness harness;
   protected KubernetesClient client;
 
   protected void start(Clock clock, Consumer<FakeCluster.Builder> settings) {
-    harness = OperatorHarness.start(clock, b -> {
-      b.jobBehaviour(job -> {
-        jobArgs.add(job.getMetadata().getName() + " " + String.join(" ", job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()));
-        return jobs.get().run(job);
-      });
-      settings.accept(b);
-    });
+    harness =
+        OperatorHarness.start(
+            clock,
+            b -> {
+              b.jobBehaviour(
+                  job -> {
+                    jobArgs.add(
+                        job.getMetadata().getName()
+                            + " "
+                            + String.join(
+                                " ",
+                                job.getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .getContainers()
+                                    .get(0)
+                                    .getArgs()));
+                    return jobs.get().run(job);
+                  });
+              settings.accept(b);
+            });
     client = harness.client();
   }
 
@@ -72,7 +82,10 @@ abstract class GcClusterTestBase {
   }
 
   protected static ConditionFactory eventually() {
-    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions();
   }
 
   protected Registry registry(String name, int replicas) {
@@ -90,7 +103,9 @@ abstract class GcClusterTestBase {
   }
 
   protected String readyReason(String registry) {
-    return Conditions.find(getRegistry(registry).getStatus().getConditions(), "Ready").map(c -> c.getReason()).orElse(null);
+    return Conditions.find(getRegistry(registry).getStatus().getConditions(), "Ready")
+        .map(c -> c.getReason())
+        .orElse(null);
   }
 
   protected GcSchedule schedule(String name, String registry, Consumer<GcScheduleSpec> spec) {
@@ -110,35 +125,56 @@ abstract class GcClusterTestBase {
 
   /** As {@code kubectl annotate}: a merge patch, no resourceVersion. */
   protected void requestRun(String name, String at) {
-    client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName(name)
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            "{\"metadata\":{\"annotations\":{\"" + GcSchedule.RUN_REQUESTED_AT + "\":\"" + at + "\"}}}");
+    client
+        .resources(GcSchedule.class)
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\""
+                + GcSchedule.RUN_REQUESTED_AT
+                + "\":\""
+                + at
+                + "\"}}}");
   }
 
   protected GcRunRecord awaitFinished(String name, int runs) {
-    eventually().untilAsserted(() -> {
-      GcSchedule s = get(name);
-      assertThat(s.getStatus().getHistory()).as(() -> Serialization.asYaml(s.getStatus()) + harness.cluster().log().dump()).hasSize(runs);
-      assertThat(s.getStatus().getCurrentRun()).isNull();
-    });
+    eventually()
+        .untilAsserted(
+            () -> {
+              GcSchedule s = get(name);
+              assertThat(s.getStatus().getHistory())
+                  .as(() -> Serialization.asYaml(s.getStatus()) + harness.cluster().log().dump())
+                  .hasSize(runs);
+              assertThat(s.getStatus().getCurrentRun()).isNull();
+            });
     return get(name).getStatus().getLastRun();
   }
 
   protected Set<String> podNames(String registry) {
-    return harness.cluster().podsOfDeployment(NAMESPACE, registry).stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    return harness.cluster().podsOfDeployment(NAMESPACE, registry).stream()
+        .map(p -> p.getMetadata().getName())
+        .collect(Collectors.toSet());
   }
 
   protected void awaitServing(String registry) {
-    eventually().untilAsserted(() -> {
-      Registry r = getRegistry(registry);
-      assertThat(r.getMetadata().getAnnotations()).doesNotContainKey(MaintenanceRequest.ANNOTATION);
-      assertThat(r.getStatus().getMaintenance()).isNull();
-      assertThat(readyReason(registry)).isEqualTo("Available");
-      assertThat(harness.cluster().podsOfDeployment(NAMESPACE, registry)).allSatisfy(p -> {
-        assertThat(p.getMetadata().getLabels()).containsEntry(Labels.READ_ONLY, "false");
-        assertThat(FakeCluster.isTerminating(p)).isFalse();
-      });
-    });
+    eventually()
+        .untilAsserted(
+            () -> {
+              Registry r = getRegistry(registry);
+              assertThat(r.getMetadata().getAnnotations())
+                  .doesNotContainKey(MaintenanceRequest.ANNOTATION);
+              assertThat(r.getStatus().getMaintenance()).isNull();
+              assertThat(readyReason(registry)).isEqualTo("Available");
+              assertThat(harness.cluster().podsOfDeployment(NAMESPACE, registry))
+                  .allSatisfy(
+                      p -> {
+                        assertThat(p.getMetadata().getLabels())
+                            .containsEntry(Labels.READ_ONLY, "false");
+                        assertThat(FakeCluster.isTerminating(p)).isFalse();
+                      });
+            });
   }
 
   /** The order rules of a run, read from what the fake cluster saw. */
@@ -146,9 +182,14 @@ abstract class GcClusterTestBase {
     int created = log.indexOf("job " + job + " created");
     assertThat(created).as(log.dump()).isGreaterThanOrEqualTo(0);
     for (String pod : writablePods) {
-      assertThat(log.indexOf("pod " + pod + " gone")).as("I2: writable pod %s gone before the Job\n%s", pod, log.dump()).isBetween(0, created);
+      assertThat(log.indexOf("pod " + pod + " gone"))
+          .as("I2: writable pod %s gone before the Job\n%s", pod, log.dump())
+          .isBetween(0, created);
     }
-    int ended = Math.max(log.indexOfFirstMatch("job " + job + " pod terminated.*"), log.indexOfFirstMatch("pod " + job + "-.* gone"));
+    int ended =
+        Math.max(
+            log.indexOfFirstMatch("job " + job + " pod terminated.*"),
+            log.indexOfFirstMatch("pod " + job + "-.* gone"));
     int restoreRollout = -1;
     List<String> lines = log.lines();
     for (int i = created; i < lines.size(); i++) {
@@ -158,7 +199,8 @@ abstract class GcClusterTestBase {
       }
     }
     assertThat(ended).as(log.dump()).isGreaterThan(created);
-    assertThat(restoreRollout).as("I3: restore after the Job's pod ended\n%s", log.dump()).isGreaterThan(ended);
+    assertThat(restoreRollout)
+        .as("I3: restore after the Job's pod ended\n%s", log.dump())
+        .isGreaterThan(ended);
   }
-
 }

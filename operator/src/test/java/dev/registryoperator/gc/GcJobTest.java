@@ -18,57 +18,129 @@ class GcJobTest {
     schedule.getSpec().setDeleteUntagged(true);
     Registry registry = Registries.withAuthAndTls("images");
 
-    Job job = GcJob.desired(schedule, GcRunPlan.of(schedule.getSpec(), registry), registry, "r7", GcJob.Kind.Collect, null, true);
+    Job job =
+        GcJob.desired(
+            schedule,
+            GcRunPlan.of(schedule.getSpec(), registry),
+            registry,
+            "r7",
+            GcJob.Kind.Collect,
+            null,
+            true);
 
     assertThat(job.getMetadata().getName()).isEqualTo("nightly-abcde-r7");
-    assertThat(job.getMetadata().getLabels()).containsEntry(Labels.COMPONENT, Labels.COMPONENT_GC).containsEntry(GcJob.SCHEDULE_LABEL, "nightly").containsEntry(GcJob.RUN_LABEL, "r7");
-    assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("GcSchedule"));
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry(Labels.COMPONENT, Labels.COMPONENT_GC)
+        .containsEntry(GcJob.SCHEDULE_LABEL, "nightly")
+        .containsEntry(GcJob.RUN_LABEL, "r7");
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("GcSchedule"));
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(1800L);
     var pod = job.getSpec().getTemplate().getSpec();
     var container = pod.getContainers().get(0);
     assertThat(container.getImage()).isEqualTo(registry.getSpec().effectiveImage());
     assertThat(container.getCommand()).containsExactly("java");
-    assertThat(container.getArgs()).containsExactly("-jar", "/opt/gc-runner/gc-runner.jar", "--config", "/etc/distribution/config.yml", "--report", "/dev/termination-log", "--delete-untagged");
+    assertThat(container.getArgs())
+        .containsExactly(
+            "-jar",
+            "/opt/gc-runner/gc-runner.jar",
+            "--config",
+            "/etc/distribution/config.yml",
+            "--report",
+            "/dev/termination-log",
+            "--delete-untagged");
     assertThat(container.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
-    assertThat(container.getVolumeMounts()).extracting(VolumeMount::getMountPath).contains("/etc/distribution", "/var/lib/registry").doesNotContain("/etc/registry-tls", "/etc/registry-auth");
-    assertThat(container.getVolumeMounts()).filteredOn(m -> m.getName().equals("data")).singleElement().satisfies(m -> assertThat(m.getReadOnly()).isFalse());
+    assertThat(container.getVolumeMounts())
+        .extracting(VolumeMount::getMountPath)
+        .contains("/etc/distribution", "/var/lib/registry")
+        .doesNotContain("/etc/registry-tls", "/etc/registry-auth");
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("data"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isFalse());
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
-    assertThat(pod.getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
-        .satisfies(t -> assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(Labels.selector("images")));
+    assertThat(
+            pod.getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(t.getLabelSelector().getMatchLabels())
+                    .isEqualTo(Labels.selector("images")));
   }
 
   @Test
   void colocationIsNeededOnlyWhenTheRegistryHoldsASingleNodeVolumeMeanwhile() {
     Registry rwo = Registries.withPvc("images", "1Gi");
-    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(), rwo), rwo, GcJob.Kind.Collect)).isTrue();
-    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ScaleToZero).getSpec(), rwo), rwo, GcJob.Kind.Collect)).isFalse();
-    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ScaleToZero).getSpec(), rwo), rwo, GcJob.Kind.Preview)).isTrue();
-    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(), Registries.withS3("images")), Registries.withS3("images"), GcJob.Kind.Collect)).isFalse();
+    assertThat(
+            GcJob.mustColocate(
+                GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(), rwo),
+                rwo,
+                GcJob.Kind.Collect))
+        .isTrue();
+    assertThat(
+            GcJob.mustColocate(
+                GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ScaleToZero).getSpec(), rwo),
+                rwo,
+                GcJob.Kind.Collect))
+        .isFalse();
+    assertThat(
+            GcJob.mustColocate(
+                GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ScaleToZero).getSpec(), rwo),
+                rwo,
+                GcJob.Kind.Preview))
+        .isTrue();
+    assertThat(
+            GcJob.mustColocate(
+                GcRunPlan.of(
+                    GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(),
+                    Registries.withS3("images")),
+                Registries.withS3("images"),
+                GcJob.Kind.Collect))
+        .isFalse();
     Registry stopped = Registries.withPvc("images", "1Gi");
     stopped.getSpec().setReplicas(0);
-    assertThat(GcJob.mustColocate(GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(), stopped), stopped, GcJob.Kind.Collect)).isFalse();
+    assertThat(
+            GcJob.mustColocate(
+                GcRunPlan.of(GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec(), stopped),
+                stopped,
+                GcJob.Kind.Collect))
+        .isFalse();
   }
 
   @Test
   void previewIsADryRunOnAReadOnlyMount() {
     GcSchedule zero = GcRunTest.schedule(MaintenanceMode.ScaleToZero);
     Registry registry = Registries.withPvc("images", "1Gi");
-    Job job = GcJob.desired(zero, GcRunPlan.of(zero.getSpec(), registry), registry, "r2", GcJob.Kind.Preview, null, false);
+    Job job =
+        GcJob.desired(
+            zero,
+            GcRunPlan.of(zero.getSpec(), registry),
+            registry,
+            "r2",
+            GcJob.Kind.Preview,
+            null,
+            false);
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertThat(job.getMetadata().getName()).isEqualTo("nightly-abcde-r2-preview");
     assertThat(container.getArgs()).contains("--dry-run");
-    assertThat(container.getVolumeMounts()).filteredOn(m -> m.getName().equals("data")).singleElement().satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("data"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
     assertThat(job.getSpec().getTemplate().getSpec().getAffinity()).isNull();
   }
 
   @Test
   void longScheduleNamesStillGiveValidJobNames() {
     GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
-    schedule.getMetadata().setName("a-very-long-garbage-collection-schedule-name-for-the-team-registry");
+    schedule
+        .getMetadata()
+        .setName("a-very-long-garbage-collection-schedule-name-for-the-team-registry");
     String name = GcJob.name(schedule, "r123", GcJob.Kind.Preview);
     assertThat(name).hasSizeLessThanOrEqualTo(63).endsWith("-abcde-r123-preview");
   }
@@ -83,18 +155,22 @@ class GcJobTest {
     GcScheduleSpec spec = GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec();
     assertThat(GcScheduleValidator.validate(spec)).isEmpty();
     spec.setMaxDuration("soon");
-    assertThat(GcScheduleValidator.validate(spec)).hasValueSatisfying(m -> assertThat(m).contains("spec.maxDuration 'soon'"));
+    assertThat(GcScheduleValidator.validate(spec))
+        .hasValueSatisfying(m -> assertThat(m).contains("spec.maxDuration 'soon'"));
     spec.setMaxDuration("1h");
     spec.setMinReclaimableBytes(-5L);
-    assertThat(GcScheduleValidator.validate(spec)).hasValueSatisfying(m -> assertThat(m).contains("minReclaimableBytes must be 0 or more"));
+    assertThat(GcScheduleValidator.validate(spec))
+        .hasValueSatisfying(m -> assertThat(m).contains("minReclaimableBytes must be 0 or more"));
     spec.setMinReclaimableBytes(null);
     GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
     cron.setCron("61 * * * *");
     spec.setSchedule(cron);
-    assertThat(GcScheduleValidator.validate(spec)).hasValueSatisfying(m -> assertThat(m).contains("61 * * * *"));
+    assertThat(GcScheduleValidator.validate(spec))
+        .hasValueSatisfying(m -> assertThat(m).contains("61 * * * *"));
     cron.setCron("0 3 * * *");
     cron.setTimeZone("Mars/Olympus_Mons");
-    assertThat(GcScheduleValidator.validate(spec)).hasValueSatisfying(m -> assertThat(m).contains("Mars/Olympus_Mons"));
+    assertThat(GcScheduleValidator.validate(spec))
+        .hasValueSatisfying(m -> assertThat(m).contains("Mars/Olympus_Mons"));
   }
 
   @Test
@@ -102,21 +178,49 @@ class GcJobTest {
     GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
     Registry registry = Registries.withPvc("images", "1Gi");
 
-    var pod = GcJob.desired(schedule, GcRunPlan.of(schedule.getSpec(), registry), registry, "r1", GcJob.Kind.Collect, null, false)
-        .getSpec().getTemplate();
+    var pod =
+        GcJob.desired(
+                schedule,
+                GcRunPlan.of(schedule.getSpec(), registry),
+                registry,
+                "r1",
+                GcJob.Kind.Collect,
+                null,
+                false)
+            .getSpec()
+            .getTemplate();
 
     var resources = pod.getSpec().getContainers().get(0).getResources();
     assertThat(resources.getRequests()).containsKeys("cpu", "memory");
     assertThat(resources.getLimits()).containsKey("memory");
-    assertThat(pod.getMetadata().getAnnotations()).containsEntry("sidecar.istio.io/inject", "false");
-    assertThat(pod.getSpec().getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
-    assertThat(pod.getMetadata().getLabels()).containsEntry(Labels.GC_KIND, Labels.GC_KIND_COLLECT).containsEntry(Labels.GC_MAINTENANCE, "ReadOnly");
+    assertThat(pod.getMetadata().getAnnotations())
+        .containsEntry("sidecar.istio.io/inject", "false");
+    assertThat(pod.getSpec().getSecurityContext().getFsGroupChangePolicy())
+        .isEqualTo("OnRootMismatch");
+    assertThat(pod.getMetadata().getLabels())
+        .containsEntry(Labels.GC_KIND, Labels.GC_KIND_COLLECT)
+        .containsEntry(Labels.GC_MAINTENANCE, "ReadOnly");
 
     var overrides = new GcScheduleSpec.JobOverrides();
-    overrides.setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder().addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("4Gi")).build());
-    var custom = GcJob.desired(schedule, GcRunPlan.of(schedule.getSpec(), registry), registry, "r1", GcJob.Kind.Preview, overrides, false)
-        .getSpec().getTemplate();
-    assertThat(custom.getSpec().getContainers().get(0).getResources().getLimits()).containsEntry("memory", new io.fabric8.kubernetes.api.model.Quantity("4Gi"));
-    assertThat(custom.getMetadata().getLabels()).containsEntry(Labels.GC_KIND, Labels.GC_KIND_PREVIEW).doesNotContainKey(Labels.GC_MAINTENANCE);
+    overrides.setResources(
+        new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+            .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("4Gi"))
+            .build());
+    var custom =
+        GcJob.desired(
+                schedule,
+                GcRunPlan.of(schedule.getSpec(), registry),
+                registry,
+                "r1",
+                GcJob.Kind.Preview,
+                overrides,
+                false)
+            .getSpec()
+            .getTemplate();
+    assertThat(custom.getSpec().getContainers().get(0).getResources().getLimits())
+        .containsEntry("memory", new io.fabric8.kubernetes.api.model.Quantity("4Gi"));
+    assertThat(custom.getMetadata().getLabels())
+        .containsEntry(Labels.GC_KIND, Labels.GC_KIND_PREVIEW)
+        .doesNotContainKey(Labels.GC_MAINTENANCE);
   }
 }

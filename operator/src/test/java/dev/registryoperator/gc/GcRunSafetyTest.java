@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 9: ordinary edits and failures in the middle of a run (a GitOps re-sync, kubectl replace,
- * a typo) never let a writer near a collecting registry (I2, I3) and always give service back (I4).
+ * Issue 9: ordinary edits and failures in the middle of a run (a GitOps re-sync, kubectl replace, a
+ * typo) never let a writer near a collecting registry (I2, I3) and always give service back (I4).
  * An independent monitor checks every pod change the API server reports.
  */
 class GcRunSafetyTest extends GcClusterTestBase {
@@ -56,18 +56,24 @@ class GcRunSafetyTest extends GcClusterTestBase {
     requestRun("nightly", "t1");
     awaitCollecting("nightly");
 
-    client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName("nightly")
-        .edit(s -> {
-          s.getSpec().setRegistryRef(new GcScheduleSpec.RegistryRef("other"));
-          return s;
-        });
+    client
+        .resources(GcSchedule.class)
+        .inNamespace(NAMESPACE)
+        .withName("nightly")
+        .edit(
+            s -> {
+              s.getSpec().setRegistryRef(new GcScheduleSpec.RegistryRef("other"));
+              return s;
+            });
 
     GcRunRecord run = awaitFinished("nightly", 1);
     assertThat(run.getResult()).isEqualTo(GcRunResult.Succeeded);
     assertThat(run.getRegistry()).isEqualTo("images");
     awaitServing("images");
-    assertThat(getRegistry("images").getStatus().getLastGarbageCollection().getSchedule()).isEqualTo("nightly");
-    assertThat(getRegistry("other").getMetadata().getAnnotations()).doesNotContainKey(MaintenanceRequest.ANNOTATION);
+    assertThat(getRegistry("images").getStatus().getLastGarbageCollection().getSchedule())
+        .isEqualTo("nightly");
+    assertThat(getRegistry("other").getMetadata().getAnnotations())
+        .doesNotContainKey(MaintenanceRequest.ANNOTATION);
   }
 
   @Test
@@ -79,7 +85,8 @@ class GcRunSafetyTest extends GcClusterTestBase {
     requestRun("nightly", "t1");
     awaitCollecting("nightly");
 
-    // kubectl replace (or an Argo CD sync with Replace=true): the object as the user wrote it, without our annotation
+    // kubectl replace (or an Argo CD sync with Replace=true): the object as the user wrote it,
+    // without our annotation
     Registry current = getRegistry("images");
     current.getMetadata().getAnnotations().remove(MaintenanceRequest.ANNOTATION);
     client.resource(current).update();
@@ -99,8 +106,15 @@ class GcRunSafetyTest extends GcClusterTestBase {
     requestRun("nightly", "t1");
     awaitCollecting("nightly");
 
-    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + MaintenanceRequest.ANNOTATION + "\":\"{not json\"}}}");
+    client
+        .resources(Registry.class)
+        .inNamespace(NAMESPACE)
+        .withName("images")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\""
+                + MaintenanceRequest.ANNOTATION
+                + "\":\"{not json\"}}}");
 
     GcRunRecord run = awaitFinished("nightly", 1);
     assertThat(run.getReason()).isEqualTo("LockLost");
@@ -134,11 +148,15 @@ class GcRunSafetyTest extends GcClusterTestBase {
   void theResultComesFromTheCollectJobNotThePreview() {
     startMonitored();
     registry("images", 1);
-    String preview = "{\"version\":1,\"result\":\"Succeeded\",\"exitCode\":0,\"message\":\"preview\",\"dryRun\":true,\"eligibleBytes\":9000000,\"reclaimedBytes\":0,\"blobsEligible\":20}";
-    String integrity = "{\"version\":1,\"result\":\"Failed\",\"exitCode\":5,\"message\":\"integrity check failed: library/app:1.0 lost blob sha256:abc\",\"reclaimedBytes\":9000000}";
-    jobs.set(job -> job.getMetadata().getName().endsWith("-preview")
-        ? JobBehaviour.Run.exit(0, preview, null)
-        : JobBehaviour.Run.exit(5, integrity, null));
+    String preview =
+        "{\"version\":1,\"result\":\"Succeeded\",\"exitCode\":0,\"message\":\"preview\",\"dryRun\":true,\"eligibleBytes\":9000000,\"reclaimedBytes\":0,\"blobsEligible\":20}";
+    String integrity =
+        "{\"version\":1,\"result\":\"Failed\",\"exitCode\":5,\"message\":\"integrity check failed: library/app:1.0 lost blob sha256:abc\",\"reclaimedBytes\":9000000}";
+    jobs.set(
+        job ->
+            job.getMetadata().getName().endsWith("-preview")
+                ? JobBehaviour.Run.exit(0, preview, null)
+                : JobBehaviour.Run.exit(5, integrity, null));
     schedule("nightly", "images", s -> s.setMinReclaimableBytes(1L));
 
     requestRun("nightly", "t1");
@@ -154,9 +172,21 @@ class GcRunSafetyTest extends GcClusterTestBase {
   void aJobTheApiRefusesFailsTheRunAndRestoresAtOnce() {
     startMonitored();
     registry("images", 1);
-    harness.api().dispatcher().admit(request -> "POST".equals(request.method()) && request.path().startsWith("/apis/batch/v1/namespaces/" + NAMESPACE + "/jobs")
-        ? Optional.of(new CrudApiDispatcher.Refusal(403, "Forbidden", "jobs is forbidden: exceeded quota: batch, requested: count/jobs.batch=1, used: count/jobs.batch=10, limited: count/jobs.batch=10"))
-        : Optional.empty());
+    harness
+        .api()
+        .dispatcher()
+        .admit(
+            request ->
+                "POST".equals(request.method())
+                        && request
+                            .path()
+                            .startsWith("/apis/batch/v1/namespaces/" + NAMESPACE + "/jobs")
+                    ? Optional.of(
+                        new CrudApiDispatcher.Refusal(
+                            403,
+                            "Forbidden",
+                            "jobs is forbidden: exceeded quota: batch, requested: count/jobs.batch=1, used: count/jobs.batch=10, limited: count/jobs.batch=10"))
+                    : Optional.empty());
     schedule("nightly", "images", s -> {});
     Instant asked = Instant.now();
 
@@ -168,24 +198,39 @@ class GcRunSafetyTest extends GcClusterTestBase {
     assertThat(run.getMessage()).contains("exceeded quota");
     awaitServing("images");
     assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(25));
-    assertThat(harness.eventsFor("GcSchedule", "nightly")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RunFailed"));
+    assertThat(harness.eventsFor("GcSchedule", "nightly"))
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RunFailed"));
   }
 
   @Test
   void aJobWhosePodIsRefusedFailsWithTheFailedCreateMessage() {
     startMonitored();
     registry("images", 1);
-    GcSchedule schedule = schedule("nightly", "images", s -> {
-      s.setJob(new GcScheduleSpec.JobOverrides());
-      s.getJob().setPodStartTimeout("3s");
-    });
+    GcSchedule schedule =
+        schedule(
+            "nightly",
+            "images",
+            s -> {
+              s.setJob(new GcScheduleSpec.JobOverrides());
+              s.getJob().setPodStartTimeout("3s");
+            });
     String gcPods = "/api/v1/namespaces/" + NAMESPACE + "/pods";
     String job = GcJob.name(schedule, "r1", GcJob.Kind.Collect);
     // a ResourceQuota that the GC pod exceeds
-    harness.api().dispatcher().admit(request -> "POST".equals(request.method()) && request.path().startsWith(gcPods)
-        && request.body().contains("\"" + job + "-")
-        ? Optional.of(new CrudApiDispatcher.Refusal(403, "Forbidden", "pods is forbidden: exceeded quota: gc, requested: memory=256Mi, limited: memory=128Mi"))
-        : Optional.empty());
+    harness
+        .api()
+        .dispatcher()
+        .admit(
+            request ->
+                "POST".equals(request.method())
+                        && request.path().startsWith(gcPods)
+                        && request.body().contains("\"" + job + "-")
+                    ? Optional.of(
+                        new CrudApiDispatcher.Refusal(
+                            403,
+                            "Forbidden",
+                            "pods is forbidden: exceeded quota: gc, requested: memory=256Mi, limited: memory=128Mi"))
+                    : Optional.empty());
 
     requestRun("nightly", "t1");
 
@@ -200,31 +245,54 @@ class GcRunSafetyTest extends GcClusterTestBase {
     startMonitored();
     registry("images", 1);
     schedule("nightly", "images", s -> {});
-    eventually().untilAsserted(() -> assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready")).isTrue());
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready"))
+                    .isTrue());
 
-    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
-      r.getSpec().setReplicas(-1);
-      return r;
-    });
-    eventually().untilAsserted(() -> assertThat(Conditions.find(get("nightly").getStatus().getConditions(), "Ready"))
-        .hasValueSatisfying(c -> {
-          assertThat(c.getReason()).isEqualTo("RegistryNotReady");
-          assertThat(c.getMessage()).contains("replicas");
-        }));
+    client
+        .resources(Registry.class)
+        .inNamespace(NAMESPACE)
+        .withName("images")
+        .edit(
+            r -> {
+              r.getSpec().setReplicas(-1);
+              return r;
+            });
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(Conditions.find(get("nightly").getStatus().getConditions(), "Ready"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getReason()).isEqualTo("RegistryNotReady");
+                          assertThat(c.getMessage()).contains("replicas");
+                        }));
     requestRun("nightly", "t1");
 
     GcRunRecord refused = awaitFinished("nightly", 1);
     assertThat(refused.getResult()).isEqualTo(GcRunResult.Skipped);
     assertThat(refused.getReason()).isEqualTo("RegistryNotReady");
     assertThat(refused.getRunRequest()).isEqualTo("t1");
-    assertThat(harness.eventsFor("GcSchedule", "nightly")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RunRefused"));
+    assertThat(harness.eventsFor("GcSchedule", "nightly"))
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RunRefused"));
 
     // fixing the typo does not start the request that was refused
-    client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").edit(r -> {
-      r.getSpec().setReplicas(1);
-      return r;
-    });
-    eventually().untilAsserted(() -> assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready")).isTrue());
+    client
+        .resources(Registry.class)
+        .inNamespace(NAMESPACE)
+        .withName("images")
+        .edit(
+            r -> {
+              r.getSpec().setReplicas(1);
+              return r;
+            });
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready"))
+                    .isTrue());
     assertThat(harness.cluster().log().linesMatching("job .* created")).isEmpty();
     assertThat(get("nightly").getStatus().getHistory()).hasSize(1);
   }
@@ -235,46 +303,87 @@ class GcRunSafetyTest extends GcClusterTestBase {
     Registry registry = dev.registryoperator.registry.Registries.withPvc("images", "1Gi");
     registry.getMetadata().setUid(null);
     registry.getMetadata().setGeneration(null);
-    registry.getSpec().getStorage().getPvc().setAccessModes(java.util.List.of(dev.registryoperator.registry.PvcStorageSpec.AccessMode.ReadWriteOncePod));
+    registry
+        .getSpec()
+        .getStorage()
+        .getPvc()
+        .setAccessModes(
+            java.util.List.of(
+                dev.registryoperator.registry.PvcStorageSpec.AccessMode.ReadWriteOncePod));
     client.resource(registry).create();
     schedule("nightly", "images", s -> s.setQuiesceTimeout(null));
     requestRun("nightly", "2026-01-01T00:00:00Z");
 
-    eventually().untilAsserted(() -> {
-      assertThat(Conditions.find(get("nightly").getStatus().getConditions(), "Ready")).hasValueSatisfying(c -> {
-        assertThat(c.getStatus()).isEqualTo("False");
-        assertThat(c.getReason()).isEqualTo("InvalidSpec");
-        assertThat(c.getMessage()).contains("ReadWriteOncePod").contains("use mode: ScaleToZero");
-      });
-      assertThat(harness.eventsFor("GcSchedule", "nightly")).anySatisfy(e -> {
-        assertThat(e.getType()).isEqualTo("Warning");
-        assertThat(e.getReason()).isEqualTo("InvalidSpec");
-      });
-    });
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(Conditions.find(get("nightly").getStatus().getConditions(), "Ready"))
+                  .hasValueSatisfying(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                        assertThat(c.getMessage())
+                            .contains("ReadWriteOncePod")
+                            .contains("use mode: ScaleToZero");
+                      });
+              assertThat(harness.eventsFor("GcSchedule", "nightly"))
+                  .anySatisfy(
+                      e -> {
+                        assertThat(e.getType()).isEqualTo("Warning");
+                        assertThat(e.getReason()).isEqualTo("InvalidSpec");
+                      });
+            });
     GcRunRecord refused = awaitFinished("nightly", 1);
     assertThat(refused.getResult()).isEqualTo(GcRunResult.Skipped);
     assertThat(refused.getReason()).isEqualTo("InvalidSpec");
     assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
-    assertThat(getRegistry("images").getMetadata().getAnnotations()).doesNotContainKey(MaintenanceRequest.ANNOTATION);
+    assertThat(getRegistry("images").getMetadata().getAnnotations())
+        .doesNotContainKey(MaintenanceRequest.ANNOTATION);
 
-    client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName("nightly").edit(s -> {
-      s.getSpec().setMode(dev.registryoperator.registry.MaintenanceMode.ScaleToZero);
-      return s;
-    });
-    eventually().untilAsserted(() -> assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready")).isTrue());
+    client
+        .resources(GcSchedule.class)
+        .inNamespace(NAMESPACE)
+        .withName("nightly")
+        .edit(
+            s -> {
+              s.getSpec().setMode(dev.registryoperator.registry.MaintenanceMode.ScaleToZero);
+              return s;
+            });
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready"))
+                    .isTrue());
   }
 
   @Test
   void aBusyApiServerIsRetriedWithABackoffAndTheRunStillSucceeds() {
     startMonitored();
     registry("images", 1);
-    Runnable lift = harness.api().dispatcher().admit(request -> "POST".equals(request.method()) && request.path().startsWith("/apis/batch/v1/namespaces/" + NAMESPACE + "/jobs")
-        ? Optional.of(new CrudApiDispatcher.Refusal(503, "ServiceUnavailable", "the server is currently unable to handle the request"))
-        : Optional.empty());
+    Runnable lift =
+        harness
+            .api()
+            .dispatcher()
+            .admit(
+                request ->
+                    "POST".equals(request.method())
+                            && request
+                                .path()
+                                .startsWith("/apis/batch/v1/namespaces/" + NAMESPACE + "/jobs")
+                        ? Optional.of(
+                            new CrudApiDispatcher.Refusal(
+                                503,
+                                "ServiceUnavailable",
+                                "the server is currently unable to handle the request"))
+                        : Optional.empty());
     schedule("nightly", "images", s -> {});
 
     requestRun("nightly", "t1");
-    eventually().untilAsserted(() -> assertThat(harness.eventsFor("GcSchedule", "nightly")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ApiError")));
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(harness.eventsFor("GcSchedule", "nightly"))
+                    .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ApiError")));
     assertThat(get("nightly").getStatus().getCurrentRun().getMessage()).contains("retrying");
     lift.run();
 
@@ -287,9 +396,16 @@ class GcRunSafetyTest extends GcClusterTestBase {
   void quiesceTimeoutFiresEvenWhileTakingTheLockKeepsFailing() {
     startMonitored();
     registry("images", 1);
-    harness.api().dispatcher().admit(request -> "PATCH".equals(request.method()) && request.path().contains("/registries/images")
-        ? Optional.of(new CrudApiDispatcher.Refusal(500, "InternalError", "etcdserver: request timed out"))
-        : Optional.empty());
+    harness
+        .api()
+        .dispatcher()
+        .admit(
+            request ->
+                "PATCH".equals(request.method()) && request.path().contains("/registries/images")
+                    ? Optional.of(
+                        new CrudApiDispatcher.Refusal(
+                            500, "InternalError", "etcdserver: request timed out"))
+                    : Optional.empty());
     schedule("nightly", "images", s -> s.setQuiesceTimeout("3s"));
     Instant asked = Instant.now();
 
@@ -314,13 +430,20 @@ class GcRunSafetyTest extends GcClusterTestBase {
     String job = awaitCollecting("nightly");
 
     // the finalizer removed by hand, then deleted: the operator never sees a cleanup
-    client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName("nightly")
+    client
+        .resources(GcSchedule.class)
+        .inNamespace(NAMESPACE)
+        .withName("nightly")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
     client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName("nightly").delete();
 
-    // the garbage collector removes the orphaned Job; its pod terminates; only then is the registry writable
-    eventually().untilAsserted(() -> assertThat(harness.cluster().podsOfJob(NAMESPACE, job)).isEmpty());
+    // the garbage collector removes the orphaned Job; its pod terminates; only then is the registry
+    // writable
+    eventually()
+        .untilAsserted(() -> assertThat(harness.cluster().podsOfJob(NAMESPACE, job)).isEmpty());
     awaitServing("images");
-    assertThat(harness.eventsFor("Registry", "images")).extracting(e -> e.getReason()).contains("StaleMaintenanceReleased");
+    assertThat(harness.eventsFor("Registry", "images"))
+        .extracting(e -> e.getReason())
+        .contains("StaleMaintenanceReleased");
   }
 }

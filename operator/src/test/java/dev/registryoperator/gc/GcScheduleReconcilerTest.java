@@ -4,20 +4,15 @@ import static dev.registryoperator.OperatorHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.registryoperator.OperatorHarness;
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.common.Labels;
+import dev.registryoperator.fakecluster.EventLog;
+import dev.registryoperator.fakecluster.JobBehaviour;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
-import dev.registryoperator.registry.Registries;
 import dev.registryoperator.registry.Registry;
-import dev.registryoperator.fakecluster.EventLog;
-import dev.registryoperator.fakecluster.FakeCluster;
-import dev.registryoperator.fakecluster.JobBehaviour;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,16 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * GC runs end to end on the fake cluster. Each test checks the order of what happened (I2, I3)
- * and that service came back (I4).
+ * GC runs end to end on the fake cluster. Each test checks the order of what happened (I2, I3) and
+ * that service came back (I4).
  */
 class GcScheduleReconcilerTest extends GcClusterTestBase {
   @Test
@@ -45,7 +35,11 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     String specBefore = Serialization.asJson(registry.getSpec());
     Set<String> writable = podNames("images");
     schedule("nightly", "images", s -> {});
-    eventually().untilAsserted(() -> assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready")).isTrue());
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(Conditions.isTrue(get("nightly").getStatus().getConditions(), "Ready"))
+                    .isTrue());
 
     requestRun("nightly", "2026-11-24T10:00:00Z");
 
@@ -60,7 +54,8 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     GcSchedule schedule = get("nightly");
     assertThat(schedule.getStatus().getTotalReclaimedBytes()).isEqualTo(7340032L);
     assertThat(schedule.getStatus().getLastHandledRunRequest()).isEqualTo("2026-11-24T10:00:00Z");
-    assertThat(Conditions.find(schedule.getStatus().getConditions(), "Running")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+    assertThat(Conditions.find(schedule.getStatus().getConditions(), "Running"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
 
     awaitServing("images");
     String job = GcJob.name(schedule, "r1", GcJob.Kind.Collect);
@@ -70,10 +65,13 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     Registry after = getRegistry("images");
     assertThat(Serialization.asJson(after.getSpec())).isEqualTo(specBefore);
     assertThat(podNames("images")).hasSize(2).doesNotContainAnyElementsOf(writable);
-    assertThat(after.getStatus().getLastGarbageCollection().getReclaimedBytes()).isEqualTo(7340032L);
+    assertThat(after.getStatus().getLastGarbageCollection().getReclaimedBytes())
+        .isEqualTo(7340032L);
     assertThat(after.getStatus().getLastGarbageCollection().getResult()).isEqualTo("Succeeded");
-    assertThat(harness.eventsFor("GcSchedule", "nightly")).extracting(Event::getReason)
-        .contains("RunStarted", "MaintenanceRequested", "RegistryReadOnly", "Collected", "Restored");
+    assertThat(harness.eventsFor("GcSchedule", "nightly"))
+        .extracting(Event::getReason)
+        .contains(
+            "RunStarted", "MaintenanceRequested", "RegistryReadOnly", "Collected", "Restored");
   }
 
   @Test
@@ -92,7 +90,9 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     String job = GcJob.name(get("zero"), "r1", GcJob.Kind.Collect);
     assertSafeOrder(log, pods, job);
     Job created = client.batch().v1().jobs().inNamespace(NAMESPACE).withName(job).get();
-    assertThat(created.getSpec().getTemplate().getSpec().getAffinity()).as("no registry pod to share a node with").isNull();
+    assertThat(created.getSpec().getTemplate().getSpec().getAffinity())
+        .as("no registry pod to share a node with")
+        .isNull();
     assertThat(podNames("images")).hasSize(2).doesNotContainAnyElementsOf(pods);
   }
 
@@ -100,7 +100,10 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
   void aFailingJobIsAFailedRunAndServiceComesBack() {
     start();
     registry("images", 1);
-    jobs.set(JobBehaviour.exit(3, "{\"version\":1,\"result\":\"Failed\",\"exitCode\":3,\"message\":\"garbage-collect failed: filesystem: permission denied\"}"));
+    jobs.set(
+        JobBehaviour.exit(
+            3,
+            "{\"version\":1,\"result\":\"Failed\",\"exitCode\":3,\"message\":\"garbage-collect failed: filesystem: permission denied\"}"));
     schedule("nightly", "images", s -> {});
 
     requestRun("nightly", "t1");
@@ -110,17 +113,22 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     assertThat(run.getReason()).isEqualTo("GarbageCollectFailed");
     assertThat(run.getMessage()).contains("permission denied");
     awaitServing("images");
-    assertThat(harness.eventsFor("GcSchedule", "nightly")).anySatisfy(e -> {
-      assertThat(e.getType()).isEqualTo("Warning");
-      assertThat(e.getReason()).isEqualTo("RunFailed");
-    });
+    assertThat(harness.eventsFor("GcSchedule", "nightly"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo("RunFailed");
+            });
   }
 
   @Test
   void aPreflightRefusalCarriesTheRunnersExplanation() {
     start();
     registry("images", 1);
-    jobs.set(JobBehaviour.exit(4, "{\"version\":1,\"result\":\"Refused\",\"exitCode\":4,\"message\":\"refused: --delete-untagged would delete children of tagged index library/app:multi on registry 2.8.2\"}"));
+    jobs.set(
+        JobBehaviour.exit(
+            4,
+            "{\"version\":1,\"result\":\"Refused\",\"exitCode\":4,\"message\":\"refused: --delete-untagged would delete children of tagged index library/app:multi on registry 2.8.2\"}"));
     schedule("nightly", "images", s -> s.setDeleteUntagged(true));
 
     requestRun("nightly", "t1");
@@ -171,7 +179,10 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     EventLog log = harness.cluster().log();
     int podGone = log.indexOfLastMatch("pod " + job + "-.* gone");
     int restore = log.indexOfLastMatch("deployment images rollout started.*");
-    assertThat(podGone).as("I3: the terminating GC pod kept the registry read-only\n%s", log.dump()).isGreaterThan(0).isLessThan(restore);
+    assertThat(podGone)
+        .as("I3: the terminating GC pod kept the registry read-only\n%s", log.dump())
+        .isGreaterThan(0)
+        .isLessThan(restore);
   }
 
   @Test
@@ -204,8 +215,10 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
 
     GcRunRecord run = awaitFinished("nightly", 1);
     assertThat(run.getReason()).isEqualTo("RegistryDeleted");
-    eventually().untilAsserted(() -> assertThat(harness.cluster().podsOfJob(NAMESPACE, job)).isEmpty());
-    assertThat(Conditions.find(get("nightly").getStatus().getConditions(), "Ready")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("RegistryNotFound"));
+    eventually()
+        .untilAsserted(() -> assertThat(harness.cluster().podsOfJob(NAMESPACE, job)).isEmpty());
+    assertThat(Conditions.find(get("nightly").getStatus().getConditions(), "Ready"))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("RegistryNotFound"));
   }
 
   @Test
@@ -223,22 +236,33 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     eventually().until(() -> get("nightly") == null);
     awaitServing("images");
     EventLog log = harness.cluster().log();
-    assertThat(log.indexOfLastMatch("pod " + job + "-.* gone")).as(log.dump()).isLessThan(log.indexOfLastMatch("deployment images rollout started.*"));
+    assertThat(log.indexOfLastMatch("pod " + job + "-.* gone"))
+        .as(log.dump())
+        .isLessThan(log.indexOfLastMatch("deployment images rollout started.*"));
   }
 
   @Test
   void aRestartedOperatorFinishesTheRunFromEveryStep() throws Exception {
-    start(Clock.systemUTC(), b -> b.terminationGrace(Duration.ofSeconds(1)).jobRunTime(Duration.ofSeconds(2)));
+    start(
+        Clock.systemUTC(),
+        b -> b.terminationGrace(Duration.ofSeconds(1)).jobRunTime(Duration.ofSeconds(2)));
     registry("images", 1);
-    schedule("nightly", "images", s -> s.setMinReclaimableBytes(1L)); // a preview first, then the run
+    schedule(
+        "nightly", "images", s -> s.setMinReclaimableBytes(1L)); // a preview first, then the run
     int runs = 0;
-    for (GcRunStep step : List.of(GcRunStep.Preview, GcRunStep.Quiescing, GcRunStep.Collecting, GcRunStep.Restoring)) {
+    for (GcRunStep step :
+        List.of(
+            GcRunStep.Preview, GcRunStep.Quiescing, GcRunStep.Collecting, GcRunStep.Restoring)) {
       runs++;
       requestRun("nightly", "request-" + runs);
-      eventually().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
-        GcRunStatus run = get("nightly").getStatus().getCurrentRun();
-        return run != null && run.getStep() == step;
-      });
+      eventually()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                GcRunStatus run = get("nightly").getStatus().getCurrentRun();
+                return run != null && run.getStep() == step;
+              });
       harness.stopOperator();
       Thread.sleep(1500); // the cluster goes on without an operator
       harness.startOperator();
@@ -259,17 +283,19 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     schedule("a", "images", s -> {});
     schedule("b", "images", s -> s.setQuiesceTimeout("60s"));
     List<String> holders = new CopyOnWriteArrayList<>();
-    Thread watcher = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        Registry r = getRegistry("images");
-        MaintenanceRequest.of(r).ifPresent(m -> holders.add(m.holder()));
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                Registry r = getRegistry("images");
+                MaintenanceRequest.of(r).ifPresent(m -> holders.add(m.holder()));
+                try {
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
     watcher.start();
 
     requestRun("a", "t1");
@@ -288,7 +314,9 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     int bCreated = log.indexOf("job " + jobB + " created");
     String first = aCreated < bCreated ? jobA : jobB;
     int second = Math.max(aCreated, bCreated);
-    assertThat(log.indexOfFirstMatch("job " + first + " pod terminated.*")).as(log.dump()).isLessThan(second);
+    assertThat(log.indexOfFirstMatch("job " + first + " pod terminated.*"))
+        .as(log.dump())
+        .isLessThan(second);
     // the holder only ever changed from one to the other, never mixed
     List<String> changes = new ArrayList<>();
     for (String h : holders) {
@@ -305,7 +333,14 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     start();
     registry("images", 1);
     Set<String> pods = podNames("images");
-    jobs.set(job -> JobBehaviour.Run.exit(0, REPORT.replace("\"dryRun\":false", "\"dryRun\":true").replace("\"reclaimedBytes\":7340032", "\"reclaimedBytes\":0"), null));
+    jobs.set(
+        job ->
+            JobBehaviour.Run.exit(
+                0,
+                REPORT
+                    .replace("\"dryRun\":false", "\"dryRun\":true")
+                    .replace("\"reclaimedBytes\":7340032", "\"reclaimedBytes\":0"),
+                null));
     schedule("nightly", "images", s -> s.setMinReclaimableBytes(1L << 30));
 
     requestRun("nightly", "t1");
@@ -315,35 +350,60 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     assertThat(run.getReason()).isEqualTo("BelowThreshold");
     assertThat(run.getEligibleBytes()).isEqualTo(7340032L);
     assertThat(run.getWriteUnavailableSeconds()).isZero();
-    assertThat(jobArgs).singleElement().satisfies(a -> assertThat(a).contains("-preview").contains("--dry-run"));
+    assertThat(jobArgs)
+        .singleElement()
+        .satisfies(a -> assertThat(a).contains("-preview").contains("--dry-run"));
     // the registry never left writable mode: no rollout, the same pods
-    assertThat(harness.cluster().log().linesMatching("deployment images rollout started.*")).isEmpty();
+    assertThat(harness.cluster().log().linesMatching("deployment images rollout started.*"))
+        .isEmpty();
     assertThat(podNames("images")).isEqualTo(pods);
-    assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("images").get().getSpec().getTemplate().getMetadata().getLabels())
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName("images")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels())
         .containsEntry(Labels.READ_ONLY, "false");
   }
 
   @Test
   void historyIsBoundedAndTheTotalAddsUp() {
-    start(Clock.systemUTC(), b -> b.jobRunTime(Duration.ofMillis(100)).terminationGrace(Duration.ofMillis(100)).readyDelay(Duration.ofMillis(100)));
+    start(
+        Clock.systemUTC(),
+        b ->
+            b.jobRunTime(Duration.ofMillis(100))
+                .terminationGrace(Duration.ofMillis(100))
+                .readyDelay(Duration.ofMillis(100)));
     registry("images", 1);
-    schedule("nightly", "images", s -> {
-      s.setHistoryLimit(2);
-      s.setMode(MaintenanceMode.ScaleToZero);
-    });
+    schedule(
+        "nightly",
+        "images",
+        s -> {
+          s.setHistoryLimit(2);
+          s.setMode(MaintenanceMode.ScaleToZero);
+        });
     for (int i = 1; i <= 3; i++) {
       requestRun("nightly", "t" + i);
       int expected = Math.min(i, 2);
       int runCount = i;
-      eventually().untilAsserted(() -> {
-        GcSchedule s = get("nightly");
-        assertThat(s.getStatus().getRunCount()).isEqualTo(runCount);
-        assertThat(s.getStatus().getCurrentRun()).isNull();
-        assertThat(s.getStatus().getHistory()).hasSize(expected);
-      });
+      eventually()
+          .untilAsserted(
+              () -> {
+                GcSchedule s = get("nightly");
+                assertThat(s.getStatus().getRunCount()).isEqualTo(runCount);
+                assertThat(s.getStatus().getCurrentRun()).isNull();
+                assertThat(s.getStatus().getHistory()).hasSize(expected);
+              });
     }
     GcSchedule s = get("nightly");
-    assertThat(s.getStatus().getHistory()).extracting(GcRunRecord::getId).containsExactly("r3", "r2");
+    assertThat(s.getStatus().getHistory())
+        .extracting(GcRunRecord::getId)
+        .containsExactly("r3", "r2");
     assertThat(s.getStatus().getTotalReclaimedBytes()).isEqualTo(3 * 7340032L);
   }
 
@@ -351,42 +411,61 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
   void invalidSpecsAreReportedAndStartNothing() {
     start();
     registry("images", 1);
-    schedule("badcron", "images", s -> {
-      GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
-      cron.setCron("0 25 * * *");
-      s.setSchedule(cron);
-    });
-    schedule("badzone", "images", s -> {
-      GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
-      cron.setCron("@daily");
-      cron.setTimeZone("Europe/Atlantis");
-      s.setSchedule(cron);
-    });
+    schedule(
+        "badcron",
+        "images",
+        s -> {
+          GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
+          cron.setCron("0 25 * * *");
+          s.setSchedule(cron);
+        });
+    schedule(
+        "badzone",
+        "images",
+        s -> {
+          GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
+          cron.setCron("@daily");
+          cron.setTimeZone("Europe/Atlantis");
+          s.setSchedule(cron);
+        });
     schedule("nowhere", "ghost", s -> {});
     schedule("negative", "images", s -> s.setMinReclaimableBytes(-1L));
     requestRun("nowhere", "t1");
     requestRun("negative", "t1");
 
-    for (String[] expected : List.of(
-        new String[] {"badcron", "InvalidSpec", "0 25 * * *"},
-        new String[] {"badzone", "InvalidSpec", "Europe/Atlantis"},
-        new String[] {"nowhere", "RegistryNotFound", "Registry 'ghost' not found"},
-        new String[] {"negative", "InvalidSpec", "minReclaimableBytes must be 0 or more"})) {
-      eventually().untilAsserted(() -> {
-        var ready = Conditions.find(get(expected[0]).getStatus().getConditions(), "Ready").orElseThrow();
-        assertThat(ready.getStatus()).isEqualTo("False");
-        assertThat(ready.getReason()).isEqualTo(expected[1]);
-        assertThat(ready.getMessage()).contains(expected[2]);
-        assertThat(harness.eventsFor("GcSchedule", expected[0])).anySatisfy(e -> {
-          assertThat(e.getType()).isEqualTo("Warning");
-          assertThat(e.getReason()).isEqualTo(expected[1]);
-        });
-      });
+    for (String[] expected :
+        List.of(
+            new String[] {"badcron", "InvalidSpec", "0 25 * * *"},
+            new String[] {"badzone", "InvalidSpec", "Europe/Atlantis"},
+            new String[] {"nowhere", "RegistryNotFound", "Registry 'ghost' not found"},
+            new String[] {"negative", "InvalidSpec", "minReclaimableBytes must be 0 or more"})) {
+      eventually()
+          .untilAsserted(
+              () -> {
+                var ready =
+                    Conditions.find(get(expected[0]).getStatus().getConditions(), "Ready")
+                        .orElseThrow();
+                assertThat(ready.getStatus()).isEqualTo("False");
+                assertThat(ready.getReason()).isEqualTo(expected[1]);
+                assertThat(ready.getMessage()).contains(expected[2]);
+                assertThat(harness.eventsFor("GcSchedule", expected[0]))
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getReason()).isEqualTo(expected[1]);
+                        });
+              });
     }
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
-      assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
-      assertThat(getRegistry("images").getMetadata().getAnnotations()).doesNotContainKey(MaintenanceRequest.ANNOTATION);
-    });
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> {
+              assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems())
+                  .isEmpty();
+              assertThat(getRegistry("images").getMetadata().getAnnotations())
+                  .doesNotContainKey(MaintenanceRequest.ANNOTATION);
+            });
   }
 
   /** An operator clock shifted so that the next minute starts {@code secondsAhead} from now. */
@@ -401,29 +480,45 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
   void aScheduledRunStartsAtItsTimeAndSuspendStopsIt() {
     start(nextMinuteIn(4), b -> {});
     registry("images", 1);
-    GcSchedule created = schedule("minutely", "images", s -> {
-      GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
-      cron.setCron("* * * * *");
-      cron.setTimeZone("Europe/Berlin");
-      s.setSchedule(cron);
-      s.setMode(MaintenanceMode.ScaleToZero);
-    });
-    eventually().untilAsserted(() -> assertThat(get("minutely").getStatus().getNextRunTime()).isNotNull());
-    assertThat(Instant.parse(get("minutely").getStatus().getNextRunTime()).getEpochSecond() % 60).isZero();
+    GcSchedule created =
+        schedule(
+            "minutely",
+            "images",
+            s -> {
+              GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
+              cron.setCron("* * * * *");
+              cron.setTimeZone("Europe/Berlin");
+              s.setSchedule(cron);
+              s.setMode(MaintenanceMode.ScaleToZero);
+            });
+    eventually()
+        .untilAsserted(() -> assertThat(get("minutely").getStatus().getNextRunTime()).isNotNull());
+    assertThat(Instant.parse(get("minutely").getStatus().getNextRunTime()).getEpochSecond() % 60)
+        .isZero();
 
     GcRunRecord run = awaitFinished("minutely", 1);
     assertThat(run.getTrigger()).isEqualTo(GcRunTrigger.Schedule);
-    assertThat(Instant.parse(get("minutely").getStatus().getLastScheduleTime()).getEpochSecond() % 60).isZero();
+    assertThat(
+            Instant.parse(get("minutely").getStatus().getLastScheduleTime()).getEpochSecond() % 60)
+        .isZero();
 
-    client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName("minutely").edit(s -> {
-      s.getSpec().getSchedule().setSuspend(true);
-      return s;
-    });
-    eventually().untilAsserted(() -> {
-      GcSchedule s = get("minutely");
-      assertThat(s.getStatus().getNextRunTime()).isNull();
-      assertThat(Conditions.find(s.getStatus().getConditions(), "Running")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("Suspended"));
-    });
+    client
+        .resources(GcSchedule.class)
+        .inNamespace(NAMESPACE)
+        .withName("minutely")
+        .edit(
+            s -> {
+              s.getSpec().getSchedule().setSuspend(true);
+              return s;
+            });
+    eventually()
+        .untilAsserted(
+            () -> {
+              GcSchedule s = get("minutely");
+              assertThat(s.getStatus().getNextRunTime()).isNull();
+              assertThat(Conditions.find(s.getStatus().getConditions(), "Running"))
+                  .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("Suspended"));
+            });
     assertThat(created).isNotNull();
   }
 
@@ -432,29 +527,38 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
     start(nextMinuteIn(3), b -> {});
     registry("images", 1);
     harness.stopOperator();
-    schedule("late", "images", s -> {
-      GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
-      cron.setCron("* * * * *");
-      cron.setStartingDeadlineSeconds(300L);
-      s.setSchedule(cron);
-      s.setMode(MaintenanceMode.ScaleToZero);
-    });
-    schedule("too-late", "images", s -> {
-      GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
-      cron.setCron("* * * * *");
-      cron.setStartingDeadlineSeconds(1L);
-      s.setSchedule(cron);
-    });
+    schedule(
+        "late",
+        "images",
+        s -> {
+          GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
+          cron.setCron("* * * * *");
+          cron.setStartingDeadlineSeconds(300L);
+          s.setSchedule(cron);
+          s.setMode(MaintenanceMode.ScaleToZero);
+        });
+    schedule(
+        "too-late",
+        "images",
+        s -> {
+          GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
+          cron.setCron("* * * * *");
+          cron.setStartingDeadlineSeconds(1L);
+          s.setSchedule(cron);
+        });
     Thread.sleep(6000); // the scheduled minute passes with no operator
     harness.startOperator();
 
     GcRunRecord run = awaitFinished("late", 1);
     assertThat(run.getTrigger()).isEqualTo(GcRunTrigger.Schedule);
-    eventually().untilAsserted(() -> {
-      assertThat(get("too-late").getStatus().getLastScheduleTime()).isNotNull();
-      assertThat(harness.eventsFor("GcSchedule", "too-late")).extracting(Event::getReason).contains("MissedSchedule");
-    });
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(get("too-late").getStatus().getLastScheduleTime()).isNotNull();
+              assertThat(harness.eventsFor("GcSchedule", "too-late"))
+                  .extracting(Event::getReason)
+                  .contains("MissedSchedule");
+            });
     assertThat(get("too-late").getStatus().getRunCount()).isNull();
   }
-
 }

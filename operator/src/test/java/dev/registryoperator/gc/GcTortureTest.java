@@ -38,18 +38,18 @@ import org.junit.jupiter.api.Test;
 /**
  * Randomized GC runs on the fake cluster, in both modes, with two operator replicas under leader
  * election and faults injected at random points: leader changes (the leader stops, the standby
- * takes the lease over and resumes from status), Job and pod deletions, failing, hanging
- * and refused Jobs, Registry and GcSchedule edits (dryRun flipped, registryRef changed, durations
- * made invalid, mode changed), replace-style annotation loss, a corrupted lock, deletes, re-creation
+ * takes the lease over and resumes from status), Job and pod deletions, failing, hanging and
+ * refused Jobs, Registry and GcSchedule edits (dryRun flipped, registryRef changed, durations made
+ * invalid, mode changed), replace-style annotation loss, a corrupted lock, deletes, re-creation
  * with the same name, two schedules on one registry.
  *
- * <p>After every pod change the API server reports, {@link InvariantMonitor} checks I2/I3 (no GC pod
- * that deletes beside a writable registry pod, whichever came first) and I5 (one run collects a
+ * <p>After every pod change the API server reports, {@link InvariantMonitor} checks I2/I3 (no GC
+ * pod that deletes beside a writable registry pod, whichever came first) and I5 (one run collects a
  * registry at a time). After each scenario, I4: every run ended and service came back within a
  * bound. Each seed's scenario (its actions, their order and delays, the Jobs' behaviour) is fixed
  * by the seed; the interleaving with the operator is real time, so a failing seed is printed and
- * can be run alone ({@code -Dtorture.seed=N}) but may need a few tries to show again. Run more
- * with {@code -Dtorture.seeds=2000}.
+ * can be run alone ({@code -Dtorture.seed=N}) but may need a few tries to show again. Run more with
+ * {@code -Dtorture.seeds=2000}.
  */
 class GcTortureTest extends GcClusterTestBase {
   private static final int SEEDS = Integer.getInteger("torture.seeds", 200);
@@ -57,13 +57,14 @@ class GcTortureTest extends GcClusterTestBase {
   private static final long FIRST_SEED = Long.getLong("torture.seed", 1);
   private static final Duration MAX_DURATION = Duration.ofSeconds(6);
   private static final Duration QUIESCE_TIMEOUT = Duration.ofSeconds(8);
+
   /**
    * I4's bound, from the last fault to every run ended and service back: the longest wait the
    * design allows a run (a hung Job past maxDuration and the watchdog's grace, a pod unschedulable
    * or never created for two minutes), then a window to close, and a margin for a loaded machine.
    */
-  private static final Duration RESTORE_BOUND = GcRun.WATCHDOG_GRACE.plus(MAX_DURATION)
-      .plus(QUIESCE_TIMEOUT).plus(Duration.ofSeconds(30));
+  private static final Duration RESTORE_BOUND =
+      GcRun.WATCHDOG_GRACE.plus(MAX_DURATION).plus(QUIESCE_TIMEOUT).plus(Duration.ofSeconds(30));
 
   private final Map<String, Scenario> scenarios = new ConcurrentHashMap<>();
   private final AtomicLong actionsDone = new AtomicLong();
@@ -72,14 +73,27 @@ class GcTortureTest extends GcClusterTestBase {
 
   private void startReplica() {
     String id = "replica-" + replicas.size() + "-" + System.nanoTime();
-    replicas.put(id, harness.startReplica(new LeaderElection(NAMESPACE, id, Duration.ofSeconds(2), Duration.ofMillis(1500),
-        Duration.ofMillis(200), () -> { })));
+    replicas.put(
+        id,
+        harness.startReplica(
+            new LeaderElection(
+                NAMESPACE,
+                id,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(1500),
+                Duration.ofMillis(200),
+                () -> {})));
   }
 
   @Test
   void gcRunsKeepTheInvariantsUnderRandomFaults() throws Exception {
-    long seeds = System.getProperty("torture.seed") != null && System.getProperty("torture.seeds") == null ? 1 : SEEDS;
-    start(Clock.systemUTC(), b -> b.readyDelay(Duration.ofMillis(150)).terminationGrace(Duration.ofMillis(400)));
+    long seeds =
+        System.getProperty("torture.seed") != null && System.getProperty("torture.seeds") == null
+            ? 1
+            : SEEDS;
+    start(
+        Clock.systemUTC(),
+        b -> b.readyDelay(Duration.ofMillis(150)).terminationGrace(Duration.ofMillis(400)));
     jobs.set(this::behaviour);
     harness.stopOperator(); // two replicas with leader election instead
     startReplica();
@@ -94,14 +108,24 @@ class GcTortureTest extends GcClusterTestBase {
         events += monitor.events();
         checks += monitor.checks();
         if (!monitor.violations().isEmpty()) {
-          java.nio.file.Files.writeString(java.nio.file.Path.of("target/torture-cluster-log.txt"), harness.cluster().log().dump()
-              + "\n" + String.join("\n", jobArgs) + "\n" + io.fabric8.kubernetes.client.utils.Serialization.asYaml(
-                  client.resources(GcSchedule.class).inNamespace(NAMESPACE).list().getItems()));
+          java.nio.file.Files.writeString(
+              java.nio.file.Path.of("target/torture-cluster-log.txt"),
+              harness.cluster().log().dump()
+                  + "\n"
+                  + String.join("\n", jobArgs)
+                  + "\n"
+                  + io.fabric8.kubernetes.client.utils.Serialization.asYaml(
+                      client.resources(GcSchedule.class).inNamespace(NAMESPACE).list().getItems()));
         }
-        assertThat(monitor.violations()).as("seeds %d..%d (re-run one with -Dtorture.seed=N; the cluster's log is in target/torture-cluster-log.txt)", batchStart, batchEnd - 1).isEmpty();
+        assertThat(monitor.violations())
+            .as(
+                "seeds %d..%d (re-run one with -Dtorture.seed=N; the cluster's log is in target/torture-cluster-log.txt)",
+                batchStart, batchEnd - 1)
+            .isEmpty();
       }
     }
-    System.out.printf("GcTortureTest: %d seeds, %d injected actions, %d leader changes, %d GC runs recorded, %d pod events seen, %d invariant checks, 0 violations%n",
+    System.out.printf(
+        "GcTortureTest: %d seeds, %d injected actions, %d leader changes, %d GC runs recorded, %d pod events seen, %d invariant checks, 0 violations%n",
         seeds, actionsDone.get(), leaderChanges.get(), runs, events, checks);
   }
 
@@ -120,8 +144,12 @@ class GcTortureTest extends GcClusterTestBase {
       long changes = global.nextInt(3);
       for (int i = 0; i < changes; i++) {
         Thread.sleep(500 + global.nextInt(2500));
-        Lease lease = client.leases().inNamespace(NAMESPACE).withName(LeaderElection.LEASE_NAME).get();
-        Runnable leader = lease == null || lease.getSpec() == null ? null : replicas.remove(lease.getSpec().getHolderIdentity());
+        Lease lease =
+            client.leases().inNamespace(NAMESPACE).withName(LeaderElection.LEASE_NAME).get();
+        Runnable leader =
+            lease == null || lease.getSpec() == null
+                ? null
+                : replicas.remove(lease.getSpec().getHolderIdentity());
         if (leader != null) {
           leader.run();
           leaderChanges.incrementAndGet();
@@ -143,18 +171,36 @@ class GcTortureTest extends GcClusterTestBase {
   private JobBehaviour.Run behaviour(Job job) {
     String registry = job.getMetadata().getLabels().get("app.kubernetes.io/instance");
     Scenario scenario = scenarios.get(registry);
-    int kind = scenario == null ? 0 : Math.floorMod((scenario.seed * 31 + job.getMetadata().getName().hashCode()), 10);
+    int kind =
+        scenario == null
+            ? 0
+            : Math.floorMod((scenario.seed * 31 + job.getMetadata().getName().hashCode()), 10);
     Duration time = Duration.ofMillis(200 + (scenario == null ? 0 : scenario.seed % 7) * 150);
     return switch (kind) {
-      case 0 -> JobBehaviour.Run.exit(3, "{\"version\":1,\"result\":\"Failed\",\"exitCode\":3,\"message\":\"garbage-collect failed\"}", time);
+      case 0 ->
+          JobBehaviour.Run.exit(
+              3,
+              "{\"version\":1,\"result\":\"Failed\",\"exitCode\":3,\"message\":\"garbage-collect failed\"}",
+              time);
       case 1 -> JobBehaviour.Run.hangForever();
       default -> JobBehaviour.Run.exit(0, REPORT, time);
     };
   }
 
   private enum Fault {
-    REQUEST_RUN, DELETE_JOB, DELETE_GC_POD, EDIT_REGISTRY, REPLACE_REGISTRY, CORRUPT_LOCK, RECREATE_REGISTRY,
-    FLIP_DRY_RUN, SWITCH_MODE, RETARGET_SCHEDULE, BREAK_DURATIONS, DELETE_SCHEDULE, REFUSE_JOBS
+    REQUEST_RUN,
+    DELETE_JOB,
+    DELETE_GC_POD,
+    EDIT_REGISTRY,
+    REPLACE_REGISTRY,
+    CORRUPT_LOCK,
+    RECREATE_REGISTRY,
+    FLIP_DRY_RUN,
+    SWITCH_MODE,
+    RETARGET_SCHEDULE,
+    BREAK_DURATIONS,
+    DELETE_SCHEDULE,
+    REFUSE_JOBS
   }
 
   /** One seed: a registry, one or two schedules on it, and a list of faults at fixed delays. */
@@ -182,19 +228,23 @@ class GcTortureTest extends GcClusterTestBase {
         boolean zero = random.nextBoolean();
         boolean preview = random.nextInt(4) == 0;
         boolean dry = !preview && random.nextInt(6) == 0;
-        schedule(name, registry, s -> {
-          s.setMode(zero ? MaintenanceMode.ScaleToZero : MaintenanceMode.ReadOnly);
-          s.setQuiesceTimeout(GcRun.format(QUIESCE_TIMEOUT));
-          s.setMaxDuration(GcRun.format(MAX_DURATION));
-          s.setDryRun(dry ? true : null);
-          s.setMinReclaimableBytes(preview ? 1L : null);
-        });
+        schedule(
+            name,
+            registry,
+            s -> {
+              s.setMode(zero ? MaintenanceMode.ScaleToZero : MaintenanceMode.ReadOnly);
+              s.setQuiesceTimeout(GcRun.format(QUIESCE_TIMEOUT));
+              s.setMaxDuration(GcRun.format(MAX_DURATION));
+              s.setDryRun(dry ? true : null);
+              s.setMinReclaimableBytes(preview ? 1L : null);
+            });
         schedules.add(name);
       }
       Thread.sleep(300 + random.nextInt(700));
       int faults = 4 + random.nextInt(6);
       for (int i = 0; i < faults; i++) {
-        Fault fault = i == 0 ? Fault.REQUEST_RUN : Fault.values()[random.nextInt(Fault.values().length)];
+        Fault fault =
+            i == 0 ? Fault.REQUEST_RUN : Fault.values()[random.nextInt(Fault.values().length)];
         String schedule = schedules.get(random.nextInt(schedules.size()));
         inject(fault, schedule);
         actionsDone.incrementAndGet();
@@ -207,37 +257,88 @@ class GcTortureTest extends GcClusterTestBase {
       try {
         switch (fault) {
           case REQUEST_RUN -> requestRun(schedule, "req-" + seed + "-" + random.nextInt(1_000_000));
-          case DELETE_JOB -> client.batch().v1().jobs().inNamespace(NAMESPACE).withLabel(GcJob.SCHEDULE_LABEL, schedule).delete();
-          case DELETE_GC_POD -> client.pods().inNamespace(NAMESPACE).withLabel(GcJob.SCHEDULE_LABEL, schedule).delete();
-          case EDIT_REGISTRY -> client.resources(Registry.class).inNamespace(NAMESPACE).withName(registry).edit(x -> {
-            x.getSpec().setReplicas(1 + random.nextInt(2));
-            x.getSpec().setReadOnly(random.nextInt(5) == 0 ? true : null);
-            return x;
-          });
+          case DELETE_JOB ->
+              client
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace(NAMESPACE)
+                  .withLabel(GcJob.SCHEDULE_LABEL, schedule)
+                  .delete();
+          case DELETE_GC_POD ->
+              client
+                  .pods()
+                  .inNamespace(NAMESPACE)
+                  .withLabel(GcJob.SCHEDULE_LABEL, schedule)
+                  .delete();
+          case EDIT_REGISTRY ->
+              client
+                  .resources(Registry.class)
+                  .inNamespace(NAMESPACE)
+                  .withName(registry)
+                  .edit(
+                      x -> {
+                        x.getSpec().setReplicas(1 + random.nextInt(2));
+                        x.getSpec().setReadOnly(random.nextInt(5) == 0 ? true : null);
+                        return x;
+                      });
           case REPLACE_REGISTRY -> {
-            Registry current = client.resources(Registry.class).inNamespace(NAMESPACE).withName(registry).get();
+            Registry current =
+                client.resources(Registry.class).inNamespace(NAMESPACE).withName(registry).get();
             if (current != null && current.getMetadata().getAnnotations() != null) {
               current.getMetadata().getAnnotations().remove(MaintenanceRequest.ANNOTATION);
               client.resource(current).update();
             }
           }
-          case CORRUPT_LOCK -> client.resources(Registry.class).inNamespace(NAMESPACE).withName(registry)
-              .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + MaintenanceRequest.ANNOTATION + "\":\"{broken\"}}}");
+          case CORRUPT_LOCK ->
+              client
+                  .resources(Registry.class)
+                  .inNamespace(NAMESPACE)
+                  .withName(registry)
+                  .patch(
+                      PatchContext.of(PatchType.JSON_MERGE),
+                      "{\"metadata\":{\"annotations\":{\""
+                          + MaintenanceRequest.ANNOTATION
+                          + "\":\"{broken\"}}}");
           case RECREATE_REGISTRY -> {
             client.resources(Registry.class).inNamespace(NAMESPACE).withName(registry).delete();
             eventually().until(() -> getRegistry(registry) == null);
             Registry again = new Registry();
-            again.setMetadata(new ObjectMetaBuilder().withName(registry).withNamespace(NAMESPACE).build());
+            again.setMetadata(
+                new ObjectMetaBuilder().withName(registry).withNamespace(NAMESPACE).build());
             again.setSpec(Registries.withPvc(registry, "1Gi").getSpec());
             client.resource(again).create();
           }
-          case FLIP_DRY_RUN -> editSchedule(schedule, s -> s.setDryRun(!s.effectiveDryRun() && s.getMinReclaimableBytes() == null ? true : null));
-          case SWITCH_MODE -> editSchedule(schedule, s -> s.setMode(s.effectiveMode() == MaintenanceMode.ReadOnly ? MaintenanceMode.ScaleToZero : MaintenanceMode.ReadOnly));
-          case RETARGET_SCHEDULE -> editSchedule(schedule, s -> s.setRegistryRef(new GcScheduleSpec.RegistryRef(random.nextBoolean() ? "t" + (seed + 1) : registry)));
-          case BREAK_DURATIONS -> editSchedule(schedule, s -> {
-            s.setQuiesceTimeout(random.nextBoolean() ? "" : "0s");
-            s.setMaxDuration("0s");
-          });
+          case FLIP_DRY_RUN ->
+              editSchedule(
+                  schedule,
+                  s ->
+                      s.setDryRun(
+                          !s.effectiveDryRun() && s.getMinReclaimableBytes() == null
+                              ? true
+                              : null));
+          case SWITCH_MODE ->
+              editSchedule(
+                  schedule,
+                  s ->
+                      s.setMode(
+                          s.effectiveMode() == MaintenanceMode.ReadOnly
+                              ? MaintenanceMode.ScaleToZero
+                              : MaintenanceMode.ReadOnly));
+          case RETARGET_SCHEDULE ->
+              editSchedule(
+                  schedule,
+                  s ->
+                      s.setRegistryRef(
+                          new GcScheduleSpec.RegistryRef(
+                              random.nextBoolean() ? "t" + (seed + 1) : registry)));
+          case BREAK_DURATIONS ->
+              editSchedule(
+                  schedule,
+                  s -> {
+                    s.setQuiesceTimeout(random.nextBoolean() ? "" : "0s");
+                    s.setMaxDuration("0s");
+                  });
           case DELETE_SCHEDULE -> {
             if (schedules.size() > 1) {
               client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName(schedule).delete();
@@ -246,10 +347,21 @@ class GcTortureTest extends GcClusterTestBase {
           }
           case REFUSE_JOBS -> {
             String prefix = "\"" + schedule + "-";
-            Runnable lift = harness.api().dispatcher().admit(request -> "POST".equals(request.method())
-                && request.path().contains("/jobs") && request.body().contains(prefix)
-                ? Optional.of(new CrudApiDispatcher.Refusal(403, "Forbidden", "admission webhook \"policy\" denied the request"))
-                : Optional.empty());
+            Runnable lift =
+                harness
+                    .api()
+                    .dispatcher()
+                    .admit(
+                        request ->
+                            "POST".equals(request.method())
+                                    && request.path().contains("/jobs")
+                                    && request.body().contains(prefix)
+                                ? Optional.of(
+                                    new CrudApiDispatcher.Refusal(
+                                        403,
+                                        "Forbidden",
+                                        "admission webhook \"policy\" denied the request"))
+                                : Optional.empty());
             requestRun(schedule, "refused-" + seed + "-" + random.nextInt(1_000_000));
             Thread.sleep(1000 + random.nextInt(2000));
             lift.run();
@@ -266,10 +378,15 @@ class GcTortureTest extends GcClusterTestBase {
     private void editSchedule(String name, java.util.function.Consumer<GcScheduleSpec> change) {
       for (int attempt = 0; ; attempt++) {
         try {
-          client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName(name).edit(s -> {
-            change.accept(s.getSpec());
-            return s;
-          });
+          client
+              .resources(GcSchedule.class)
+              .inNamespace(NAMESPACE)
+              .withName(name)
+              .edit(
+                  s -> {
+                    change.accept(s.getSpec());
+                    return s;
+                  });
           return;
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
           if (e.getCode() != 409 || attempt > 20) {
@@ -286,39 +403,70 @@ class GcTortureTest extends GcClusterTestBase {
      */
     private long settle() {
       for (String name : schedules) {
-        editSchedule(name, s -> {
-          s.setQuiesceTimeout(GcRun.format(QUIESCE_TIMEOUT));
-          s.setMaxDuration(GcRun.format(MAX_DURATION));
-        });
+        editSchedule(
+            name,
+            s -> {
+              s.setQuiesceTimeout(GcRun.format(QUIESCE_TIMEOUT));
+              s.setMaxDuration(GcRun.format(MAX_DURATION));
+            });
       }
       Instant deadline = Instant.now().plus(RESTORE_BOUND);
-      await(deadline, () -> {
-        for (String name : schedules) {
-          GcSchedule s = get(name);
-          GcRunStatus current = s.getStatus() == null ? null : s.getStatus().getCurrentRun();
-          assertThat(current).as(() -> "seed " + seed + ": " + name + " still running: "
-              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(current) + "registry: "
-              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(getRegistry(registry))
-              + String.join("\n", harness.cluster().log().linesFor("Deployment", registry))).isNull();
-        }
-      });
-      await(deadline, () -> {
-        Registry r = getRegistry(registry);
-        assertThat(r).as("seed %d", seed).isNotNull();
-        Map<String, String> annotations = r.getMetadata().getAnnotations();
-        assertThat(annotations == null ? Map.of() : annotations).as("seed %d: lock left", seed).doesNotContainKey(MaintenanceRequest.ANNOTATION);
-        assertThat(r.getStatus().getMaintenance()).as("seed %d: window left", seed).isNull();
-        assertThat(Conditions.isTrue(r.getStatus().getConditions(), "Ready"))
-            .as(() -> "seed " + seed + ": not ready\n" + io.fabric8.kubernetes.client.utils.Serialization.asYaml(r)
-                + String.join("\n", harness.cluster().log().linesFor("Deployment", registry))).isTrue();
-        List<Pod> pods = harness.cluster().podsOfDeployment(NAMESPACE, registry);
-        assertThat(pods).as("seed %d", seed).isNotEmpty().allSatisfy(p -> assertThat(FakeCluster.isTerminating(p)).isFalse());
-      });
+      await(
+          deadline,
+          () -> {
+            for (String name : schedules) {
+              GcSchedule s = get(name);
+              GcRunStatus current = s.getStatus() == null ? null : s.getStatus().getCurrentRun();
+              assertThat(current)
+                  .as(
+                      () ->
+                          "seed "
+                              + seed
+                              + ": "
+                              + name
+                              + " still running: "
+                              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(current)
+                              + "registry: "
+                              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(
+                                  getRegistry(registry))
+                              + String.join(
+                                  "\n", harness.cluster().log().linesFor("Deployment", registry)))
+                  .isNull();
+            }
+          });
+      await(
+          deadline,
+          () -> {
+            Registry r = getRegistry(registry);
+            assertThat(r).as("seed %d", seed).isNotNull();
+            Map<String, String> annotations = r.getMetadata().getAnnotations();
+            assertThat(annotations == null ? Map.of() : annotations)
+                .as("seed %d: lock left", seed)
+                .doesNotContainKey(MaintenanceRequest.ANNOTATION);
+            assertThat(r.getStatus().getMaintenance()).as("seed %d: window left", seed).isNull();
+            assertThat(Conditions.isTrue(r.getStatus().getConditions(), "Ready"))
+                .as(
+                    () ->
+                        "seed "
+                            + seed
+                            + ": not ready\n"
+                            + io.fabric8.kubernetes.client.utils.Serialization.asYaml(r)
+                            + String.join(
+                                "\n", harness.cluster().log().linesFor("Deployment", registry)))
+                .isTrue();
+            List<Pod> pods = harness.cluster().podsOfDeployment(NAMESPACE, registry);
+            assertThat(pods)
+                .as("seed %d", seed)
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(FakeCluster.isTerminating(p)).isFalse());
+          });
       long runs = 0;
       for (String name : schedules) {
         GcSchedule s = get(name);
         if (s.getStatus() != null && s.getStatus().getHistory() != null) {
-          assertThat(s.getStatus().getHistory()).as("seed %d: every run has a reason", seed).allSatisfy(h -> assertThat(h.getReason()).isNotBlank());
+          assertThat(s.getStatus().getHistory())
+              .as("seed %d: every run has a reason", seed)
+              .allSatisfy(h -> assertThat(h.getReason()).isNotBlank());
           runs += s.getStatus().getRunCount() == null ? 0 : s.getStatus().getRunCount();
         }
       }
@@ -326,8 +474,11 @@ class GcTortureTest extends GcClusterTestBase {
     }
 
     private void await(Instant deadline, Runnable check) {
-      org.awaitility.Awaitility.await().atMost(Duration.between(Instant.now(), deadline).plusMillis(1))
-          .pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(check::run);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.between(Instant.now(), deadline).plusMillis(1))
+          .pollInterval(Duration.ofMillis(250))
+          .ignoreExceptions()
+          .untilAsserted(check::run);
     }
   }
 }

@@ -29,12 +29,20 @@ class LeaderFailoverTest extends GcClusterTestBase {
     Map<String, Runnable> replicas = new ConcurrentHashMap<>();
     for (String id : new String[] {"replica-a", "replica-b"}) {
       lost.put(id, new AtomicInteger());
-      replicas.put(id, harness.startReplica(new LeaderElection(NAMESPACE, id, Duration.ofSeconds(2), Duration.ofMillis(1500),
-          Duration.ofMillis(200), () -> lost.get(id).incrementAndGet())));
+      replicas.put(
+          id,
+          harness.startReplica(
+              new LeaderElection(
+                  NAMESPACE,
+                  id,
+                  Duration.ofSeconds(2),
+                  Duration.ofMillis(1500),
+                  Duration.ofMillis(200),
+                  () -> lost.get(id).incrementAndGet())));
     }
     registry("images", 1);
     jobs.set(job -> JobBehaviour.Run.exit(0, REPORT, Duration.ofSeconds(3)));
-    schedule("nightly", "images", s -> { });
+    schedule("nightly", "images", s -> {});
     requestRun("nightly", "t1");
     String job = GcJob.name(get("nightly"), "r1", GcJob.Kind.Collect);
     eventually().until(() -> harness.cluster().log().contains("job " + job + " pod started"));
@@ -49,7 +57,9 @@ class LeaderFailoverTest extends GcClusterTestBase {
     awaitServing("images");
     assertThat(lost.get(leader).get()).as("the stopped leader gave its lease up").isEqualTo(1);
     assertThat(lost.get(standby).get()).isZero();
-    assertThat(harness.cluster().log().linesMatching("job .* created")).as("one Job, not one per leader").hasSize(1);
+    assertThat(harness.cluster().log().linesMatching("job .* created"))
+        .as("one Job, not one per leader")
+        .hasSize(1);
     monitor.close();
     assertThat(monitor.violations()).isEmpty();
   }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The maintenance lock against the mock API server: one holder at a time (I5), never the spec (I7). */
+/**
+ * The maintenance lock against the mock API server: one holder at a time (I5), never the spec (I7).
+ */
 class MaintenanceLockTest {
   private MockApiServer api;
   private KubernetesClient client;
@@ -28,8 +30,13 @@ class MaintenanceLockTest {
   void start() throws Exception {
     api = MockApiServer.start();
     client = api.newClient();
-    try (InputStream in = Files.newInputStream(Path.of(System.getProperty("crds.dir", "../crds"), "registries.registry.operator.dev-v1.yml"))) {
-      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+    try (InputStream in =
+        Files.newInputStream(
+            Path.of(
+                System.getProperty("crds.dir", "../crds"),
+                "registries.registry.operator.dev-v1.yml"))) {
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().load(in).item();
       client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     }
     Registry registry = Registries.withPvc("images", "1Gi");
@@ -57,18 +64,30 @@ class MaintenanceLockTest {
     String specBefore = io.fabric8.kubernetes.client.utils.Serialization.asJson(get().getSpec());
 
     assertThat(lock.acquire("team-a", "images", request("GcSchedule/a", "r1"))).isTrue();
-    assertThat(lock.acquire("team-a", "images", request("GcSchedule/a", "r1"))).as("idempotent").isTrue();
+    assertThat(lock.acquire("team-a", "images", request("GcSchedule/a", "r1")))
+        .as("idempotent")
+        .isTrue();
     assertThat(lock.acquire("team-a", "images", request("GcSchedule/b", "r1"))).isFalse();
-    assertThat(MaintenanceRequest.of(get())).hasValueSatisfying(r -> assertThat(r.holder()).isEqualTo("GcSchedule/a"));
+    assertThat(MaintenanceRequest.of(get()))
+        .hasValueSatisfying(r -> assertThat(r.holder()).isEqualTo("GcSchedule/a"));
 
     assertThat(lock.release("team-a", "images", "GcSchedule/b", "r1", null)).isTrue();
     assertThat(MaintenanceRequest.of(get())).as("b cannot release a's lock").isPresent();
 
-    assertThat(lock.release("team-a", "images", "GcSchedule/a", "r1", new GcRecord("2026-11-24T03:05:00Z", "Succeeded", reclaimed(42L), "a"))).isTrue();
+    assertThat(
+            lock.release(
+                "team-a",
+                "images",
+                "GcSchedule/a",
+                "r1",
+                new GcRecord("2026-11-24T03:05:00Z", "Succeeded", reclaimed(42L), "a")))
+        .isTrue();
     Registry after = get();
     assertThat(MaintenanceRequest.of(after)).isEmpty();
-    assertThat(GcRecord.of(after)).hasValueSatisfying(r -> assertThat(r.getReclaimedBytes()).isEqualTo(42L));
-    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(after.getSpec())).isEqualTo(specBefore);
+    assertThat(GcRecord.of(after))
+        .hasValueSatisfying(r -> assertThat(r.getReclaimedBytes()).isEqualTo(42L));
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(after.getSpec()))
+        .isEqualTo(specBefore);
 
     assertThat(lock.acquire("team-a", "images", request("GcSchedule/b", "r2"))).isTrue();
   }
@@ -80,10 +99,12 @@ class MaintenanceLockTest {
     List<Future<Boolean>> results = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       String holder = "GcSchedule/s" + i;
-      results.add(pool.submit(() -> {
-        go.await();
-        return lock.acquire("team-a", "images", request(holder, "r1"));
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return lock.acquire("team-a", "images", request(holder, "r1"));
+              }));
     }
     go.countDown();
     int winners = 0;

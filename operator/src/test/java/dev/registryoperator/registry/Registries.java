@@ -8,7 +8,13 @@ public final class Registries {
 
   public static Registry withPvc(String name, String size) {
     Registry registry = new Registry();
-    registry.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("team-a").withUid("uid-" + name).withGeneration(1L).build());
+    registry.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("team-a")
+            .withUid("uid-" + name)
+            .withGeneration(1L)
+            .build());
     RegistrySpec spec = new RegistrySpec();
     StorageSpec storage = new StorageSpec();
     PvcStorageSpec pvc = new PvcStorageSpec();

@@ -25,16 +25,19 @@ class RegistryConfigFileTest {
 
   @Test
   void filesystemStorageWithDeletesEnabledAndWritable() {
-    Map<String, Object> config = parse(RegistryConfigFile.render(Registries.withPvc("r", "1Gi").getSpec()));
+    Map<String, Object> config =
+        parse(RegistryConfigFile.render(Registries.withPvc("r", "1Gi").getSpec()));
 
     assertThat(at(config, "version")).isEqualTo("0.1");
     assertThat(at(config, "storage.filesystem.rootdirectory")).isEqualTo("/var/lib/registry");
     assertThat(at(config, "storage.delete.enabled")).isEqualTo(true);
-    // read-only is set in the pod spec (RegistryDeployment), never here: a window does not rewrite this file
+    // read-only is set in the pod spec (RegistryDeployment), never here: a window does not rewrite
+    // this file
     assertThat(at(config, "storage.maintenance")).isNull();
     assertThat(at(config, "http.addr")).isEqualTo(":5000");
     assertThat(at(config, "http.debug.addr")).isEqualTo(":5001");
-    // on SIGTERM, requests in flight (an upload) finish before the process exits, within the grace period
+    // on SIGTERM, requests in flight (an upload) finish before the process exits, within the grace
+    // period
     assertThat(at(config, "http.draintimeout")).isEqualTo("25s");
     assertThat(config).doesNotContainKey("auth");
     assertThat(((Map<?, ?>) at(config, "http")).containsKey("tls")).isFalse();
@@ -42,7 +45,8 @@ class RegistryConfigFileTest {
 
   @Test
   void authAndTlsPointAtTheMountedSecrets() {
-    Map<String, Object> config = parse(RegistryConfigFile.render(Registries.withAuthAndTls("r").getSpec()));
+    Map<String, Object> config =
+        parse(RegistryConfigFile.render(Registries.withAuthAndTls("r").getSpec()));
 
     assertThat(at(config, "auth.htpasswd.path")).isEqualTo("/etc/registry-auth/htpasswd");
     assertThat(at(config, "http.tls.certificate")).isEqualTo("/etc/registry-tls/tls.crt");
@@ -58,13 +62,22 @@ class RegistryConfigFileTest {
     assertThat(at(config, "storage.s3.region")).isEqualTo("eu-west-1");
     assertThat(at(config, "storage.s3.regionendpoint")).isEqualTo("https://minio.example:9000");
     assertThat(((Map<?, ?>) at(config, "storage")).containsKey("filesystem")).isFalse();
-    assertThat(yaml).doesNotContainIgnoringCase("accesskey").doesNotContainIgnoringCase("secretkey");
+    assertThat(yaml)
+        .doesNotContainIgnoringCase("accesskey")
+        .doesNotContainIgnoringCase("secretkey");
   }
 
   @Test
   void userConfigIsMergedDeeplyWithoutLosingGeneratedKeys() {
     RegistrySpec spec = Registries.withPvc("r", "1Gi").getSpec();
-    spec.setConfig(Map.of("log", Map.of("level", "debug"), "http", Map.of("headers", Map.of("X-Team", List.of("a"))), "proxy", Map.of("remoteurl", "https://registry-1.docker.io")));
+    spec.setConfig(
+        Map.of(
+            "log",
+            Map.of("level", "debug"),
+            "http",
+            Map.of("headers", Map.of("X-Team", List.of("a"))),
+            "proxy",
+            Map.of("remoteurl", "https://registry-1.docker.io")));
 
     Map<String, Object> config = parse(RegistryConfigFile.render(spec));
 
@@ -77,9 +90,18 @@ class RegistryConfigFileTest {
 
   @Test
   void ownedKeysAreFoundAtAnyDepth() {
-    assertThat(RegistryConfigFile.ownedKeysIn(Map.of("storage", Map.of("delete", Map.of("enabled", false)), "http", Map.of("addr", ":80", "headers", Map.of()))))
+    assertThat(
+            RegistryConfigFile.ownedKeysIn(
+                Map.of(
+                    "storage",
+                    Map.of("delete", Map.of("enabled", false)),
+                    "http",
+                    Map.of("addr", ":80", "headers", Map.of()))))
         .containsExactly("storage", "http.addr");
-    assertThat(RegistryConfigFile.ownedKeysIn(Map.of("http", Map.of("headers", Map.of()), "log", Map.of()))).isEmpty();
+    assertThat(
+            RegistryConfigFile.ownedKeysIn(
+                Map.of("http", Map.of("headers", Map.of()), "log", Map.of())))
+        .isEmpty();
     assertThat(RegistryConfigFile.ownedKeysIn(null)).isEmpty();
   }
 }

@@ -21,16 +21,19 @@ class RegistryValidatorTest {
     spec.getStorage().setS3(Registries.withS3("x").getSpec().getStorage().getS3());
 
     assertThat(RegistryValidator.validate(spec))
-        .hasValueSatisfying(p -> {
-          assertThat(p.reason()).isEqualTo(RegistryReason.InvalidSpec);
-          assertThat(p.message()).contains("exactly one of spec.storage.pvc or spec.storage.s3");
-        });
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.reason()).isEqualTo(RegistryReason.InvalidSpec);
+              assertThat(p.message())
+                  .contains("exactly one of spec.storage.pvc or spec.storage.s3");
+            });
   }
 
   @Test
   void noStorageIsRefused() {
     RegistrySpec spec = new RegistrySpec();
-    assertThat(RegistryValidator.validate(spec)).hasValueSatisfying(p -> assertThat(p.message()).contains("spec.storage is required"));
+    assertThat(RegistryValidator.validate(spec))
+        .hasValueSatisfying(p -> assertThat(p.message()).contains("spec.storage is required"));
   }
 
   @Test
@@ -39,8 +42,10 @@ class RegistryValidatorTest {
     both.getStorage().getPvc().setExistingClaim("mine");
     RegistrySpec neither = Registries.withPvc("r", null).getSpec();
 
-    assertThat(RegistryValidator.validate(both)).hasValueSatisfying(p -> assertThat(p.message()).contains("exactly one of size"));
-    assertThat(RegistryValidator.validate(neither)).hasValueSatisfying(p -> assertThat(p.message()).contains("exactly one of size"));
+    assertThat(RegistryValidator.validate(both))
+        .hasValueSatisfying(p -> assertThat(p.message()).contains("exactly one of size"));
+    assertThat(RegistryValidator.validate(neither))
+        .hasValueSatisfying(p -> assertThat(p.message()).contains("exactly one of size"));
   }
 
   @Test
@@ -50,13 +55,16 @@ class RegistryValidatorTest {
 
     RegistrySpec replicas = Registries.withPvc("r", "1Gi").getSpec();
     replicas.setReplicas(-1);
-    assertThat(RegistryValidator.validate(replicas)).hasValueSatisfying(p -> assertThat(p.message()).contains("spec.replicas must be 0 or more"));
+    assertThat(RegistryValidator.validate(replicas))
+        .hasValueSatisfying(
+            p -> assertThat(p.message()).contains("spec.replicas must be 0 or more"));
 
     RegistrySpec port = Registries.withPvc("r", "1Gi").getSpec();
     ServiceSpec service = new ServiceSpec();
     service.setPort(70000);
     port.setService(service);
-    assertThat(RegistryValidator.validate(port)).hasValueSatisfying(p -> assertThat(p.message()).contains("between 1 and 65535"));
+    assertThat(RegistryValidator.validate(port))
+        .hasValueSatisfying(p -> assertThat(p.message()).contains("between 1 and 65535"));
   }
 
   @Test
@@ -65,30 +73,43 @@ class RegistryValidatorTest {
     spec.getStorage().getPvc().setAccessModes(List.of(PvcStorageSpec.AccessMode.ReadWriteOncePod));
     spec.setReplicas(2);
 
-    assertThat(RegistryValidator.validate(spec)).hasValueSatisfying(p -> assertThat(p.message()).contains("ReadWriteOncePod allows one pod"));
+    assertThat(RegistryValidator.validate(spec))
+        .hasValueSatisfying(
+            p -> assertThat(p.message()).contains("ReadWriteOncePod allows one pod"));
   }
 
   @Test
   void ownedConfigKeysAreRefusedByName() {
     RegistrySpec spec = Registries.withPvc("r", "1Gi").getSpec();
-    spec.setConfig(Map.of("storage", Map.of("delete", Map.of("enabled", false)), "http", Map.of("tls", Map.of())));
+    spec.setConfig(
+        Map.of(
+            "storage",
+            Map.of("delete", Map.of("enabled", false)),
+            "http",
+            Map.of("tls", Map.of())));
 
     assertThat(RegistryValidator.validate(spec))
-        .hasValueSatisfying(p -> {
-          assertThat(p.reason()).isEqualTo(RegistryReason.OwnedConfigKey);
-          assertThat(p.message()).contains("storage, http.tls").contains("remove them");
-        });
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.reason()).isEqualTo(RegistryReason.OwnedConfigKey);
+              assertThat(p.message()).contains("storage, http.tls").contains("remove them");
+            });
   }
 
   @Test
   void namesAClusterRefusesAreRefused() {
-    // The name is the Service's (a DNS-1035 label) and the value of the instance label (63 characters at most).
-    for (String name : List.of("Images", "1images", "images.team", "images_1", "images-", "a".repeat(64))) {
+    // The name is the Service's (a DNS-1035 label) and the value of the instance label (63
+    // characters at most).
+    for (String name :
+        List.of("Images", "1images", "images.team", "images_1", "images-", "a".repeat(64))) {
       Registry registry = Registries.withPvc(name, "1Gi");
-      assertThat(RegistryValidator.validate(registry)).as(name).hasValueSatisfying(p -> {
-        assertThat(p.reason()).isEqualTo(RegistryReason.InvalidSpec);
-        assertThat(p.message()).startsWith("metadata.name '" + name + "'");
-      });
+      assertThat(RegistryValidator.validate(registry))
+          .as(name)
+          .hasValueSatisfying(
+              p -> {
+                assertThat(p.reason()).isEqualTo(RegistryReason.InvalidSpec);
+                assertThat(p.message()).startsWith("metadata.name '" + name + "'");
+              });
     }
     for (String name : List.of("images", "a", "team-a-images-2", "a".repeat(63))) {
       assertThat(RegistryValidator.validate(Registries.withPvc(name, "1Gi"))).as(name).isEmpty();
@@ -109,14 +130,18 @@ class RegistryValidatorTest {
     cases.put("http.tls", Map.of("http", nullTls));
     cases.put("http", nullHttp);
     cases.put("http ", Map.of("http", "plain"));
-    cases.forEach((owned, config) -> {
-      RegistrySpec spec = Registries.withAuthAndTls("r").getSpec();
-      spec.setConfig(config);
-      assertThat(RegistryValidator.validate(spec)).as(owned).hasValueSatisfying(p -> {
-        assertThat(p.reason()).isEqualTo(RegistryReason.OwnedConfigKey);
-        assertThat(p.message()).startsWith("spec.config sets " + owned.trim() + ",");
-      });
-    });
+    cases.forEach(
+        (owned, config) -> {
+          RegistrySpec spec = Registries.withAuthAndTls("r").getSpec();
+          spec.setConfig(config);
+          assertThat(RegistryValidator.validate(spec))
+              .as(owned)
+              .hasValueSatisfying(
+                  p -> {
+                    assertThat(p.reason()).isEqualTo(RegistryReason.OwnedConfigKey);
+                    assertThat(p.message()).startsWith("spec.config sets " + owned.trim() + ",");
+                  });
+        });
     RegistrySpec fine = Registries.withAuthAndTls("r").getSpec();
     fine.setConfig(Map.of("http", Map.of("relativeurls", true), "log", Map.of("level", "debug")));
     assertThat(RegistryValidator.validate(fine)).isEmpty();
@@ -124,10 +149,13 @@ class RegistryValidatorTest {
 
   @Test
   void anExplicitNullSurvivesReadingTheRegistryAndIsRefused() {
-    Registry registry = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-        "{\"apiVersion\":\"registry.operator.dev/v1alpha1\",\"kind\":\"Registry\",\"metadata\":{\"name\":\"r\"},"
-            + "\"spec\":{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"config\":{\"http\":{\"tls\":null}}}}", Registry.class);
+    Registry registry =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            "{\"apiVersion\":\"registry.operator.dev/v1alpha1\",\"kind\":\"Registry\",\"metadata\":{\"name\":\"r\"},"
+                + "\"spec\":{\"storage\":{\"pvc\":{\"size\":\"1Gi\"}},\"config\":{\"http\":{\"tls\":null}}}}",
+            Registry.class);
 
-    assertThat(RegistryValidator.validate(registry)).hasValueSatisfying(p -> assertThat(p.message()).startsWith("spec.config sets http.tls,"));
+    assertThat(RegistryValidator.validate(registry))
+        .hasValueSatisfying(p -> assertThat(p.message()).startsWith("spec.config sets http.tls,"));
   }
 }

@@ -3,15 +3,23 @@ package dev.registryoperator.gcrunner;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The runner's command line. Options may be written {@code --name value} or {@code --name=value}. */
+/**
+ * The runner's command line. Options may be written {@code --name value} or {@code --name=value}.
+ */
 public record CliOptions(
-        Path config, boolean dryRun, boolean deleteUntagged, String registryBinary, Path report, boolean help) {
+    Path config,
+    boolean dryRun,
+    boolean deleteUntagged,
+    String registryBinary,
+    Path report,
+    boolean help) {
 
-    public static final String DEFAULT_REPORT = "/dev/termination-log";
-    public static final String DEFAULT_BINARY = "registry";
-    public static final String BINARY_ENV = "REGISTRY_BINARY";
+  public static final String DEFAULT_REPORT = "/dev/termination-log";
+  public static final String DEFAULT_BINARY = "registry";
+  public static final String BINARY_ENV = "REGISTRY_BINARY";
 
-    public static final String USAGE = """
+  public static final String USAGE =
+      """
             Usage: java -jar gc-runner.jar --config PATH [--dry-run] [--delete-untagged]
                                            [--registry-binary PATH] [--report PATH]
 
@@ -34,76 +42,76 @@ public record CliOptions(
                         4 refused by the safety preflight; 5 integrity check failed after GC.
             """;
 
-    /** Parses {@code args}; {@code env} supplies the default of {@code --registry-binary}. */
-    public static CliOptions parse(String[] args, Map<String, String> env) throws UsageException {
-        Path config = null;
-        boolean dryRun = false;
-        boolean deleteUntagged = false;
-        boolean help = false;
-        String binary = env.getOrDefault(BINARY_ENV, "");
-        if (binary.isBlank()) {
-            binary = DEFAULT_BINARY;
-        }
-        Path report = Path.of(DEFAULT_REPORT);
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg;
-            String inlineValue = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                inlineValue = arg.substring(eq + 1);
-            }
-            switch (name) {
-                case "--help", "-h" -> help = true;
-                case "--dry-run" -> dryRun = flag(name, inlineValue);
-                case "--delete-untagged" -> deleteUntagged = flag(name, inlineValue);
-                case "--config", "--registry-binary", "--report" -> {
-                    String value = inlineValue;
-                    if (value == null) {
-                        if (i + 1 >= args.length) {
-                            throw new UsageException(name + " needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    if (value.isBlank()) {
-                        throw new UsageException(name + " needs a non-empty value");
-                    }
-                    switch (name) {
-                        case "--config" -> config = Path.of(value);
-                        case "--registry-binary" -> binary = value;
-                        default -> report = Path.of(value);
-                    }
-                }
-                default -> throw new UsageException("unknown argument: " + arg);
-            }
-        }
-        if (config == null && !help) {
-            throw new UsageException("--config PATH is required");
-        }
-        return new CliOptions(config, dryRun, deleteUntagged, binary, report, help);
+  /** Parses {@code args}; {@code env} supplies the default of {@code --registry-binary}. */
+  public static CliOptions parse(String[] args, Map<String, String> env) throws UsageException {
+    Path config = null;
+    boolean dryRun = false;
+    boolean deleteUntagged = false;
+    boolean help = false;
+    String binary = env.getOrDefault(BINARY_ENV, "");
+    if (binary.isBlank()) {
+      binary = DEFAULT_BINARY;
     }
+    Path report = Path.of(DEFAULT_REPORT);
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String inlineValue = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        inlineValue = arg.substring(eq + 1);
+      }
+      switch (name) {
+        case "--help", "-h" -> help = true;
+        case "--dry-run" -> dryRun = flag(name, inlineValue);
+        case "--delete-untagged" -> deleteUntagged = flag(name, inlineValue);
+        case "--config", "--registry-binary", "--report" -> {
+          String value = inlineValue;
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new UsageException(name + " needs a value");
+            }
+            value = args[++i];
+          }
+          if (value.isBlank()) {
+            throw new UsageException(name + " needs a non-empty value");
+          }
+          switch (name) {
+            case "--config" -> config = Path.of(value);
+            case "--registry-binary" -> binary = value;
+            default -> report = Path.of(value);
+          }
+        }
+        default -> throw new UsageException("unknown argument: " + arg);
+      }
+    }
+    if (config == null && !help) {
+      throw new UsageException("--config PATH is required");
+    }
+    return new CliOptions(config, dryRun, deleteUntagged, binary, report, help);
+  }
 
-    /** The report path given on the command line, even when the rest of it is invalid. */
-    public static Path reportPathOf(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--report") && i + 1 < args.length && !args[i + 1].isBlank()) {
-                return Path.of(args[i + 1]);
-            }
-            if (args[i].startsWith("--report=") && args[i].length() > "--report=".length()) {
-                return Path.of(args[i].substring("--report=".length()));
-            }
-        }
-        return Path.of(DEFAULT_REPORT);
+  /** The report path given on the command line, even when the rest of it is invalid. */
+  public static Path reportPathOf(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--report") && i + 1 < args.length && !args[i + 1].isBlank()) {
+        return Path.of(args[i + 1]);
+      }
+      if (args[i].startsWith("--report=") && args[i].length() > "--report=".length()) {
+        return Path.of(args[i].substring("--report=".length()));
+      }
     }
+    return Path.of(DEFAULT_REPORT);
+  }
 
-    private static boolean flag(String name, String inlineValue) throws UsageException {
-        if (inlineValue == null || inlineValue.equals("true")) {
-            return true;
-        }
-        if (inlineValue.equals("false")) {
-            return false;
-        }
-        throw new UsageException(name + " takes no value (or =true/=false)");
+  private static boolean flag(String name, String inlineValue) throws UsageException {
+    if (inlineValue == null || inlineValue.equals("true")) {
+      return true;
     }
+    if (inlineValue.equals("false")) {
+      return false;
+    }
+    throw new UsageException(name + " takes no value (or =true/=false)");
+  }
 }

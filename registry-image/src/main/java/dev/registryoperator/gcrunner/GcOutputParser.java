@@ -10,111 +10,128 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the stdout of {@code registry garbage-collect}, line by line as it streams. Understands distribution
- * 2.8 (eligible manifests follow their repository's header line) and 3.x (eligible manifests printed as
- * {@code {repo digest [tags]}} after the mark phase). Not thread-safe: feed it from one thread.
+ * Parses the stdout of {@code registry garbage-collect}, line by line as it streams. Understands
+ * distribution 2.8 (eligible manifests follow their repository's header line) and 3.x (eligible
+ * manifests printed as {@code {repo digest [tags]}} after the mark phase). Not thread-safe: feed it
+ * from one thread.
  */
 public final class GcOutputParser {
-    private static final String MARKING_MANIFEST = ": marking manifest ";
-    private static final String MARKING_BLOB = ": marking blob ";
-    private static final String BLOB_ELIGIBLE = "blob eligible for deletion: ";
-    private static final String MANIFEST_ELIGIBLE = "manifest eligible for deletion: ";
-    private static final String LAYER_LINK_ELIGIBLE = ": layer link eligible for deletion: ";
-    private static final Pattern SUMMARY =
-            Pattern.compile("(\\d+) blobs marked, (\\d+) blobs and (\\d+) manifests eligible for deletion");
-    private static final Pattern V3_MANIFEST = Pattern.compile("\\{(\\S+) (\\S+) \\[.*]}");
-    private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*");
+  private static final String MARKING_MANIFEST = ": marking manifest ";
+  private static final String MARKING_BLOB = ": marking blob ";
+  private static final String BLOB_ELIGIBLE = "blob eligible for deletion: ";
+  private static final String MANIFEST_ELIGIBLE = "manifest eligible for deletion: ";
+  private static final String LAYER_LINK_ELIGIBLE = ": layer link eligible for deletion: ";
+  private static final Pattern SUMMARY =
+      Pattern.compile(
+          "(\\d+) blobs marked, (\\d+) blobs and (\\d+) manifests eligible for deletion");
+  private static final Pattern V3_MANIFEST = Pattern.compile("\\{(\\S+) (\\S+) \\[.*]}");
+  private static final Pattern REPOSITORY =
+      Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*");
 
-    private final boolean collectReferences;
-    private final Set<String> eligibleBlobs = new LinkedHashSet<>();
-    private final List<EligibleManifest> eligibleManifests = new ArrayList<>();
-    private final Map<String, Map<String, Set<String>>> markedReferences = new LinkedHashMap<>();
-    private String currentRepository;
-    private Set<String> currentReferences;
-    private boolean summarySeen;
-    private long blobsMarked;
-    private long blobsEligible;
-    private long manifestsEligible;
-    private long layerLinks;
-    private long unrecognized;
+  private final boolean collectReferences;
+  private final Set<String> eligibleBlobs = new LinkedHashSet<>();
+  private final List<EligibleManifest> eligibleManifests = new ArrayList<>();
+  private final Map<String, Map<String, Set<String>>> markedReferences = new LinkedHashMap<>();
+  private String currentRepository;
+  private Set<String> currentReferences;
+  private boolean summarySeen;
+  private long blobsMarked;
+  private long blobsEligible;
+  private long manifestsEligible;
+  private long layerLinks;
+  private long unrecognized;
 
-    /** @param collectReferences keep, for each marked manifest, what it marked (for the output-based safety check) */
-    public GcOutputParser(boolean collectReferences) {
-        this.collectReferences = collectReferences;
+  /**
+   * @param collectReferences keep, for each marked manifest, what it marked (for the output-based
+   *     safety check)
+   */
+  public GcOutputParser(boolean collectReferences) {
+    this.collectReferences = collectReferences;
+  }
+
+  public static GcOutput parseAll(String stdout, boolean collectReferences) {
+    GcOutputParser parser = new GcOutputParser(collectReferences);
+    stdout.lines().forEach(parser::accept);
+    return parser.result();
+  }
+
+  public void accept(String rawLine) {
+    String line = rawLine.strip();
+    if (line.isEmpty()) {
+      return;
     }
-
-    public static GcOutput parseAll(String stdout, boolean collectReferences) {
-        GcOutputParser parser = new GcOutputParser(collectReferences);
-        stdout.lines().forEach(parser::accept);
-        return parser.result();
+    if (line.startsWith(BLOB_ELIGIBLE)) {
+      eligibleBlobs.add(line.substring(BLOB_ELIGIBLE.length()).strip());
+      return;
     }
-
-    public void accept(String rawLine) {
-        String line = rawLine.strip();
-        if (line.isEmpty()) {
-            return;
-        }
-        if (line.startsWith(BLOB_ELIGIBLE)) {
-            eligibleBlobs.add(line.substring(BLOB_ELIGIBLE.length()).strip());
-            return;
-        }
-        if (line.startsWith(MANIFEST_ELIGIBLE)) {
-            acceptEligibleManifest(line.substring(MANIFEST_ELIGIBLE.length()).strip());
-            return;
-        }
-        int marking = line.indexOf(MARKING_MANIFEST);
-        if (marking > 0) {
-            currentRepository = line.substring(0, marking);
-            if (collectReferences) {
-                currentReferences = markedReferences
-                        .computeIfAbsent(currentRepository, r -> new LinkedHashMap<>())
-                        .computeIfAbsent(currentRepository + "@"
-                                + line.substring(marking + MARKING_MANIFEST.length()).strip(), d -> new LinkedHashSet<>());
-            }
-            return;
-        }
-        int blob = line.indexOf(MARKING_BLOB);
-        if (blob > 0) {
-            if (collectReferences && currentReferences != null) {
-                currentReferences.add(line.substring(blob + MARKING_BLOB.length()).strip());
-            }
-            return;
-        }
-        if (line.contains(LAYER_LINK_ELIGIBLE)) {
-            layerLinks++;
-            return;
-        }
-        Matcher summary = SUMMARY.matcher(line);
-        if (summary.matches()) {
-            summarySeen = true;
-            blobsMarked = Long.parseLong(summary.group(1));
-            blobsEligible = Long.parseLong(summary.group(2));
-            manifestsEligible = Long.parseLong(summary.group(3));
-            return;
-        }
-        if (line.startsWith("manifest tags path of repository ")) {
-            return;
-        }
-        if (REPOSITORY.matcher(line).matches()) {
-            currentRepository = line;
-            currentReferences = null;
-            return;
-        }
-        unrecognized++;
+    if (line.startsWith(MANIFEST_ELIGIBLE)) {
+      acceptEligibleManifest(line.substring(MANIFEST_ELIGIBLE.length()).strip());
+      return;
     }
-
-    private void acceptEligibleManifest(String rest) {
-        Matcher v3 = V3_MANIFEST.matcher(rest);
-        if (v3.matches()) {
-            eligibleManifests.add(new EligibleManifest(v3.group(1), v3.group(2)));
-        } else {
-            eligibleManifests.add(new EligibleManifest(currentRepository, rest));
-        }
+    int marking = line.indexOf(MARKING_MANIFEST);
+    if (marking > 0) {
+      currentRepository = line.substring(0, marking);
+      if (collectReferences) {
+        currentReferences =
+            markedReferences
+                .computeIfAbsent(currentRepository, r -> new LinkedHashMap<>())
+                .computeIfAbsent(
+                    currentRepository
+                        + "@"
+                        + line.substring(marking + MARKING_MANIFEST.length()).strip(),
+                    d -> new LinkedHashSet<>());
+      }
+      return;
     }
-
-    public GcOutput result() {
-        return new GcOutput(summarySeen, blobsMarked, blobsEligible, manifestsEligible,
-                List.copyOf(eligibleBlobs), List.copyOf(eligibleManifests), markedReferences, layerLinks,
-                unrecognized);
+    int blob = line.indexOf(MARKING_BLOB);
+    if (blob > 0) {
+      if (collectReferences && currentReferences != null) {
+        currentReferences.add(line.substring(blob + MARKING_BLOB.length()).strip());
+      }
+      return;
     }
+    if (line.contains(LAYER_LINK_ELIGIBLE)) {
+      layerLinks++;
+      return;
+    }
+    Matcher summary = SUMMARY.matcher(line);
+    if (summary.matches()) {
+      summarySeen = true;
+      blobsMarked = Long.parseLong(summary.group(1));
+      blobsEligible = Long.parseLong(summary.group(2));
+      manifestsEligible = Long.parseLong(summary.group(3));
+      return;
+    }
+    if (line.startsWith("manifest tags path of repository ")) {
+      return;
+    }
+    if (REPOSITORY.matcher(line).matches()) {
+      currentRepository = line;
+      currentReferences = null;
+      return;
+    }
+    unrecognized++;
+  }
+
+  private void acceptEligibleManifest(String rest) {
+    Matcher v3 = V3_MANIFEST.matcher(rest);
+    if (v3.matches()) {
+      eligibleManifests.add(new EligibleManifest(v3.group(1), v3.group(2)));
+    } else {
+      eligibleManifests.add(new EligibleManifest(currentRepository, rest));
+    }
+  }
+
+  public GcOutput result() {
+    return new GcOutput(
+        summarySeen,
+        blobsMarked,
+        blobsEligible,
+        manifestsEligible,
+        List.copyOf(eligibleBlobs),
+        List.copyOf(eligibleManifests),
+        markedReferences,
+        layerLinks,
+        unrecognized);
+  }
 }

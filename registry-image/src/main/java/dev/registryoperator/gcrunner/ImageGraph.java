@@ -11,77 +11,84 @@ import java.util.Set;
 
 /** Every tag of every repository of a filesystem storage, with what its manifest references. */
 public final class ImageGraph {
-    private final List<TaggedImage> images;
+  private final List<TaggedImage> images;
 
-    private ImageGraph(List<TaggedImage> images) {
-        this.images = images;
+  private ImageGraph(List<TaggedImage> images) {
+    this.images = images;
+  }
+
+  public static ImageGraph read(StorageReader reader, Parallel parallel) throws IOException {
+    List<String> repositories = reader.repositories();
+    List<List<TaggedManifest>> tagsByRepository = new ArrayList<>();
+    for (int i = 0; i < repositories.size(); i++) {
+      tagsByRepository.add(null);
     }
-
-    public static ImageGraph read(StorageReader reader, Parallel parallel) throws IOException {
-        List<String> repositories = reader.repositories();
-        List<List<TaggedManifest>> tagsByRepository = new ArrayList<>();
-        for (int i = 0; i < repositories.size(); i++) {
-            tagsByRepository.add(null);
-        }
-        try {
-            parallel.forEachIndex(repositories.size(), i -> {
-                try {
-                    tagsByRepository.set(i, reader.tags(repositories.get(i)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        List<TaggedManifest> tags = tagsByRepository.stream().flatMap(List::stream).toList();
-        TaggedImage[] images = new TaggedImage[tags.size()];
-        parallel.forEachIndex(tags.size(), i -> images[i] = walk(reader, tags.get(i)));
-        return new ImageGraph(List.of(images));
-    }
-
-    private static TaggedImage walk(StorageReader reader, TaggedManifest tag) {
-        Set<String> children = new LinkedHashSet<>();
-        Set<String> blobs = new LinkedHashSet<>();
-        Set<String> unreadable = new LinkedHashSet<>();
-        Manifest root = visit(reader, tag.digest(), children, blobs, unreadable);
-        return new TaggedImage(tag, root != null && root.isIndex(), children, blobs, unreadable);
-    }
-
-    private static Manifest visit(StorageReader reader, String digest, Set<String> children, Set<String> blobs,
-            Set<String> unreadable) {
-        Manifest manifest;
-        try {
-            manifest = reader.manifest(digest);
-        } catch (IOException | RuntimeException e) {
-            unreadable.add(digest);
-            return null;
-        }
-        if (manifest == null) {
-            return null; // absent: the integrity check reports it
-        }
-        blobs.addAll(manifest.blobs());
-        for (String child : manifest.manifests()) {
-            if (children.add(child)) {
-                visit(reader, child, children, blobs, unreadable);
+    try {
+      parallel.forEachIndex(
+          repositories.size(),
+          i -> {
+            try {
+              tagsByRepository.set(i, reader.tags(repositories.get(i)));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
             }
-        }
-        return manifest;
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
+    List<TaggedManifest> tags = tagsByRepository.stream().flatMap(List::stream).toList();
+    TaggedImage[] images = new TaggedImage[tags.size()];
+    parallel.forEachIndex(tags.size(), i -> images[i] = walk(reader, tags.get(i)));
+    return new ImageGraph(List.of(images));
+  }
 
-    public List<TaggedImage> images() {
-        return images;
-    }
+  private static TaggedImage walk(StorageReader reader, TaggedManifest tag) {
+    Set<String> children = new LinkedHashSet<>();
+    Set<String> blobs = new LinkedHashSet<>();
+    Set<String> unreadable = new LinkedHashSet<>();
+    Manifest root = visit(reader, tag.digest(), children, blobs, unreadable);
+    return new TaggedImage(tag, root != null && root.isIndex(), children, blobs, unreadable);
+  }
 
-    /** Per repository, per tagged index or manifest list ({@code repo:tag}), its child manifests. */
-    public Map<String, Map<String, Set<String>>> protectedChildren() {
-        Map<String, Map<String, Set<String>>> result = new LinkedHashMap<>();
-        for (TaggedImage image : images) {
-            if (image.index() && !image.childManifests().isEmpty()) {
-                result.computeIfAbsent(image.tag().repository(), r -> new LinkedHashMap<>())
-                        .put(image.tag().reference(), image.childManifests());
-            }
-        }
-        return result;
+  private static Manifest visit(
+      StorageReader reader,
+      String digest,
+      Set<String> children,
+      Set<String> blobs,
+      Set<String> unreadable) {
+    Manifest manifest;
+    try {
+      manifest = reader.manifest(digest);
+    } catch (IOException | RuntimeException e) {
+      unreadable.add(digest);
+      return null;
     }
+    if (manifest == null) {
+      return null; // absent: the integrity check reports it
+    }
+    blobs.addAll(manifest.blobs());
+    for (String child : manifest.manifests()) {
+      if (children.add(child)) {
+        visit(reader, child, children, blobs, unreadable);
+      }
+    }
+    return manifest;
+  }
+
+  public List<TaggedImage> images() {
+    return images;
+  }
+
+  /** Per repository, per tagged index or manifest list ({@code repo:tag}), its child manifests. */
+  public Map<String, Map<String, Set<String>>> protectedChildren() {
+    Map<String, Map<String, Set<String>>> result = new LinkedHashMap<>();
+    for (TaggedImage image : images) {
+      if (image.index() && !image.childManifests().isEmpty()) {
+        result
+            .computeIfAbsent(image.tag().repository(), r -> new LinkedHashMap<>())
+            .put(image.tag().reference(), image.childManifests());
+      }
+    }
+    return result;
+  }
 }

@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
  * operator's builders in the operator module (RegistryImageContractTest).
  */
 class DockerBuildContextTest {
-    @Test
-    void buildContextHoldsWhatTheDockerfileCopies() throws Exception {
-        assertThat(Files.readString(Path.of("Dockerfile"))).contains("COPY config.yml ", "COPY target/gc-runner.jar ");
-        assertThat(Path.of("config.yml")).isRegularFile();
-        assertThat(Files.readString(Path.of(".dockerignore"))).contains("!config.yml", "!target/gc-runner.jar");
-        RegistryConfig config = RegistryConfig.load(Path.of("config.yml"), java.util.Map.of());
-        assertThat(config.rootDirectory()).isEqualTo(Path.of("/var/lib/registry"));
-    }
+  @Test
+  void buildContextHoldsWhatTheDockerfileCopies() throws Exception {
+    assertThat(Files.readString(Path.of("Dockerfile")))
+        .contains("COPY config.yml ", "COPY target/gc-runner.jar ");
+    assertThat(Path.of("config.yml")).isRegularFile();
+    assertThat(Files.readString(Path.of(".dockerignore")))
+        .contains("!config.yml", "!target/gc-runner.jar");
+    RegistryConfig config = RegistryConfig.load(Path.of("config.yml"), java.util.Map.of());
+    assertThat(config.rootDirectory()).isEqualTo(Path.of("/var/lib/registry"));
+  }
 }

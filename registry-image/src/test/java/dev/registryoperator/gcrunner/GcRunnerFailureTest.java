@@ -17,207 +17,258 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Exit codes 2, 3 and 5, the remote-storage path, and that a report is written every time. */
 class GcRunnerFailureTest {
-    private static final String VERSION_3 = "registry github.com/distribution/distribution/v3 v3.0.0";
-    private static final String VERSION_2 = "docker-registry github.com/docker/distribution 2.8.2+ds1";
+  private static final String VERSION_3 = "registry github.com/distribution/distribution/v3 v3.0.0";
+  private static final String VERSION_2 =
+      "docker-registry github.com/docker/distribution 2.8.2+ds1";
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    @Test
-    void missingConfigExits2() throws Exception {
-        Run run = RunnerHarness.runWith(RegistryProcess.binary(), dir.resolve("nope.yml"), dir);
+  @Test
+  void missingConfigExits2() throws Exception {
+    Run run = RunnerHarness.runWith(RegistryProcess.binary(), dir.resolve("nope.yml"), dir);
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.result()).isEqualTo("ConfigurationError");
-        assertThat(run.number("exitCode")).isEqualTo(2);
-        assertThat(run.report().get("message").asText())
-                .isEqualTo("registry config not found: " + dir.resolve("nope.yml"));
-        assertThat(run.log()).contains("ConfigurationError (exit 2)");
-    }
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.result()).isEqualTo("ConfigurationError");
+    assertThat(run.number("exitCode")).isEqualTo(2);
+    assertThat(run.report().get("message").asText())
+        .isEqualTo("registry config not found: " + dir.resolve("nope.yml"));
+    assertThat(run.log()).contains("ConfigurationError (exit 2)");
+  }
 
-    @Test
-    void malformedConfigExits2() throws Exception {
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: [/var/lib\n");
+  @Test
+  void malformedConfigExits2() throws Exception {
+    Path config = dir.resolve("config.yml");
+    Files.writeString(
+        config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: [/var/lib\n");
 
-        Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
+    Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.report().get("message").asText()).contains(config.toString(), "is not valid YAML");
-    }
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.report().get("message").asText())
+        .contains(config.toString(), "is not valid YAML");
+  }
 
-    @Test
-    void configWithoutStorageExits2() throws Exception {
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, "version: 0.1\nhttp:\n  addr: :5000\n");
+  @Test
+  void configWithoutStorageExits2() throws Exception {
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, "version: 0.1\nhttp:\n  addr: :5000\n");
 
-        Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
+    Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.report().get("message").asText()).contains("has no storage section");
-    }
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.report().get("message").asText()).contains("has no storage section");
+  }
 
-    @Test
-    void badCommandLineExits2AndStillWritesTheReport() throws Exception {
-        Run run = RunnerHarness.run(dir, Map.of(), "--config", "x.yml", "--frobnicate");
+  @Test
+  void badCommandLineExits2AndStillWritesTheReport() throws Exception {
+    Run run = RunnerHarness.run(dir, Map.of(), "--config", "x.yml", "--frobnicate");
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.report().get("message").asText()).isEqualTo("unknown argument: --frobnicate");
-        assertThat(run.log()).contains("Usage: java -jar gc-runner.jar");
-    }
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.report().get("message").asText()).isEqualTo("unknown argument: --frobnicate");
+    assertThat(run.log()).contains("Usage: java -jar gc-runner.jar");
+  }
 
-    @Test
-    void missingRegistryBinaryExits2() throws Exception {
-        Path config = writeFilesystemConfig(dir.resolve("storage"));
+  @Test
+  void missingRegistryBinaryExits2() throws Exception {
+    Path config = writeFilesystemConfig(dir.resolve("storage"));
 
-        Run run = RunnerHarness.run(dir, Map.of("PATH", dir.toString()), "--config", config.toString());
+    Run run = RunnerHarness.run(dir, Map.of("PATH", dir.toString()), "--config", config.toString());
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.report().get("message").asText()).contains("`registry` not found on PATH");
-        Run viaEnv = RunnerHarness.run(dir, Map.of("REGISTRY_BINARY", dir.resolve("missing").toString()),
-                "--config", config.toString());
-        assertThat(viaEnv.report().get("message").asText()).contains("registry binary not found");
-    }
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.report().get("message").asText()).contains("`registry` not found on PATH");
+    Run viaEnv =
+        RunnerHarness.run(
+            dir,
+            Map.of("REGISTRY_BINARY", dir.resolve("missing").toString()),
+            "--config",
+            config.toString());
+    assertThat(viaEnv.report().get("message").asText()).contains("registry binary not found");
+  }
 
-    @Test
-    void aConfigTheRegistryRejectsExits2() throws Exception {
-        Path registry = RunnerHarness.script(dir, "registry", """
+  @Test
+  void aConfigTheRegistryRejectsExits2() throws Exception {
+    Path registry =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
                 if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
                 printf 'configuration error: error parsing %%s: yaml: unmarshal errors' "$2" >&2
                 exit 1
-                """.formatted(VERSION_2));
+                """
+                .formatted(VERSION_2));
 
-        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
+    Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.report().get("message").asText()).contains("the registry rejected its config");
-    }
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.report().get("message").asText()).contains("the registry rejected its config");
+  }
 
-    @Test
-    void failingRealGarbageCollectExits3() throws Exception {
-        Path output = dir.resolve("dry-run.txt");
-        Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
-        Path registry = RunnerHarness.script(dir, "registry", """
+  @Test
+  void failingRealGarbageCollectExits3() throws Exception {
+    Path output = dir.resolve("dry-run.txt");
+    Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
+    Path registry =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
                 if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
                 case " $* " in *" --dry-run "*) cat "%s"; exit 0;; esac
                 echo 'time="2024-01-01T00:00:00Z" level=info msg="Deleting blob: /docker/registry/v2/blobs/x"' >&2
                 printf 'failed to garbage collect: failed to delete blob sha256:95ba: boom' >&2
                 exit 1
-                """.formatted(VERSION_2, output));
+                """
+                .formatted(VERSION_2, output));
 
-        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
+    Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
 
-        assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.result()).isEqualTo("GarbageCollectFailed");
-        assertThat(run.report().get("message").asText())
-                .contains("garbage-collect failed (exit 1)", "failed to delete blob sha256:95ba: boom")
-                .doesNotContain("level=info");
-        assertThat(run.number("blobsEligible")).isEqualTo(3);
-    }
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.result()).isEqualTo("GarbageCollectFailed");
+    assertThat(run.report().get("message").asText())
+        .contains("garbage-collect failed (exit 1)", "failed to delete blob sha256:95ba: boom")
+        .doesNotContain("level=info");
+    assertThat(run.number("blobsEligible")).isEqualTo(3);
+  }
 
-    @Test
-    void failingPreflightExits3() throws Exception {
-        Path registry = RunnerHarness.script(dir, "registry", """
+  @Test
+  void failingPreflightExits3() throws Exception {
+    Path registry =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
                 if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
                 printf 'failed to garbage collect: failed to mark: something broke' >&2
                 exit 1
-                """.formatted(VERSION_2));
+                """
+                .formatted(VERSION_2));
 
-        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
+    Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
 
-        assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.report().get("message").asText())
-                .contains("preflight garbage-collect --dry-run failed (exit 1)", "something broke");
-    }
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.report().get("message").asText())
+        .contains("preflight garbage-collect --dry-run failed (exit 1)", "something broke");
+  }
 
-    @Test
-    void unusableStorageMakesTheRealRegistryFailWithExit3() throws Exception {
-        Path notADirectory = dir.resolve("a-file");
-        Files.writeString(notADirectory, "not a storage");
+  @Test
+  void unusableStorageMakesTheRealRegistryFailWithExit3() throws Exception {
+    Path notADirectory = dir.resolve("a-file");
+    Files.writeString(notADirectory, "not a storage");
 
-        Run run = RunnerHarness.runWith(RegistryProcess.binary(), writeFilesystemConfig(notADirectory), dir);
+    Run run =
+        RunnerHarness.runWith(RegistryProcess.binary(), writeFilesystemConfig(notADirectory), dir);
 
-        assertThat(run.exitCode()).as(run.log()).isEqualTo(3);
-        assertThat(run.report().get("message").asText()).contains("not a directory");
-    }
+    assertThat(run.exitCode()).as(run.log()).isEqualTo(3);
+    assertThat(run.report().get("message").asText()).contains("not a directory");
+  }
 
-    @Test
-    void unparsableOutputExits3() throws Exception {
-        Path registry = RunnerHarness.script(dir, "registry", """
+  @Test
+  void unparsableOutputExits3() throws Exception {
+    Path registry =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
                 if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
                 echo "all done, trust me"
-                """.formatted(VERSION_2));
+                """
+                .formatted(VERSION_2));
 
-        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
+    Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
 
-        assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.report().get("message").asText()).contains("printed no summary line");
-    }
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.report().get("message").asText()).contains("printed no summary line");
+  }
 
-    /**
-     * A registry claiming to be 3.0.0 is trusted with --delete-untagged, so the safety check lets 2.8.2 run: it
-     * deletes the children of the tagged index, and the integrity check catches it (invariant I6).
-     */
-    @Test
-    void lostChildrenOfATaggedIndexFailTheIntegrityCheckWithExit5() throws Exception {
-        Path pretending3 = RunnerHarness.script(dir, "registry", """
+  /**
+   * A registry claiming to be 3.0.0 is trusted with --delete-untagged, so the safety check lets
+   * 2.8.2 run: it deletes the children of the tagged index, and the integrity check catches it
+   * (invariant I6).
+   */
+  @Test
+  void lostChildrenOfATaggedIndexFailTheIntegrityCheckWithExit5() throws Exception {
+    Path pretending3 =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
                 if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
                 exec "%s" "$@"
-                """.formatted(VERSION_3, RegistryProcess.binary()));
-        try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
-            PushedImage index = new ImagePusher(registry.client())
-                    .pushMultiPlatform("multi", "latest", Format.OCI, 2, 4096);
-            registry.stop();
+                """
+                .formatted(VERSION_3, RegistryProcess.binary()));
+    try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
+      PushedImage index =
+          new ImagePusher(registry.client())
+              .pushMultiPlatform("multi", "latest", Format.OCI, 2, 4096);
+      registry.stop();
 
-            Run run = RunnerHarness.runWith(pretending3, registry.configFile(), dir, "--delete-untagged");
+      Run run = RunnerHarness.runWith(pretending3, registry.configFile(), dir, "--delete-untagged");
 
-            assertThat(run.exitCode()).as(run.log()).isEqualTo(5);
-            assertThat(run.result()).isEqualTo("IntegrityCheckFailed");
-            assertThat(run.report().get("registryVersion").asText()).isEqualTo("3.0.0");
-            assertThat(run.integrity().get("checked").asBoolean()).isTrue();
-            // 2 children (revision links) and their 2 configs and 2 layers.
-            assertThat(run.integrity().get("missing").asLong()).isEqualTo(6);
-            assertThat(run.integrity().get("missingDigests").toString())
-                    .contains("multi@" + index.children().get(0).digest(),
-                            "multi@" + index.children().get(1).digest());
-            assertThat(run.report().get("message").asText()).contains("integrity check failed", "6 referenced");
-        }
+      assertThat(run.exitCode()).as(run.log()).isEqualTo(5);
+      assertThat(run.result()).isEqualTo("IntegrityCheckFailed");
+      assertThat(run.report().get("registryVersion").asText()).isEqualTo("3.0.0");
+      assertThat(run.integrity().get("checked").asBoolean()).isTrue();
+      // 2 children (revision links) and their 2 configs and 2 layers.
+      assertThat(run.integrity().get("missing").asLong()).isEqualTo(6);
+      assertThat(run.integrity().get("missingDigests").toString())
+          .contains(
+              "multi@" + index.children().get(0).digest(),
+              "multi@" + index.children().get(1).digest());
+      assertThat(run.report().get("message").asText())
+          .contains("integrity check failed", "6 referenced");
     }
+  }
 
-    @Test
-    void aReferencedBlobThatVanishesDuringTheRunFailsTheIntegrityCheck() throws Exception {
-        try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
-            PushedImage image = new ImagePusher(registry.client()).pushImage("app", "v1", Format.DOCKER, 4096);
-            registry.stop();
-            String hex = image.layers().get(0).digest().substring("sha256:".length());
-            Path layerDir = registry.storage().resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2)
-                    + "/" + hex);
-            Path sabotaging = RunnerHarness.script(dir, "registry", """
+  @Test
+  void aReferencedBlobThatVanishesDuringTheRunFailsTheIntegrityCheck() throws Exception {
+    try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
+      PushedImage image =
+          new ImagePusher(registry.client()).pushImage("app", "v1", Format.DOCKER, 4096);
+      registry.stop();
+      String hex = image.layers().get(0).digest().substring("sha256:".length());
+      Path layerDir =
+          registry
+              .storage()
+              .resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex);
+      Path sabotaging =
+          RunnerHarness.script(
+              dir,
+              "registry",
+              """
                     case " $* " in *" --dry-run "*) ;; *" garbage-collect "*) rm -rf "%s";; esac
                     exec "%s" "$@"
-                    """.formatted(layerDir, RegistryProcess.binary()));
+                    """
+                  .formatted(layerDir, RegistryProcess.binary()));
 
-            Run run = RunnerHarness.runWith(sabotaging, registry.configFile(), dir);
+      Run run = RunnerHarness.runWith(sabotaging, registry.configFile(), dir);
 
-            assertThat(run.exitCode()).as(run.log()).isEqualTo(5);
-            assertThat(run.integrity().get("missing").asLong()).isEqualTo(1);
-            assertThat(run.integrity().get("missingDigests").get(0).asText())
-                    .isEqualTo("app@" + image.layers().get(0).digest());
-            assertThat(run.number("blobsDeleted")).isZero();
-        }
+      assertThat(run.exitCode()).as(run.log()).isEqualTo(5);
+      assertThat(run.integrity().get("missing").asLong()).isEqualTo(1);
+      assertThat(run.integrity().get("missingDigests").get(0).asText())
+          .isEqualTo("app@" + image.layers().get(0).digest());
+      assertThat(run.number("blobsDeleted")).isZero();
     }
+  }
 
-    @Test
-    void s3StorageReportsCountsWithoutBytesOrIntegrityAndNoSecrets() throws Exception {
-        Path output = dir.resolve("dry-run.txt");
-        Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
-        Path registry = RunnerHarness.script(dir, "registry", """
+  @Test
+  void s3StorageReportsCountsWithoutBytesOrIntegrityAndNoSecrets() throws Exception {
+    Path output = dir.resolve("dry-run.txt");
+    Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
+    Path registry =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
                 if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
                 cat "%s"
                 echo 'time="2024-01-01T00:00:00Z" level=info msg="using key AKIAIOSFODNN7EXAMPLE"' >&2
-                """.formatted(VERSION_3, output));
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, """
+                """
+                .formatted(VERSION_3, output));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(
+        config,
+        """
                 version: 0.1
                 storage:
                   s3:
@@ -229,141 +280,193 @@ class GcRunnerFailureTest {
                     enabled: true
                 """);
 
-        Run run = RunnerHarness.runWith(registry, config, dir);
+    Run run = RunnerHarness.runWith(registry, config, dir);
 
-        assertThat(run.exitCode()).as(run.log()).isZero();
-        assertThat(run.report().get("storageDriver").asText()).isEqualTo("s3");
-        assertThat(run.report().get("bytesMeasured").asBoolean()).isFalse();
-        assertThat(run.number("blobsMarked")).isEqualTo(27);
-        assertThat(run.number("blobsEligible")).isEqualTo(3);
-        assertThat(run.number("blobsDeleted")).isEqualTo(3);
-        assertThat(run.number("eligibleBytes")).isZero();
-        assertThat(run.number("reclaimedBytes")).isZero();
-        assertThat(run.integrity().get("checked").asBoolean()).isFalse();
-        assertThat(run.report().get("message").asText()).contains("bytes not measured", "integrity not checked");
-        assertThat(run.reportJson() + run.log()).doesNotContain("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI");
-    }
+    assertThat(run.exitCode()).as(run.log()).isZero();
+    assertThat(run.report().get("storageDriver").asText()).isEqualTo("s3");
+    assertThat(run.report().get("bytesMeasured").asBoolean()).isFalse();
+    assertThat(run.number("blobsMarked")).isEqualTo(27);
+    assertThat(run.number("blobsEligible")).isEqualTo(3);
+    assertThat(run.number("blobsDeleted")).isEqualTo(3);
+    assertThat(run.number("eligibleBytes")).isZero();
+    assertThat(run.number("reclaimedBytes")).isZero();
+    assertThat(run.integrity().get("checked").asBoolean()).isFalse();
+    assertThat(run.report().get("message").asText())
+        .contains("bytes not measured", "integrity not checked");
+    assertThat(run.reportJson() + run.log())
+        .doesNotContain("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI");
+  }
 
-    @Test
-    void secretsInARegistryErrorAreRedacted() throws Exception {
-        Path registry = RunnerHarness.script(dir, "registry", """
+  @Test
+  void secretsInARegistryErrorAreRedacted() throws Exception {
+    Path registry =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
                 if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
                 printf 'failed to garbage collect: s3aws: AccessDenied for key AKIAIOSFODNN7EXAMPLE' >&2
                 exit 1
-                """.formatted(VERSION_3));
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, "storage:\n  s3:\n    accesskey: AKIAIOSFODNN7EXAMPLE\n    secretkey: s3cr3t-value\n");
+                """
+                .formatted(VERSION_3));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(
+        config,
+        "storage:\n  s3:\n    accesskey: AKIAIOSFODNN7EXAMPLE\n    secretkey: s3cr3t-value\n");
 
-        Run run = RunnerHarness.runWith(registry, config, dir);
+    Run run = RunnerHarness.runWith(registry, config, dir);
 
-        assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.report().get("message").asText()).contains("AccessDenied for key ***");
-        assertThat(run.reportJson() + run.log()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
-    }
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.report().get("message").asText()).contains("AccessDenied for key ***");
+    assertThat(run.reportJson() + run.log()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
+  }
 
-    @Test
-    void s3WithDeleteUntaggedOnRegistry2UsesTheOutputToFindAtRiskChildren() throws Exception {
-        Path output = dir.resolve("dry-run.txt");
-        Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run-delete-untagged.txt"));
-        Path registry = RunnerHarness.script(dir, "registry", """
+  @Test
+  void s3WithDeleteUntaggedOnRegistry2UsesTheOutputToFindAtRiskChildren() throws Exception {
+    Path output = dir.resolve("dry-run.txt");
+    Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run-delete-untagged.txt"));
+    Path registry =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
                 if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
                 case " $* " in *" --dry-run "*) cat "%s"; exit 0;; esac
                 echo "must not run" >&2; exit 99
-                """.formatted(VERSION_2, output));
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, "storage:\n  s3:\n    bucket: registry\n    region: eu-west-1\n");
+                """
+                .formatted(VERSION_2, output));
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, "storage:\n  s3:\n    bucket: registry\n    region: eu-west-1\n");
 
-        Run run = RunnerHarness.runWith(registry, config, dir, "--delete-untagged");
+    Run run = RunnerHarness.runWith(registry, config, dir, "--delete-untagged");
 
-        assertThat(run.exitCode()).isEqualTo(4);
-        assertThat(run.report().get("message").asText())
-                .contains("dl@sha256:c388e8b5", "multi@sha256:39ed8245", "4 child manifest(s)");
-    }
+    assertThat(run.exitCode()).isEqualTo(4);
+    assertThat(run.report().get("message").asText())
+        .contains("dl@sha256:c388e8b5", "multi@sha256:39ed8245", "4 child manifest(s)");
+  }
 
-    @Test
-    void reportIsCompactJsonUnder4KiB() throws Exception {
-        Run run = RunnerHarness.runWith(RegistryProcess.binary(), dir.resolve("nope.yml"), dir);
+  @Test
+  void reportIsCompactJsonUnder4KiB() throws Exception {
+    Run run = RunnerHarness.runWith(RegistryProcess.binary(), dir.resolve("nope.yml"), dir);
 
-        assertThat(run.reportJson()).doesNotContain("\n").startsWith("{\"version\":2,");
-        assertThat(run.reportJson().getBytes(StandardCharsets.UTF_8).length).isLessThan(4096);
-        assertThat(StorageSnapshot.of(dir).blobSizes()).isEmpty();
-    }
+    assertThat(run.reportJson()).doesNotContain("\n").startsWith("{\"version\":2,");
+    assertThat(run.reportJson().getBytes(StandardCharsets.UTF_8).length).isLessThan(4096);
+    assertThat(StorageSnapshot.of(dir).blobSizes()).isEmpty();
+  }
 
-    @Test
-    void aConfigTheRealRegistryRejectsIsAConfigErrorWithItsFirstLineNotTheUsageText() throws Exception {
-        // The registry prints "configuration error: ..." and its detail, then its usage text, on stderr.
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + dir.resolve("s")
-                + "\nhttp:\n  addr: [1, 2]\n");
+  @Test
+  void aConfigTheRealRegistryRejectsIsAConfigErrorWithItsFirstLineNotTheUsageText()
+      throws Exception {
+    // The registry prints "configuration error: ..." and its detail, then its usage text, on
+    // stderr.
+    Path config = dir.resolve("config.yml");
+    Files.writeString(
+        config,
+        "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: "
+            + dir.resolve("s")
+            + "\nhttp:\n  addr: [1, 2]\n");
 
-        Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
+    Run run = RunnerHarness.runWith(RegistryProcess.binary(), config, dir);
 
-        assertThat(run.exitCode()).as(run.log()).isEqualTo(2);
-        assertThat(run.result()).isEqualTo("ConfigurationError");
-        assertThat(run.report().get("message").asText())
-                .startsWith("the registry rejected its config: configuration error: error parsing " + config)
-                .contains("cannot unmarshal !!seq into string")
-                .doesNotContain("Usage", "--help", "Flags");
-    }
+    assertThat(run.exitCode()).as(run.log()).isEqualTo(2);
+    assertThat(run.result()).isEqualTo("ConfigurationError");
+    assertThat(run.report().get("message").asText())
+        .startsWith(
+            "the registry rejected its config: configuration error: error parsing " + config)
+        .contains("cannot unmarshal !!seq into string")
+        .doesNotContain("Usage", "--help", "Flags");
+  }
 
-    @Test
-    void anyThrowableStillWritesTheReport() throws Exception {
-        Path config = writeFilesystemConfig(dir.resolve("s"));
-        Path report = dir.resolve("report.json");
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        // An Error (not an Exception) thrown in the middle of a run: the first log line of the run throws it.
-        java.io.PrintStream failing = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8) {
-            private boolean thrown;
+  @Test
+  void anyThrowableStillWritesTheReport() throws Exception {
+    Path config = writeFilesystemConfig(dir.resolve("s"));
+    Path report = dir.resolve("report.json");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    // An Error (not an Exception) thrown in the middle of a run: the first log line of the run
+    // throws it.
+    java.io.PrintStream failing =
+        new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8) {
+          private boolean thrown;
 
-            @Override
-            public void println(String line) {
-                if (!thrown && line.contains("config " + config)) {
-                    thrown = true;
-                    throw new StackOverflowError("injected");
-                }
-                super.println(line);
+          @Override
+          public void println(String line) {
+            if (!thrown && line.contains("config " + config)) {
+              thrown = true;
+              throw new StackOverflowError("injected");
             }
+            super.println(line);
+          }
         };
 
-        int exitCode = new GcRunner(failing, Map.of()).run(new String[] {"--config", config.toString(),
-                "--registry-binary", RegistryProcess.binary().toString(), "--report", report.toString()});
+    int exitCode =
+        new GcRunner(failing, Map.of())
+            .run(
+                new String[] {
+                  "--config",
+                  config.toString(),
+                  "--registry-binary",
+                  RegistryProcess.binary().toString(),
+                  "--report",
+                  report.toString()
+                });
 
-        assertThat(exitCode).isEqualTo(3);
-        String json = Files.readString(report);
-        assertThat(json).contains("\"result\":\"GarbageCollectFailed\"").contains("StackOverflowError").contains("injected");
-    }
+    assertThat(exitCode).isEqualTo(3);
+    String json = Files.readString(report);
+    assertThat(json)
+        .contains("\"result\":\"GarbageCollectFailed\"")
+        .contains("StackOverflowError")
+        .contains("injected");
+  }
 
-    @Test
-    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
-    void aHungRegistryVersionFailsTheRunWithAClearReport() throws Exception {
-        Path output = dir.resolve("dry-run.txt");
-        Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
-        Path registry = RunnerHarness.script(dir, "registry", """
+  @Test
+  @org.junit.jupiter.api.Timeout(
+      value = 60,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aHungRegistryVersionFailsTheRunWithAClearReport() throws Exception {
+    Path output = dir.resolve("dry-run.txt");
+    Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
+    Path registry =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
                 if [ "$1" = "--version" ]; then exec sleep 600; fi
                 cat "%s"
-                """.formatted(output));
+                """
+                .formatted(output));
 
-        long started = System.nanoTime();
-        Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir,
-                java.time.Duration.ofSeconds(1));
+    long started = System.nanoTime();
+    Run run =
+        RunnerHarness.runWith(
+            registry,
+            writeFilesystemConfig(dir.resolve("s")),
+            dir,
+            java.time.Duration.ofSeconds(1));
 
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
-        assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.result()).isEqualTo("GarbageCollectFailed");
-        assertThat(run.report().get("message").asText())
-                .isEqualTo("`" + registry + " --version` did not answer within 1 s: the registry binary seems hung;"
-                        + " nothing was collected");
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).as("the hung process is stopped").isEmpty();
-    }
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(java.time.Duration.ofSeconds(20));
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.result()).isEqualTo("GarbageCollectFailed");
+    assertThat(run.report().get("message").asText())
+        .isEqualTo(
+            "`"
+                + registry
+                + " --version` did not answer within 1 s: the registry binary seems hung;"
+                + " nothing was collected");
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive))
+        .as("the hung process is stopped")
+        .isEmpty();
+  }
 
-    @Test
-    void theVersionTimeoutIsThirtySeconds() {
-        assertThat(RegistryBinary.VERSION_TIMEOUT).isEqualTo(java.time.Duration.ofSeconds(30));
-    }
+  @Test
+  void theVersionTimeoutIsThirtySeconds() {
+    assertThat(RegistryBinary.VERSION_TIMEOUT).isEqualTo(java.time.Duration.ofSeconds(30));
+  }
 
-    private Path writeFilesystemConfig(Path storage) throws Exception {
-        Path config = dir.resolve("config-" + storage.getFileName() + ".yml");
-        Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + storage + "\n");
-        return config;
-    }
+  private Path writeFilesystemConfig(Path storage) throws Exception {
+    Path config = dir.resolve("config-" + storage.getFileName() + ".yml");
+    Files.writeString(
+        config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + storage + "\n");
+    return config;
+  }
 }

@@ -8,69 +8,86 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ManifestTest {
-    private static final String A = "sha256:" + "a".repeat(64);
-    private static final String B = "sha256:" + "b".repeat(64);
-    private static final String C = "sha256:" + "c".repeat(64);
+  private static final String A = "sha256:" + "a".repeat(64);
+  private static final String B = "sha256:" + "b".repeat(64);
+  private static final String C = "sha256:" + "c".repeat(64);
 
-    @Test
-    void dockerSchema2() throws IOException {
-        Manifest manifest = parse("""
+  @Test
+  void dockerSchema2() throws IOException {
+    Manifest manifest =
+        parse(
+            """
                 {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
                  "config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"%s","size":1},
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","digest":"%s","size":2},
                            {"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","digest":"%s","size":3}]}
-                """.formatted(A, B, C));
-        assertThat(manifest.isIndex()).isFalse();
-        assertThat(manifest.blobs()).containsExactly(A, B, C);
-        assertThat(manifest.manifests()).isEmpty();
-    }
+                """
+                .formatted(A, B, C));
+    assertThat(manifest.isIndex()).isFalse();
+    assertThat(manifest.blobs()).containsExactly(A, B, C);
+    assertThat(manifest.manifests()).isEmpty();
+  }
 
-    @Test
-    void ociIndexWithoutMediaTypeField() throws IOException {
-        Manifest manifest = parse("""
+  @Test
+  void ociIndexWithoutMediaTypeField() throws IOException {
+    Manifest manifest =
+        parse(
+            """
                 {"schemaVersion":2,"manifests":[
                   {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":1,
                    "platform":{"architecture":"amd64","os":"linux"},"annotations":{"a":"b"}},
                   {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":1}],
                  "annotations":{"org.opencontainers.image.created":"2024"}}
-                """.formatted(A, B));
-        assertThat(manifest.isIndex()).isTrue();
-        assertThat(manifest.manifests()).containsExactly(A, B);
-        assertThat(manifest.blobs()).isEmpty();
-    }
+                """
+                .formatted(A, B));
+    assertThat(manifest.isIndex()).isTrue();
+    assertThat(manifest.manifests()).containsExactly(A, B);
+    assertThat(manifest.blobs()).isEmpty();
+  }
 
-    @Test
-    void emptyDockerListIsStillAnIndex() throws IOException {
-        Manifest manifest = parse("{\"schemaVersion\":2,\"mediaType\":\"" + Manifest.DOCKER_LIST
+  @Test
+  void emptyDockerListIsStillAnIndex() throws IOException {
+    Manifest manifest =
+        parse(
+            "{\"schemaVersion\":2,\"mediaType\":\""
+                + Manifest.DOCKER_LIST
                 + "\",\"manifests\":[]}");
-        assertThat(manifest.isIndex()).isTrue();
-    }
+    assertThat(manifest.isIndex()).isTrue();
+  }
 
-    @Test
-    void foreignLayersAreNotStoredSoNotReferenced() throws IOException {
-        Manifest manifest = parse("""
+  @Test
+  void foreignLayersAreNotStoredSoNotReferenced() throws IOException {
+    Manifest manifest =
+        parse(
+            """
                 {"schemaVersion":2,"config":{"digest":"%s"},
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip","digest":"%s",
                             "urls":["https://example.invalid/layer"]},
                            {"digest":"%s","urls":[]}]}
-                """.formatted(A, B, C));
-        assertThat(manifest.blobs()).containsExactly(A, C);
-    }
+                """
+                .formatted(A, B, C));
+    assertThat(manifest.blobs()).containsExactly(A, C);
+  }
 
-    @Test
-    void schema1() throws IOException {
-        Manifest manifest = parse("{\"schemaVersion\":1,\"fsLayers\":[{\"blobSum\":\"" + A + "\"},{\"blobSum\":\""
-                + B + "\"}],\"history\":[{\"v1Compatibility\":\"{}\"}]}");
-        assertThat(manifest.blobs()).containsExactly(A, B);
-    }
+  @Test
+  void schema1() throws IOException {
+    Manifest manifest =
+        parse(
+            "{\"schemaVersion\":1,\"fsLayers\":[{\"blobSum\":\""
+                + A
+                + "\"},{\"blobSum\":\""
+                + B
+                + "\"}],\"history\":[{\"v1Compatibility\":\"{}\"}]}");
+    assertThat(manifest.blobs()).containsExactly(A, B);
+  }
 
-    @Test
-    void rejectsNonObjects() {
-        assertThatThrownBy(() -> parse("[1,2]")).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> parse("{\"config\":")).isInstanceOf(IOException.class);
-    }
+  @Test
+  void rejectsNonObjects() {
+    assertThatThrownBy(() -> parse("[1,2]")).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> parse("{\"config\":")).isInstanceOf(IOException.class);
+  }
 
-    private static Manifest parse(String json) throws IOException {
-        return Manifest.parse(json.getBytes(StandardCharsets.UTF_8));
-    }
+  private static Manifest parse(String json) throws IOException {
+    return Manifest.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
 }

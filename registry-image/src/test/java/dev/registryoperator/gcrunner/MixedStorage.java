@@ -11,77 +11,92 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A storage with a bit of everything, pushed over the HTTP API: Docker schema 2 and OCI images, a layer shared
- * between two repositories, an OCI index and a Docker manifest list with untagged children, a moved tag, an
- * untagged manifest, and deleted manifests (one sharing a layer with survivors).
+ * A storage with a bit of everything, pushed over the HTTP API: Docker schema 2 and OCI images, a
+ * layer shared between two repositories, an OCI index and a Docker manifest list with untagged
+ * children, a moved tag, an untagged manifest, and deleted manifests (one sharing a layer with
+ * survivors).
  */
 final class MixedStorage {
-    /** Still tagged after the deletions: must survive any GC, children included. */
-    final List<PushedImage> tagged = new ArrayList<>();
-    /** Untagged plain manifests (a moved tag, a push by digest): survive a GC without --delete-untagged. */
-    final List<PushedImage> untagged = new ArrayList<>();
-    /** Deleted through the API: their blobs that nothing else uses are garbage. */
-    final List<PushedImage> deleted = new ArrayList<>();
-    /** The layer shared by team/app and team/web, also used by a deleted image. */
-    String sharedLayer;
+  /** Still tagged after the deletions: must survive any GC, children included. */
+  final List<PushedImage> tagged = new ArrayList<>();
 
-    static MixedStorage push(RegistryClient client) throws IOException {
-        MixedStorage storage = new MixedStorage();
-        ImagePusher pusher = new ImagePusher(client, 7);
-        byte[] shared = pusher.randomLayer(16 * 1024);
+  /**
+   * Untagged plain manifests (a moved tag, a push by digest): survive a GC without
+   * --delete-untagged.
+   */
+  final List<PushedImage> untagged = new ArrayList<>();
 
-        storage.tagged.add(pusher.pushImage("team/app", "v1", Format.DOCKER, shared, pusher.randomLayer(8 * 1024)));
-        storage.tagged.add(pusher.pushImage("team/app", "v2", Format.OCI, shared, pusher.randomLayer(9 * 1024)));
-        PushedImage old = pusher.pushImage("team/app", "old", Format.DOCKER, shared, pusher.randomLayer(10 * 1024));
-        storage.untagged.add(pusher.pushImage("team/app", null, Format.OCI, 3 * 1024));
-        storage.untagged.add(pusher.pushImage("team/app", "latest", Format.DOCKER, 4 * 1024));
-        storage.tagged.add(pusher.pushImage("team/app", "latest", Format.DOCKER, 5 * 1024));
+  /** Deleted through the API: their blobs that nothing else uses are garbage. */
+  final List<PushedImage> deleted = new ArrayList<>();
 
-        storage.tagged.add(pusher.pushImage("team/web", "v1", Format.OCI, shared, pusher.randomLayer(6 * 1024)));
-        PushedImage web = pusher.pushImage("team/web", "gone", Format.OCI, 7 * 1024);
+  /** The layer shared by team/app and team/web, also used by a deleted image. */
+  String sharedLayer;
 
-        storage.tagged.add(pusher.pushMultiPlatform("multi", "latest", Format.OCI, 2, 2 * 1024));
-        storage.tagged.add(pusher.pushMultiPlatform("multi", "list", Format.DOCKER, 2, 2 * 1024));
+  static MixedStorage push(RegistryClient client) throws IOException {
+    MixedStorage storage = new MixedStorage();
+    ImagePusher pusher = new ImagePusher(client, 7);
+    byte[] shared = pusher.randomLayer(16 * 1024);
 
-        PushedImage solo = pusher.pushImage("solo", "only", Format.DOCKER, 11 * 1024);
+    storage.tagged.add(
+        pusher.pushImage("team/app", "v1", Format.DOCKER, shared, pusher.randomLayer(8 * 1024)));
+    storage.tagged.add(
+        pusher.pushImage("team/app", "v2", Format.OCI, shared, pusher.randomLayer(9 * 1024)));
+    PushedImage old =
+        pusher.pushImage("team/app", "old", Format.DOCKER, shared, pusher.randomLayer(10 * 1024));
+    storage.untagged.add(pusher.pushImage("team/app", null, Format.OCI, 3 * 1024));
+    storage.untagged.add(pusher.pushImage("team/app", "latest", Format.DOCKER, 4 * 1024));
+    storage.tagged.add(pusher.pushImage("team/app", "latest", Format.DOCKER, 5 * 1024));
 
-        for (PushedImage image : List.of(old, web, solo)) {
-            client.deleteManifest(image.repository(), image.digest());
-            storage.deleted.add(image);
-        }
-        storage.sharedLayer = old.layers().get(0).digest();
-        return storage;
+    storage.tagged.add(
+        pusher.pushImage("team/web", "v1", Format.OCI, shared, pusher.randomLayer(6 * 1024)));
+    PushedImage web = pusher.pushImage("team/web", "gone", Format.OCI, 7 * 1024);
+
+    storage.tagged.add(pusher.pushMultiPlatform("multi", "latest", Format.OCI, 2, 2 * 1024));
+    storage.tagged.add(pusher.pushMultiPlatform("multi", "list", Format.DOCKER, 2, 2 * 1024));
+
+    PushedImage solo = pusher.pushImage("solo", "only", Format.DOCKER, 11 * 1024);
+
+    for (PushedImage image : List.of(old, web, solo)) {
+      client.deleteManifest(image.repository(), image.digest());
+      storage.deleted.add(image);
     }
+    storage.sharedLayer = old.layers().get(0).digest();
+    return storage;
+  }
 
-    /** Blobs of deleted images that nothing still present (tagged or untagged) uses. */
-    Set<String> garbage() {
-        Set<String> garbage = new LinkedHashSet<>();
-        deleted.forEach(image -> garbage.addAll(image.blobDigests()));
-        tagged.forEach(image -> garbage.removeAll(image.blobDigests()));
-        untagged.forEach(image -> garbage.removeAll(image.blobDigests()));
-        return garbage;
-    }
+  /** Blobs of deleted images that nothing still present (tagged or untagged) uses. */
+  Set<String> garbage() {
+    Set<String> garbage = new LinkedHashSet<>();
+    deleted.forEach(image -> garbage.addAll(image.blobDigests()));
+    tagged.forEach(image -> garbage.removeAll(image.blobDigests()));
+    untagged.forEach(image -> garbage.removeAll(image.blobDigests()));
+    return garbage;
+  }
 
-    /** Distinct (repository, manifest) pairs reachable from tags: tagged manifests and index children. */
-    int taggedManifestReferences() {
-        Set<String> references = new LinkedHashSet<>();
-        for (PushedImage image : tagged) {
-            references.add(image.repository() + "@" + image.digest());
-            image.children().forEach(child -> references.add(image.repository() + "@" + child.digest()));
-        }
-        return references.size();
+  /**
+   * Distinct (repository, manifest) pairs reachable from tags: tagged manifests and index children.
+   */
+  int taggedManifestReferences() {
+    Set<String> references = new LinkedHashSet<>();
+    for (PushedImage image : tagged) {
+      references.add(image.repository() + "@" + image.digest());
+      image.children().forEach(child -> references.add(image.repository() + "@" + child.digest()));
     }
+    return references.size();
+  }
 
-    /** Distinct (repository, config or layer) pairs reachable from tags. */
-    int taggedBlobReferences() {
-        Set<String> references = new LinkedHashSet<>();
-        for (PushedImage image : tagged) {
-            List<PushedImage> manifests = image.isIndex() ? image.children() : List.of(image);
-            for (PushedImage manifest : manifests) {
-                references.add(image.repository() + "@" + manifest.config().digest());
-                manifest.layers().forEach(layer -> references.add(image.repository() + "@" + layer.digest()));
-            }
-        }
-        return references.size();
+  /** Distinct (repository, config or layer) pairs reachable from tags. */
+  int taggedBlobReferences() {
+    Set<String> references = new LinkedHashSet<>();
+    for (PushedImage image : tagged) {
+      List<PushedImage> manifests = image.isIndex() ? image.children() : List.of(image);
+      for (PushedImage manifest : manifests) {
+        references.add(image.repository() + "@" + manifest.config().digest());
+        manifest
+            .layers()
+            .forEach(layer -> references.add(image.repository() + "@" + layer.digest()));
+      }
     }
+    return references.size();
+  }
 }

@@ -8,9 +8,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RegistryConfigTest {
-    @Test
-    void filesystemRootDirectory() throws UsageException {
-        RegistryConfig config = RegistryConfig.parse("""
+  @Test
+  void filesystemRootDirectory() throws UsageException {
+    RegistryConfig config =
+        RegistryConfig.parse(
+            """
                 version: 0.1
                 storage:
                   cache:
@@ -22,31 +24,38 @@ class RegistryConfigTest {
                   maintenance:
                     readonly:
                       enabled: true
-                """, Map.of(), "config.yml");
+                """,
+            Map.of(),
+            "config.yml");
 
-        assertThat(config.storageDriver()).isEqualTo("filesystem");
-        assertThat(config.isFilesystem()).isTrue();
-        assertThat(config.rootDirectory()).isEqualTo(Path.of("/data/registry"));
-    }
+    assertThat(config.storageDriver()).isEqualTo("filesystem");
+    assertThat(config.isFilesystem()).isTrue();
+    assertThat(config.rootDirectory()).isEqualTo(Path.of("/data/registry"));
+  }
 
-    @Test
-    void filesystemDefaultsToVarLibRegistry() throws UsageException {
-        RegistryConfig config = RegistryConfig.parse("storage:\n  filesystem: {}\n", Map.of(), "c");
-        assertThat(config.rootDirectory()).isEqualTo(Path.of("/var/lib/registry"));
-        assertThat(RegistryConfig.parse("storage:\n  filesystem:\n", Map.of(), "c").rootDirectory())
-                .isEqualTo(Path.of("/var/lib/registry"));
-    }
+  @Test
+  void filesystemDefaultsToVarLibRegistry() throws UsageException {
+    RegistryConfig config = RegistryConfig.parse("storage:\n  filesystem: {}\n", Map.of(), "c");
+    assertThat(config.rootDirectory()).isEqualTo(Path.of("/var/lib/registry"));
+    assertThat(RegistryConfig.parse("storage:\n  filesystem:\n", Map.of(), "c").rootDirectory())
+        .isEqualTo(Path.of("/var/lib/registry"));
+  }
 
-    @Test
-    void environmentOverridesLikeTheRegistry() throws UsageException {
-        RegistryConfig config = RegistryConfig.parse("storage:\n  filesystem:\n    rootdirectory: /a\n",
-                Map.of("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", "/b"), "c");
-        assertThat(config.rootDirectory()).isEqualTo(Path.of("/b"));
-    }
+  @Test
+  void environmentOverridesLikeTheRegistry() throws UsageException {
+    RegistryConfig config =
+        RegistryConfig.parse(
+            "storage:\n  filesystem:\n    rootdirectory: /a\n",
+            Map.of("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", "/b"),
+            "c");
+    assertThat(config.rootDirectory()).isEqualTo(Path.of("/b"));
+  }
 
-    @Test
-    void s3CollectsItsSecrets() throws UsageException {
-        RegistryConfig config = RegistryConfig.parse("""
+  @Test
+  void s3CollectsItsSecrets() throws UsageException {
+    RegistryConfig config =
+        RegistryConfig.parse(
+            """
                 storage:
                   s3:
                     accesskey: AKIAEXAMPLEKEY123
@@ -57,42 +66,52 @@ class RegistryConfigTest {
                   secret: http-secret-value
                 redis:
                   password: redis-password-1
-                """, Map.of("REGISTRY_STORAGE_S3_SECRETKEY", "from-the-environment"), "c");
+                """,
+            Map.of("REGISTRY_STORAGE_S3_SECRETKEY", "from-the-environment"),
+            "c");
 
-        assertThat(config.storageDriver()).isEqualTo("s3");
-        assertThat(config.isFilesystem()).isFalse();
-        assertThat(config.rootDirectory()).isNull();
-        assertThat(config.secrets()).contains("AKIAEXAMPLEKEY123", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                "http-secret-value", "redis-password-1", "from-the-environment")
-                .doesNotContain("us-east-1", "images");
-    }
+    assertThat(config.storageDriver()).isEqualTo("s3");
+    assertThat(config.isFilesystem()).isFalse();
+    assertThat(config.rootDirectory()).isNull();
+    assertThat(config.secrets())
+        .contains(
+            "AKIAEXAMPLEKEY123",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "http-secret-value",
+            "redis-password-1",
+            "from-the-environment")
+        .doesNotContain("us-east-1", "images");
+  }
 
-    @Test
-    void rejectsBadConfigs() {
-        assertThatThrownBy(() -> RegistryConfig.parse("storage: [unclosed", Map.of(), "c"))
-                .isInstanceOf(UsageException.class).hasMessageContaining("not valid YAML");
-        assertThatThrownBy(() -> RegistryConfig.parse("- a list", Map.of(), "c"))
-                .hasMessageContaining("not a YAML mapping");
-        assertThatThrownBy(() -> RegistryConfig.parse("version: 0.1\n", Map.of(), "c"))
-                .hasMessageContaining("has no storage section");
-        assertThatThrownBy(() -> RegistryConfig.parse("storage:\n  delete:\n    enabled: true\n", Map.of(), "c"))
-                .hasMessageContaining("exactly one storage driver, found none");
-        assertThatThrownBy(() -> RegistryConfig.parse("storage:\n  s3: {}\n  filesystem: {}\n", Map.of(), "c"))
-                .hasMessageContaining("found s3, filesystem");
-        assertThatThrownBy(() -> RegistryConfig.parse("storage:\n  inmemory: {}\n", Map.of(), "c"))
-                .hasMessageContaining("inmemory");
-    }
+  @Test
+  void rejectsBadConfigs() {
+    assertThatThrownBy(() -> RegistryConfig.parse("storage: [unclosed", Map.of(), "c"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("not valid YAML");
+    assertThatThrownBy(() -> RegistryConfig.parse("- a list", Map.of(), "c"))
+        .hasMessageContaining("not a YAML mapping");
+    assertThatThrownBy(() -> RegistryConfig.parse("version: 0.1\n", Map.of(), "c"))
+        .hasMessageContaining("has no storage section");
+    assertThatThrownBy(
+            () -> RegistryConfig.parse("storage:\n  delete:\n    enabled: true\n", Map.of(), "c"))
+        .hasMessageContaining("exactly one storage driver, found none");
+    assertThatThrownBy(
+            () -> RegistryConfig.parse("storage:\n  s3: {}\n  filesystem: {}\n", Map.of(), "c"))
+        .hasMessageContaining("found s3, filesystem");
+    assertThatThrownBy(() -> RegistryConfig.parse("storage:\n  inmemory: {}\n", Map.of(), "c"))
+        .hasMessageContaining("inmemory");
+  }
 
-    @Test
-    void missingFile() {
-        assertThatThrownBy(() -> RegistryConfig.load(Path.of("/nonexistent/config.yml"), Map.of()))
-                .isInstanceOf(UsageException.class)
-                .hasMessage("registry config not found: /nonexistent/config.yml");
-    }
+  @Test
+  void missingFile() {
+    assertThatThrownBy(() -> RegistryConfig.load(Path.of("/nonexistent/config.yml"), Map.of()))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("registry config not found: /nonexistent/config.yml");
+  }
 
-    @Test
-    void redactorHidesSecrets() {
-        Redactor redactor = new Redactor(java.util.List.of("secret-1", "secret-1-longer"));
-        assertThat(redactor.redact("a secret-1-longer and secret-1.")).isEqualTo("a *** and ***.");
-    }
+  @Test
+  void redactorHidesSecrets() {
+    Redactor redactor = new Redactor(java.util.List.of("secret-1", "secret-1-longer"));
+    assertThat(redactor.redact("a secret-1-longer and secret-1.")).isEqualTo("a *** and ***.");
+  }
 }

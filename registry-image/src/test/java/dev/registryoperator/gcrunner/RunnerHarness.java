@@ -15,87 +15,102 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Runs {@link GcRunner} in this JVM, as {@code java -jar gc-runner.jar} would, and collects what it produced. */
+/**
+ * Runs {@link GcRunner} in this JVM, as {@code java -jar gc-runner.jar} would, and collects what it
+ * produced.
+ */
 final class RunnerHarness {
-    private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One run: exit code, the report (raw and parsed) and the stdout log. */
-    record Run(int exitCode, String reportJson, JsonNode report, String log) {
-        String result() {
-            return report.get("result").asText();
-        }
-
-        long number(String field) {
-            return report.get(field).asLong();
-        }
-
-        JsonNode integrity() {
-            return report.get("integrity");
-        }
+  /** One run: exit code, the report (raw and parsed) and the stdout log. */
+  record Run(int exitCode, String reportJson, JsonNode report, String log) {
+    String result() {
+      return report.get("result").asText();
     }
 
-    private RunnerHarness() {
+    long number(String field) {
+      return report.get(field).asLong();
     }
 
-    /** Runs with {@code --report <dir>/report.json}; {@code extraEnv} is added to this process's environment. */
-    static Run run(Path dir, Map<String, String> extraEnv, String... args) throws IOException {
-        return run(dir, extraEnv, RegistryBinary.VERSION_TIMEOUT, args);
+    JsonNode integrity() {
+      return report.get("integrity");
     }
+  }
 
-    /** As {@link #run(Path, Map, String...)}, waiting at most {@code versionTimeout} for {@code registry --version}. */
-    static Run run(Path dir, Map<String, String> extraEnv, java.time.Duration versionTimeout, String... args)
-            throws IOException {
-        Path report = dir.resolve("report.json");
-        Files.deleteIfExists(report);
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--report");
-        all.add(report.toString());
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.remove("REGISTRY_BINARY");
-        env.putAll(extraEnv);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exitCode;
-        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            exitCode = new GcRunner(print, env, versionTimeout).run(all.toArray(String[]::new));
-        }
-        String log = out.toString(StandardCharsets.UTF_8);
-        String json = Files.readString(report);
-        return new Run(exitCode, json, JSON.readTree(json), log);
-    }
+  private RunnerHarness() {}
 
-    /** Runs against {@code config} with the given registry binary. */
-    static Run runWith(Path binary, Path config, Path dir, String... options) throws IOException {
-        return runWith(binary, config, dir, RegistryBinary.VERSION_TIMEOUT, options);
-    }
+  /**
+   * Runs with {@code --report <dir>/report.json}; {@code extraEnv} is added to this process's
+   * environment.
+   */
+  static Run run(Path dir, Map<String, String> extraEnv, String... args) throws IOException {
+    return run(dir, extraEnv, RegistryBinary.VERSION_TIMEOUT, args);
+  }
 
-    /** As {@link #runWith(Path, Path, Path, String...)}, waiting at most {@code versionTimeout} for the version. */
-    static Run runWith(Path binary, Path config, Path dir, java.time.Duration versionTimeout, String... options)
-            throws IOException {
-        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--registry-binary",
-                binary.toString()));
-        args.addAll(List.of(options));
-        return run(dir, Map.of(), versionTimeout, args.toArray(String[]::new));
+  /**
+   * As {@link #run(Path, Map, String...)}, waiting at most {@code versionTimeout} for {@code
+   * registry --version}.
+   */
+  static Run run(
+      Path dir, Map<String, String> extraEnv, java.time.Duration versionTimeout, String... args)
+      throws IOException {
+    Path report = dir.resolve("report.json");
+    Files.deleteIfExists(report);
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--report");
+    all.add(report.toString());
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove("REGISTRY_BINARY");
+    env.putAll(extraEnv);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exitCode;
+    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      exitCode = new GcRunner(print, env, versionTimeout).run(all.toArray(String[]::new));
     }
+    String log = out.toString(StandardCharsets.UTF_8);
+    String json = Files.readString(report);
+    return new Run(exitCode, json, JSON.readTree(json), log);
+  }
 
-    /** A shell script standing in for the registry binary, as {@code <dir>/bin/<name>}. */
-    static Path script(Path dir, String name, String body) throws IOException {
-        Path script = Files.createDirectories(dir.resolve("bin")).resolve(name);
-        Files.writeString(script, "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return script;
-    }
+  /** Runs against {@code config} with the given registry binary. */
+  static Run runWith(Path binary, Path config, Path dir, String... options) throws IOException {
+    return runWith(binary, config, dir, RegistryBinary.VERSION_TIMEOUT, options);
+  }
 
-    /** Every file under {@code root} with its size: to prove that nothing changed. */
-    static Map<String, Long> tree(Path root) throws IOException {
-        Map<String, Long> files = new java.util.TreeMap<>();
-        if (!Files.exists(root)) {
-            return files;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) walk::iterator) {
-                files.put(root.relativize(path).toString(), Files.isRegularFile(path) ? Files.size(path) : -1L);
-            }
-        }
-        return files;
+  /**
+   * As {@link #runWith(Path, Path, Path, String...)}, waiting at most {@code versionTimeout} for
+   * the version.
+   */
+  static Run runWith(
+      Path binary, Path config, Path dir, java.time.Duration versionTimeout, String... options)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--config", config.toString(), "--registry-binary", binary.toString()));
+    args.addAll(List.of(options));
+    return run(dir, Map.of(), versionTimeout, args.toArray(String[]::new));
+  }
+
+  /** A shell script standing in for the registry binary, as {@code <dir>/bin/<name>}. */
+  static Path script(Path dir, String name, String body) throws IOException {
+    Path script = Files.createDirectories(dir.resolve("bin")).resolve(name);
+    Files.writeString(script, "#!/bin/sh\n" + body);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return script;
+  }
+
+  /** Every file under {@code root} with its size: to prove that nothing changed. */
+  static Map<String, Long> tree(Path root) throws IOException {
+    Map<String, Long> files = new java.util.TreeMap<>();
+    if (!Files.exists(root)) {
+      return files;
     }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) walk::iterator) {
+        files.put(
+            root.relativize(path).toString(), Files.isRegularFile(path) ? Files.size(path) : -1L);
+      }
+    }
+    return files;
+  }
 }

@@ -8,45 +8,57 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SafetyCheckTest {
-    private static final String CHILD_1 = "sha256:" + "1".repeat(64);
-    private static final String CHILD_2 = "sha256:" + "2".repeat(64);
-    private static final String PLAIN = "sha256:" + "3".repeat(64);
+  private static final String CHILD_1 = "sha256:" + "1".repeat(64);
+  private static final String CHILD_2 = "sha256:" + "2".repeat(64);
+  private static final String PLAIN = "sha256:" + "3".repeat(64);
 
-    private static final Map<String, Map<String, Set<String>>> PROTECTED = Map.of(
-            "multi", Map.of("multi:latest", Set.of(CHILD_1, CHILD_2)),
-            "other", Map.of("other:v1", Set.of(PLAIN)));
+  private static final Map<String, Map<String, Set<String>>> PROTECTED =
+      Map.of(
+          "multi", Map.of("multi:latest", Set.of(CHILD_1, CHILD_2)),
+          "other", Map.of("other:v1", Set.of(PLAIN)));
 
-    @Test
-    void findsChildrenOfTaggedIndexesInTheSameRepository() {
-        List<SafetyCheck.Conflict> conflicts = SafetyCheck.conflicts(List.of(
+  @Test
+  void findsChildrenOfTaggedIndexesInTheSameRepository() {
+    List<SafetyCheck.Conflict> conflicts =
+        SafetyCheck.conflicts(
+            List.of(
                 new EligibleManifest("multi", CHILD_1),
                 new EligibleManifest("multi", PLAIN),
-                new EligibleManifest("app", CHILD_2)), PROTECTED);
+                new EligibleManifest("app", CHILD_2)),
+            PROTECTED);
 
-        assertThat(conflicts).containsExactly(new SafetyCheck.Conflict("multi", "multi:latest", CHILD_1));
-    }
+    assertThat(conflicts)
+        .containsExactly(new SafetyCheck.Conflict("multi", "multi:latest", CHILD_1));
+  }
 
-    @Test
-    void anEligibleManifestOfUnknownRepositoryMatchesAnyRepository() {
-        assertThat(SafetyCheck.conflicts(List.of(new EligibleManifest(null, PLAIN)), PROTECTED))
-                .containsExactly(new SafetyCheck.Conflict("other", "other:v1", PLAIN));
-    }
+  @Test
+  void anEligibleManifestOfUnknownRepositoryMatchesAnyRepository() {
+    assertThat(SafetyCheck.conflicts(List.of(new EligibleManifest(null, PLAIN)), PROTECTED))
+        .containsExactly(new SafetyCheck.Conflict("other", "other:v1", PLAIN));
+  }
 
-    @Test
-    void nothingAtRisk() {
-        assertThat(SafetyCheck.conflicts(List.of(new EligibleManifest("app", PLAIN)), PROTECTED)).isEmpty();
-        assertThat(SafetyCheck.conflicts(List.of(), PROTECTED)).isEmpty();
-    }
+  @Test
+  void nothingAtRisk() {
+    assertThat(SafetyCheck.conflicts(List.of(new EligibleManifest("app", PLAIN)), PROTECTED))
+        .isEmpty();
+    assertThat(SafetyCheck.conflicts(List.of(), PROTECTED)).isEmpty();
+  }
 
-    @Test
-    void refusalNamesEveryAffectedImage() {
-        String message = SafetyCheck.refusal(List.of(
+  @Test
+  void refusalNamesEveryAffectedImage() {
+    String message =
+        SafetyCheck.refusal(
+            List.of(
                 new SafetyCheck.Conflict("multi", "multi:latest", CHILD_1),
                 new SafetyCheck.Conflict("multi", "multi:latest", CHILD_2),
                 new SafetyCheck.Conflict("other", "other:v1", PLAIN)),
-                RegistryVersion.parse("docker-registry github.com/docker/distribution 2.8.2+ds1"));
+            RegistryVersion.parse("docker-registry github.com/docker/distribution 2.8.2+ds1"));
 
-        assertThat(message).contains("registry 2.8.2", "3 child manifest(s)", "multi:latest, other:v1",
-                "nothing was deleted");
-    }
+    assertThat(message)
+        .contains(
+            "registry 2.8.2",
+            "3 child manifest(s)",
+            "multi:latest, other:v1",
+            "nothing was deleted");
+  }
 }

@@ -11,12 +11,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One container's main process, started in a session (and process group) of its own with {@code setsid}, so
- * that signals reach every process it started, as they would inside a container: {@link #terminate()} sends
- * SIGTERM to the group, {@link #kill()} SIGKILL. Children that outlive the main process (reparented to init)
- * stay in the group and are killed with it. Signals go through {@link ProcessHandle} to every member of the
- * group as /proc lists it (no kill(1) needed). Where {@code setsid} is missing, the process and its known
- * descendants are signalled instead.
+ * One container's main process, started in a session (and process group) of its own with {@code
+ * setsid}, so that signals reach every process it started, as they would inside a container: {@link
+ * #terminate()} sends SIGTERM to the group, {@link #kill()} SIGKILL. Children that outlive the main
+ * process (reparented to init) stay in the group and are killed with it. Signals go through {@link
+ * ProcessHandle} to every member of the group as /proc lists it (no kill(1) needed). Where {@code
+ * setsid} is missing, the process and its known descendants are signalled instead.
  */
 final class ContainerProcess {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
@@ -29,8 +29,12 @@ final class ContainerProcess {
     this.ownGroup = ownGroup;
   }
 
-  /** Starts {@code command} with exactly {@code environment}, in {@code directory}, output appended to {@code log}. */
-  static ContainerProcess start(List<String> command, Map<String, String> environment, Path directory, Path log)
+  /**
+   * Starts {@code command} with exactly {@code environment}, in {@code directory}, output appended
+   * to {@code log}.
+   */
+  static ContainerProcess start(
+      List<String> command, Map<String, String> environment, Path directory, Path log)
       throws IOException {
     List<String> argv = new ArrayList<>();
     boolean setsid = Files.isExecutable(SETSID);
@@ -38,11 +42,12 @@ final class ContainerProcess {
       argv.add(SETSID.toString());
     }
     argv.addAll(command);
-    ProcessBuilder builder = new ProcessBuilder(argv)
-        .directory(directory.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .directory(directory.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.environment().clear();
     builder.environment().putAll(environment);
     Process process = builder.start();
@@ -50,8 +55,9 @@ final class ContainerProcess {
   }
 
   /**
-   * Whether the process now leads a process group of its own: {@code setsid} calls setsid(2) right after it
-   * starts (without forking, as a fresh child of this JVM is never a group leader), so give it a moment.
+   * Whether the process now leads a process group of its own: {@code setsid} calls setsid(2) right
+   * after it starts (without forking, as a fresh child of this JVM is never a group leader), so
+   * give it a moment.
    */
   private static boolean becomesGroupLeader(Process process) {
     long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
@@ -61,7 +67,8 @@ final class ContainerProcess {
         return true;
       }
       if (group < 0 && !process.isAlive()) {
-        return true; // exited already: setsid(2) came first, or nothing of it is left to signal anyway
+        return true; // exited already: setsid(2) came first, or nothing of it is left to signal
+        // anyway
       }
       Thread.onSpinWait();
     }
@@ -93,12 +100,16 @@ final class ContainerProcess {
     signal(false);
   }
 
-  /** SIGKILL to every process of the container, including those left after the main process exited. */
+  /**
+   * SIGKILL to every process of the container, including those left after the main process exited.
+   */
   void kill() {
     signal(true);
   }
 
-  /** Whether some process of the container is still alive (its main process or a leftover child). */
+  /**
+   * Whether some process of the container is still alive (its main process or a leftover child).
+   */
   boolean groupAlive() {
     if (process.isAlive()) {
       return true;
@@ -140,10 +151,16 @@ final class ContainerProcess {
   /** Live members of the container's process group (zombies, already dead, excluded). */
   private List<ProcessHandle> groupMembers() {
     long pgid = process.pid();
-    return ProcessHandle.allProcesses().filter(h -> {
-      String[] stat = stat(h.pid());
-      return stat != null && !"Z".equals(stat[0]) && !"X".equals(stat[0]) && Long.parseLong(stat[2]) == pgid;
-    }).toList();
+    return ProcessHandle.allProcesses()
+        .filter(
+            h -> {
+              String[] stat = stat(h.pid());
+              return stat != null
+                  && !"Z".equals(stat[0])
+                  && !"X".equals(stat[0])
+                  && Long.parseLong(stat[2]) == pgid;
+            })
+        .toList();
   }
 
   /** The process group of a process, from /proc (Linux); -1 when it cannot be told. */
@@ -152,7 +169,10 @@ final class ContainerProcess {
     return stat == null ? -1 : Long.parseLong(stat[2]);
   }
 
-  /** The fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, ...; null if unreadable. */
+  /**
+   * The fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, ...; null if
+   * unreadable.
+   */
   private static String[] stat(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

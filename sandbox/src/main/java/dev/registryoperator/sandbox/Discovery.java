@@ -18,19 +18,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The discovery documents a real API server serves and the CRUD mock does not: {@code /api}, {@code /api/v1},
- * {@code /apis}, {@code /apis/<group>/<version>} and {@code /version}, for the kinds the sandbox runs (core
- * pods, services, secrets..., apps deployments, batch jobs, coordination leases, CRDs) and for each installed
- * CustomResourceDefinition (from its names, scope and subresources). kubectl needs them to map
- * {@code registries}, {@code reg} or {@code registry-operator} to a REST path.
+ * The discovery documents a real API server serves and the CRUD mock does not: {@code /api}, {@code
+ * /api/v1}, {@code /apis}, {@code /apis/<group>/<version>} and {@code /version}, for the kinds the
+ * sandbox runs (core pods, services, secrets..., apps deployments, batch jobs, coordination leases,
+ * CRDs) and for each installed CustomResourceDefinition (from its names, scope and subresources).
+ * kubectl needs them to map {@code registries}, {@code reg} or {@code registry-operator} to a REST
+ * path.
  */
 final class Discovery {
-  private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
-      "update", "watch");
+  private static final List<String> VERBS =
+      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
   private static final List<String> SUBRESOURCE_VERBS = List.of("get", "patch", "update");
 
   /** group/version (core: "v1") to its resources. */
   private final Map<String, List<APIResource>> groups = new LinkedHashMap<>();
+
   private final String serverAddress;
 
   Discovery(String serverAddress) {
@@ -38,7 +40,10 @@ final class Discovery {
     add("v1", resource("configmaps", "ConfigMap", true, List.of("cm"), List.of()));
     add("v1", resource("events", "Event", true, List.of("ev"), List.of()));
     add("v1", resource("namespaces", "Namespace", false, List.of("ns"), List.of()));
-    add("v1", resource("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), List.of()));
+    add(
+        "v1",
+        resource(
+            "persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), List.of()));
     add("v1", resource("pods", "Pod", true, List.of("po"), List.of("all")));
     add("v1", subresource("pods/log", "Pod", List.of("get")));
     add("v1", subresource("pods/status", "Pod", SUBRESOURCE_VERBS));
@@ -50,8 +55,14 @@ final class Discovery {
     add("batch/v1", resource("jobs", "Job", true, List.of(), List.of("all")));
     add("batch/v1", subresource("jobs/status", "Job", SUBRESOURCE_VERBS));
     add("coordination.k8s.io/v1", resource("leases", "Lease", true, List.of(), List.of()));
-    add("apiextensions.k8s.io/v1",
-        resource("customresourcedefinitions", "CustomResourceDefinition", false, List.of("crd", "crds"), List.of()));
+    add(
+        "apiextensions.k8s.io/v1",
+        resource(
+            "customresourcedefinitions",
+            "CustomResourceDefinition",
+            false,
+            List.of("crd", "crds"),
+            List.of()));
   }
 
   /** Adds the served versions of a CRD (its status subresource included). */
@@ -64,14 +75,21 @@ final class Discovery {
         continue;
       }
       String groupVersion = spec.getGroup() + "/" + version.getName();
-      APIResource main = resource(names.getPlural(), names.getKind(), namespaced,
-          names.getShortNames() == null ? List.of() : names.getShortNames(),
-          names.getCategories() == null ? List.of() : names.getCategories());
+      APIResource main =
+          resource(
+              names.getPlural(),
+              names.getKind(),
+              namespaced,
+              names.getShortNames() == null ? List.of() : names.getShortNames(),
+              names.getCategories() == null ? List.of() : names.getCategories());
       main.setSingularName(names.getSingular());
-      groups.computeIfAbsent(groupVersion, g -> new ArrayList<>()).removeIf(r -> r.getName().startsWith(names.getPlural()));
+      groups
+          .computeIfAbsent(groupVersion, g -> new ArrayList<>())
+          .removeIf(r -> r.getName().startsWith(names.getPlural()));
       add(groupVersion, main);
       if (version.getSubresources() != null && version.getSubresources().getStatus() != null) {
-        APIResource status = subresource(names.getPlural() + "/status", names.getKind(), SUBRESOURCE_VERBS);
+        APIResource status =
+            subresource(names.getPlural() + "/status", names.getKind(), SUBRESOURCE_VERBS);
         status.setNamespaced(namespaced);
         add(groupVersion, status);
       }
@@ -85,45 +103,90 @@ final class Discovery {
       p = p.substring(0, p.length() - 1);
     }
     if (p.equals("/api")) {
-      return Optional.of(json(new APIVersionsBuilder().withVersions("v1")
-          .addNewServerAddressByClientCIDR().withClientCIDR("0.0.0.0/0").withServerAddress(serverAddress)
-          .endServerAddressByClientCIDR().build()));
+      return Optional.of(
+          json(
+              new APIVersionsBuilder()
+                  .withVersions("v1")
+                  .addNewServerAddressByClientCIDR()
+                  .withClientCIDR("0.0.0.0/0")
+                  .withServerAddress(serverAddress)
+                  .endServerAddressByClientCIDR()
+                  .build()));
     }
     if (p.equals("/apis")) {
       List<APIGroup> list = new ArrayList<>();
       Map<String, List<String>> versions = new LinkedHashMap<>();
-      groups.keySet().stream().filter(gv -> gv.contains("/")).forEach(gv ->
-          versions.computeIfAbsent(gv.substring(0, gv.indexOf('/')), g -> new ArrayList<>()).add(gv));
-      versions.forEach((group, gvs) -> list.add(new APIGroupBuilder().withName(group)
-          .withVersions(gvs.stream().map(gv -> new GroupVersionForDiscoveryBuilder().withGroupVersion(gv)
-              .withVersion(gv.substring(gv.indexOf('/') + 1)).build()).toList())
-          .withPreferredVersion(new GroupVersionForDiscoveryBuilder().withGroupVersion(gvs.get(0))
-              .withVersion(gvs.get(0).substring(gvs.get(0).indexOf('/') + 1)).build())
-          .build()));
+      groups.keySet().stream()
+          .filter(gv -> gv.contains("/"))
+          .forEach(
+              gv ->
+                  versions
+                      .computeIfAbsent(gv.substring(0, gv.indexOf('/')), g -> new ArrayList<>())
+                      .add(gv));
+      versions.forEach(
+          (group, gvs) ->
+              list.add(
+                  new APIGroupBuilder()
+                      .withName(group)
+                      .withVersions(
+                          gvs.stream()
+                              .map(
+                                  gv ->
+                                      new GroupVersionForDiscoveryBuilder()
+                                          .withGroupVersion(gv)
+                                          .withVersion(gv.substring(gv.indexOf('/') + 1))
+                                          .build())
+                              .toList())
+                      .withPreferredVersion(
+                          new GroupVersionForDiscoveryBuilder()
+                              .withGroupVersion(gvs.get(0))
+                              .withVersion(gvs.get(0).substring(gvs.get(0).indexOf('/') + 1))
+                              .build())
+                      .build()));
       return Optional.of(json(new APIGroupListBuilder().withGroups(list).build()));
     }
     if (p.equals("/version")) {
-      return Optional.of("{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-registry-operator-sandbox\","
-          + "\"gitCommit\":\"\",\"gitTreeState\":\"clean\",\"buildDate\":\"2025-01-01T00:00:00Z\","
-          + "\"goVersion\":\"\",\"compiler\":\"gc\",\"platform\":\"linux/amd64\"}");
+      return Optional.of(
+          "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-registry-operator-sandbox\","
+              + "\"gitCommit\":\"\",\"gitTreeState\":\"clean\",\"buildDate\":\"2025-01-01T00:00:00Z\","
+              + "\"goVersion\":\"\",\"compiler\":\"gc\",\"platform\":\"linux/amd64\"}");
     }
-    String groupVersion = p.equals("/api/v1") ? "v1" : p.startsWith("/apis/") ? p.substring("/apis/".length()) : null;
+    String groupVersion =
+        p.equals("/api/v1") ? "v1" : p.startsWith("/apis/") ? p.substring("/apis/".length()) : null;
     if (groupVersion != null) {
       List<APIResource> resources = groups.get(groupVersion);
       if (resources != null) {
-        return Optional.of(json(new APIResourceListBuilder().withGroupVersion(groupVersion)
-            .withResources(resources).build()));
+        return Optional.of(
+            json(
+                new APIResourceListBuilder()
+                    .withGroupVersion(groupVersion)
+                    .withResources(resources)
+                    .build()));
       }
       if (!groupVersion.contains("/")) { // /apis/<group>: the group alone
         String group = groupVersion;
-        List<String> gvs = groups.keySet().stream().filter(gv -> gv.startsWith(group + "/")).toList();
+        List<String> gvs =
+            groups.keySet().stream().filter(gv -> gv.startsWith(group + "/")).toList();
         if (!gvs.isEmpty()) {
-          return Optional.of(json(new APIGroupBuilder().withName(group)
-              .withVersions(gvs.stream().map(gv -> new GroupVersionForDiscoveryBuilder().withGroupVersion(gv)
-                  .withVersion(gv.substring(gv.indexOf('/') + 1)).build()).toList())
-              .withPreferredVersion(new GroupVersionForDiscoveryBuilder().withGroupVersion(gvs.get(0))
-                  .withVersion(gvs.get(0).substring(gvs.get(0).indexOf('/') + 1)).build())
-              .build()));
+          return Optional.of(
+              json(
+                  new APIGroupBuilder()
+                      .withName(group)
+                      .withVersions(
+                          gvs.stream()
+                              .map(
+                                  gv ->
+                                      new GroupVersionForDiscoveryBuilder()
+                                          .withGroupVersion(gv)
+                                          .withVersion(gv.substring(gv.indexOf('/') + 1))
+                                          .build())
+                              .toList())
+                      .withPreferredVersion(
+                          new GroupVersionForDiscoveryBuilder()
+                              .withGroupVersion(gvs.get(0))
+                              .withVersion(gvs.get(0).substring(gvs.get(0).indexOf('/') + 1))
+                              .build())
+                      .build()));
         }
       }
     }
@@ -134,17 +197,31 @@ final class Discovery {
     groups.computeIfAbsent(groupVersion, g -> new ArrayList<>()).add(resource);
   }
 
-  private static APIResource resource(String plural, String kind, boolean namespaced, List<String> shortNames,
+  private static APIResource resource(
+      String plural,
+      String kind,
+      boolean namespaced,
+      List<String> shortNames,
       List<String> categories) {
-    return new APIResourceBuilder().withName(plural).withSingularName(kind.toLowerCase())
-        .withKind(kind).withNamespaced(namespaced).withVerbs(VERBS)
+    return new APIResourceBuilder()
+        .withName(plural)
+        .withSingularName(kind.toLowerCase())
+        .withKind(kind)
+        .withNamespaced(namespaced)
+        .withVerbs(VERBS)
         .withShortNames(shortNames.isEmpty() ? null : shortNames)
-        .withCategories(categories.isEmpty() ? null : categories).build();
+        .withCategories(categories.isEmpty() ? null : categories)
+        .build();
   }
 
   private static APIResource subresource(String name, String kind, List<String> verbs) {
-    return new APIResourceBuilder().withName(name).withSingularName("").withKind(kind).withNamespaced(true)
-        .withVerbs(verbs).build();
+    return new APIResourceBuilder()
+        .withName(name)
+        .withSingularName("")
+        .withKind(kind)
+        .withNamespaced(true)
+        .withVerbs(verbs)
+        .build();
   }
 
   private static String json(Object document) {

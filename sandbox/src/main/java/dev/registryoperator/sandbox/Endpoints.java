@@ -12,12 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The serving pods the sandbox runs, as Service forwarders see them (a stand-in for EndpointSlices): a pod is
- * a backend while it is ready and not terminating. When a pod is about to be stopped it drains first: no new
- * connection goes to it, idle kept-alive connections are closed, and requests in flight may finish.
+ * The serving pods the sandbox runs, as Service forwarders see them (a stand-in for
+ * EndpointSlices): a pod is a backend while it is ready and not terminating. When a pod is about to
+ * be stopped it drains first: no new connection goes to it, idle kept-alive connections are closed,
+ * and requests in flight may finish.
  */
 final class Endpoints {
-  /** One pod: its labels, its container ports on loopback, whether it is ready, its open connections. */
+  /**
+   * One pod: its labels, its container ports on loopback, whether it is ready, its open
+   * connections.
+   */
   static final class Endpoint {
     final String uid;
     final String namespace;
@@ -29,7 +33,12 @@ final class Endpoints {
     volatile boolean draining;
     final Set<ServiceProxy.Connection> connections = ConcurrentHashMap.newKeySet();
 
-    Endpoint(String uid, String namespace, String pod, Map<String, String> labels, Map<Integer, Integer> ports,
+    Endpoint(
+        String uid,
+        String namespace,
+        String pod,
+        Map<String, String> labels,
+        Map<Integer, Integer> ports,
         Map<String, Integer> namedPorts) {
       this.uid = uid;
       this.namespace = namespace;
@@ -48,8 +57,10 @@ final class Endpoints {
       if (targetPort == null) {
         return null;
       }
-      Integer containerPort = targetPort.getIntVal() != null ? targetPort.getIntVal()
-          : namedPorts.get(targetPort.getStrVal());
+      Integer containerPort =
+          targetPort.getIntVal() != null
+              ? targetPort.getIntVal()
+              : namedPorts.get(targetPort.getStrVal());
       return containerPort == null ? null : ports.get(containerPort);
     }
 
@@ -77,15 +88,20 @@ final class Endpoints {
   /** Ready, not draining pods of the namespace whose labels include the selector. */
   List<Endpoint> select(String namespace, Map<String, String> selector) {
     return all.stream()
-        .filter(e -> e.serving() && e.namespace.equals(namespace)
-            && selector != null && !selector.isEmpty()
-            && selector.entrySet().stream().allMatch(s -> s.getValue().equals(e.labels.get(s.getKey()))))
+        .filter(
+            e ->
+                e.serving()
+                    && e.namespace.equals(namespace)
+                    && selector != null
+                    && !selector.isEmpty()
+                    && selector.entrySet().stream()
+                        .allMatch(s -> s.getValue().equals(e.labels.get(s.getKey()))))
         .toList();
   }
 
   /**
-   * Takes the pod out of every Service, closes its idle connections, and waits (at most {@code timeout}) for
-   * the others to finish.
+   * Takes the pod out of every Service, closes its idle connections, and waits (at most {@code
+   * timeout}) for the others to finish.
    */
   void drain(String uid, Duration timeout) throws InterruptedException {
     Endpoint e = get(uid);

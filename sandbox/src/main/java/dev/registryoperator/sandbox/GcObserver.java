@@ -13,15 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Watches GC Job processes: the storage (blob digests and sizes, {@link StorageSnapshot}) right before each
- * starts and right after it exited, and the runner's report. The bytes that disappeared between the two
- * snapshots are what the run really freed on disk.
+ * Watches GC Job processes: the storage (blob digests and sizes, {@link StorageSnapshot}) right
+ * before each starts and right after it exited, and the runner's report. The bytes that disappeared
+ * between the two snapshots are what the run really freed on disk.
  */
 public final class GcObserver implements ProcessPodRuntime.JobListener {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One GC Job process and what it did to the storage. */
-  public record Observed(ProcessRecord job, StorageSnapshot before, StorageSnapshot after, String report) {
+  public record Observed(
+      ProcessRecord job, StorageSnapshot before, StorageSnapshot after, String report) {
     /** Bytes of blob data that disappeared while the process ran. */
     public long bytesFreed() {
       return after.bytesGoneSince(before);
@@ -33,7 +34,9 @@ public final class GcObserver implements ProcessPodRuntime.JobListener {
 
     public Optional<JsonNode> reportJson() {
       try {
-        return report == null || report.isBlank() ? Optional.empty() : Optional.of(JSON.readTree(report));
+        return report == null || report.isBlank()
+            ? Optional.empty()
+            : Optional.of(JSON.readTree(report));
       } catch (IOException e) {
         return Optional.empty();
       }
@@ -41,7 +44,10 @@ public final class GcObserver implements ProcessPodRuntime.JobListener {
 
     /** The runner's own duration ({@code durationSeconds} of its report), if it wrote a report. */
     public Optional<Double> runnerSeconds() {
-      return reportJson().map(j -> j.path("durationSeconds")).filter(JsonNode::isNumber).map(JsonNode::asDouble);
+      return reportJson()
+          .map(j -> j.path("durationSeconds"))
+          .filter(JsonNode::isNumber)
+          .map(JsonNode::asDouble);
     }
   }
 

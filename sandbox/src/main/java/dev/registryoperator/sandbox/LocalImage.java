@@ -8,24 +8,32 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The registry image (registry-image/Dockerfile), found on this machine: its executables and files by their
- * path in the image, and the environment the image sets. Pods whatever their {@code image:} run from it.
+ * The registry image (registry-image/Dockerfile), found on this machine: its executables and files
+ * by their path in the image, and the environment the image sets. Pods whatever their {@code
+ * image:} run from it.
  *
  * @param registryBinary what {@code /usr/local/bin/registry} is for registry pods
- * @param gcRegistryBinary what {@code REGISTRY_BINARY} is for GC Job pods (tests put a slow or failing
- *     wrapper here; normally the same as {@code registryBinary})
+ * @param gcRegistryBinary what {@code REGISTRY_BINARY} is for GC Job pods (tests put a slow or
+ *     failing wrapper here; normally the same as {@code registryBinary})
  * @param gcRunnerJar what {@code /opt/gc-runner/gc-runner.jar} is
  * @param java what {@code java} is: this JVM's own
  */
 public record LocalImage(Path registryBinary, Path gcRegistryBinary, Path gcRunnerJar, Path java) {
-  /** The image's JVM options (registry-image/README.md): cheaper start for a short, I/O-bound run. */
+  /**
+   * The image's JVM options (registry-image/README.md): cheaper start for a short, I/O-bound run.
+   */
   public static final String JDK_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-  /** The registry binary ({@code REGISTRY_BINARY}, else Debian's docker-registry) and the given runner jar. */
+  /**
+   * The registry binary ({@code REGISTRY_BINARY}, else Debian's docker-registry) and the given
+   * runner jar.
+   */
   public static LocalImage detect(Path gcRunnerJar) {
     Path registry = registryBinaryFromEnvironment();
-    return new LocalImage(registry, registry, gcRunnerJar, Path.of(System.getProperty("java.home"), "bin", "java"));
+    return new LocalImage(
+        registry, registry, gcRunnerJar, Path.of(System.getProperty("java.home"), "bin", "java"));
   }
 
   public static Path registryBinaryFromEnvironment() {
@@ -40,19 +48,22 @@ public record LocalImage(Path registryBinary, Path gcRegistryBinary, Path gcRunn
   /** Fails with a message that says what to install or build when a piece is missing. */
   public void check() {
     if (!Files.isExecutable(registryBinary)) {
-      throw new IllegalStateException("registry binary " + registryBinary
-          + " not found: apt-get install docker-registry, or set REGISTRY_BINARY");
+      throw new IllegalStateException(
+          "registry binary "
+              + registryBinary
+              + " not found: apt-get install docker-registry, or set REGISTRY_BINARY");
     }
     if (!Files.isRegularFile(gcRunnerJar)) {
-      throw new IllegalStateException("GC runner " + gcRunnerJar
-          + " not found: ./mvnw -pl registry-image package -DskipTests");
+      throw new IllegalStateException(
+          "GC runner " + gcRunnerJar + " not found: ./mvnw -pl registry-image package -DskipTests");
     }
   }
 
   /** The local file behind a path or command name of the image, if the image has it. */
   Optional<Path> file(String imagePath, boolean forJob) {
     return switch (imagePath) {
-      case RegistryNames.REGISTRY_BINARY, "registry" -> Optional.of(forJob ? gcRegistryBinary : registryBinary);
+      case RegistryNames.REGISTRY_BINARY, "registry" ->
+          Optional.of(forJob ? gcRegistryBinary : registryBinary);
       case RegistryNames.GC_RUNNER_JAR -> Optional.of(gcRunnerJar);
       case "java", "/usr/bin/java", "/opt/java/openjdk/bin/java" -> Optional.of(java);
       default -> Optional.empty();

@@ -15,9 +15,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A minimal HTTP/1.1 client that opens a new connection for every request ({@code Connection: close}). The
- * traffic probes use it so that each request picks a pod through the Service anew and no kept-alive
- * connection to a pod that is going away can fail a request that a fresh one would have served.
+ * A minimal HTTP/1.1 client that opens a new connection for every request ({@code Connection:
+ * close}). The traffic probes use it so that each request picks a pod through the Service anew and
+ * no kept-alive connection to a pod that is going away can fail a request that a fresh one would
+ * have served.
  */
 final class PlainHttp {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -36,14 +37,22 @@ final class PlainHttp {
   }
 
   /** {@code target} is absolute ({@code http://host:port/path?query}). */
-  static Response send(String method, URI target, Map<String, String> headers, byte[] body) throws IOException {
+  static Response send(String method, URI target, Map<String, String> headers, byte[] body)
+      throws IOException {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(target.getHost(), target.getPort()), (int) CONNECT_TIMEOUT.toMillis());
+      socket.connect(
+          new InetSocketAddress(target.getHost(), target.getPort()),
+          (int) CONNECT_TIMEOUT.toMillis());
       socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
-      String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+      String path =
+          target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
       StringBuilder head = new StringBuilder();
       head.append(method).append(' ').append(path.isEmpty() ? "/" : path).append(" HTTP/1.1\r\n");
-      head.append("Host: ").append(target.getHost()).append(':').append(target.getPort()).append("\r\n");
+      head.append("Host: ")
+          .append(target.getHost())
+          .append(':')
+          .append(target.getPort())
+          .append("\r\n");
       head.append("Connection: close\r\n");
       headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
       byte[] payload = body == null ? new byte[0] : body;
@@ -62,7 +71,8 @@ final class PlainHttp {
   private static Response read(InputStream in, boolean noBody) throws IOException {
     String statusLine = line(in);
     if (statusLine == null || !statusLine.startsWith("HTTP/")) {
-      throw new IOException("no HTTP response" + (statusLine == null ? " (connection closed)" : ": " + statusLine));
+      throw new IOException(
+          "no HTTP response" + (statusLine == null ? " (connection closed)" : ": " + statusLine));
     }
     String[] parts = statusLine.split(" ", 3);
     int status = Integer.parseInt(parts[1]);
@@ -71,7 +81,9 @@ final class PlainHttp {
     while ((line = line(in)) != null && !line.isEmpty()) {
       int colon = line.indexOf(':');
       if (colon > 0) {
-        headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        headers.put(
+            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            line.substring(colon + 1).trim());
       }
     }
     if (noBody || status == 204 || status == 304 || status / 100 == 1) {
@@ -96,7 +108,9 @@ final class PlainHttp {
         throw new IOException("truncated chunked body");
       }
       int semicolon = sizeLine.indexOf(';');
-      int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+      int size =
+          Integer.parseInt(
+              (semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
       if (size == 0) {
         while (true) { // trailers
           String trailer = line(in);

@@ -20,11 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A pod's files on this machine, as the kubelet would lay them out: each volume a directory (a Secret or
- * ConfigMap volume holds its keys as files, read from the API when the pod starts; an {@code emptyDir} is
- * empty; a {@code persistentVolumeClaim} is one directory per claim under the data root, shared by every pod
- * that mounts it and kept across pods), the container's log and its termination-message file. Container
- * paths under a mount map to the volume's directory. Read-only mounts are not enforced.
+ * A pod's files on this machine, as the kubelet would lay them out: each volume a directory (a
+ * Secret or ConfigMap volume holds its keys as files, read from the API when the pod starts; an
+ * {@code emptyDir} is empty; a {@code persistentVolumeClaim} is one directory per claim under the
+ * data root, shared by every pod that mounts it and kept across pods), the container's log and its
+ * termination-message file. Container paths under a mount map to the volume's directory. Read-only
+ * mounts are not enforced.
  */
 final class PodFiles {
   private final Path podDir;
@@ -34,8 +35,13 @@ final class PodFiles {
   private final Path log;
   private final Map<String, Path> claims;
 
-  private PodFiles(Path podDir, Map<String, Path> mounts, Path terminationMessage, String terminationMessagePath,
-      Path log, Map<String, Path> claims) {
+  private PodFiles(
+      Path podDir,
+      Map<String, Path> mounts,
+      Path terminationMessage,
+      String terminationMessagePath,
+      Path log,
+      Map<String, Path> claims) {
     this.podDir = podDir;
     this.mounts = mounts;
     this.terminationMessage = terminationMessage;
@@ -49,14 +55,16 @@ final class PodFiles {
     return dataRoot.resolve(namespace).resolve(claim);
   }
 
-  static PodFiles prepare(KubernetesClient client, Pod pod, Container container, Path podDir, Path dataRoot)
+  static PodFiles prepare(
+      KubernetesClient client, Pod pod, Container container, Path podDir, Path dataRoot)
       throws IOException {
     String namespace = pod.getMetadata().getNamespace();
     deleteRecursively(podDir);
     Files.createDirectories(podDir);
     Map<String, Path> volumes = new LinkedHashMap<>();
     Map<String, Path> claims = new LinkedHashMap<>();
-    List<Volume> declared = pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+    List<Volume> declared =
+        pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
     for (Volume volume : declared) {
       Path dir;
       if (volume.getPersistentVolumeClaim() != null) {
@@ -68,48 +76,84 @@ final class PodFiles {
       }
       Files.createDirectories(dir);
       if (volume.getSecret() != null) {
-        Secret secret = client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get();
+        Secret secret =
+            client
+                .secrets()
+                .inNamespace(namespace)
+                .withName(volume.getSecret().getSecretName())
+                .get();
         if (secret == null) {
           if (Boolean.TRUE.equals(volume.getSecret().getOptional())) {
             volumes.put(volume.getName(), dir);
             continue;
           }
-          throw new IOException("Secret " + namespace + "/" + volume.getSecret().getSecretName()
-              + " (volume " + volume.getName() + ") not found");
+          throw new IOException(
+              "Secret "
+                  + namespace
+                  + "/"
+                  + volume.getSecret().getSecretName()
+                  + " (volume "
+                  + volume.getName()
+                  + ") not found");
         }
-        writeKeys(dir, decode(secret.getData()), secret.getStringData(), volume.getSecret().getItems());
+        writeKeys(
+            dir, decode(secret.getData()), secret.getStringData(), volume.getSecret().getItems());
       } else if (volume.getConfigMap() != null) {
-        ConfigMap map = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
+        ConfigMap map =
+            client
+                .configMaps()
+                .inNamespace(namespace)
+                .withName(volume.getConfigMap().getName())
+                .get();
         if (map == null) {
-          throw new IOException("ConfigMap " + namespace + "/" + volume.getConfigMap().getName() + " (volume "
-              + volume.getName() + ") not found");
+          throw new IOException(
+              "ConfigMap "
+                  + namespace
+                  + "/"
+                  + volume.getConfigMap().getName()
+                  + " (volume "
+                  + volume.getName()
+                  + ") not found");
         }
         writeKeys(dir, Map.of(), map.getData(), volume.getConfigMap().getItems());
       } else if (volume.getEmptyDir() == null && volume.getPersistentVolumeClaim() == null) {
-        throw new IOException("volume " + volume.getName() + ": only secret, configMap, emptyDir and "
-            + "persistentVolumeClaim volumes run in the sandbox");
+        throw new IOException(
+            "volume "
+                + volume.getName()
+                + ": only secret, configMap, emptyDir and "
+                + "persistentVolumeClaim volumes run in the sandbox");
       }
       volumes.put(volume.getName(), dir);
     }
     Map<String, Path> mounts = new LinkedHashMap<>();
-    List<VolumeMount> declaredMounts = container.getVolumeMounts() == null ? List.of() : container.getVolumeMounts();
+    List<VolumeMount> declaredMounts =
+        container.getVolumeMounts() == null ? List.of() : container.getVolumeMounts();
     declaredMounts.stream()
         .sorted(Comparator.comparingInt((VolumeMount m) -> m.getMountPath().length()).reversed())
-        .forEach(m -> {
-          Path dir = volumes.get(m.getName());
-          if (dir != null) {
-            mounts.put(trimSlash(m.getMountPath()),
-                m.getSubPath() == null || m.getSubPath().isEmpty() ? dir : dir.resolve(m.getSubPath()));
-          }
-        });
-    String messagePath = container.getTerminationMessagePath() == null ? "/dev/termination-log"
-        : container.getTerminationMessagePath();
+        .forEach(
+            m -> {
+              Path dir = volumes.get(m.getName());
+              if (dir != null) {
+                mounts.put(
+                    trimSlash(m.getMountPath()),
+                    m.getSubPath() == null || m.getSubPath().isEmpty()
+                        ? dir
+                        : dir.resolve(m.getSubPath()));
+              }
+            });
+    String messagePath =
+        container.getTerminationMessagePath() == null
+            ? "/dev/termination-log"
+            : container.getTerminationMessagePath();
     Path message = podDir.resolve("termination-log");
     Files.writeString(message, "");
-    return new PodFiles(podDir, mounts, message, messagePath, podDir.resolve("container.log"), claims);
+    return new PodFiles(
+        podDir, mounts, message, messagePath, podDir.resolve("container.log"), claims);
   }
 
-  /** The local path of a container path: under a mount, the termination-message file, or unchanged. */
+  /**
+   * The local path of a container path: under a mount, the termination-message file, or unchanged.
+   */
   String map(String containerPath) {
     if (containerPath.equals(terminationMessagePath)) {
       return terminationMessage.toString();
@@ -154,13 +198,16 @@ final class PodFiles {
   private static Map<String, String> decode(Map<String, String> data) {
     Map<String, String> decoded = new LinkedHashMap<>();
     if (data != null) {
-      data.forEach((k, v) -> decoded.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+      data.forEach(
+          (k, v) ->
+              decoded.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     }
     return decoded;
   }
 
-  private static void writeKeys(Path dir, Map<String, String> data, Map<String, String> stringData,
-      List<KeyToPath> items) throws IOException {
+  private static void writeKeys(
+      Path dir, Map<String, String> data, Map<String, String> stringData, List<KeyToPath> items)
+      throws IOException {
     Map<String, String> all = new LinkedHashMap<>(data);
     if (stringData != null) {
       all.putAll(stringData);

@@ -1,7 +1,7 @@
 package dev.registryoperator.sandbox;
 
-import dev.registryoperator.registry.RegistryNames;
 import dev.registryoperator.fakecluster.PodRuntime;
+import dev.registryoperator.registry.RegistryNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -41,21 +41,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A {@link PodRuntime} that runs real processes: each pod's first container becomes a process on this
- * machine, started from the {@link LocalImage} with the pod's own command, arguments, environment and
- * volumes ({@link PodFiles}). A registry pod is {@code registry serve} with the config.yml the operator
- * rendered, rewritten by {@link RegistryConfigRewriter} to listen on free loopback ports and keep its data in
- * the claim's local directory; it is ready when its readiness probe ({@code /debug/health} on the debug port)
- * answers. A GC Job pod is {@code java -jar gc-runner.jar} with the Job's own arguments, its
- * {@code /dev/termination-log} a local file whose content becomes the termination message.
+ * A {@link PodRuntime} that runs real processes: each pod's first container becomes a process on
+ * this machine, started from the {@link LocalImage} with the pod's own command, arguments,
+ * environment and volumes ({@link PodFiles}). A registry pod is {@code registry serve} with the
+ * config.yml the operator rendered, rewritten by {@link RegistryConfigRewriter} to listen on free
+ * loopback ports and keep its data in the claim's local directory; it is ready when its readiness
+ * probe ({@code /debug/health} on the debug port) answers. A GC Job pod is {@code java -jar
+ * gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a local file whose
+ * content becomes the termination message.
  *
- * <p>Stopping a pod: its Service endpoints drain, then SIGTERM to its process group, the grace period, then
- * SIGKILL. Every process it started is recorded ({@link #processes()}).
+ * <p>Stopping a pod: its Service endpoints drain, then SIGTERM to its process group, the grace
+ * period, then SIGKILL. Every process it started is recorded ({@link #processes()}).
  */
 public final class ProcessPodRuntime implements PodRuntime {
-  /** Hooks around GC Job processes, e.g. to snapshot the storage right before and right after collection. */
+  /**
+   * Hooks around GC Job processes, e.g. to snapshot the storage right before and right after
+   * collection.
+   */
   public interface JobListener {
-    /** Right before the process starts; nothing else writes the storage now if the operator is right. */
+    /**
+     * Right before the process starts; nothing else writes the storage now if the operator is
+     * right.
+     */
     default void starting(ProcessRecord job) {}
 
     /** Right after the process exited, before the kubelet reports it. */
@@ -65,17 +72,26 @@ public final class ProcessPodRuntime implements PodRuntime {
   /**
    * Timings of the stand-in kubelet.
    *
-   * @param probeInterval how often readiness probes run (a laptop's stand-in: much more often than a kubelet)
-   * @param podProbePeriods probe as a kubelet does instead: first right at container start, then every
-   *     {@code periodSeconds} of the pod's readiness probe (to see what the probe period costs)
+   * @param probeInterval how often readiness probes run (a laptop's stand-in: much more often than
+   *     a kubelet)
+   * @param podProbePeriods probe as a kubelet does instead: first right at container start, then
+   *     every {@code periodSeconds} of the pod's readiness probe (to see what the probe period
+   *     costs)
    * @param maxGracePeriod the longest a stopped pod may take to exit before SIGKILL
-   * @param drainTimeout how long a stopped pod's Service connections may take to finish before SIGTERM
+   * @param drainTimeout how long a stopped pod's Service connections may take to finish before
+   *     SIGTERM
    */
-  public record Settings(Duration probeInterval, boolean podProbePeriods, Duration maxGracePeriod,
+  public record Settings(
+      Duration probeInterval,
+      boolean podProbePeriods,
+      Duration maxGracePeriod,
       Duration drainTimeout) {
     public static Settings defaults() {
-      return new Settings(Duration.ofMillis(50), Boolean.getBoolean("sandbox.podProbePeriods"),
-          Duration.ofSeconds(10), Duration.ofSeconds(5));
+      return new Settings(
+          Duration.ofMillis(50),
+          Boolean.getBoolean("sandbox.podProbePeriods"),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(5));
     }
   }
 
@@ -90,14 +106,22 @@ public final class ProcessPodRuntime implements PodRuntime {
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final List<ProcessRecord> history = new CopyOnWriteArrayList<>();
   private final List<JobListener> jobListeners = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "sandbox-probes");
-    t.setDaemon(true);
-    return t;
-  });
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final ScheduledExecutorService probes =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "sandbox-probes");
+            t.setDaemon(true);
+            return t;
+          });
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  ProcessPodRuntime(KubernetesClient client, LocalImage image, Path podsDir, Path dataRoot, Endpoints endpoints,
+  ProcessPodRuntime(
+      KubernetesClient client,
+      LocalImage image,
+      Path podsDir,
+      Path dataRoot,
+      Endpoints endpoints,
       Settings settings) {
     this.client = client;
     this.image = image;
@@ -123,8 +147,14 @@ public final class ProcessPodRuntime implements PodRuntime {
     volatile boolean exitHandled;
     final String terminationMessagePolicy;
 
-    Running(Pod pod, PodFiles files, ContainerProcess process, ProcessRecord record, URI readiness,
-        Duration probePeriod, String terminationMessagePolicy) {
+    Running(
+        Pod pod,
+        PodFiles files,
+        ContainerProcess process,
+        ProcessRecord record,
+        URI readiness,
+        Duration probePeriod,
+        String terminationMessagePolicy) {
       this.pod = pod;
       this.probePeriodNanos = probePeriod.toNanos();
       this.files = files;
@@ -160,7 +190,9 @@ public final class ProcessPodRuntime implements PodRuntime {
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
     boolean job = owner instanceof Job;
-    PodFiles files = PodFiles.prepare(client, pod, container, podsDir.resolve(namespace).resolve(name), dataRoot);
+    PodFiles files =
+        PodFiles.prepare(
+            client, pod, container, podsDir.resolve(namespace).resolve(name), dataRoot);
 
     Map<Integer, Integer> ports = new LinkedHashMap<>();
     Map<String, Integer> named = new LinkedHashMap<>();
@@ -173,31 +205,54 @@ public final class ProcessPodRuntime implements PodRuntime {
     }
     Optional<Path> config = files.local(RegistryNames.CONFIG_PATH);
     if (config.isPresent() && Files.isRegularFile(config.get())) {
-      Files.writeString(config.get(), RegistryConfigRewriter.rewrite(Files.readString(config.get()), ports, files::map));
+      Files.writeString(
+          config.get(),
+          RegistryConfigRewriter.rewrite(Files.readString(config.get()), ports, files::map));
     }
 
     List<String> command = command(container, files, job);
     Map<String, String> environment = new LinkedHashMap<>(image.environment(job));
     environment.putAll(environment(pod, container, files));
     String owned = owner == null ? null : owner.getKind() + "/" + owner.getMetadata().getName();
-    ProcessRecord record = new ProcessRecord(job ? ProcessRecord.Kind.JOB : ProcessRecord.Kind.REGISTRY, namespace,
-        name, pod.getMetadata().getUid(), owned, command, files.podDir(), files.log(), files.terminationMessage(),
-        files.claims(), ports);
+    ProcessRecord record =
+        new ProcessRecord(
+            job ? ProcessRecord.Kind.JOB : ProcessRecord.Kind.REGISTRY,
+            namespace,
+            name,
+            pod.getMetadata().getUid(),
+            owned,
+            command,
+            files.podDir(),
+            files.log(),
+            files.terminationMessage(),
+            files.claims(),
+            ports);
     URI readiness = readinessUri(container, ports, named);
 
     if (job) {
       jobListeners.forEach(l -> l.starting(record));
     }
-    ContainerProcess process = ContainerProcess.start(command, environment, files.podDir(), files.log());
+    ContainerProcess process =
+        ContainerProcess.start(command, environment, files.podDir(), files.log());
     record.started(process.pid(), Instant.now());
     history.add(record);
-    Running r = new Running(pod, files, process, record, readiness, probePeriod(container),
-        container.getTerminationMessagePolicy() == null ? "File" : container.getTerminationMessagePolicy());
+    Running r =
+        new Running(
+            pod,
+            files,
+            process,
+            record,
+            readiness,
+            probePeriod(container),
+            container.getTerminationMessagePolicy() == null
+                ? "File"
+                : container.getTerminationMessagePolicy());
     running.put(pod.getMetadata().getUid(), r);
     if (!declared.isEmpty()) {
-      Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-      Endpoints.Endpoint endpoint = new Endpoints.Endpoint(pod.getMetadata().getUid(), namespace, name, labels,
-          ports, named);
+      Map<String, String> labels =
+          pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+      Endpoints.Endpoint endpoint =
+          new Endpoints.Endpoint(pod.getMetadata().getUid(), namespace, name, labels, ports, named);
       endpoint.ready = r.ready;
       endpoints.add(endpoint);
     }
@@ -302,7 +357,10 @@ public final class ProcessPodRuntime implements PodRuntime {
     probes.shutdownNow();
   }
 
-  /** The container's command line with the image's files and the pod's mounts mapped to this machine. */
+  /**
+   * The container's command line with the image's files and the pod's mounts mapped to this
+   * machine.
+   */
   private List<String> command(Container container, PodFiles files, boolean job) {
     List<String> argv = new ArrayList<>();
     if (container.getCommand() != null) {
@@ -316,8 +374,12 @@ public final class ProcessPodRuntime implements PodRuntime {
     }
     List<String> mapped = new ArrayList<>();
     String executable = argv.get(0);
-    mapped.add(image.file(executable, job).map(Path::toString)
-        .orElseThrow(() -> new IllegalArgumentException("the registry image has no " + executable)));
+    mapped.add(
+        image
+            .file(executable, job)
+            .map(Path::toString)
+            .orElseThrow(
+                () -> new IllegalArgumentException("the registry image has no " + executable)));
     for (String arg : argv.subList(1, argv.size())) {
       mapped.add(mapArgument(arg, files, job));
     }
@@ -345,32 +407,52 @@ public final class ProcessPodRuntime implements PodRuntime {
     for (EnvVar var : container.getEnv()) {
       String value = null;
       if (var.getValueFrom() == null) {
-        value = var.getValue() == null ? "" : var.getValue().startsWith("/") ? files.map(var.getValue()) : var.getValue();
+        value =
+            var.getValue() == null
+                ? ""
+                : var.getValue().startsWith("/") ? files.map(var.getValue()) : var.getValue();
       } else if (var.getValueFrom().getSecretKeyRef() != null) {
         var ref = var.getValueFrom().getSecretKeyRef();
         Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
         value = secret == null ? null : secretValue(secret, ref.getKey());
         if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-          throw new IllegalStateException("env " + var.getName() + ": key " + ref.getKey() + " of Secret "
-              + namespace + "/" + ref.getName() + " not found");
+          throw new IllegalStateException(
+              "env "
+                  + var.getName()
+                  + ": key "
+                  + ref.getKey()
+                  + " of Secret "
+                  + namespace
+                  + "/"
+                  + ref.getName()
+                  + " not found");
         }
       } else if (var.getValueFrom().getConfigMapKeyRef() != null) {
         var ref = var.getValueFrom().getConfigMapKeyRef();
         ConfigMap map = client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
         value = map == null || map.getData() == null ? null : map.getData().get(ref.getKey());
         if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-          throw new IllegalStateException("env " + var.getName() + ": key " + ref.getKey() + " of ConfigMap "
-              + namespace + "/" + ref.getName() + " not found");
+          throw new IllegalStateException(
+              "env "
+                  + var.getName()
+                  + ": key "
+                  + ref.getKey()
+                  + " of ConfigMap "
+                  + namespace
+                  + "/"
+                  + ref.getName()
+                  + " not found");
         }
       } else if (var.getValueFrom().getFieldRef() != null) {
-        value = switch (var.getValueFrom().getFieldRef().getFieldPath()) {
-          case "metadata.name" -> pod.getMetadata().getName();
-          case "metadata.namespace" -> namespace;
-          case "metadata.uid" -> pod.getMetadata().getUid();
-          case "spec.nodeName" -> pod.getSpec().getNodeName();
-          case "status.podIP", "status.hostIP" -> "127.0.0.1";
-          default -> null;
-        };
+        value =
+            switch (var.getValueFrom().getFieldRef().getFieldPath()) {
+              case "metadata.name" -> pod.getMetadata().getName();
+              case "metadata.namespace" -> namespace;
+              case "metadata.uid" -> pod.getMetadata().getUid();
+              case "spec.nodeName" -> pod.getSpec().getNodeName();
+              case "status.podIP", "status.hostIP" -> "127.0.0.1";
+              default -> null;
+            };
       }
       if (value != null) {
         env.put(var.getName(), value);
@@ -381,21 +463,26 @@ public final class ProcessPodRuntime implements PodRuntime {
 
   private static String secretValue(Secret secret, String key) {
     if (secret.getData() != null && secret.getData().get(key) != null) {
-      return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+      return new String(
+          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     }
     return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
 
-  private static URI readinessUri(Container container, Map<Integer, Integer> ports, Map<String, Integer> named) {
-    if (container.getReadinessProbe() == null || container.getReadinessProbe().getHttpGet() == null) {
+  private static URI readinessUri(
+      Container container, Map<Integer, Integer> ports, Map<String, Integer> named) {
+    if (container.getReadinessProbe() == null
+        || container.getReadinessProbe().getHttpGet() == null) {
       return null;
     }
     HTTPGetAction get = container.getReadinessProbe().getHttpGet();
     IntOrString port = get.getPort();
-    Integer containerPort = port.getIntVal() != null ? port.getIntVal() : named.get(port.getStrVal());
+    Integer containerPort =
+        port.getIntVal() != null ? port.getIntVal() : named.get(port.getStrVal());
     Integer local = containerPort == null ? null : ports.get(containerPort);
     if (local == null) {
-      throw new IllegalArgumentException("readiness probe port " + port + " is not a container port");
+      throw new IllegalArgumentException(
+          "readiness probe port " + port + " is not a container port");
     }
     String path = get.getPath() == null ? "/" : get.getPath();
     return URI.create("http://127.0.0.1:" + local + path);
@@ -412,18 +499,24 @@ public final class ProcessPodRuntime implements PodRuntime {
   private void probeAll() {
     long now = System.nanoTime();
     for (Running r : running.values()) {
-      if (r.readiness == null || r.stopping || !r.process.isAlive() || now < r.nextProbe
+      if (r.readiness == null
+          || r.stopping
+          || !r.process.isAlive()
+          || now < r.nextProbe
           || !r.probing.compareAndSet(false, true)) {
         continue;
       }
       r.nextProbe = now + r.probePeriodNanos;
-      http.sendAsync(HttpRequest.newBuilder(r.readiness).timeout(Duration.ofSeconds(1)).GET().build(),
+      http.sendAsync(
+              HttpRequest.newBuilder(r.readiness).timeout(Duration.ofSeconds(1)).GET().build(),
               HttpResponse.BodyHandlers.discarding())
-          .whenComplete((response, failure) -> {
-            boolean ok = failure == null && response.statusCode() >= 200 && response.statusCode() < 400;
-            setReady(r, ok && !r.stopping && r.process.isAlive());
-            r.probing.set(false);
-          });
+          .whenComplete(
+              (response, failure) -> {
+                boolean ok =
+                    failure == null && response.statusCode() >= 200 && response.statusCode() < 400;
+                setReady(r, ok && !r.stopping && r.process.isAlive());
+                r.probing.set(false);
+              });
     }
   }
 
@@ -438,7 +531,10 @@ public final class ProcessPodRuntime implements PodRuntime {
     }
   }
 
-  /** The termination message as the kubelet builds it: the file, else (FallbackToLogsOnError) the log's tail. */
+  /**
+   * The termination message as the kubelet builds it: the file, else (FallbackToLogsOnError) the
+   * log's tail.
+   */
   private static String message(Running r) {
     try {
       String file = readAtMost(r.files.terminationMessage(), MAX_MESSAGE, false);
@@ -449,7 +545,8 @@ public final class ProcessPodRuntime implements PodRuntime {
       if ("FallbackToLogsOnError".equals(r.terminationMessagePolicy) && code != null && code != 0) {
         String tail = readAtMost(r.files.log(), 2048, true);
         String[] lines = tail.split("\n");
-        return String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 80), lines.length));
+        return String.join(
+            "\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 80), lines.length));
       }
     } catch (IOException e) {
       return null;

@@ -8,12 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One container process the sandbox started for a pod, with what happened to it. Times are this machine's
- * clock; a field is null until its event happened.
+ * One container process the sandbox started for a pod, with what happened to it. Times are this
+ * machine's clock; a field is null until its event happened.
  */
 public final class ProcessRecord {
   /** What the pod is: a registry pod (of a Deployment) or a GC Job pod. */
-  public enum Kind { REGISTRY, JOB }
+  public enum Kind {
+    REGISTRY,
+    JOB
+  }
 
   private final Kind kind;
   private final String namespace;
@@ -33,8 +36,18 @@ public final class ProcessRecord {
   private volatile Instant exitedAt;
   private volatile Integer exitCode;
 
-  ProcessRecord(Kind kind, String namespace, String pod, String uid, String owner, List<String> command,
-      Path podDir, Path log, Path terminationMessage, Map<String, Path> claims, Map<Integer, Integer> ports) {
+  ProcessRecord(
+      Kind kind,
+      String namespace,
+      String pod,
+      String uid,
+      String owner,
+      List<String> command,
+      Path podDir,
+      Path log,
+      Path terminationMessage,
+      Map<String, Path> claims,
+      Map<Integer, Integer> ports) {
     this.kind = kind;
     this.namespace = namespace;
     this.pod = pod;
@@ -128,11 +141,14 @@ public final class ProcessRecord {
 
   /** Whether the process was alive at some moment of [from, to]. */
   public boolean aliveDuring(Instant from, Instant to) {
-    return startedAt != null && !startedAt.isAfter(to) && (exitedAt == null || !exitedAt.isBefore(from));
+    return startedAt != null
+        && !startedAt.isAfter(to)
+        && (exitedAt == null || !exitedAt.isBefore(from));
   }
 
   public Optional<Duration> wallTime() {
-    return startedAt == null || exitedAt == null ? Optional.empty()
+    return startedAt == null || exitedAt == null
+        ? Optional.empty()
         : Optional.of(Duration.between(startedAt, exitedAt));
   }
 
@@ -160,7 +176,15 @@ public final class ProcessRecord {
 
   @Override
   public String toString() {
-    return kind + " " + namespace + "/" + pod + " pid " + pid + " started " + startedAt
+    return kind
+        + " "
+        + namespace
+        + "/"
+        + pod
+        + " pid "
+        + pid
+        + " started "
+        + startedAt
         + (exitedAt == null ? " running" : " exited " + exitCode + " at " + exitedAt);
   }
 }

@@ -9,11 +9,11 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Rewrites a registry's {@code config.yml} as rendered by the operator into one that runs on this machine,
- * changing only what must change on a laptop: the listen addresses {@code http.addr} and
- * {@code http.debug.addr} become 127.0.0.1 and the local port of their container port, and every path under
- * a volume mount (the storage {@code rootdirectory}, TLS and htpasswd files) becomes the local path. The rest,
- * read-only mode included, stays as the operator rendered it. Pure.
+ * Rewrites a registry's {@code config.yml} as rendered by the operator into one that runs on this
+ * machine, changing only what must change on a laptop: the listen addresses {@code http.addr} and
+ * {@code http.debug.addr} become 127.0.0.1 and the local port of their container port, and every
+ * path under a volume mount (the storage {@code rootdirectory}, TLS and htpasswd files) becomes the
+ * local path. The rest, read-only mode included, stays as the operator rendered it. Pure.
  */
 final class RegistryConfigRewriter {
   private RegistryConfigRewriter() {}
@@ -43,7 +43,10 @@ final class RegistryConfigRewriter {
     return new Yaml(options).dump(config);
   }
 
-  /** {@code :5000}, {@code 0.0.0.0:5000} or {@code [::]:5000} to {@code 127.0.0.1:<local port of 5000>}. */
+  /**
+   * {@code :5000}, {@code 0.0.0.0:5000} or {@code [::]:5000} to {@code 127.0.0.1:<local port of
+   * 5000>}.
+   */
   static String localAddress(String address, Map<Integer, Integer> ports) {
     int colon = address.lastIndexOf(':');
     if (colon < 0) {

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A small, varied set of images pushed over the registry API with the registry-image test kit: Docker schema 2
- * and OCI images, an OCI index and a Docker manifest list (multi-arch, untagged children), and a layer shared
- * between two repositories. {@link #deleteOld} deletes two of them (by digest, as {@code crane delete} or
- * {@code regctl} would), one of which shares its layer with an image that stays.
+ * A small, varied set of images pushed over the registry API with the registry-image test kit:
+ * Docker schema 2 and OCI images, an OCI index and a Docker manifest list (multi-arch, untagged
+ * children), and a layer shared between two repositories. {@link #deleteOld} deletes two of them
+ * (by digest, as {@code crane delete} or {@code regctl} would), one of which shares its layer with
+ * an image that stays.
  */
 public final class SampleImages {
   private final RegistryClient client;
@@ -33,12 +34,22 @@ public final class SampleImages {
   /** Pushes six images whose layers are {@code layerSize} bytes; returns them. */
   public List<PushedImage> push(int layerSize) throws IOException {
     byte[] shared = pusher.randomLayer(layerSize);
-    appV1 = pusher.pushImage("team/app", "v1", ImagePusher.Format.DOCKER, pusher.randomLayer(layerSize), shared);
-    kept.add(pusher.pushImage("team/app", "v2", ImagePusher.Format.DOCKER, pusher.randomLayer(layerSize), shared));
-    webOld = pusher.pushImage("team/web", "old", ImagePusher.Format.OCI, pusher.randomLayer(layerSize), shared);
-    kept.add(pusher.pushImage("team/web", "stable", ImagePusher.Format.OCI, pusher.randomLayer(layerSize)));
+    appV1 =
+        pusher.pushImage(
+            "team/app", "v1", ImagePusher.Format.DOCKER, pusher.randomLayer(layerSize), shared);
+    kept.add(
+        pusher.pushImage(
+            "team/app", "v2", ImagePusher.Format.DOCKER, pusher.randomLayer(layerSize), shared));
+    webOld =
+        pusher.pushImage(
+            "team/web", "old", ImagePusher.Format.OCI, pusher.randomLayer(layerSize), shared);
+    kept.add(
+        pusher.pushImage(
+            "team/web", "stable", ImagePusher.Format.OCI, pusher.randomLayer(layerSize)));
     kept.add(pusher.pushMultiPlatform("team/base", "latest", ImagePusher.Format.OCI, 2, layerSize));
-    kept.add(pusher.pushMultiPlatform("team/tools", "latest", ImagePusher.Format.DOCKER, 2, layerSize / 2));
+    kept.add(
+        pusher.pushMultiPlatform(
+            "team/tools", "latest", ImagePusher.Format.DOCKER, 2, layerSize / 2));
     List<PushedImage> all = new ArrayList<>(kept);
     all.add(0, appV1);
     all.add(2, webOld);
@@ -46,16 +57,21 @@ public final class SampleImages {
   }
 
   /** Pushes {@code count} more single-layer OCI images to {@code repository} (tags i0, i1...). */
-  public List<PushedImage> pushMany(String repository, int count, int layerSize) throws IOException {
+  public List<PushedImage> pushMany(String repository, int count, int layerSize)
+      throws IOException {
     List<PushedImage> images = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      images.add(pusher.pushImage(repository, "i" + i, ImagePusher.Format.OCI, pusher.randomLayer(layerSize)));
+      images.add(
+          pusher.pushImage(
+              repository, "i" + i, ImagePusher.Format.OCI, pusher.randomLayer(layerSize)));
     }
     kept.addAll(images);
     return images;
   }
 
-  /** Deletes team/app:v1 and team/web:old (their manifests, by digest): their blobs become garbage. */
+  /**
+   * Deletes team/app:v1 and team/web:old (their manifests, by digest): their blobs become garbage.
+   */
   public List<PushedImage> deleteOld() throws IOException {
     for (PushedImage image : List.of(appV1, webOld)) {
       client.deleteManifest(image.repository(), image.digest());
@@ -81,7 +97,10 @@ public final class SampleImages {
     return List.copyOf(deleted);
   }
 
-  /** Blobs (manifests included) of the deleted images that no kept image references: what GC must remove. */
+  /**
+   * Blobs (manifests included) of the deleted images that no kept image references: what GC must
+   * remove.
+   */
   public Set<String> garbageDigests() {
     Set<String> garbage = new LinkedHashSet<>();
     deleted.forEach(d -> garbage.addAll(d.blobDigests()));
@@ -105,7 +124,9 @@ public final class SampleImages {
     return kept.size();
   }
 
-  /** Pulls {@code repository:tag} for each tag and verifies it (e.g. the traffic probe's pushes). */
+  /**
+   * Pulls {@code repository:tag} for each tag and verifies it (e.g. the traffic probe's pushes).
+   */
   public int verifyTags(String repository, List<String> tags) throws IOException {
     ImageVerifier verifier = new ImageVerifier(client);
     for (String tag : tags) {

@@ -17,19 +17,20 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The whole product on one machine, no cluster: an embedded API server (the Fabric8 CRUD mock, with the CRDs
- * from {@code crds/} and discovery documents for kubectl), the operator ({@code RegistryOperator.create}), and
- * a local stand-in for the kubelet and controllers: the {@link FakeCluster} with a {@link ProcessPodRuntime},
- * so that each registry pod is a real {@code registry serve} process and each GC Job pod a real run of the GC
- * runner jar. Each Service gets a stable local address ({@link ServiceProxy}). A kubeconfig for the API
- * server is written, so kubectl (and the operator jar) can be pointed at it.
+ * The whole product on one machine, no cluster: an embedded API server (the Fabric8 CRUD mock, with
+ * the CRDs from {@code crds/} and discovery documents for kubectl), the operator ({@code
+ * RegistryOperator.create}), and a local stand-in for the kubelet and controllers: the {@link
+ * FakeCluster} with a {@link ProcessPodRuntime}, so that each registry pod is a real {@code
+ * registry serve} process and each GC Job pod a real run of the GC runner jar. Each Service gets a
+ * stable local address ({@link ServiceProxy}). A kubeconfig for the API server is written, so
+ * kubectl (and the operator jar) can be pointed at it.
  *
- * <p>{@link #close()} stops every process it started; a shutdown hook does the same on Ctrl-C or SIGTERM, and
- * {@link #main} exits when the process that started it (Maven) is gone.
+ * <p>{@link #close()} stops every process it started; a shutdown hook does the same on Ctrl-C or
+ * SIGTERM, and {@link #main} exits when the process that started it (Maven) is gone.
  *
- * <p>Run it with {@code ./mvnw -q -pl sandbox -am package -DskipTests -Dsandbox.run} (see sandbox/README.md):
- * {@code demo} (the default) walks through a GC run and exits, {@code keep-running} stays up for kubectl,
- * {@code benchmark} measures N GC cycles.
+ * <p>Run it with {@code ./mvnw -q -pl sandbox -am package -DskipTests -Dsandbox.run} (see
+ * sandbox/README.md): {@code demo} (the default) walks through a GC run and exits, {@code
+ * keep-running} stays up for kubectl, {@code benchmark} measures N GC cycles.
  */
 public final class Sandbox implements AutoCloseable {
   public static final String NAMESPACE = "default";
@@ -47,15 +48,28 @@ public final class Sandbox implements AutoCloseable {
   private KubernetesClient operatorClient;
   private Operator operator;
   private boolean closed;
-  /** Every client made for the sandbox's parts, closed after the parts and before the API server. */
+
+  /**
+   * Every client made for the sandbox's parts, closed after the parts and before the API server.
+   */
   private final List<KubernetesClient> clients = new ArrayList<>();
 
   /** Everything that can be set; see {@link Builder}. */
-  public record Settings(Path repoRoot, Path workDir, int apiPort, LocalImage image, Duration clusterTick,
-      ProcessPodRuntime.Settings runtime, Consumer<String> out, boolean startOperator,
+  public record Settings(
+      Path repoRoot,
+      Path workDir,
+      int apiPort,
+      LocalImage image,
+      Duration clusterTick,
+      ProcessPodRuntime.Settings runtime,
+      Consumer<String> out,
+      boolean startOperator,
       boolean recordApiRequests) {}
 
-  /** The User-Agent of the operator's client: tells its requests apart from the fake cluster's and the user's. */
+  /**
+   * The User-Agent of the operator's client: tells its requests apart from the fake cluster's and
+   * the user's.
+   */
   public static final String OPERATOR_USER_AGENT = "registry-operator/sandbox";
 
   private Sandbox(Settings s) throws IOException {
@@ -74,11 +88,18 @@ public final class Sandbox implements AutoCloseable {
       api.createNamespace(NAMESPACE);
       api.installCrds(s.repoRoot().resolve("crds"));
       kubeconfig = api.writeKubeconfig(s.workDir().resolve("kubeconfig"), NAMESPACE);
-      runtime = new ProcessPodRuntime(newClient(), s.image(), podsDir(), dataRoot(), endpoints, s.runtime());
-      cluster = FakeCluster.builder(newClient()).nodes(List.of("sandbox")).tick(s.clusterTick())
-          .podRuntime(runtime).start();
-      services = new ServiceProxies(newClient(), endpoints,
-          proxy -> s.out().accept(proxy.toString())).start();
+      runtime =
+          new ProcessPodRuntime(
+              newClient(), s.image(), podsDir(), dataRoot(), endpoints, s.runtime());
+      cluster =
+          FakeCluster.builder(newClient())
+              .nodes(List.of("sandbox"))
+              .tick(s.clusterTick())
+              .podRuntime(runtime)
+              .start();
+      services =
+          new ServiceProxies(newClient(), endpoints, proxy -> s.out().accept(proxy.toString()))
+              .start();
       if (s.startOperator()) {
         startOperator();
       }
@@ -123,7 +144,10 @@ public final class Sandbox implements AutoCloseable {
     return kubeconfig;
   }
 
-  /** The API requests recorded ({@link Builder#recordApiRequests()}); the operator's carry {@link #OPERATOR_USER_AGENT}. */
+  /**
+   * The API requests recorded ({@link Builder#recordApiRequests()}); the operator's carry {@link
+   * #OPERATOR_USER_AGENT}.
+   */
   public List<ApiRequest> apiRequests() {
     return api.requests();
   }
@@ -152,7 +176,9 @@ public final class Sandbox implements AutoCloseable {
     return operator != null;
   }
 
-  /** The stable local URL of a Service ({@code http://127.0.0.1:<port>}), waiting until it exists. */
+  /**
+   * The stable local URL of a Service ({@code http://127.0.0.1:<port>}), waiting until it exists.
+   */
   public String serviceUrl(String namespace, String service) {
     try {
       return services.awaitUrl(namespace, service, Duration.ofSeconds(30));
@@ -180,16 +206,19 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private Optional<String> podLog(String namespace, String pod) {
-    return runtime == null ? Optional.empty() : runtime.processes().stream()
-        .filter(p -> p.namespace().equals(namespace) && p.pod().equals(pod))
-        .reduce((a, b) -> b)
-        .map(p -> {
-          try {
-            return Files.readString(p.log());
-          } catch (IOException e) {
-            return "";
-          }
-        });
+    return runtime == null
+        ? Optional.empty()
+        : runtime.processes().stream()
+            .filter(p -> p.namespace().equals(namespace) && p.pod().equals(pod))
+            .reduce((a, b) -> b)
+            .map(
+                p -> {
+                  try {
+                    return Files.readString(p.log());
+                  } catch (IOException e) {
+                    return "";
+                  }
+                });
   }
 
   /** Stops the operator, the fake cluster and every process it started, and the API server. */
@@ -212,8 +241,10 @@ public final class Sandbox implements AutoCloseable {
     } else if (runtime != null) {
       runtime.close();
     }
-    // Nothing may call the API server while it closes: a connection it accepts then is refused by a Vert.x
-    // event loop already shut down, which prints a stack trace ("Failed to register an accepted channel").
+    // Nothing may call the API server while it closes: a connection it accepts then is refused by a
+    // Vert.x
+    // event loop already shut down, which prints a stack trace ("Failed to register an accepted
+    // channel").
     for (KubernetesClient c : clients) {
       c.close();
     }
@@ -234,19 +265,21 @@ public final class Sandbox implements AutoCloseable {
     if (!"false".equals(System.getProperty("sandbox.exitWithParent"))) {
       exitWithParent();
     }
-    String mode = args.length == 0 || args[0].isBlank() || "true".equals(args[0]) ? "demo" : args[0];
+    String mode =
+        args.length == 0 || args[0].isBlank() || "true".equals(args[0]) ? "demo" : args[0];
     PrintStream out = System.out;
     int exit;
     try {
-      exit = switch (mode) {
-        case "demo" -> new Demo(out, false).run();
-        case "keep-running" -> new Demo(out, true).run();
-        case "benchmark" -> new Benchmark(out, Integer.getInteger("sandbox.cycles", 5)).run();
-        default -> {
-          System.err.println("unknown mode " + mode + ": demo, keep-running or benchmark");
-          yield 2;
-        }
-      };
+      exit =
+          switch (mode) {
+            case "demo" -> new Demo(out, false).run();
+            case "keep-running" -> new Demo(out, true).run();
+            case "benchmark" -> new Benchmark(out, Integer.getInteger("sandbox.cycles", 5)).run();
+            default -> {
+              System.err.println("unknown mode " + mode + ": demo, keep-running or benchmark");
+              yield 2;
+            }
+          };
     } catch (Exception | Error e) {
       e.printStackTrace();
       exit = 1;
@@ -255,19 +288,33 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Exits (through the shutdown hook, which stops every process) when the process that started this JVM exits.
-   * The README starts the sandbox through Maven, whose exec plugin runs it in a child JVM: a SIGTERM to Maven
-   * ({@code kill <pid>}, a process manager, a CI timeout) ends Maven without stopping that child, which would
-   * otherwise keep its registry processes running with nobody left to stop them.
+   * Exits (through the shutdown hook, which stops every process) when the process that started this
+   * JVM exits. The README starts the sandbox through Maven, whose exec plugin runs it in a child
+   * JVM: a SIGTERM to Maven ({@code kill <pid>}, a process manager, a CI timeout) ends Maven
+   * without stopping that child, which would otherwise keep its registry processes running with
+   * nobody left to stop them.
    */
   private static void exitWithParent() {
-    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-      System.err.println("sandbox: the process that started it (pid " + parent.pid() + ") is gone; stopping");
-      System.exit(143);
-    }));
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(
+            parent ->
+                parent
+                    .onExit()
+                    .thenRun(
+                        () -> {
+                          System.err.println(
+                              "sandbox: the process that started it (pid "
+                                  + parent.pid()
+                                  + ") is gone; stopping");
+                          System.exit(143);
+                        }));
   }
 
-  /** Settings with defaults from system properties ({@code sandbox.repoRoot}, {@code sandbox.workDir}...). */
+  /**
+   * Settings with defaults from system properties ({@code sandbox.repoRoot}, {@code
+   * sandbox.workDir}...).
+   */
   public static final class Builder {
     private Path repoRoot;
     private Path workDir;
@@ -276,7 +323,7 @@ public final class Sandbox implements AutoCloseable {
     private Path gcRegistryBinary;
     private Duration clusterTick = Duration.ofMillis(20);
     private ProcessPodRuntime.Settings runtime = ProcessPodRuntime.Settings.defaults();
-    private Consumer<String> out = s -> { };
+    private Consumer<String> out = s -> {};
     private boolean startOperator = !Boolean.getBoolean("sandbox.externalOperator");
     private boolean recordApiRequests;
 
@@ -338,21 +385,34 @@ public final class Sandbox implements AutoCloseable {
 
     public Sandbox start() throws IOException {
       Path root = repoRoot != null ? repoRoot : findRepoRoot();
-      Path work = workDir != null ? workDir
-          : Optional.ofNullable(System.getProperty("sandbox.workDir")).map(Path::of)
-              .orElse(root.resolve("sandbox/target"));
+      Path work =
+          workDir != null
+              ? workDir
+              : Optional.ofNullable(System.getProperty("sandbox.workDir"))
+                  .map(Path::of)
+                  .orElse(root.resolve("sandbox/target"));
       LocalImage localImage = image != null ? image : LocalImage.detect(gcRunnerJar(root));
       if (gcRegistryBinary != null) {
         localImage = localImage.withGcRegistryBinary(gcRegistryBinary);
       }
-      return new Sandbox(new Settings(root.toAbsolutePath().normalize(), work.toAbsolutePath().normalize(), apiPort,
-          localImage, clusterTick, runtime, out, startOperator,
-          recordApiRequests));
+      return new Sandbox(
+          new Settings(
+              root.toAbsolutePath().normalize(),
+              work.toAbsolutePath().normalize(),
+              apiPort,
+              localImage,
+              clusterTick,
+              runtime,
+              out,
+              startOperator,
+              recordApiRequests));
     }
 
     private static Path gcRunnerJar(Path root) {
       String jar = System.getProperty("sandbox.gcRunnerJar");
-      return (jar != null ? Path.of(jar) : root.resolve("registry-image/target/gc-runner.jar")).toAbsolutePath().normalize();
+      return (jar != null ? Path.of(jar) : root.resolve("registry-image/target/gc-runner.jar"))
+          .toAbsolutePath()
+          .normalize();
     }
 
     /** {@code sandbox.repoRoot}, else the first directory up from here with crds/ and examples/. */
@@ -368,8 +428,9 @@ public final class Sandbox implements AutoCloseable {
         }
         dir = dir.getParent();
       }
-      throw new IllegalStateException("cannot find the repository (a directory with crds/ and examples/); "
-          + "run from inside it or set -Dsandbox.repoRoot");
+      throw new IllegalStateException(
+          "cannot find the repository (a directory with crds/ and examples/); "
+              + "run from inside it or set -Dsandbox.repoRoot");
     }
   }
 }

@@ -22,13 +22,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The embedded API server: the Fabric8 mock server in CRUD mode on 127.0.0.1 (plain HTTP), plus what a real
- * API server serves and the mock does not, so that kubectl can be pointed at it: the discovery documents
- * ({@link Discovery}, answered whatever the query string, as kubectl adds {@code ?timeout=32s}) and pod logs
- * ({@code kubectl logs}) from the sandbox's processes. Not a real kube-apiserver: see design.md section 5.
+ * The embedded API server: the Fabric8 mock server in CRUD mode on 127.0.0.1 (plain HTTP), plus
+ * what a real API server serves and the mock does not, so that kubectl can be pointed at it: the
+ * discovery documents ({@link Discovery}, answered whatever the query string, as kubectl adds
+ * {@code ?timeout=32s}) and pod logs ({@code kubectl logs}) from the sandbox's processes. Not a
+ * real kube-apiserver: see design.md section 5.
  */
 final class SandboxApiServer implements AutoCloseable {
-  private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
+  private static final Pattern POD_LOG =
+      Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
 
   private final MockApiServer server;
   private final Discovery discovery;
@@ -42,7 +44,10 @@ final class SandboxApiServer implements AutoCloseable {
     holder.discovery = discovery;
   }
 
-  /** Starts on {@code port} of 127.0.0.1 (0: a free one). {@code podLogs}: (namespace, pod) to its log. */
+  /**
+   * Starts on {@code port} of 127.0.0.1 (0: a free one). {@code podLogs}: (namespace, pod) to its
+   * log.
+   */
   static SandboxApiServer start(int port, BiFunction<String, String, Optional<String>> podLogs) {
     return new SandboxApiServer(port, podLogs);
   }
@@ -80,7 +85,9 @@ final class SandboxApiServer implements AutoCloseable {
 
   void createNamespace(String name) {
     try {
-      client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+      client()
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
           .create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
@@ -93,10 +100,14 @@ final class SandboxApiServer implements AutoCloseable {
   List<CustomResourceDefinition> installCrds(Path directory) {
     List<CustomResourceDefinition> installed = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
-          .sorted().toList()) {
+      for (Path file :
+          files
+              .filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
+              .sorted()
+              .toList()) {
         try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd = client().apiextensions().v1().customResourceDefinitions().load(in).item();
+          CustomResourceDefinition crd =
+              client().apiextensions().v1().customResourceDefinitions().load(in).item();
           client().apiextensions().v1().customResourceDefinitions().resource(crd).create();
           discovery.addCustomResource(crd);
           installed.add(crd);
@@ -108,10 +119,15 @@ final class SandboxApiServer implements AutoCloseable {
     return installed;
   }
 
-  /** A kubeconfig for this server (no credentials: the mock checks none), current namespace {@code namespace}. */
+  /**
+   * A kubeconfig for this server (no credentials: the mock checks none), current namespace {@code
+   * namespace}.
+   */
   Path writeKubeconfig(Path file, String namespace) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -128,7 +144,8 @@ final class SandboxApiServer implements AutoCloseable {
             user: sandbox
             namespace: %s
         current-context: registry-operator-sandbox
-        """.formatted(url(), namespace));
+        """
+            .formatted(url(), namespace));
     return file;
   }
 
@@ -160,22 +177,33 @@ final class SandboxApiServer implements AutoCloseable {
         Discovery discovery = holder.discovery;
         Optional<String> document = discovery == null ? Optional.empty() : discovery.document(bare);
         if (document.isPresent()) {
-          return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+          return new MockResponse()
+              .setResponseCode(200)
+              .setHeader("Content-Type", "application/json")
               .setBody(document.get());
         }
         Matcher log = POD_LOG.matcher(bare);
         if (log.matches()) {
           Optional<String> text = podLogs.apply(log.group(1), log.group(2));
-          return text.map(t -> new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
-                  .setBody(t))
-              .orElseGet(() -> new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
-                  .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"no log"
-                      + " for pod " + log.group(2) + "\",\"reason\":\"NotFound\",\"code\":404}"));
+          return text.map(
+                  t ->
+                      new MockResponse()
+                          .setResponseCode(200)
+                          .setHeader("Content-Type", "text/plain")
+                          .setBody(t))
+              .orElseGet(
+                  () ->
+                      new MockResponse()
+                          .setResponseCode(404)
+                          .setHeader("Content-Type", "application/json")
+                          .setBody(
+                              "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"no log"
+                                  + " for pod "
+                                  + log.group(2)
+                                  + "\",\"reason\":\"NotFound\",\"code\":404}"));
         }
       }
       return super.answer(request);
     }
-
   }
-
 }

@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * One {@link ServiceProxy} per Service (its first port) in the API, made as Services appear: the local
- * stand-in for a Service's cluster IP. A proxy keeps its local port for the sandbox's life, also when the
- * Service is updated.
+ * One {@link ServiceProxy} per Service (its first port) in the API, made as Services appear: the
+ * local stand-in for a Service's cluster IP. A proxy keeps its local port for the sandbox's life,
+ * also when the Service is updated.
  */
 final class ServiceProxies implements AutoCloseable {
   private final KubernetesClient client;
@@ -33,25 +33,31 @@ final class ServiceProxies implements AutoCloseable {
   }
 
   ServiceProxies start() {
-    informer = client.services().inAnyNamespace().inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Service service) {
-        ensure(service);
-      }
+    informer =
+        client
+            .services()
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Service service) {
+                    ensure(service);
+                  }
 
-      @Override
-      public void onUpdate(Service old, Service service) {
-        ensure(service);
-      }
+                  @Override
+                  public void onUpdate(Service old, Service service) {
+                    ensure(service);
+                  }
 
-      @Override
-      public void onDelete(Service service, boolean deletedFinalStateUnknown) {
-        ServiceProxy proxy = proxies.remove(key(service));
-        if (proxy != null) {
-          proxy.close();
-        }
-      }
-    }, 0);
+                  @Override
+                  public void onDelete(Service service, boolean deletedFinalStateUnknown) {
+                    ServiceProxy proxy = proxies.remove(key(service));
+                    if (proxy != null) {
+                      proxy.close();
+                    }
+                  }
+                },
+                0);
     return this;
   }
 
@@ -73,12 +79,15 @@ final class ServiceProxies implements AutoCloseable {
   }
 
   private synchronized void ensure(Service service) {
-    if (service.getSpec() == null || service.getSpec().getPorts() == null || service.getSpec().getPorts().isEmpty()) {
+    if (service.getSpec() == null
+        || service.getSpec().getPorts() == null
+        || service.getSpec().getPorts().isEmpty()) {
       return;
     }
     String key = key(service);
     ServicePort port = service.getSpec().getPorts().get(0);
-    Map<String, String> selector = service.getSpec().getSelector() == null ? Map.of() : service.getSpec().getSelector();
+    Map<String, String> selector =
+        service.getSpec().getSelector() == null ? Map.of() : service.getSpec().getSelector();
     String signature = selector + "|" + port.getTargetPort();
     ServiceProxy existing = proxies.get(key);
     if (existing != null && signature.equals(signatures.get(key))) {
@@ -88,8 +97,14 @@ final class ServiceProxies implements AutoCloseable {
       existing.close();
     }
     try {
-      ServiceProxy proxy = new ServiceProxy(service.getMetadata().getNamespace(), service.getMetadata().getName(),
-          selector, port.getTargetPort(), ports.getOrDefault(key, 0), endpoints);
+      ServiceProxy proxy =
+          new ServiceProxy(
+              service.getMetadata().getNamespace(),
+              service.getMetadata().getName(),
+              selector,
+              port.getTargetPort(),
+              ports.getOrDefault(key, 0),
+              endpoints);
       ports.put(key, proxy.port());
       proxies.put(key, proxy);
       signatures.put(key, signature);

@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for one Service port (kube-proxy): a stable address on 127.0.0.1 that forwards each TCP
- * connection to a ready pod the Service selects, round robin. Pods come and go during a GC run; a client
- * keeps one URL. With no ready pod, a connection is reset at once (as a Service without endpoints refuses).
+ * A stand-in for one Service port (kube-proxy): a stable address on 127.0.0.1 that forwards each
+ * TCP connection to a ready pod the Service selects, round robin. Pods come and go during a GC run;
+ * a client keeps one URL. With no ready pod, a connection is reset at once (as a Service without
+ * endpoints refuses).
  */
 final class ServiceProxy implements AutoCloseable {
   private static final Duration BACKEND_CONNECT_RETRY = Duration.ofSeconds(1);
@@ -36,8 +37,14 @@ final class ServiceProxy implements AutoCloseable {
   private final AtomicInteger next = new AtomicInteger();
   private volatile boolean closed;
 
-  ServiceProxy(String namespace, String service, Map<String, String> selector, IntOrString targetPort,
-      int localPort, Endpoints endpoints) throws IOException {
+  ServiceProxy(
+      String namespace,
+      String service,
+      Map<String, String> selector,
+      IntOrString targetPort,
+      int localPort,
+      Endpoints endpoints)
+      throws IOException {
     this.namespace = namespace;
     this.service = service;
     this.selector = Map.copyOf(selector);
@@ -46,11 +53,13 @@ final class ServiceProxy implements AutoCloseable {
     this.listener = new ServerSocket();
     listener.setReuseAddress(true);
     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort), 128);
-    this.threads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "service-" + service);
-      t.setDaemon(true);
-      return t;
-    });
+    this.threads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "service-" + service);
+              t.setDaemon(true);
+              return t;
+            });
     threads.execute(this::acceptLoop);
   }
 
@@ -105,7 +114,8 @@ final class ServiceProxy implements AutoCloseable {
         connection.pump(false);
         return;
       } catch (IOException e) {
-        // ready by its health check but not listening yet, or stopping: another try, maybe another pod
+        // ready by its health check but not listening yet, or stopping: another try, maybe another
+        // pod
         if (System.nanoTime() > deadline) {
           reset(client);
           return;
@@ -149,7 +159,10 @@ final class ServiceProxy implements AutoCloseable {
     return "Service " + namespace + "/" + service + " -> " + url();
   }
 
-  /** One client connection forwarded to one pod; knows when it last carried bytes, and in which direction. */
+  /**
+   * One client connection forwarded to one pod; knows when it last carried bytes, and in which
+   * direction.
+   */
   static final class Connection {
     private final Socket client;
     private final Socket upstream;

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Prints, as it happens, what {@code kubectl get registries,gcschedules} shows: the tables of
- * {@link StatusTable}, each time one changes, and the current run's message (what it waits for). Polls the
- * API server every 100 ms.
+ * {@link StatusTable}, each time one changes, and the current run's message (what it waits for).
+ * Polls the API server every 100 ms.
  */
 final class StatusPrinter implements AutoCloseable {
   private final KubernetesClient client;
@@ -49,10 +49,14 @@ final class StatusPrinter implements AutoCloseable {
   }
 
   synchronized void printChanges() {
-    List<Registry> registries = client.resources(Registry.class).inNamespace(namespace).list().getItems().stream()
-        .sorted(Comparator.comparing(r -> r.getMetadata().getName())).toList();
-    List<GcSchedule> schedules = client.resources(GcSchedule.class).inNamespace(namespace).list().getItems()
-        .stream().sorted(Comparator.comparing(s -> s.getMetadata().getName())).toList();
+    List<Registry> registries =
+        client.resources(Registry.class).inNamespace(namespace).list().getItems().stream()
+            .sorted(Comparator.comparing(r -> r.getMetadata().getName()))
+            .toList();
+    List<GcSchedule> schedules =
+        client.resources(GcSchedule.class).inNamespace(namespace).list().getItems().stream()
+            .sorted(Comparator.comparing(s -> s.getMetadata().getName()))
+            .toList();
     String r = registries.isEmpty() ? "" : StatusTable.registries(registries);
     String s = schedules.isEmpty() ? "" : StatusTable.schedules(schedules);
     String m = String.join("\n", StatusTable.runMessages(schedules));

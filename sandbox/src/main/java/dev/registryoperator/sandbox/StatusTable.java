@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code kubectl get registries,gcschedules} would show (the CRDs' printer columns, which the mock API
- * server cannot serve), printed from the objects: for a Registry its name, ready, phase, replicas and
- * endpoint; for a GcSchedule its registry, mode, last result, reclaimed bytes and the current run's step.
- * Pure.
+ * What {@code kubectl get registries,gcschedules} would show (the CRDs' printer columns, which the
+ * mock API server cannot serve), printed from the objects: for a Registry its name, ready, phase,
+ * replicas and endpoint; for a GcSchedule its registry, mode, last result, reclaimed bytes and the
+ * current run's step. Pure.
  */
 public final class StatusTable {
   private StatusTable() {}
@@ -23,11 +23,15 @@ public final class StatusTable {
     rows.add(List.of("NAME", "READY", "PHASE", "REPLICAS", "ENDPOINT"));
     for (Registry r : registries) {
       RegistryStatus s = r.getStatus();
-      rows.add(List.of("registry/" + r.getMetadata().getName(),
-          s == null ? "" : Conditions.find(s.getConditions(), "Ready").map(c -> c.getStatus()).orElse(""),
-          s == null || s.getPhase() == null ? "" : s.getPhase(),
-          s == null || s.getReplicasSummary() == null ? "" : s.getReplicasSummary(),
-          s == null || s.getEndpoint() == null ? "" : s.getEndpoint()));
+      rows.add(
+          List.of(
+              "registry/" + r.getMetadata().getName(),
+              s == null
+                  ? ""
+                  : Conditions.find(s.getConditions(), "Ready").map(c -> c.getStatus()).orElse(""),
+              s == null || s.getPhase() == null ? "" : s.getPhase(),
+              s == null || s.getReplicasSummary() == null ? "" : s.getReplicasSummary(),
+              s == null || s.getEndpoint() == null ? "" : s.getEndpoint()));
     }
     return format(rows);
   }
@@ -38,24 +42,38 @@ public final class StatusTable {
     for (GcSchedule g : schedules) {
       GcScheduleStatus s = g.getStatus();
       GcRunStatus run = s == null ? null : s.getCurrentRun();
-      rows.add(List.of("gcschedule/" + g.getMetadata().getName(),
-          g.getSpec().getRegistryRef() == null ? "" : g.getSpec().getRegistryRef().getName(),
-          g.getSpec().effectiveMode().name(),
-          s == null || s.getLastRun() == null ? "" : s.getLastRun().getResult() + " " + s.getLastRun().getReason(),
-          s == null || s.getLastRun() == null || s.getLastRun().getReclaimed() == null ? ""
-              : s.getLastRun().getReclaimed(),
-          run == null ? "" : run.getId() + " " + run.getStep()));
+      rows.add(
+          List.of(
+              "gcschedule/" + g.getMetadata().getName(),
+              g.getSpec().getRegistryRef() == null ? "" : g.getSpec().getRegistryRef().getName(),
+              g.getSpec().effectiveMode().name(),
+              s == null || s.getLastRun() == null
+                  ? ""
+                  : s.getLastRun().getResult() + " " + s.getLastRun().getReason(),
+              s == null || s.getLastRun() == null || s.getLastRun().getReclaimed() == null
+                  ? ""
+                  : s.getLastRun().getReclaimed(),
+              run == null ? "" : run.getId() + " " + run.getStep()));
     }
     return format(rows);
   }
 
-  /** The current run's message (what it waits for), one line per schedule with a run in progress. */
+  /**
+   * The current run's message (what it waits for), one line per schedule with a run in progress.
+   */
   public static List<String> runMessages(List<GcSchedule> schedules) {
     List<String> lines = new ArrayList<>();
     for (GcSchedule g : schedules) {
       GcRunStatus run = g.getStatus() == null ? null : g.getStatus().getCurrentRun();
       if (run != null && run.getMessage() != null) {
-        lines.add(g.getMetadata().getName() + " " + run.getId() + " " + run.getStep() + ": " + run.getMessage());
+        lines.add(
+            g.getMetadata().getName()
+                + " "
+                + run.getId()
+                + " "
+                + run.getStep()
+                + ": "
+                + run.getMessage());
       }
     }
     return lines;

@@ -18,9 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What a user of the registry sees during a GC run: a pusher that pushes a small tagged image in a loop and a
- * puller that pulls one image in a loop (verifying every digest), both through the Service's stable address,
- * each request on a new connection. Every attempt is recorded with its time and outcome.
+ * What a user of the registry sees during a GC run: a pusher that pushes a small tagged image in a
+ * loop and a puller that pulls one image in a loop (verifying every digest), both through the
+ * Service's stable address, each request on a new connection. Every attempt is recorded with its
+ * time and outcome.
  */
 public final class TrafficProbe implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,13 +39,16 @@ public final class TrafficProbe implements AutoCloseable {
   }
 
   /** One push or pull, from its first request to its last answer. */
-  public record Attempt(Instant start, Instant end, Outcome outcome, String reference, String detail) {
+  public record Attempt(
+      Instant start, Instant end, Outcome outcome, String reference, String detail) {
     public boolean overlaps(Instant from, Instant to) {
       return !start.isAfter(to) && !end.isBefore(from);
     }
   }
 
-  /** When pushes were refused: from the first refusal to the first success after the last refusal. */
+  /**
+   * When pushes were refused: from the first refusal to the first success after the last refusal.
+   */
   public record Window(Instant firstRefused, Instant firstSuccessAfter, int refusedAttempts) {
     public Duration duration() {
       return Duration.between(firstRefused, firstSuccessAfter);
@@ -62,7 +66,9 @@ public final class TrafficProbe implements AutoCloseable {
   private final Random random = new Random(42);
   private volatile boolean running = true;
 
-  /** @param service the Service's local URL; pushes go to {@code pushRepository:p<n>} */
+  /**
+   * @param service the Service's local URL; pushes go to {@code pushRepository:p<n>}
+   */
   public TrafficProbe(String service, String pushRepository, Duration pause) {
     this.service = URI.create(service);
     this.pushRepository = pushRepository;
@@ -81,16 +87,19 @@ public final class TrafficProbe implements AutoCloseable {
   }
 
   private void start(String name, Runnable attempt) {
-    Thread t = new Thread(() -> {
-      while (running) {
-        attempt.run();
-        try {
-          Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "traffic-" + name);
+    Thread t =
+        new Thread(
+            () -> {
+              while (running) {
+                attempt.run();
+                try {
+                  Thread.sleep(pause.toMillis());
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "traffic-" + name);
     t.setDaemon(true);
     threads.add(t);
     t.start();
@@ -163,15 +172,36 @@ public final class TrafficProbe implements AutoCloseable {
         random.nextBytes(layer);
       }
       String layerDigest = pushBlob(layer);
-      byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"probe\":\"" + tag
-          + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+      byte[] config =
+          ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"probe\":\""
+                  + tag
+                  + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}")
+              .getBytes(StandardCharsets.UTF_8);
       String configDigest = pushBlob(config);
-      byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
-          + "{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":"
-          + config.length + "},\"layers\":[{\"mediaType\":\"" + MediaTypes.OCI_LAYER + "\",\"digest\":\""
-          + layerDigest + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
-      PlainHttp.Response put = PlainHttp.send("PUT", service.resolve("/v2/" + pushRepository + "/manifests/" + tag),
-          Map.of("Content-Type", MediaTypes.OCI_MANIFEST), manifest);
+      byte[] manifest =
+          ("{\"schemaVersion\":2,\"mediaType\":\""
+                  + MediaTypes.OCI_MANIFEST
+                  + "\",\"config\":"
+                  + "{\"mediaType\":\""
+                  + MediaTypes.OCI_CONFIG
+                  + "\",\"digest\":\""
+                  + configDigest
+                  + "\",\"size\":"
+                  + config.length
+                  + "},\"layers\":[{\"mediaType\":\""
+                  + MediaTypes.OCI_LAYER
+                  + "\",\"digest\":\""
+                  + layerDigest
+                  + "\",\"size\":"
+                  + layer.length
+                  + "}]}")
+              .getBytes(StandardCharsets.UTF_8);
+      PlainHttp.Response put =
+          PlainHttp.send(
+              "PUT",
+              service.resolve("/v2/" + pushRepository + "/manifests/" + tag),
+              Map.of("Content-Type", MediaTypes.OCI_MANIFEST),
+              manifest);
       expect(put, 201, "PUT manifest");
       pushedTags.add(tag);
       return new Attempt(start, Instant.now(), Outcome.OK, reference, null);
@@ -184,13 +214,21 @@ public final class TrafficProbe implements AutoCloseable {
 
   private String pushBlob(byte[] data) throws IOException {
     String digest = RegistryClient.sha256(data);
-    PlainHttp.Response started = PlainHttp.send("POST", service.resolve("/v2/" + pushRepository + "/blobs/uploads/"),
-        Map.of(), new byte[0]);
+    PlainHttp.Response started =
+        PlainHttp.send(
+            "POST",
+            service.resolve("/v2/" + pushRepository + "/blobs/uploads/"),
+            Map.of(),
+            new byte[0]);
     expect(started, 202, "POST upload");
     URI location = service.resolve(started.header("Location"));
     String separator = location.getRawQuery() == null ? "?" : "&";
-    PlainHttp.Response done = PlainHttp.send("PUT", URI.create(location + separator + "digest=" + digest),
-        Map.of("Content-Type", "application/octet-stream"), data);
+    PlainHttp.Response done =
+        PlainHttp.send(
+            "PUT",
+            URI.create(location + separator + "digest=" + digest),
+            Map.of("Content-Type", "application/octet-stream"),
+            data);
     expect(done, 201, "PUT upload");
     return digest;
   }
@@ -199,13 +237,22 @@ public final class TrafficProbe implements AutoCloseable {
     Instant start = Instant.now();
     String reference = repository + ":" + tag;
     try {
-      PlainHttp.Response manifest = PlainHttp.send("GET", service.resolve("/v2/" + repository + "/manifests/" + tag),
-          Map.of("Accept", RegistryClient.MANIFEST_ACCEPT), null);
+      PlainHttp.Response manifest =
+          PlainHttp.send(
+              "GET",
+              service.resolve("/v2/" + repository + "/manifests/" + tag),
+              Map.of("Accept", RegistryClient.MANIFEST_ACCEPT),
+              null);
       expect(manifest, 200, "GET manifest");
       String digest = RegistryClient.sha256(manifest.body());
-      if (manifest.header("Docker-Content-Digest") != null && !digest.equals(manifest.header("Docker-Content-Digest"))) {
-        throw new Refused(Outcome.FAILED, "manifest digest " + digest + " but Docker-Content-Digest "
-            + manifest.header("Docker-Content-Digest"));
+      if (manifest.header("Docker-Content-Digest") != null
+          && !digest.equals(manifest.header("Docker-Content-Digest"))) {
+        throw new Refused(
+            Outcome.FAILED,
+            "manifest digest "
+                + digest
+                + " but Docker-Content-Digest "
+                + manifest.header("Docker-Content-Digest"));
       }
       JsonNode json = JSON.readTree(manifest.body());
       List<String> blobs = new ArrayList<>();
@@ -214,11 +261,13 @@ public final class TrafficProbe implements AutoCloseable {
       }
       json.path("layers").forEach(l -> blobs.add(l.path("digest").asText()));
       for (String blob : blobs) {
-        PlainHttp.Response data = PlainHttp.send("GET", service.resolve("/v2/" + repository + "/blobs/" + blob),
-            Map.of(), null);
+        PlainHttp.Response data =
+            PlainHttp.send(
+                "GET", service.resolve("/v2/" + repository + "/blobs/" + blob), Map.of(), null);
         expect(data, 200, "GET blob " + blob);
         if (!RegistryClient.sha256(data.body()).equals(blob)) {
-          throw new Refused(Outcome.FAILED, "blob " + blob + " hashes to " + RegistryClient.sha256(data.body()));
+          throw new Refused(
+              Outcome.FAILED, "blob " + blob + " hashes to " + RegistryClient.sha256(data.body()));
         }
       }
       return new Attempt(start, Instant.now(), Outcome.OK, reference, null);
@@ -234,9 +283,13 @@ public final class TrafficProbe implements AutoCloseable {
       return;
     }
     String body = response.text().strip();
-    String detail = what + ": HTTP " + response.status() + (body.isEmpty() ? "" : " " + abbreviate(body));
-    throw new Refused(response.status() == 405 ? Outcome.REFUSED
-        : response.status() == 503 ? Outcome.UNAVAILABLE : Outcome.FAILED, detail);
+    String detail =
+        what + ": HTTP " + response.status() + (body.isEmpty() ? "" : " " + abbreviate(body));
+    throw new Refused(
+        response.status() == 405
+            ? Outcome.REFUSED
+            : response.status() == 503 ? Outcome.UNAVAILABLE : Outcome.FAILED,
+        detail);
   }
 
   private static String abbreviate(String s) {

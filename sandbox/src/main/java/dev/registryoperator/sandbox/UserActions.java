@@ -20,8 +20,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.function.Consumer;
 
 /**
- * What a user does with kubectl, done with the Fabric8 client the way kubectl does it (create from the
- * example files, annotate with a merge patch), and the waits a user would do ({@code kubectl wait}).
+ * What a user does with kubectl, done with the Fabric8 client the way kubectl does it (create from
+ * the example files, annotate with a merge patch), and the waits a user would do ({@code kubectl
+ * wait}).
  */
 public final class UserActions {
   private final Sandbox sandbox;
@@ -38,33 +39,49 @@ public final class UserActions {
     this.namespace = namespace;
   }
 
-  /** {@code kubectl create -f examples/<file>} for a Registry; {@code customize} may change it first. */
+  /**
+   * {@code kubectl create -f examples/<file>} for a Registry; {@code customize} may change it
+   * first.
+   */
   public Registry createRegistryFromExample(String file, Consumer<Registry> customize) {
-    Registry registry = load(Registry.class, sandbox.settings().repoRoot().resolve("examples").resolve(file));
+    Registry registry =
+        load(Registry.class, sandbox.settings().repoRoot().resolve("examples").resolve(file));
     registry.getMetadata().setNamespace(namespace);
     customize.accept(registry);
     return client.resource(registry).create();
   }
 
   /**
-   * {@code kubectl create -f examples/gcschedule-on-demand.yaml}, pointed at {@code registry} (the example
-   * names another one); {@code customize} may change the spec (mode, deleteUntagged...).
+   * {@code kubectl create -f examples/gcschedule-on-demand.yaml}, pointed at {@code registry} (the
+   * example names another one); {@code customize} may change the spec (mode, deleteUntagged...).
    */
   public GcSchedule createOnDemandSchedule(String registry, Consumer<GcScheduleSpec> customize) {
-    GcSchedule schedule = load(GcSchedule.class,
-        sandbox.settings().repoRoot().resolve("examples").resolve("gcschedule-on-demand.yaml"));
+    GcSchedule schedule =
+        load(
+            GcSchedule.class,
+            sandbox.settings().repoRoot().resolve("examples").resolve("gcschedule-on-demand.yaml"));
     schedule.getMetadata().setNamespace(namespace);
     schedule.getSpec().setRegistryRef(new GcScheduleSpec.RegistryRef(registry));
     customize.accept(schedule.getSpec());
     return client.resource(schedule).create();
   }
 
-  /** {@code kubectl annotate gcs <name> registry.operator.dev/run-requested-at=<now> --overwrite}. */
+  /**
+   * {@code kubectl annotate gcs <name> registry.operator.dev/run-requested-at=<now> --overwrite}.
+   */
   public String requestRun(String schedule) {
     String at = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-    client.resources(GcSchedule.class).inNamespace(namespace).withName(schedule)
-        .patch(PatchContext.of(PatchType.JSON_MERGE),
-            "{\"metadata\":{\"annotations\":{\"" + GcSchedule.RUN_REQUESTED_AT + "\":\"" + at + "\"}}}");
+    client
+        .resources(GcSchedule.class)
+        .inNamespace(namespace)
+        .withName(schedule)
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\""
+                + GcSchedule.RUN_REQUESTED_AT
+                + "\":\""
+                + at
+                + "\"}}}");
     return at;
   }
 
@@ -78,34 +95,51 @@ public final class UserActions {
 
   /** {@code kubectl wait --for=condition=Ready registry/<name>}, and no maintenance window. */
   public Registry awaitRegistryServing(String name, Duration timeout) {
-    Wait.until(timeout, "Registry " + name + " Ready and writable", () -> {
-      Registry r = registry(name);
-      return r != null && r.getStatus() != null
-          && Conditions.find(r.getStatus().getConditions(), "Ready")
-              .filter(c -> "True".equals(c.getStatus()) && "Available".equals(c.getReason())).isPresent()
-          && r.getStatus().getMaintenance() == null
-          && (r.getMetadata().getAnnotations() == null
-              || !r.getMetadata().getAnnotations().containsKey(MaintenanceRequest.ANNOTATION));
-    });
+    Wait.until(
+        timeout,
+        "Registry " + name + " Ready and writable",
+        () -> {
+          Registry r = registry(name);
+          return r != null
+              && r.getStatus() != null
+              && Conditions.find(r.getStatus().getConditions(), "Ready")
+                  .filter(c -> "True".equals(c.getStatus()) && "Available".equals(c.getReason()))
+                  .isPresent()
+              && r.getStatus().getMaintenance() == null
+              && (r.getMetadata().getAnnotations() == null
+                  || !r.getMetadata().getAnnotations().containsKey(MaintenanceRequest.ANNOTATION));
+        });
     return registry(name);
   }
 
   public GcSchedule awaitScheduleReady(String name, Duration timeout) {
-    Wait.until(timeout, "GcSchedule " + name + " Ready", () -> {
-      GcSchedule s = schedule(name);
-      return s != null && s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), "Ready");
-    });
+    Wait.until(
+        timeout,
+        "GcSchedule " + name + " Ready",
+        () -> {
+          GcSchedule s = schedule(name);
+          return s != null
+              && s.getStatus() != null
+              && Conditions.isTrue(s.getStatus().getConditions(), "Ready");
+        });
     return schedule(name);
   }
 
   /** Waits until the schedule has recorded {@code runs} finished runs and none is in progress. */
   public GcRunRecord awaitRunFinished(String name, long runs, Duration timeout) {
-    Wait.until(timeout, "GcSchedule " + name + " run " + runs + " finished", () -> {
-      GcSchedule s = schedule(name);
-      return s != null && s.getStatus() != null && s.getStatus().getCurrentRun() == null
-          && s.getStatus().getRunCount() != null && s.getStatus().getRunCount() >= runs
-          && s.getStatus().getLastRun() != null && ("r" + runs).equals(s.getStatus().getLastRun().getId());
-    });
+    Wait.until(
+        timeout,
+        "GcSchedule " + name + " run " + runs + " finished",
+        () -> {
+          GcSchedule s = schedule(name);
+          return s != null
+              && s.getStatus() != null
+              && s.getStatus().getCurrentRun() == null
+              && s.getStatus().getRunCount() != null
+              && s.getStatus().getRunCount() >= runs
+              && s.getStatus().getLastRun() != null
+              && ("r" + runs).equals(s.getStatus().getLastRun().getId());
+        });
     return schedule(name).getStatus().getLastRun();
   }
 

@@ -7,7 +7,10 @@ import java.util.function.BooleanSupplier;
 final class Wait {
   private Wait() {}
 
-  /** Waits until {@code condition} holds (exceptions count as "not yet"); fails after {@code timeout}. */
+  /**
+   * Waits until {@code condition} holds (exceptions count as "not yet"); fails after {@code
+   * timeout}.
+   */
   static void until(Duration timeout, String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     RuntimeException last = null;
@@ -20,7 +23,8 @@ final class Wait {
         last = e;
       }
       if (System.nanoTime() > deadline) {
-        IllegalStateException timedOut = new IllegalStateException("timed out after " + timeout + " waiting for " + what);
+        IllegalStateException timedOut =
+            new IllegalStateException("timed out after " + timeout + " waiting for " + what);
         if (last != null) {
           timedOut.addSuppressed(last);
         }

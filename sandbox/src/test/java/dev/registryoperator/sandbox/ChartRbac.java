@@ -21,15 +21,19 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The RBAC of the Helm chart ({@code charts/registry-operator}), rendered with helm-java (no helm binary) for a
- * release {@code registry-operator} in a namespace: what the operator's ServiceAccount may do, where. A grant is
- * a rule and its scope: every namespace (a ClusterRole bound by a ClusterRoleBinding) or one namespace (a Role or
- * ClusterRole bound by a RoleBinding there).
+ * The RBAC of the Helm chart ({@code charts/registry-operator}), rendered with helm-java (no helm
+ * binary) for a release {@code registry-operator} in a namespace: what the operator's
+ * ServiceAccount may do, where. A grant is a rule and its scope: every namespace (a ClusterRole
+ * bound by a ClusterRoleBinding) or one namespace (a Role or ClusterRole bound by a RoleBinding
+ * there).
  */
 final class ChartRbac {
   static final String RELEASE = "registry-operator";
 
-  /** A rule the ServiceAccount holds, in {@code namespace} or, when null, in every namespace and cluster-wide. */
+  /**
+   * A rule the ServiceAccount holds, in {@code namespace} or, when null, in every namespace and
+   * cluster-wide.
+   */
   record Grant(String namespace, PolicyRule rule, String from) {}
 
   final List<HasMetadata> objects;
@@ -42,10 +46,16 @@ final class ChartRbac {
     this.grants = grants(releaseNamespace, objects);
   }
 
-  /** The chart rendered for a release in {@code namespace}, with {@code watchNamespaces} as its value. */
+  /**
+   * The chart rendered for a release in {@code namespace}, with {@code watchNamespaces} as its
+   * value.
+   */
   static ChartRbac render(String namespace, List<String> watchNamespaces) {
-    var template = new Helm(Sandbox.Builder.findRepoRoot().resolve("charts/registry-operator")).template()
-        .withName(RELEASE).withNamespace(namespace);
+    var template =
+        new Helm(Sandbox.Builder.findRepoRoot().resolve("charts/registry-operator"))
+            .template()
+            .withName(RELEASE)
+            .withNamespace(namespace);
     for (int i = 0; i < watchNamespaces.size(); i++) {
       template.set("watchNamespaces[" + i + "]", watchNamespaces.get(i));
     }
@@ -53,7 +63,9 @@ final class ChartRbac {
     List<HasMetadata> objects = new ArrayList<>();
     for (String document : yaml.split("(?m)^---\\s*$")) {
       if (document.lines().anyMatch(l -> l.startsWith("kind:"))) {
-        objects.add(Serialization.unmarshal(new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8))));
+        objects.add(
+            Serialization.unmarshal(
+                new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8))));
       }
     }
     return new ChartRbac(namespace, objects);
@@ -67,40 +79,64 @@ final class ChartRbac {
     List<Grant> grants = new ArrayList<>();
     for (HasMetadata o : objects) {
       if (o instanceof ClusterRoleBinding b && boundToOperator(b.getSubjects(), releaseNamespace)) {
-        rulesOf(objects, b.getRoleRef(), null).forEach(r -> grants.add(new Grant(null, r,
-            "ClusterRoleBinding/" + b.getMetadata().getName())));
+        rulesOf(objects, b.getRoleRef(), null)
+            .forEach(
+                r ->
+                    grants.add(
+                        new Grant(null, r, "ClusterRoleBinding/" + b.getMetadata().getName())));
       } else if (o instanceof RoleBinding b && boundToOperator(b.getSubjects(), releaseNamespace)) {
         String ns = b.getMetadata().getNamespace();
-        rulesOf(objects, b.getRoleRef(), ns).forEach(r -> grants.add(new Grant(ns, r,
-            "RoleBinding/" + ns + "/" + b.getMetadata().getName())));
+        rulesOf(objects, b.getRoleRef(), ns)
+            .forEach(
+                r ->
+                    grants.add(
+                        new Grant(ns, r, "RoleBinding/" + ns + "/" + b.getMetadata().getName())));
       }
     }
     return grants;
   }
 
   private static boolean boundToOperator(List<Subject> subjects, String releaseNamespace) {
-    return subjects != null && subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind())
-        && RELEASE.equals(s.getName()) && releaseNamespace.equals(s.getNamespace()));
+    return subjects != null
+        && subjects.stream()
+            .anyMatch(
+                s ->
+                    "ServiceAccount".equals(s.getKind())
+                        && RELEASE.equals(s.getName())
+                        && releaseNamespace.equals(s.getNamespace()));
   }
 
-  private static List<PolicyRule> rulesOf(List<HasMetadata> objects, RoleRef ref, String namespace) {
+  private static List<PolicyRule> rulesOf(
+      List<HasMetadata> objects, RoleRef ref, String namespace) {
     for (HasMetadata o : objects) {
-      if (o instanceof ClusterRole r && "ClusterRole".equals(ref.getKind())
+      if (o instanceof ClusterRole r
+          && "ClusterRole".equals(ref.getKind())
           && r.getMetadata().getName().equals(ref.getName())) {
         return r.getRules();
       }
-      if (o instanceof Role r && "Role".equals(ref.getKind()) && r.getMetadata().getName().equals(ref.getName())
+      if (o instanceof Role r
+          && "Role".equals(ref.getKind())
+          && r.getMetadata().getName().equals(ref.getName())
           && Objects.equals(r.getMetadata().getNamespace(), namespace)) {
         return r.getRules();
       }
     }
-    throw new AssertionError("the chart binds " + ref.getKind() + " " + ref.getName() + ", which it does not render"
-        + (namespace == null ? "" : " in " + namespace));
+    throw new AssertionError(
+        "the chart binds "
+            + ref.getKind()
+            + " "
+            + ref.getName()
+            + ", which it does not render"
+            + (namespace == null ? "" : " in " + namespace));
   }
 
-  /** Requests every authenticated user may make (the system:basic-user role): a review of one's own rights. */
+  /**
+   * Requests every authenticated user may make (the system:basic-user role): a review of one's own
+   * rights.
+   */
   static boolean everyUserMay(ApiRequest r) {
-    return r.group().equals("authorization.k8s.io") && r.verb().equals("create")
+    return r.group().equals("authorization.k8s.io")
+        && r.verb().equals("create")
         && Set.of("selfsubjectrulesreviews", "selfsubjectaccessreviews").contains(r.resource());
   }
 
@@ -113,9 +149,11 @@ final class ChartRbac {
       return false;
     }
     PolicyRule rule = g.rule();
-    return matches(rule.getApiGroups(), r.group()) && matches(rule.getResources(), r.resourcePath())
+    return matches(rule.getApiGroups(), r.group())
+        && matches(rule.getResources(), r.resourcePath())
         && matches(rule.getVerbs(), r.verb())
-        && (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+        && (rule.getResourceNames() == null
+            || rule.getResourceNames().isEmpty()
             || rule.getResourceNames().contains(r.name()));
   }
 
@@ -130,12 +168,26 @@ final class ChartRbac {
       for (String group : g.rule().getApiGroups()) {
         for (String resource : g.rule().getResources()) {
           for (String verb : g.rule().getVerbs()) {
-            PolicyRule one = new PolicyRule(List.of(group), List.of(), g.rule().getResourceNames(),
-                List.of(resource), List.of(verb));
+            PolicyRule one =
+                new PolicyRule(
+                    List.of(group),
+                    List.of(),
+                    g.rule().getResourceNames(),
+                    List.of(resource),
+                    List.of(verb));
             Grant single = new Grant(g.namespace(), one, g.from());
             if (requests.stream().noneMatch(r -> covers(single, r))) {
-              unused.add(verb + " " + (group.isEmpty() ? "\"\"" : group) + " " + resource + " in "
-                  + Optional.ofNullable(g.namespace()).orElse("all namespaces") + " (" + g.from() + ")");
+              unused.add(
+                  verb
+                      + " "
+                      + (group.isEmpty() ? "\"\"" : group)
+                      + " "
+                      + resource
+                      + " in "
+                      + Optional.ofNullable(g.namespace()).orElse("all namespaces")
+                      + " ("
+                      + g.from()
+                      + ")");
             }
           }
         }
@@ -145,7 +197,12 @@ final class ChartRbac {
   }
 
   static String describe(ApiRequest r) {
-    return r.verb() + " " + (r.group().isEmpty() ? "\"\"" : r.group()) + " " + r.resourcePath() + " in "
+    return r.verb()
+        + " "
+        + (r.group().isEmpty() ? "\"\"" : r.group())
+        + " "
+        + r.resourcePath()
+        + " in "
         + (r.namespace().isEmpty() ? "all namespaces" : r.namespace());
   }
 }

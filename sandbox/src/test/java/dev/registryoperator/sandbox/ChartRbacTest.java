@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The chart's RBAC as rendered (helm-java): scopes and names, with and without {@code watchNamespaces}. */
+/**
+ * The chart's RBAC as rendered (helm-java): scopes and names, with and without {@code
+ * watchNamespaces}.
+ */
 class ChartRbacTest {
   private static final Set<String> WORKLOADS =
       Set.of("secrets", "deployments", "jobs", "pods", "services", "persistentvolumeclaims");
@@ -19,16 +22,25 @@ class ChartRbacTest {
   @Test
   void allNamespacesGetOneClusterRoleNamedAfterTheReleaseNamespace() {
     ChartRbac rbac = ChartRbac.render("ops", List.of());
-    assertThat(rbac.all(ClusterRole.class)).extracting(r -> r.getMetadata().getName()).containsExactly("ops-registry-operator");
-    assertThat(rbac.all(ClusterRoleBinding.class)).singleElement().satisfies(b -> {
-      assertThat(b.getMetadata().getName()).isEqualTo("ops-registry-operator");
-      assertThat(b.getRoleRef().getName()).isEqualTo("ops-registry-operator");
-    });
+    assertThat(rbac.all(ClusterRole.class))
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly("ops-registry-operator");
+    assertThat(rbac.all(ClusterRoleBinding.class))
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.getMetadata().getName()).isEqualTo("ops-registry-operator");
+              assertThat(b.getRoleRef().getName()).isEqualTo("ops-registry-operator");
+            });
     // Leases only in the release namespace.
     assertThat(rbac.grants.stream().filter(g -> g.rule().getResources().contains("leases")))
-        .allSatisfy(g -> assertThat(g.namespace()).isEqualTo("ops")).hasSize(1);
-    assertThat(rbac.grants.stream().filter(g -> g.namespace() == null)
-        .flatMap(g -> g.rule().getResources().stream())).doesNotContain("leases");
+        .allSatisfy(g -> assertThat(g.namespace()).isEqualTo("ops"))
+        .hasSize(1);
+    assertThat(
+            rbac.grants.stream()
+                .filter(g -> g.namespace() == null)
+                .flatMap(g -> g.rule().getResources().stream()))
+        .doesNotContain("leases");
     assertNoWildcards(rbac);
   }
 
@@ -47,32 +59,54 @@ class ChartRbacTest {
     assertThat(watched.all(ClusterRoleBinding.class)).isEmpty();
     assertThat(watched.all(ClusterRole.class)).isEmpty();
     assertThat(watched.grants).allSatisfy(g -> assertThat(g.namespace()).isNotNull());
-    assertThat(watched.grants.stream().filter(g -> g.rule().getResources().stream().anyMatch(WORKLOADS::contains))
-        .map(ChartRbac.Grant::namespace).distinct()).containsExactlyInAnyOrder("team-a", "team-b");
+    assertThat(
+            watched.grants.stream()
+                .filter(g -> g.rule().getResources().stream().anyMatch(WORKLOADS::contains))
+                .map(ChartRbac.Grant::namespace)
+                .distinct())
+        .containsExactlyInAnyOrder("team-a", "team-b");
     for (String ns : List.of("team-a", "team-b")) {
-      assertThat(watched.all(Role.class).stream().filter(r -> ns.equals(r.getMetadata().getNamespace())))
-          .singleElement().satisfies(r -> assertThat(r.getRules())
-              .isEqualTo(all.all(ClusterRole.class).get(0).getRules()));
-      assertThat(watched.all(RoleBinding.class).stream().filter(r -> ns.equals(r.getMetadata().getNamespace())))
-          .singleElement().satisfies(b -> assertThat(b.getSubjects()).singleElement()
-              .satisfies(s -> assertThat(s.getNamespace()).isEqualTo("ops")));
+      assertThat(
+              watched.all(Role.class).stream()
+                  .filter(r -> ns.equals(r.getMetadata().getNamespace())))
+          .singleElement()
+          .satisfies(
+              r ->
+                  assertThat(r.getRules()).isEqualTo(all.all(ClusterRole.class).get(0).getRules()));
+      assertThat(
+              watched.all(RoleBinding.class).stream()
+                  .filter(r -> ns.equals(r.getMetadata().getNamespace())))
+          .singleElement()
+          .satisfies(
+              b ->
+                  assertThat(b.getSubjects())
+                      .singleElement()
+                      .satisfies(s -> assertThat(s.getNamespace()).isEqualTo("ops")));
     }
     // Leader election stays in the release namespace, which is not watched here.
-    assertThat(watched.grants.stream().filter(g -> "ops".equals(g.namespace()))
-        .flatMap(g -> g.rule().getResources().stream())).containsExactly("leases");
+    assertThat(
+            watched.grants.stream()
+                .filter(g -> "ops".equals(g.namespace()))
+                .flatMap(g -> g.rule().getResources().stream()))
+        .containsExactly("leases");
     assertNoWildcards(watched);
   }
 
   private static List<String> clusterScopedNames(ChartRbac rbac) {
-    return rbac.objects.stream().filter(o -> o instanceof ClusterRole || o instanceof ClusterRoleBinding)
-        .map(HasMetadata::getMetadata).map(m -> m.getName()).toList();
+    return rbac.objects.stream()
+        .filter(o -> o instanceof ClusterRole || o instanceof ClusterRoleBinding)
+        .map(HasMetadata::getMetadata)
+        .map(m -> m.getName())
+        .toList();
   }
 
   private static void assertNoWildcards(ChartRbac rbac) {
-    assertThat(rbac.grants).allSatisfy(g -> {
-      assertThat(g.rule().getVerbs()).doesNotContain("*");
-      assertThat(g.rule().getResources()).doesNotContain("*");
-      assertThat(g.rule().getApiGroups()).doesNotContain("*");
-    });
+    assertThat(rbac.grants)
+        .allSatisfy(
+            g -> {
+              assertThat(g.rule().getVerbs()).doesNotContain("*");
+              assertThat(g.rule().getResources()).doesNotContain("*");
+              assertThat(g.rule().getApiGroups()).doesNotContain("*");
+            });
   }
 }

@@ -17,10 +17,18 @@ class ContainerProcessTest {
   @Test
   void terminatingAContainerStopsTheChildrenItStartedToo(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("log");
-    ContainerProcess p = ContainerProcess.start(List.of("/bin/sh", "-c", "sleep 60 & sleep 60 & wait"),
-        Map.of("PATH", "/usr/bin:/bin"), dir, log);
-    await().atMost(Duration.ofSeconds(10)).until(() -> p.toString() != null && childrenOf(p.pid()) == 2);
-    assertThat(ContainerProcess.groupOf(p.pid())).as("a process group of its own").isEqualTo(p.pid());
+    ContainerProcess p =
+        ContainerProcess.start(
+            List.of("/bin/sh", "-c", "sleep 60 & sleep 60 & wait"),
+            Map.of("PATH", "/usr/bin:/bin"),
+            dir,
+            log);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> p.toString() != null && childrenOf(p.pid()) == 2);
+    assertThat(ContainerProcess.groupOf(p.pid()))
+        .as("a process group of its own")
+        .isEqualTo(p.pid());
 
     p.terminate();
     assertThat(p.waitFor(Duration.ofSeconds(10))).isTrue();
@@ -29,9 +37,14 @@ class ContainerProcessTest {
   }
 
   @Test
-  void childrenLeftBehindByAnExitedMainProcessAreKilledWithTheContainer(@TempDir Path dir) throws Exception {
-    ContainerProcess p = ContainerProcess.start(List.of("/bin/sh", "-c", "sleep 60 & exit 3"),
-        Map.of("PATH", "/usr/bin:/bin"), dir, dir.resolve("log"));
+  void childrenLeftBehindByAnExitedMainProcessAreKilledWithTheContainer(@TempDir Path dir)
+      throws Exception {
+    ContainerProcess p =
+        ContainerProcess.start(
+            List.of("/bin/sh", "-c", "sleep 60 & exit 3"),
+            Map.of("PATH", "/usr/bin:/bin"),
+            dir,
+            dir.resolve("log"));
     assertThat(p.waitFor(Duration.ofSeconds(10))).isTrue();
     assertThat(p.exitValue()).isEqualTo(3);
     assertThat(p.groupAlive()).as("the orphaned sleep is still in the group").isTrue();

@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's run command (the demo) succeeds, says what happened, leaves no process behind, and prints no
- * stack trace (on its output, or on stderr where the operator, the fake cluster and the API server log).
+ * The README's run command (the demo) succeeds, says what happened, leaves no process behind, and
+ * prints no stack trace (on its output, or on stderr where the operator, the fake cluster and the
+ * API server log).
  */
 class DemoTest {
 
@@ -24,7 +25,8 @@ class DemoTest {
     PrintStream stderr = System.err;
     int exit;
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new TeeOutputStream(stderr, errBytes), true, StandardCharsets.UTF_8)) {
+        PrintStream err =
+            new PrintStream(new TeeOutputStream(stderr, errBytes), true, StandardCharsets.UTF_8)) {
       System.setErr(err);
       exit = new Demo(out, false, b -> b.workDir(workDir)).run();
     } finally {
@@ -37,10 +39,17 @@ class DemoTest {
     assertThat(output)
         .contains("$ kubectl get registries,gcschedules", "registry/images", "gcschedule/on-demand")
         .contains("Quiescing", "Collecting", "Restoring", "Succeeded Collected")
-        .contains("- equal", "pushes refused (HTTP 405)", "0 failed", "blobs of the deleted images still on disk: 0")
+        .contains(
+            "- equal",
+            "pushes refused (HTTP 405)",
+            "0 failed",
+            "blobs of the deleted images still on disk: 0")
         .contains("none is left");
     assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
-    assertThat(output + errors).as("no stack trace").doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(output + errors)
+        .as("no stack trace")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
   }
 
   /** Writes to both. */

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The discovery documents say what the CRDs in crds/ say, and what kubectl needs of the built-in kinds. */
+/**
+ * The discovery documents say what the CRDs in crds/ say, and what kubectl needs of the built-in
+ * kinds.
+ */
 class DiscoveryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,16 +43,22 @@ class DiscoveryTest {
     crds.forEach(discovery::addCustomResource);
     for (CustomResourceDefinition crd : crds) {
       var names = crd.getSpec().getNames();
-      String groupVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
-      JsonNode list = JSON.readTree(discovery.document("/apis/" + groupVersion + "?timeout=32s").orElseThrow());
+      String groupVersion =
+          crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
+      JsonNode list =
+          JSON.readTree(discovery.document("/apis/" + groupVersion + "?timeout=32s").orElseThrow());
       assertThat(list.path("groupVersion").asText()).isEqualTo(groupVersion);
       JsonNode resource = find(list, names.getPlural());
       assertThat(resource.path("kind").asText()).isEqualTo(names.getKind());
       assertThat(resource.path("singularName").asText()).isEqualTo(names.getSingular());
-      assertThat(resource.path("namespaced").asBoolean()).isEqualTo("Namespaced".equals(crd.getSpec().getScope()));
-      assertThat(JSON.convertValue(resource.path("shortNames"), List.class)).isEqualTo(names.getShortNames());
-      assertThat(JSON.convertValue(resource.path("categories"), List.class)).isEqualTo(names.getCategories());
-      assertThat(find(list, names.getPlural() + "/status").path("kind").asText()).isEqualTo(names.getKind());
+      assertThat(resource.path("namespaced").asBoolean())
+          .isEqualTo("Namespaced".equals(crd.getSpec().getScope()));
+      assertThat(JSON.convertValue(resource.path("shortNames"), List.class))
+          .isEqualTo(names.getShortNames());
+      assertThat(JSON.convertValue(resource.path("categories"), List.class))
+          .isEqualTo(names.getCategories());
+      assertThat(find(list, names.getPlural() + "/status").path("kind").asText())
+          .isEqualTo(names.getKind());
       JsonNode groups = JSON.readTree(discovery.document("/apis").orElseThrow());
       assertThat(groups.path("groups").findValuesAsText("name")).contains(crd.getSpec().getGroup());
     }
@@ -58,15 +67,25 @@ class DiscoveryTest {
   @Test
   void builtInKindsAreDiscoverable() throws Exception {
     Discovery discovery = new Discovery("127.0.0.1:1");
-    assertThat(JSON.readTree(discovery.document("/api").orElseThrow()).path("versions").get(0).asText())
+    assertThat(
+            JSON.readTree(discovery.document("/api").orElseThrow())
+                .path("versions")
+                .get(0)
+                .asText())
         .isEqualTo("v1");
     JsonNode core = JSON.readTree(discovery.document("/api/v1").orElseThrow());
     assertThat(find(core, "pods").path("shortNames").get(0).asText()).isEqualTo("po");
     assertThat(find(core, "events").path("kind").asText()).isEqualTo("Event");
-    assertThat(find(JSON.readTree(discovery.document("/apis/apps/v1/").orElseThrow()), "deployments")
-        .path("kind").asText()).isEqualTo("Deployment");
-    assertThat(find(JSON.readTree(discovery.document("/apis/batch/v1").orElseThrow()), "jobs")
-        .path("kind").asText()).isEqualTo("Job");
+    assertThat(
+            find(JSON.readTree(discovery.document("/apis/apps/v1/").orElseThrow()), "deployments")
+                .path("kind")
+                .asText())
+        .isEqualTo("Deployment");
+    assertThat(
+            find(JSON.readTree(discovery.document("/apis/batch/v1").orElseThrow()), "jobs")
+                .path("kind")
+                .asText())
+        .isEqualTo("Job");
     assertThat(discovery.document("/apis/nothing.example/v1")).isEmpty();
     assertThat(discovery.document("/api/v1/namespaces/default/pods")).isEmpty();
   }

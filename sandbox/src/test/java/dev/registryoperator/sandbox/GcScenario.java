@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 
 /**
- * One end-to-end scenario: a sandbox of its own (work directory {@code target/test-sandboxes/<name>}), the
- * example Registry {@code images}, an on-demand GcSchedule, sample images pushed and some deleted, a GC observer.
+ * One end-to-end scenario: a sandbox of its own (work directory {@code
+ * target/test-sandboxes/<name>}), the example Registry {@code images}, an on-demand GcSchedule,
+ * sample images pushed and some deleted, a GC observer.
  */
 final class GcScenario implements AutoCloseable {
   static final String REGISTRY = "images";
@@ -46,7 +47,7 @@ final class GcScenario implements AutoCloseable {
   }
 
   static GcScenario start(String name) throws IOException {
-    return new GcScenario(name, b -> { });
+    return new GcScenario(name, b -> {});
   }
 
   static GcScenario start(String name, Consumer<Sandbox.Builder> settings) throws IOException {
@@ -57,20 +58,27 @@ final class GcScenario implements AutoCloseable {
     return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).ignoreExceptions();
   }
 
-  /** The example Registry, serving; and an on-demand GcSchedule for it with {@code spec} applied. */
+  /**
+   * The example Registry, serving; and an on-demand GcSchedule for it with {@code spec} applied.
+   */
   GcScenario registryAndSchedule(Consumer<GcScheduleSpec> spec) {
-    user.createRegistryFromExample("registry-minimal.yaml", r -> { });
+    user.createRegistryFromExample("registry-minimal.yaml", r -> {});
     user.awaitRegistryServing(REGISTRY, TIMEOUT);
     url = user.serviceUrl(REGISTRY);
-    user.createOnDemandSchedule(REGISTRY, s -> {
-      s.setQuiesceTimeout("1m");
-      spec.accept(s);
-    });
+    user.createOnDemandSchedule(
+        REGISTRY,
+        s -> {
+          s.setQuiesceTimeout("1m");
+          spec.accept(s);
+        });
     user.awaitScheduleReady(SCHEDULE, TIMEOUT);
     return this;
   }
 
-  /** Pushes the sample images (Docker, OCI, an index, a manifest list, a shared layer) and deletes two. */
+  /**
+   * Pushes the sample images (Docker, OCI, an index, a manifest list, a shared layer) and deletes
+   * two.
+   */
   SampleImages pushAndDeleteSamples(int layerSize) throws IOException {
     images = new SampleImages(url, 3);
     images.push(layerSize);
@@ -94,24 +102,39 @@ final class GcScenario implements AutoCloseable {
     return user.schedule(SCHEDULE);
   }
 
-  /** Waits until the pusher has at least {@code n} successful pushes that started after {@code after}. */
+  /**
+   * Waits until the pusher has at least {@code n} successful pushes that started after {@code
+   * after}.
+   */
   static void awaitPushesSucceed(TrafficProbe traffic, Instant after, int n) {
-    eventually().until(() -> traffic.pushes().stream()
-        .filter(a -> a.outcome() == TrafficProbe.Outcome.OK && a.start().isAfter(after)).count() >= n);
+    eventually()
+        .until(
+            () ->
+                traffic.pushes().stream()
+                        .filter(
+                            a -> a.outcome() == TrafficProbe.Outcome.OK && a.start().isAfter(after))
+                        .count()
+                    >= n);
   }
 
   List<ProcessRecord> registryProcesses() {
-    return sandbox.runtime().processes().stream().filter(p -> p.kind() == ProcessRecord.Kind.REGISTRY).toList();
+    return sandbox.runtime().processes().stream()
+        .filter(p -> p.kind() == ProcessRecord.Kind.REGISTRY)
+        .toList();
   }
 
   List<ProcessRecord> jobProcesses() {
-    return sandbox.runtime().processes().stream().filter(p -> p.kind() == ProcessRecord.Kind.JOB).toList();
+    return sandbox.runtime().processes().stream()
+        .filter(p -> p.kind() == ProcessRecord.Kind.JOB)
+        .toList();
   }
 
   /** The work directory of a scenario, created. */
   static Path workDir(String name) throws IOException {
-    Path dir = Path.of(System.getProperty("sandbox.testWorkDir", "target/test-sandboxes")).resolve(name)
-        .toAbsolutePath();
+    Path dir =
+        Path.of(System.getProperty("sandbox.testWorkDir", "target/test-sandboxes"))
+            .resolve(name)
+            .toAbsolutePath();
     Files.createDirectories(dir);
     return dir;
   }
@@ -128,13 +151,16 @@ final class GcScenario implements AutoCloseable {
   static Map<String, Long> files(Path root) {
     Map<String, Long> files = new TreeMap<>();
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.filter(Files::isRegularFile).forEach(p -> {
-        try {
-          files.put(root.relativize(p).toString(), Files.size(p));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .filter(Files::isRegularFile)
+          .forEach(
+              p -> {
+                try {
+                  files.put(root.relativize(p).toString(), Files.size(p));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -147,7 +173,8 @@ final class GcScenario implements AutoCloseable {
     sandbox.close();
     errors.forEach(Throwable::printStackTrace);
     assertThat(errors).as("errors inside the fake cluster").isEmpty();
-    assertThat(sandbox.runtime().processes()).as("every process the sandbox started has exited")
+    assertThat(sandbox.runtime().processes())
+        .as("every process the sandbox started has exited")
         .allSatisfy(p -> assertThat(p.exitedAt()).as(p.toString()).isNotNull());
   }
 }

@@ -12,34 +12,42 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator is stopped while the GC Job collects (a registry binary that sleeps before collecting keeps the
- * runner busy) and a new one is started: the run resumes from status, finishes, and service comes back (I4).
+ * The operator is stopped while the GC Job collects (a registry binary that sleeps before
+ * collecting keeps the runner busy) and a new one is started: the run resumes from status,
+ * finishes, and service comes back (I4).
  */
 class OperatorRestartTest {
 
   @Test
   void anOperatorStoppedDuringCollectingIsReplacedAndTheRunFinishes() throws Exception {
-    String slow = """
+    String slow =
+        """
         # The real registry, but the real garbage collection (not the dry run) starts 4 s late.
         if [ "$1" = "garbage-collect" ]; then
           case " $* " in *" --dry-run "*|*" -d "*) ;; *) sleep 4 ;; esac
         fi
         exec %s "$@"
-        """.formatted(LocalImage.registryBinaryFromEnvironment());
+        """
+            .formatted(LocalImage.registryBinaryFromEnvironment());
     Path wrapper = GcScenario.script("operator-restart", "slow-registry", slow);
-    try (GcScenario t = GcScenario.start("operator-restart", b -> b.gcRegistryBinary(wrapper))
-        .registryAndSchedule(spec -> { })) {
+    try (GcScenario t =
+        GcScenario.start("operator-restart", b -> b.gcRegistryBinary(wrapper))
+            .registryAndSchedule(spec -> {})) {
       SampleImages images = t.pushAndDeleteSamples(32 * 1024);
       t.requestRun();
-      eventually().until(() -> t.schedule().getStatus().getCurrentRun() != null
-          && t.schedule().getStatus().getCurrentRun().getStep() == GcRunStep.Collecting
-          && t.jobProcesses().stream().anyMatch(ProcessRecord::alive));
+      eventually()
+          .until(
+              () ->
+                  t.schedule().getStatus().getCurrentRun() != null
+                      && t.schedule().getStatus().getCurrentRun().getStep() == GcRunStep.Collecting
+                      && t.jobProcesses().stream().anyMatch(ProcessRecord::alive));
 
       t.sandbox.stopOperator();
       Thread.sleep(1500);
       ProcessRecord job = t.jobProcesses().get(0);
       assertThat(job.alive()).as("the GC Job runs on without the operator").isTrue();
-      assertThat(t.schedule().getStatus().getCurrentRun().getStep()).isEqualTo(GcRunStep.Collecting);
+      assertThat(t.schedule().getStatus().getCurrentRun().getStep())
+          .isEqualTo(GcRunStep.Collecting);
       t.sandbox.startOperator();
 
       GcRunRecord run = t.awaitRun(1);

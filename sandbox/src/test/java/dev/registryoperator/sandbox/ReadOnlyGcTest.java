@@ -13,15 +13,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A ReadOnly GC run against real registry processes, end to end: while it runs a concurrent pusher gets HTTP 405
- * and its pulls keep working; afterwards pushes work again, the reclaimed bytes in status are exactly the blob
- * data that left the disk, and every still-tagged image pulls with verified digests.
+ * A ReadOnly GC run against real registry processes, end to end: while it runs a concurrent pusher
+ * gets HTTP 405 and its pulls keep working; afterwards pushes work again, the reclaimed bytes in
+ * status are exactly the blob data that left the disk, and every still-tagged image pulls with
+ * verified digests.
  */
 class ReadOnlyGcTest {
 
   @Test
-  void pushesAreRefusedOnlyDuringTheWindowPullsKeepWorkingAndExactlyTheGarbageIsFreed() throws Exception {
-    try (GcScenario s = GcScenario.start("read-only").registryAndSchedule(spec -> { })) {
+  void pushesAreRefusedOnlyDuringTheWindowPullsKeepWorkingAndExactlyTheGarbageIsFreed()
+      throws Exception {
+    try (GcScenario s = GcScenario.start("read-only").registryAndSchedule(spec -> {})) {
       SampleImages images = s.pushAndDeleteSamples(64 * 1024);
       assertThat(images.garbageDigests()).isNotEmpty();
 
@@ -44,43 +46,62 @@ class ReadOnlyGcTest {
       Instant gcEnd = gc.job().exitedAt();
 
       // While the GC ran, every push was refused with 405, and no registry pod could write (I2).
-      List<Attempt> duringGc = traffic.pushes().stream().filter(a -> a.overlaps(gcStart, gcEnd)).toList();
-      assertThat(duringGc).as("push attempts while the GC process ran").isNotEmpty()
+      List<Attempt> duringGc =
+          traffic.pushes().stream().filter(a -> a.overlaps(gcStart, gcEnd)).toList();
+      assertThat(duringGc)
+          .as("push attempts while the GC process ran")
+          .isNotEmpty()
           .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.REFUSED));
       // Pushes were refused only around the run, never failed otherwise, and work again after it.
-      List<Attempt> notOk = traffic.pushes().stream().filter(a -> a.outcome() != Outcome.OK).toList();
-      Instant finished = Instant.parse(s.schedule().getStatus().getLastRun().getFinishTime()).plusSeconds(1);
-      assertThat(notOk).allSatisfy(a -> {
-        assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.REFUSED);
-        assertThat(a.detail()).contains("HTTP 405");
-        assertThat(a.overlaps(requested, finished)).as(a.toString()).isTrue();
-      });
+      List<Attempt> notOk =
+          traffic.pushes().stream().filter(a -> a.outcome() != Outcome.OK).toList();
+      Instant finished =
+          Instant.parse(s.schedule().getStatus().getLastRun().getFinishTime()).plusSeconds(1);
+      assertThat(notOk)
+          .allSatisfy(
+              a -> {
+                assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.REFUSED);
+                assertThat(a.detail()).contains("HTTP 405");
+                assertThat(a.overlaps(requested, finished)).as(a.toString()).isTrue();
+              });
       TrafficProbe.Window window = traffic.refusedWindow().orElseThrow();
       assertThat(window.firstRefused()).isBefore(gcStart);
       assertThat(window.firstSuccessAfter()).isAfter(gcEnd);
-      assertThat(window.duration().toMillis()).as("the pusher's window fits the status' upper bound")
+      assertThat(window.duration().toMillis())
+          .as("the pusher's window fits the status' upper bound")
           .isLessThanOrEqualTo((run.getWriteUnavailableSeconds() + 1) * 1000);
-      // the operator's own view of the window (whole seconds, from no writable pod left to writes served)
+      // the operator's own view of the window (whole seconds, from no writable pod left to writes
+      // served)
       assertThat(run.getWritesRefusedSeconds()).isBetween(0L, run.getWriteUnavailableSeconds());
-      assertThat(run.getWritesRefusedSeconds() * 1000).as("status writesRefusedSeconds against the pusher's window")
+      assertThat(run.getWritesRefusedSeconds() * 1000)
+          .as("status writesRefusedSeconds against the pusher's window")
           .isLessThanOrEqualTo(window.duration().toMillis() + 1000);
       // Pulls kept working the whole time, also while the GC ran.
-      assertThat(traffic.pulls()).allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.OK));
+      assertThat(traffic.pulls())
+          .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.OK));
       assertThat(traffic.pulls().stream().filter(a -> a.overlaps(gcStart, gcEnd))).isNotEmpty();
 
-      // Bytes: status says exactly what left the disk; the garbage is gone, everything referenced stays (I6).
+      // Bytes: status says exactly what left the disk; the garbage is gone, everything referenced
+      // stays (I6).
       assertThat(gc.bytesFreed()).isPositive();
       assertThat(run.getReclaimedBytes()).isEqualTo(gc.bytesFreed());
-      // (also gone: blobs of pushes cut off by the window, uploaded but never referenced by a manifest)
+      // (also gone: blobs of pushes cut off by the window, uploaded but never referenced by a
+      // manifest)
       assertThat(gc.after().goneSince(gc.before()).keySet()).containsAll(images.garbageDigests());
-      assertThat(images.keptDigests()).allSatisfy(d -> assertThat(gc.after().contains(d)).as(d).isTrue());
+      assertThat(images.keptDigests())
+          .allSatisfy(d -> assertThat(gc.after().contains(d)).as(d).isTrue());
       assertThat(images.verifyKept()).isEqualTo(4);
       assertThat(images.verifyTags(traffic.pushRepository(), traffic.pushedTags())).isPositive();
 
       // The restore replaced the registry's pods (their blob cache is stale after GC).
-      eventually().untilAsserted(() -> assertThat(s.sandbox.runtime().live().stream()
-          .filter(p -> p.kind() == ProcessRecord.Kind.REGISTRY)).singleElement()
-          .satisfies(p -> assertThat(p.startedAt()).isAfter(gcEnd)));
+      eventually()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          s.sandbox.runtime().live().stream()
+                              .filter(p -> p.kind() == ProcessRecord.Kind.REGISTRY))
+                      .singleElement()
+                      .satisfies(p -> assertThat(p.startedAt()).isAfter(gcEnd)));
     }
   }
 }

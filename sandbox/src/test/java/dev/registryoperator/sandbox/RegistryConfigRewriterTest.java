@@ -22,12 +22,22 @@ class RegistryConfigRewriterTest {
     pvc.setSize("1Gi");
     storage.setPvc(pvc);
     spec.setStorage(storage);
-    spec.setConfig(Map.of("log", Map.of("level", "debug"), "notifications", Map.of("events",
-        Map.of("includereferences", true))));
+    spec.setConfig(
+        Map.of(
+            "log",
+            Map.of("level", "debug"),
+            "notifications",
+            Map.of("events", Map.of("includereferences", true))));
     String rendered = RegistryConfigFile.render(spec);
 
-    String rewritten = RegistryConfigRewriter.rewrite(rendered, Map.of(5000, 41000, 5001, 41001),
-        path -> path.startsWith("/var/lib/registry") ? "/tmp/claims/images-data" + path.substring(17) : path);
+    String rewritten =
+        RegistryConfigRewriter.rewrite(
+            rendered,
+            Map.of(5000, 41000, 5001, 41001),
+            path ->
+                path.startsWith("/var/lib/registry")
+                    ? "/tmp/claims/images-data" + path.substring(17)
+                    : path);
 
     Map<String, Object> before = new Yaml().load(rendered);
     Map<String, Object> after = new Yaml().load(rewritten);
@@ -41,7 +51,8 @@ class RegistryConfigRewriterTest {
     // Everything else is as rendered.
     ((Map<String, Object>) before.get("http")).remove("addr");
     ((Map<String, Object>) ((Map<String, Object>) before.get("http")).get("debug")).remove("addr");
-    ((Map<String, Object>) ((Map<String, Object>) before.get("storage")).get("filesystem")).remove("rootdirectory");
+    ((Map<String, Object>) ((Map<String, Object>) before.get("storage")).get("filesystem"))
+        .remove("rootdirectory");
     http.remove("addr");
     ((Map<String, Object>) http.get("debug")).remove("addr");
     ((Map<String, Object>) storageAfter.get("filesystem")).remove("rootdirectory");
@@ -50,8 +61,10 @@ class RegistryConfigRewriterTest {
 
   @Test
   void addressesOfUnknownPortsStay() {
-    assertThat(RegistryConfigRewriter.localAddress(":5000", Map.of(5000, 1234))).isEqualTo("127.0.0.1:1234");
-    assertThat(RegistryConfigRewriter.localAddress("0.0.0.0:5001", Map.of(5001, 99))).isEqualTo("127.0.0.1:99");
+    assertThat(RegistryConfigRewriter.localAddress(":5000", Map.of(5000, 1234)))
+        .isEqualTo("127.0.0.1:1234");
+    assertThat(RegistryConfigRewriter.localAddress("0.0.0.0:5001", Map.of(5001, 99)))
+        .isEqualTo("127.0.0.1:99");
     assertThat(RegistryConfigRewriter.localAddress(":6000", Map.of(5000, 1234))).isEqualTo(":6000");
   }
 }

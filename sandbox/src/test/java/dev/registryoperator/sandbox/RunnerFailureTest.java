@@ -11,23 +11,29 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The GC runner fails (its registry binary cannot collect: exit 1): service comes back, the run is Failed with
- * the runner's own message in status, and nothing was deleted.
+ * The GC runner fails (its registry binary cannot collect: exit 1): service comes back, the run is
+ * Failed with the runner's own message in status, and nothing was deleted.
  */
 class RunnerFailureTest {
 
   @Test
   void aFailingRunnerLeavesTheRunFailedWithItsMessageAndServiceRestored() throws Exception {
-    Path failing = GcScenario.script("runner-failure", "failing-registry", """
+    Path failing =
+        GcScenario.script(
+            "runner-failure",
+            "failing-registry",
+            """
         # The real registry, except that garbage collection fails as on an unreadable storage.
         if [ "$1" = "garbage-collect" ]; then
           echo "failed to garbage collect: failed to mark: filesystem: permission denied" >&2
           exit 1
         fi
         exec %s "$@"
-        """.formatted(LocalImage.registryBinaryFromEnvironment()));
-    try (GcScenario s = GcScenario.start("runner-failure", b -> b.gcRegistryBinary(failing))
-        .registryAndSchedule(spec -> { })) {
+        """
+                .formatted(LocalImage.registryBinaryFromEnvironment()));
+    try (GcScenario s =
+        GcScenario.start("runner-failure", b -> b.gcRegistryBinary(failing))
+            .registryAndSchedule(spec -> {})) {
       SampleImages images = s.pushAndDeleteSamples(32 * 1024);
       Map<String, Long> before = GcScenario.files(s.storage());
 
@@ -46,7 +52,12 @@ class RunnerFailureTest {
 
       // Service is back: writable, new pods, pushes accepted, every image intact.
       s.user.awaitRegistryServing(GcScenario.REGISTRY, GcScenario.TIMEOUT);
-      assertThat(s.user.registry(GcScenario.REGISTRY).getStatus().getLastGarbageCollection().getResult())
+      assertThat(
+              s.user
+                  .registry(GcScenario.REGISTRY)
+                  .getStatus()
+                  .getLastGarbageCollection()
+                  .getResult())
           .isEqualTo("Failed");
       try (TrafficProbe traffic = new TrafficProbe(s.url, "probe/pusher", Duration.ofMillis(20))) {
         traffic.startPushing();

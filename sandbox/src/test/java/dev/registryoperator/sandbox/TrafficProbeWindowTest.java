@@ -17,15 +17,26 @@ class TrafficProbeWindowTest {
   private static List<Attempt> attempts(Outcome... outcomes) {
     List<Attempt> list = new ArrayList<>();
     for (int i = 0; i < outcomes.length; i++) {
-      list.add(new Attempt(T0.plusSeconds(i), T0.plusSeconds(i).plusMillis(500), outcomes[i], "r:p" + i, null));
+      list.add(
+          new Attempt(
+              T0.plusSeconds(i), T0.plusSeconds(i).plusMillis(500), outcomes[i], "r:p" + i, null));
     }
     return list;
   }
 
   @Test
   void spansFromTheFirstRefusalToTheFirstSuccessAfterTheLast() {
-    var window = TrafficProbe.refusedWindow(attempts(Outcome.OK, Outcome.REFUSED, Outcome.OK, Outcome.REFUSED,
-        Outcome.UNAVAILABLE, Outcome.OK, Outcome.OK)).orElseThrow();
+    var window =
+        TrafficProbe.refusedWindow(
+                attempts(
+                    Outcome.OK,
+                    Outcome.REFUSED,
+                    Outcome.OK,
+                    Outcome.REFUSED,
+                    Outcome.UNAVAILABLE,
+                    Outcome.OK,
+                    Outcome.OK))
+            .orElseThrow();
     assertThat(window.firstRefused()).isEqualTo(T0.plusSeconds(1).plusMillis(500));
     assertThat(window.firstSuccessAfter()).isEqualTo(T0.plusSeconds(5).plusMillis(500));
     assertThat(window.duration()).isEqualTo(Duration.ofSeconds(4));
