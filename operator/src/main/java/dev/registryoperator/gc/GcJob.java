@@ -9,7 +9,6 @@ import dev.registryoperator.registry.Registry;
 import dev.registryoperator.registry.RegistryDeployment;
 import dev.registryoperator.registry.RegistryNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -193,12 +192,7 @@ public final class GcJob {
               new io.fabric8.kubernetes.api.model.AffinityBuilder()
                   .withNewPodAffinity()
                   .withRequiredDuringSchedulingIgnoredDuringExecution(
-                      new PodAffinityTermBuilder()
-                          .withNewLabelSelector()
-                          .withMatchLabels(Labels.selector(registryName))
-                          .endLabelSelector()
-                          .withTopologyKey("kubernetes.io/hostname")
-                          .build())
+                      RegistryDeployment.onTheNodeOfItsPods(registryName))
                   .endPodAffinity()
                   .build());
     }

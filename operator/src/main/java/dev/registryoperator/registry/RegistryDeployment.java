@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -380,13 +381,21 @@ public final class RegistryDeployment {
     return builder
         .withNewPodAffinity()
         .withRequiredDuringSchedulingIgnoredDuringExecution(
-            new PodAffinityTermBuilder()
-                .withNewLabelSelector()
-                .withMatchLabels(Labels.selector(registry.getMetadata().getName()))
-                .endLabelSelector()
-                .withTopologyKey("kubernetes.io/hostname")
-                .build())
+            onTheNodeOfItsPods(registry.getMetadata().getName()))
         .endPodAffinity()
+        .build();
+  }
+
+  /**
+   * A pod affinity term to the registry's own pods, on their node: for the registry pods of a
+   * single-node volume and for a GC pod that runs beside them.
+   */
+  public static PodAffinityTerm onTheNodeOfItsPods(String registryName) {
+    return new PodAffinityTermBuilder()
+        .withNewLabelSelector()
+        .withMatchLabels(Labels.selector(registryName))
+        .endLabelSelector()
+        .withTopologyKey("kubernetes.io/hostname")
         .build();
   }
 
