@@ -140,7 +140,14 @@ abstract class GcClusterTestBase {
   }
 
   protected GcRunRecord awaitFinished(String name, int runs) {
-    eventually()
+    return awaitFinished(name, runs, Duration.ofSeconds(30));
+  }
+
+  protected GcRunRecord awaitFinished(String name, int runs, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               GcSchedule s = get(name);

@@ -232,30 +232,41 @@ class RegistryReconcilerTest {
     create(Registries.withPvc("images", "1Gi"));
     awaitReady("images", 1);
 
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NAMESPACE)
-        .withName("images")
-        .edit(
-            d -> {
-              d.getSpec().setReplicas(5);
-              d.getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .setImage("evil.example/registry:latest");
-              return d;
+    // as kubectl edit: read, change, write, and again when the operator wrote in between (409)
+    eventually()
+        .until(
+            () -> {
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(NAMESPACE)
+                  .withName("images")
+                  .edit(
+                      d -> {
+                        d.getSpec().setReplicas(5);
+                        d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .setImage("evil.example/registry:latest");
+                        return d;
+                      });
+              return true;
             });
-    client
-        .services()
-        .inNamespace(NAMESPACE)
-        .withName("images")
-        .edit(
-            s -> {
-              s.getSpec().getPorts().get(0).setPort(8080);
-              return s;
+    eventually()
+        .until(
+            () -> {
+              client
+                  .services()
+                  .inNamespace(NAMESPACE)
+                  .withName("images")
+                  .edit(
+                      s -> {
+                        s.getSpec().getPorts().get(0).setPort(8080);
+                        return s;
+                      });
+              return true;
             });
 
     eventually()
