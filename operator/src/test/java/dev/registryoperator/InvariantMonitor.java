@@ -139,7 +139,7 @@ public final class InvariantMonitor implements AutoCloseable {
   }
 
   /** Read-only only when the pod's own container spec says so. */
-  static boolean writable(Pod pod) {
+  public static boolean writable(Pod pod) {
     return pod.getSpec().getContainers().stream()
         .filter(c -> "registry".equals(c.getName()))
         .noneMatch(

@@ -144,6 +144,9 @@ public final class GcJob {
             .endMetadata()
             .withNewSpec()
             .withBackoffLimit(0)
+            // A Job that deletes is created suspended: it exists (and holds the registry in
+            // maintenance) before the lock is checked once more, and starts only after that.
+            .withSuspend(dryRun ? null : true)
             .withActiveDeadlineSeconds(deadline.toSeconds())
             .withTtlSecondsAfterFinished((int) FINISHED_JOB_TTL.toSeconds())
             .withNewTemplate()

@@ -69,21 +69,20 @@ final class GcRunActions {
             return Result.LOST_RACE;
           }
         } else if (action instanceof GcRun.CreateJob c) {
-          if (c.collect()
-              && !(holdsLockNow(client, schedule, runId, c.job())
-                  && noWriterNow(client, c.job()))) {
-            return Result.LOST_RACE;
-          }
+          String name = c.job().getMetadata().getName();
           LOG.info(
               "GcSchedule {}/{} run {}: creating {} Job {}",
               namespace,
               schedule.getMetadata().getName(),
               runId,
               c.collect() ? "collect" : "read-only",
-              c.job().getMetadata().getName());
+              name);
           Optional<String> refused = create(client, c.job());
           if (refused.isPresent()) {
-            return new Result(false, c.job().getMetadata().getName(), refused.get());
+            return new Result(false, name, refused.get());
+          }
+          if (c.collect() && !startWhileSafe(client, schedule, runId, c.job())) {
+            return Result.LOST_RACE;
           }
         } else if (action instanceof GcRun.DeleteJob d) {
           // Foreground: the Job stays visible until its pods are gone, so nobody mistakes it for
@@ -179,6 +178,46 @@ final class GcRunActions {
         && MaintenanceRequest.of(registry)
             .filter(l -> l.heldBy(GcRun.holder(schedule), schedule.getMetadata().getUid(), runId))
             .isPresent();
+  }
+
+  /**
+   * A Job that deletes was created suspended: it already keeps the registry in maintenance (the
+   * Registry reconciler will not release a window while it exists). Now, from the API, this run
+   * must still hold the lock and no writer may be left; then the Job starts. Otherwise it goes, and
+   * the run looks again.
+   */
+  private static boolean startWhileSafe(
+      KubernetesClient client, GcSchedule schedule, String runId, Job job) {
+    var jobs =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withName(job.getMetadata().getName());
+    Job current = jobs.get();
+    if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
+      return false;
+    }
+    if (!Boolean.TRUE.equals(current.getSpec().getSuspend())) {
+      return true; // started before (a restart between the two steps)
+    }
+    if (holdsLockNow(client, schedule, runId, job) && noWriterNow(client, job)) {
+      jobs.edit(
+          j -> {
+            j.getSpec().setSuspend(false);
+            return j;
+          });
+      return true;
+    }
+    LOG.info(
+        "GcSchedule {}/{} run {}: lock or window lost before Job {} started; it is removed",
+        schedule.getMetadata().getNamespace(),
+        schedule.getMetadata().getName(),
+        runId,
+        job.getMetadata().getName());
+    jobs.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    return false;
   }
 
   /**

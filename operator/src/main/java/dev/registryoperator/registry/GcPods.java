@@ -3,6 +3,7 @@ package dev.registryoperator.registry;
 import dev.registryoperator.common.Labels;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
@@ -104,6 +105,51 @@ public final class GcPods {
             holder,
             oldest.getMetadata().getCreationTimestamp()));
   }
+
+  /**
+   * The guard from unfinished collect Jobs of {@code registryName}: a Job exists before its pod
+   * does, so a window must not be released while one is there (the Job's own pod would start beside
+   * writable registry pods). Read from the API by the caller, right before it would release a
+   * window.
+   */
+  public static Optional<Guard> guardFromJobs(Collection<Job> jobs, String registryName) {
+    return jobs.stream()
+        .filter(j -> j.getMetadata().getLabels() != null)
+        .filter(j -> Labels.GC_KIND_COLLECT.equals(j.getMetadata().getLabels().get(Labels.GC_KIND)))
+        .filter(j -> registryName.equals(j.getMetadata().getLabels().get(Labels.INSTANCE)))
+        .filter(j -> !finished(j))
+        .min(
+            Comparator.comparing((Job j) -> String.valueOf(j.getMetadata().getCreationTimestamp())))
+        .map(
+            j -> {
+              String schedule = j.getMetadata().getLabels().get(SCHEDULE_LABEL);
+              boolean readOnly =
+                  MaintenanceMode.ReadOnly.name()
+                      .equals(j.getMetadata().getLabels().get(Labels.GC_MAINTENANCE));
+              return new Guard(
+                  JOB_GUARD_PREFIX + j.getMetadata().getName(),
+                  readOnly ? MaintenanceMode.ReadOnly : MaintenanceMode.ScaleToZero,
+                  schedule != null ? "GcSchedule/" + schedule : "Job/" + j.getMetadata().getName(),
+                  j.getMetadata().getCreationTimestamp());
+            });
+  }
+
+  /** Complete or Failed, and not being deleted (a Job being deleted may still have pods). */
+  private static boolean finished(Job job) {
+    if (job.getMetadata().getDeletionTimestamp() != null
+        || job.getStatus() == null
+        || job.getStatus().getConditions() == null) {
+      return false;
+    }
+    return job.getStatus().getConditions().stream()
+        .anyMatch(
+            c ->
+                "True".equals(c.getStatus())
+                    && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
+  }
+
+  /** A guard held by a Job (not a pod) names it with this prefix. */
+  public static final String JOB_GUARD_PREFIX = "Job/";
 
   /** The label GC Jobs put on their pods naming their GcSchedule (GcJob.SCHEDULE_LABEL). */
   static final String SCHEDULE_LABEL = "registry.operator.dev/gc-schedule";

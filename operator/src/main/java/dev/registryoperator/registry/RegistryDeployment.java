@@ -386,6 +386,22 @@ public final class RegistryDeployment {
         .build();
   }
 
+  /** The Deployment serves read-only (its registry container turns it on) or runs no pod. */
+  public static boolean servesMaintenance(Deployment deployment) {
+    if (deployment.getSpec() == null) {
+      return false;
+    }
+    Integer replicas = deployment.getSpec().getReplicas();
+    if (replicas != null && replicas == 0) {
+      return true;
+    }
+    var containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+    return containers.stream()
+        .filter(c -> CONTAINER.equals(c.getName()) && c.getEnv() != null)
+        .flatMap(c -> c.getEnv().stream())
+        .anyMatch(e -> READ_ONLY_ENV.equals(e.getName()) && READ_ONLY_VALUE.equals(e.getValue()));
+  }
+
   /**
    * A pod affinity term to the registry's own pods, on their node: for the registry pods of a
    * single-node volume and for a GC pod that runs beside them.

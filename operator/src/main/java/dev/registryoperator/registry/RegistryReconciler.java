@@ -4,6 +4,7 @@ import dev.registryoperator.common.Apply;
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.common.EventRecorder;
 import dev.registryoperator.common.Hashing;
+import dev.registryoperator.common.Labels;
 import dev.registryoperator.common.StatusWrites;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -54,6 +55,9 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   private static final String GC_HOLDER_PREFIX = "GcSchedule/";
   private static final Duration HOLDER_CHECK_INTERVAL = Duration.ofSeconds(30);
 
+  /** While only a GC Job (no lock, no pod yet) keeps a window: Jobs send no event here. */
+  private static final Duration JOB_GUARD_CHECK_INTERVAL = Duration.ofSeconds(2);
+
   /** How soon a Registry waiting for a missing or incomplete user Secret looks again. */
   public static final Duration MISSING_SECRET_RECHECK = Duration.ofSeconds(15);
 
@@ -98,8 +102,9 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
     List<Pod> registryPods = pods.stream().filter(p -> !GcPods.isGcPod(p)).toList();
     // A second guard beside the lock (I2): a live GC collect pod keeps the registry in maintenance.
-    Optional<GcPods.Guard> guard = GcPods.guard(pods, name(registry));
     Optional<MaintenanceRequest> lock = liveMaintenance(registry, client);
+    Optional<GcPods.Guard> guard =
+        GcPods.guard(pods, name(registry)).or(() -> unfinishedCollectJob(registry, lock, context));
     Optional<SpecProblem> invalid = RegistryValidator.validate(registry);
     Map<String, Secret> userSecrets =
         invalid.isPresent() ? Map.of() : userSecrets(registry, client);
@@ -153,7 +158,10 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
    */
   private static UpdateControl<Registry> reschedule(
       UpdateControl<Registry> control, ServingMode mode, Duration secrets) {
-    Duration next = mode.maintenance().isPresent() ? HOLDER_CHECK_INTERVAL : null;
+    Duration next =
+        mode.guard().filter(g -> g.podName().startsWith(GcPods.JOB_GUARD_PREFIX)).isPresent()
+            ? JOB_GUARD_CHECK_INTERVAL // Jobs are not watched here: look again soon
+            : mode.maintenance().isPresent() ? HOLDER_CHECK_INTERVAL : null;
     if (secrets != null && (next == null || secrets.compareTo(next) < 0)) {
       next = secrets;
     }
@@ -565,6 +573,31 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     if (changed && Conditions.TRUE.equals(after.getStatus())) {
       events.normal(registry, RegistryReason.valueOf(after.getReason()), after.getMessage());
     }
+  }
+
+  /**
+   * Right before a window would be released (no lock, no live GC pod, and the Deployment still
+   * serving read-only or at zero): a collect Job that exists, even without a pod yet, keeps the
+   * window. Read from the API, not a cache: the Job may be seconds old.
+   */
+  private Optional<GcPods.Guard> unfinishedCollectJob(
+      Registry registry, Optional<MaintenanceRequest> lock, Context<Registry> context) {
+    Deployment actual = context.getSecondaryResource(Deployment.class).orElse(null);
+    if (lock.isPresent() || actual == null || !RegistryDeployment.servesMaintenance(actual)) {
+      return Optional.empty();
+    }
+    var jobs =
+        context
+            .getClient()
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(registry.getMetadata().getNamespace())
+            .withLabel(Labels.INSTANCE, name(registry))
+            .withLabel(Labels.GC_KIND, Labels.GC_KIND_COLLECT)
+            .list()
+            .getItems();
+    return GcPods.guardFromJobs(jobs, name(registry));
   }
 
   /** One of the operator's own Secrets, from the informer (which sees only those). */

@@ -223,4 +223,29 @@ class GcJobTest {
         .containsEntry(Labels.GC_KIND, Labels.GC_KIND_PREVIEW)
         .doesNotContainKey(Labels.GC_MAINTENANCE);
   }
+
+  @Test
+  void aJobThatDeletesIsCreatedSuspendedAndOnlyThatOne() {
+    GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
+    Registry registry = Registries.withPvc("images", "1Gi");
+    GcRunPlan plan = GcRunPlan.of(schedule.getSpec(), registry);
+
+    assertThat(
+            GcJob.desired(schedule, plan, registry, "r1", GcJob.Kind.Collect, null, false)
+                .getSpec()
+                .getSuspend())
+        .isTrue();
+    assertThat(
+            GcJob.desired(schedule, plan, registry, "r1", GcJob.Kind.Preview, null, false)
+                .getSpec()
+                .getSuspend())
+        .isNull();
+    schedule.getSpec().setDryRun(true);
+    GcRunPlan dry = GcRunPlan.of(schedule.getSpec(), registry);
+    assertThat(
+            GcJob.desired(schedule, dry, registry, "r1", GcJob.Kind.Collect, null, false)
+                .getSpec()
+                .getSuspend())
+        .isNull();
+  }
 }

@@ -2,6 +2,7 @@ package dev.registryoperator.gc;
 
 import static dev.registryoperator.OperatorHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.registryoperator.InvariantMonitor;
 import dev.registryoperator.common.Conditions;
@@ -445,5 +446,90 @@ class GcRunSafetyTest extends GcClusterTestBase {
     assertThat(harness.eventsFor("Registry", "images"))
         .extracting(e -> e.getReason())
         .contains("StaleMaintenanceReleased");
+  }
+
+  @Test
+  void aCollectJobWithoutItsPodYetKeepsTheRegistryInMaintenanceWhenTheLockGoes() {
+    startMonitored();
+    registry("images", 1);
+    registry("other", 1);
+    schedule("holder", "other", s -> {});
+    // a window held by a GcSchedule that exists, then its collect Job, created suspended (no pod
+    // yet)
+    client
+        .resources(Registry.class)
+        .inNamespace(NAMESPACE)
+        .withName("images")
+        .edit(
+            r -> {
+              r.getMetadata()
+                  .getAnnotations()
+                  .put(
+                      MaintenanceRequest.ANNOTATION,
+                      new MaintenanceRequest(
+                              "GcSchedule/holder",
+                              "r9",
+                              dev.registryoperator.registry.MaintenanceMode.ReadOnly,
+                              Instant.now().toString())
+                          .toJson());
+              return r;
+            });
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(getRegistry("images").getStatus().getMaintenance().getInEffect())
+                    .isTrue());
+    var labels =
+        new java.util.LinkedHashMap<>(
+            dev.registryoperator.common.Labels.forInstance(
+                "images", dev.registryoperator.common.Labels.COMPONENT_GC));
+    labels.put(
+        dev.registryoperator.common.Labels.GC_KIND,
+        dev.registryoperator.common.Labels.GC_KIND_COLLECT);
+    labels.put(dev.registryoperator.common.Labels.GC_MAINTENANCE, "ReadOnly");
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata()
+                .withName("holder-r9")
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withSuspend(true)
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .addNewContainer()
+                .withName("gc")
+                .withImage("registry:3")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+
+    // kubectl replace: the lock goes; no GC pod exists yet, only the Job
+    Registry current = getRegistry("images");
+    current.getMetadata().getAnnotations().remove(MaintenanceRequest.ANNOTATION);
+    client.resource(current).update();
+
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(6))
+        .untilAsserted(
+            () ->
+                assertThat(harness.cluster().podsOfDeployment(NAMESPACE, "images"))
+                    .isNotEmpty()
+                    .allSatisfy(p -> assertThat(InvariantMonitor.writable(p)).isFalse()));
+    client.batch().v1().jobs().inNamespace(NAMESPACE).withName("holder-r9").delete();
+    awaitServing("images");
   }
 }
