@@ -577,13 +577,16 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
 
   /**
    * Right before a window would be released (no lock, no live GC pod, and the Deployment still
-   * serving read-only or at zero): a collect Job that exists, even without a pod yet, keeps the
-   * window. Read from the API, not a cache: the Job may be seconds old.
+   * serving read-only or at zero), or before the Deployment is first created: a collect Job that
+   * exists, even without a pod yet, keeps the window. Read from the API, not a cache: the Job may
+   * be seconds old.
    */
   private Optional<GcPods.Guard> unfinishedCollectJob(
       Registry registry, Optional<MaintenanceRequest> lock, Context<Registry> context) {
     Deployment actual = context.getSecondaryResource(Deployment.class).orElse(null);
-    if (lock.isPresent() || actual == null || !RegistryDeployment.servesMaintenance(actual)) {
+    // No Deployment yet counts too: a Registry deleted and created again with the same name gets a
+    // new Deployment while a Job of the old one's run may still start its pod (GcTortureTest).
+    if (lock.isPresent() || (actual != null && !RegistryDeployment.servesMaintenance(actual))) {
       return Optional.empty();
     }
     var jobs =

@@ -430,13 +430,20 @@ class GcRunSafetyTest extends GcClusterTestBase {
     requestRun("nightly", "t1");
     String job = awaitCollecting("nightly");
 
-    // the finalizer removed by hand, then deleted: the operator never sees a cleanup
+    // the finalizer removed by hand while the operator is down, then deleted: no cleanup ever runs
+    harness.stopOperator();
     client
         .resources(GcSchedule.class)
         .inNamespace(NAMESPACE)
         .withName("nightly")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+        .edit(
+            s -> {
+              s.getMetadata().setFinalizers(java.util.List.of());
+              return s;
+            });
     client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName("nightly").delete();
+    eventually().until(() -> get("nightly") == null);
+    harness.startOperator();
 
     // the garbage collector removes the orphaned Job; its pod terminates; only then is the registry
     // writable
