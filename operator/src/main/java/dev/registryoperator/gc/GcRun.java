@@ -127,7 +127,8 @@ public final class GcRun {
   public static Advance rejected(
       GcRunStatus current, String jobName, String apiMessage, Instant now) {
     GcRunStatus run = Serialization.clone(current);
-    run.setJobName(null);
+    // The Job's name stays: if the API did create it after all, Restoring finds and stops it.
+    run.setJobName(jobName);
     List<Action> actions = new ArrayList<>();
     decide(
         run,

@@ -273,7 +273,10 @@ final class GcRunActions {
     return unfinishedJob || JobObservation.live(pods) > 0;
   }
 
+  /**
+   * The server was not reached or is busy (no HTTP answer, 429, 5xx): try again, it may have acted.
+   */
   static boolean isTransient(KubernetesClientException e) {
-    return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
+    return e.getCode() <= 0 || e.getCode() == 429 || e.getCode() >= 500;
   }
 }

@@ -1143,4 +1143,22 @@ class GcRunTest {
                 ourLock("r1")));
     assertThat(release.actions()).anyMatch(a -> a instanceof GcRun.ReleaseLock);
   }
+
+  @Test
+  void aJobReportedRefusedThatTheApiCreatedAfterAllIsStoppedBeforeTheLockGoes() {
+    GcRun.Advance rejected =
+        GcRun.rejected(collecting(), "nightly-abcde-r1", "HTTP 403: denied", T0.plusSeconds(11));
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    JobObservation created = JobObservation.of(job(null, null), List.of(), List.of(), null);
+
+    GcRun.Advance restore =
+        GcRun.advance(
+            schedule,
+            rejected.run(),
+            seen(T0.plusSeconds(12), r, List.of(), created, ourLock("r1")));
+
+    assertThat(restore.actions())
+        .anyMatch(a -> a instanceof GcRun.DeleteJob d && d.name().equals("nightly-abcde-r1"));
+    assertThat(restore.actions()).noneMatch(a -> a instanceof GcRun.ReleaseLock);
+  }
 }
