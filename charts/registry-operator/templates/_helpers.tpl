@@ -47,10 +47,10 @@ operator makes end to end and checks these rules grant each and nothing beyond.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch"]
-# Jobs are never updated; get: a run's Job its cache has not seen yet.
+# get: a run's Job its cache has not seen yet; patch: start a collect Job created suspended.
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["get", "list", "watch", "create", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 # EventRecorder: get by name, then create or update (count); list: a GC Job's FailedCreate events.
 - apiGroups: [""]
   resources: ["events"]
