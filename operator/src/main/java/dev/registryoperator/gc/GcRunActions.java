@@ -234,6 +234,25 @@ final class GcRunActions {
             .list()
             .getItems();
     PodCensus census = PodCensus.of(pods, null);
+    // I5: no collect pod of another run (one that lost its lock and is still stopping) is live here
+    boolean otherCollector =
+        client
+            .pods()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withLabel(Labels.INSTANCE, labels.get(Labels.INSTANCE))
+            .withLabel(Labels.GC_KIND, Labels.GC_KIND_COLLECT)
+            .list()
+            .getItems()
+            .stream()
+            .filter(
+                p ->
+                    !job.getMetadata()
+                        .getName()
+                        .equals(p.getMetadata().getLabels().get("job-name")))
+            .anyMatch(p -> JobObservation.live(List.of(p)) > 0);
+    if (otherCollector) {
+      return false;
+    }
     return MaintenanceMode.ScaleToZero.name().equals(labels.get(Labels.GC_MAINTENANCE))
         ? census.total() == 0
         : census.writable() == 0;
