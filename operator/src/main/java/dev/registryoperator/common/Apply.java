@@ -35,22 +35,15 @@ public final class Apply {
   public static <R extends HasMetadata> Outcome apply(
       KubernetesClient client, R desired, R actual, Context<?> context) {
     if (actual == null) {
-      try {
-        client.resource(desired).create();
-        LOG.info(
-            "Created {} {}/{}",
-            desired.getKind(),
-            desired.getMetadata().getNamespace(),
-            desired.getMetadata().getName());
+      if (create(client, desired)) {
         return Outcome.Created;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        actual = client.resource(desired).get(); // created meanwhile; the cache has not seen it yet
-        if (actual == null) {
-          throw e;
-        }
+      }
+      actual = client.resource(desired).get(); // created meanwhile; the cache has not seen it yet
+      if (actual == null) {
+        throw new KubernetesClientException(
+            "conflict creating " + desired.getKind() + " " + desired.getMetadata().getName(),
+            409,
+            null);
       }
     }
     desired = adoptQuantitySpellings(desired, actual);
@@ -73,25 +66,33 @@ public final class Apply {
    */
   public static <R extends HasMetadata> Outcome createIfMissing(
       KubernetesClient client, R desired) {
+    if (create(client, desired)) {
+      return Outcome.Created;
+    }
+    LOG.info(
+        "{} {}/{} exists already; kept as it is",
+        desired.getKind(),
+        desired.getMetadata().getNamespace(),
+        desired.getMetadata().getName());
+    return Outcome.Unchanged;
+  }
+
+  /** Creates {@code desired}; false when it exists already (409). */
+  private static boolean create(KubernetesClient client, HasMetadata desired) {
     try {
       client.resource(desired).create();
-      LOG.info(
-          "Created {} {}/{}",
-          desired.getKind(),
-          desired.getMetadata().getNamespace(),
-          desired.getMetadata().getName());
-      return Outcome.Created;
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
+      if (e.getCode() == 409) {
+        return false;
       }
-      LOG.info(
-          "{} {}/{} exists already; kept as it is",
-          desired.getKind(),
-          desired.getMetadata().getNamespace(),
-          desired.getMetadata().getName());
-      return Outcome.Unchanged;
+      throw e;
     }
+    LOG.info(
+        "Created {} {}/{}",
+        desired.getKind(),
+        desired.getMetadata().getNamespace(),
+        desired.getMetadata().getName());
+    return true;
   }
 
   /**

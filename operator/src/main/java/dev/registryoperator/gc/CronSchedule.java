@@ -264,8 +264,7 @@ public final class CronSchedule {
    * a new schedule never runs for times before its creation). Only the latest such {@code t}
    * counts: several missed times give one run. It is {@link Decision#runFor} if {@code
    * startingDeadlineSeconds} is {@code null} or {@code now - t <= startingDeadlineSeconds}, else
-   * {@link Decision#missed} (record it as handled and warn). {@link Decision#next} is {@code
-   * nextAfter(now)}, for requeueing.
+   * {@link Decision#missed} (record it as handled and warn).
    *
    * @param lastScheduled the last scheduled time handled (run or missed), or {@code null}
    * @param created when the schedule resource was created
@@ -278,17 +277,14 @@ public final class CronSchedule {
     Objects.requireNonNull(now, "now");
     Instant baseline = lastScheduled != null ? lastScheduled : created;
     Optional<Instant> due = latestAtOrBefore(now).filter(t -> t.isAfter(baseline));
-    Optional<Instant> next = nextAfter(now);
     if (due.isEmpty()) {
-      return new Decision(Optional.empty(), Optional.empty(), next);
+      return new Decision(Optional.empty(), Optional.empty());
     }
     Duration late = Duration.between(due.get(), now);
     boolean inTime =
         startingDeadlineSeconds == null
             || late.compareTo(Duration.ofSeconds(startingDeadlineSeconds)) <= 0;
-    return inTime
-        ? new Decision(due, Optional.empty(), next)
-        : new Decision(Optional.empty(), due, next);
+    return inTime ? new Decision(due, Optional.empty()) : new Decision(Optional.empty(), due);
   }
 
   /**
@@ -296,14 +292,11 @@ public final class CronSchedule {
    *
    * @param runFor the scheduled time to start a run for now
    * @param missed the scheduled time that is past its starting deadline; do not run it
-   * @param next the next scheduled time after now, if any
    */
-  public record Decision(
-      Optional<Instant> runFor, Optional<Instant> missed, Optional<Instant> next) {
+  public record Decision(Optional<Instant> runFor, Optional<Instant> missed) {
     public Decision {
       Objects.requireNonNull(runFor, "runFor");
       Objects.requireNonNull(missed, "missed");
-      Objects.requireNonNull(next, "next");
     }
   }
 

@@ -542,27 +542,11 @@ public final class GcRun {
 
   private static Advance restore(Step s) {
     GcRunStatus run = s.run();
-    Observation seen = s.seen();
-    JobObservation job = seen.job();
-    if (job.exists() && !job.finished()) {
-      // A Job that has not finished may still start a pod: stop it before giving service back.
-      s.actions().add(new DeleteJob(run.getJobName()));
-      run.setMessage("stopping GC Job " + run.getJobName() + " before restoring service");
-      return slowRestoreCheck(s);
-    }
-    if (job.livePods() > 0) {
-      run.setMessage(
-          "waiting for " + job.livePods() + " GC pod(s) to terminate before restoring service");
+    if (stopJob(s)) {
       return slowRestoreCheck(s);
     }
     if (s.holdsLock()) {
-      GcRunOutcome outcome = run.getOutcome();
-      String now = Conditions.format(seen.now());
-      GcRecord record =
-          new GcRecord(
-              now, outcome.getResult().name(), outcome, s.schedule().getMetadata().getName());
-      s.actions().add(new ReleaseLock(s.plan().getRegistry(), run.getId(), record));
-      run.setRestoreRequestedTime(now);
+      releaseLock(s);
       run.setMessage("maintenance lock released; waiting for the registry to serve writes again");
       return waiting(run, s.actions());
     }
@@ -573,6 +557,76 @@ public final class GcRun {
     }
     run.setMessage("waiting for the registry to serve writes again");
     return slowRestoreCheck(s);
+  }
+
+  /**
+   * The first half of restoring (I3): a Job that has not finished may still start a pod, so it is
+   * stopped, and nothing goes on while a pod of the run is live. True while that is so.
+   */
+  private static boolean stopJob(Step s) {
+    GcRunStatus run = s.run();
+    JobObservation job = s.seen().job();
+    if (job.exists() && !job.finished()) {
+      s.actions().add(new DeleteJob(run.getJobName()));
+      run.setMessage("stopping GC Job " + run.getJobName() + " before restoring service");
+      return true;
+    }
+    if (job.livePods() > 0) {
+      run.setMessage(
+          "waiting for " + job.livePods() + " GC pod(s) to terminate before restoring service");
+      return true;
+    }
+    return false;
+  }
+
+  /** Give the lock back, leaving the run's outcome on the Registry. */
+  private static void releaseLock(Step s) {
+    GcRunStatus run = s.run();
+    GcRunOutcome outcome = run.getOutcome();
+    String now = Conditions.format(s.seen().now());
+    GcRecord record =
+        new GcRecord(
+            now, outcome.getResult().name(), outcome, s.schedule().getMetadata().getName());
+    s.actions().add(new ReleaseLock(s.plan().getRegistry(), run.getId(), record));
+    run.setRestoreRequestedTime(now);
+  }
+
+  /**
+   * What deleting the GcSchedule in the middle of a run does: {@code serviceGivenBack} once the
+   * run's Job is stopped, none of its pods is live and the lock is released (by these actions, or
+   * before); until then the finalizer stays.
+   */
+  public record Abandoned(List<Action> actions, boolean serviceGivenBack) {}
+
+  /**
+   * The GcSchedule is being deleted during {@code current}: the run ends Failed ({@link
+   * GcReason#ScheduleDeleted}) and takes the restore step, up to the lock's release; it does not
+   * wait for the registry's pods to serve writes again (the Registry reconciler does that with no
+   * schedule left). The end is announced once, with the release.
+   */
+  public static Abandoned abandon(HasMetadata schedule, GcRunStatus current, Observation seen) {
+    GcRunStatus run = Serialization.clone(current);
+    boolean endsHere = run.getOutcome() == null;
+    if (endsHere) {
+      run.setOutcome(
+          new GcRunOutcome(
+              GcRunResult.Failed,
+              GcReason.ScheduleDeleted.name(),
+              "the GcSchedule was deleted during run "
+                  + run.getId()
+                  + "; its Job was stopped and service restored"));
+    }
+    Step s = new Step(schedule, run, run.getPlan(), seen, new ArrayList<>());
+    if (stopJob(s)) {
+      return new Abandoned(s.actions(), false);
+    }
+    if (s.holdsLock()) {
+      releaseLock(s);
+      if (endsHere) {
+        announceEnd(run.getOutcome(), s.actions());
+      }
+    }
+    return new Abandoned(s.actions(), true);
   }
 
   /**

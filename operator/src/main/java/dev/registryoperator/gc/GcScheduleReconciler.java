@@ -4,7 +4,6 @@ import dev.registryoperator.common.Conditions;
 import dev.registryoperator.common.EventRecorder;
 import dev.registryoperator.common.Labels;
 import dev.registryoperator.common.StatusWrites;
-import dev.registryoperator.registry.GcRecord;
 import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.MaintenanceRequest;
 import dev.registryoperator.registry.PodCensus;
@@ -33,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -308,31 +308,51 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
                     schedule.getMetadata().getName().equals(label(p, GcJob.SCHEDULE_LABEL))
                         && run.getId().equals(label(p, GcJob.RUN_LABEL)))
             .toList();
-    JobObservation job;
-    if (run.getJobName() == null) {
-      job = JobObservation.absent(runPods);
+    Job job = run.getJobName() == null ? null : job(context, namespace, run.getJobName());
+    return observation(
+        schedule, run, now, registry, registryPods, runPods, job, context.getClient());
+  }
+
+  /**
+   * What a step sees: {@code job} the run's Job (null when it has none or it is gone), {@code
+   * client} set when a Job without a pod past podStartTimeout should be explained by its
+   * FailedCreate event.
+   */
+  private static GcRun.Observation observation(
+      GcSchedule schedule,
+      GcRunStatus run,
+      Instant now,
+      Registry registry,
+      List<Pod> registryPods,
+      List<Pod> runPods,
+      Job job,
+      KubernetesClient client) {
+    JobObservation observed;
+    if (job == null) {
+      observed = JobObservation.absent(runPods);
     } else {
-      Job current = job(context, namespace, run.getJobName());
-      String uid = current == null ? null : current.getMetadata().getUid();
+      String uid = job.getMetadata().getUid();
       List<Pod> jobPods = runPods.stream().filter(p -> controlledBy(p, uid)).toList();
       String failedCreate = null;
       boolean podless =
-          current != null
+          client != null
               && jobPods.isEmpty()
               && run.getStepStartTime() != null
               && Duration.between(Instant.parse(run.getStepStartTime()), now)
                       .compareTo(run.getPlan().podStartTimeout())
                   > 0;
       if (podless) {
-        failedCreate = GcRunActions.failedCreate(context.getClient(), namespace, run.getJobName());
+        failedCreate =
+            GcRunActions.failedCreate(
+                client, schedule.getMetadata().getNamespace(), run.getJobName());
       }
-      job = JobObservation.of(current, jobPods, runPods, failedCreate);
+      observed = JobObservation.of(job, jobPods, runPods, failedCreate);
     }
     return new GcRun.Observation(
         now,
         registry,
         PodCensus.of(registryPods, null),
-        job,
+        observed,
         registry == null ? Optional.empty() : MaintenanceRequest.of(registry),
         schedule.getSpec() == null ? null : schedule.getSpec().getJob());
   }
@@ -344,7 +364,7 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
             .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && jobUid.equals(o.getUid()));
   }
 
-  private static String label(Pod pod, String key) {
+  private static String label(HasMetadata pod, String key) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     return labels == null ? null : labels.get(key);
   }
@@ -413,19 +433,20 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     KubernetesClient client = context.getClient();
     String namespace = schedule.getMetadata().getNamespace();
     String name = schedule.getMetadata().getName();
-    // I3, in order: stop every unfinished Job, wait until none is left in the API (not a cache),
-    // then until no pod of them is live, and only then give the registry back.
-    var jobs =
-        client.batch().v1().jobs().inNamespace(namespace).withLabel(GcJob.SCHEDULE_LABEL, name);
-    boolean jobsLeft = false;
-    for (Job job : jobs.list().getItems()) {
-      if (!JobObservation.of(job, List.of(), List.of(), null).finished()) {
-        jobsLeft = true;
-        if (job.getMetadata().getDeletionTimestamp() == null) {
-          client.resource(job).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
-        }
-      }
-    }
+    String key = namespace + "/" + name;
+    GcRunStatus run = schedule.getStatus() == null ? null : schedule.getStatus().getCurrentRun();
+    String runId = run == null ? null : run.getId();
+    // I3, from the API (not a cache): the Jobs of earlier runs are stopped and their pods gone,
+    // and the current run takes the state machine's restore step, up to the lock's release.
+    List<Job> jobs =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(namespace)
+            .withLabel(GcJob.SCHEDULE_LABEL, name)
+            .list()
+            .getItems();
     List<Pod> pods =
         client
             .pods()
@@ -433,37 +454,73 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
             .withLabel(GcJob.SCHEDULE_LABEL, name)
             .list()
             .getItems();
-    int live = JobObservation.live(pods);
-    if (jobsLeft || live > 0) {
+    boolean earlierRunsLeft = false;
+    for (Job job : jobs) {
+      if (!Objects.equals(runId, label(job, GcJob.RUN_LABEL))
+          && !JobObservation.of(job, List.of(), List.of(), null).finished()) {
+        earlierRunsLeft = true;
+        if (job.getMetadata().getDeletionTimestamp() == null) {
+          client.resource(job).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+        }
+      }
+    }
+    earlierRunsLeft |=
+        JobObservation.live(
+                pods.stream()
+                    .filter(p -> !Objects.equals(runId, label(p, GcJob.RUN_LABEL)))
+                    .toList())
+            > 0;
+    boolean givenBack;
+    if (run == null) {
+      // No run in status (it was lost): give back any lock this schedule still holds.
+      String registry = specRegistry(schedule);
+      givenBack =
+          !earlierRunsLeft
+              && (registry == null
+                  || lock.release(namespace, registry, GcRun.holder(schedule), null, null));
+    } else {
+      if (run.getPlan() == null) {
+        run.setPlan(
+            GcRunPlan.recover(
+                schedule.getSpec(), registry(context, namespace, specRegistry(schedule))));
+      }
+      Registry registry =
+          client
+              .resources(Registry.class)
+              .inNamespace(namespace)
+              .withName(run.getPlan().getRegistry())
+              .get();
+      List<Pod> runPods =
+          pods.stream().filter(p -> runId.equals(label(p, GcJob.RUN_LABEL))).toList();
+      Job job =
+          run.getJobName() == null
+              ? null
+              : jobs.stream()
+                  .filter(j -> run.getJobName().equals(j.getMetadata().getName()))
+                  .findFirst()
+                  .orElse(null);
+      GcRun.Observation seen =
+          observation(schedule, run, clock.instant(), registry, List.of(), runPods, job, null);
+      GcRun.Abandoned abandoned = GcRun.abandon(schedule, run, seen);
+      try {
+        givenBack =
+            !actions.execute(schedule, runId, abandoned.actions(), client).lostRace()
+                && abandoned.serviceGivenBack()
+                && !earlierRunsLeft;
+      } catch (GcRunActions.TransientApiError e) {
+        Duration retry = backoff(failures.merge(key, 1, Integer::sum));
+        LOG.warn(
+            "GcSchedule {} deleted: API error, retrying in {}: {}", key, retry, e.getMessage());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(retry);
+      }
+    }
+    if (!givenBack) {
       LOG.info(
-          "GcSchedule {}/{} deleted; waiting for its GC Jobs and {} pod(s) to end before restoring the registry",
-          namespace,
-          name,
-          live);
+          "GcSchedule {} deleted; waiting for its GC Jobs and pods to end before restoring the registry",
+          key);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(RACE_REQUEUE);
     }
-    GcRunStatus run = schedule.getStatus() == null ? null : schedule.getStatus().getCurrentRun();
-    String registry =
-        run != null && run.getPlan() != null ? run.getPlan().getRegistry() : specRegistry(schedule);
-    GcRecord record =
-        run == null
-            ? null
-            : new GcRecord(
-                Conditions.format(clock.instant()), GcRunResult.Failed.name(), null, name);
-    if (registry != null
-        && !lock.release(namespace, registry, GcRun.holder(schedule), null, record)) {
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RACE_REQUEUE);
-    }
-    if (run != null) {
-      events.warning(
-          schedule,
-          GcReason.RunFailed,
-          GcReason.ScheduleDeleted
-              + ": the GcSchedule was deleted during run "
-              + run.getId()
-              + "; its Job was stopped and service restored");
-    }
-    failures.remove(namespace + "/" + name);
+    failures.remove(key);
     return DeleteControl.defaultDelete();
   }
 

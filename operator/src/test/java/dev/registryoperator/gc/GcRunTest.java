@@ -416,6 +416,69 @@ class GcRunTest {
   }
 
   @Test
+  void aDeletedScheduleStopsItsJobThenReleasesTheLockThroughTheRestoreStep() {
+    Registry r = registryInMaintenance(true, GcRun.holder(schedule));
+    JobObservation running =
+        JobObservation.of(
+            job(null, null),
+            List.of(jobPod(false, 0, null)),
+            List.of(jobPod(false, 0, null)),
+            null);
+
+    GcRun.Abandoned stopping =
+        GcRun.abandon(
+            schedule, collecting(), seen(T0.plusSeconds(20), r, List.of(), running, ourLock("r1")));
+    assertThat(stopping.serviceGivenBack()).isFalse();
+    assertThat(stopping.actions()).containsExactly(new GcRun.DeleteJob(collecting().getJobName()));
+
+    GcRun.Abandoned podStopping =
+        GcRun.abandon(
+            schedule,
+            collecting(),
+            seen(
+                T0.plusSeconds(21),
+                r,
+                List.of(),
+                JobObservation.absent(List.of(jobPod(false, 0, null))),
+                ourLock("r1")));
+    assertThat(podStopping.serviceGivenBack()).isFalse();
+    assertThat(podStopping.actions()).isEmpty();
+
+    GcRun.Abandoned released =
+        GcRun.abandon(
+            schedule,
+            collecting(),
+            seen(
+                T0.plusSeconds(25), r, List.of(), JobObservation.absent(List.of()), ourLock("r1")));
+    assertThat(released.serviceGivenBack()).isTrue();
+    assertThat(released.actions())
+        .filteredOn(a -> a instanceof GcRun.ReleaseLock)
+        .singleElement()
+        .satisfies(
+            a -> assertThat(((GcRun.ReleaseLock) a).record().getResult()).isEqualTo("Failed"));
+    assertThat(released.actions())
+        .filteredOn(a -> a instanceof GcRun.Announce)
+        .singleElement()
+        .satisfies(
+            a -> {
+              GcRun.Announce e = (GcRun.Announce) a;
+              assertThat(e.warning()).isTrue();
+              assertThat(e.reason()).isEqualTo(GcReason.RunFailed);
+              assertThat(e.message()).startsWith("ScheduleDeleted: ").contains("r1");
+            });
+
+    // the lock is no longer this run's (released before, or taken over): nothing is left to give
+    // back
+    GcRun.Abandoned notHeld =
+        GcRun.abandon(
+            schedule,
+            collecting(),
+            seen(T0.plusSeconds(26), r, List.of(), JobObservation.absent(List.of()), null));
+    assertThat(notHeld.serviceGivenBack()).isTrue();
+    assertThat(notHeld.actions()).noneMatch(a -> a instanceof GcRun.ReleaseLock);
+  }
+
+  @Test
   void runnerRefusalIsAFailedRunWithTheRunnersMessage() {
     String refused =
         "{\"version\":1,\"result\":\"Refused\",\"exitCode\":4,\"message\":\"refused: library/app:v1 is a tagged index whose children would be deleted\"}";
