@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * loopback ports and keep its data in the claim's local directory; it is ready when its readiness
  * probe ({@code /debug/health} on the debug port) answers. A GC Job pod is {@code java -jar
  * gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a local file whose
- * content becomes the termination message.
+ * content becomes the {@link TerminationMessage}.
  *
  * <p>Stopping a pod: its Service endpoints drain, then SIGTERM to its process group, the grace
  * period, then SIGKILL. Every process it started is recorded ({@link #processes()}).
@@ -94,8 +92,6 @@ public final class ProcessPodRuntime implements PodRuntime {
           Duration.ofSeconds(5));
     }
   }
-
-  private static final int MAX_MESSAGE = 4096;
 
   private final KubernetesClient client;
   private final LocalImage image;
@@ -531,41 +527,13 @@ public final class ProcessPodRuntime implements PodRuntime {
     }
   }
 
-  /**
-   * The termination message as the kubelet builds it: the file, else (FallbackToLogsOnError) the
-   * log's tail.
-   */
+  /** The termination message of an ended container. */
   private static String message(Running r) {
-    try {
-      String file = readAtMost(r.files.terminationMessage(), MAX_MESSAGE, false);
-      if (!file.isEmpty()) {
-        return file;
-      }
-      Integer code = r.record.exitCode();
-      if ("FallbackToLogsOnError".equals(r.terminationMessagePolicy) && code != null && code != 0) {
-        String tail = readAtMost(r.files.log(), 2048, true);
-        String[] lines = tail.split("\n");
-        return String.join(
-            "\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 80), lines.length));
-      }
-    } catch (IOException e) {
-      return null;
-    }
-    return null;
-  }
-
-  private static String readAtMost(Path file, int max, boolean tail) throws IOException {
-    if (!Files.exists(file)) {
-      return "";
-    }
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-      long length = f.length();
-      int n = (int) Math.min(length, max);
-      f.seek(tail ? length - n : 0);
-      byte[] bytes = new byte[n];
-      f.readFully(bytes);
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
+    return TerminationMessage.read(
+        r.files.terminationMessage(),
+        r.files.log(),
+        r.terminationMessagePolicy,
+        r.record.exitCode());
   }
 
   private static int freePort() throws IOException {
