@@ -40,13 +40,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link PodRuntime} that runs real processes: each pod's first container becomes a process on
- * this machine, started from the {@link LocalImage} with the pod's own command, arguments,
- * environment and volumes ({@link PodFiles}). A registry pod is {@code registry serve} with the
- * config.yml the operator rendered, rewritten by {@link RegistryConfigRewriter} to listen on free
- * loopback ports and keep its data in the claim's local directory; it is ready when its readiness
- * probe ({@code /debug/health} on the debug port) answers. A GC Job pod is {@code java -jar
- * gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a local file whose
- * content becomes the {@link TerminationMessage}.
+ * this machine, started from the {@link LocalImage} with the pod's own command line ({@link
+ * ContainerCommand}), environment and volumes ({@link PodFiles}). A registry pod is {@code registry
+ * serve} with the config.yml the operator rendered, rewritten by {@link RegistryConfigRewriter} to
+ * listen on free loopback ports and keep its data in the claim's local directory; it is ready when
+ * its readiness probe ({@code /debug/health} on the debug port) answers. A GC Job pod is {@code
+ * java -jar gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a local
+ * file whose content becomes the {@link TerminationMessage}.
  *
  * <p>Stopping a pod: its Service endpoints drain, then SIGTERM to its process group, the grace
  * period, then SIGKILL. Every process it started is recorded ({@link #processes()}).
@@ -206,7 +206,7 @@ public final class ProcessPodRuntime implements PodRuntime {
           RegistryConfigRewriter.rewrite(Files.readString(config.get()), ports, files::map));
     }
 
-    List<String> command = command(container, files, job);
+    List<String> command = ContainerCommand.of(container, image, job, files::map);
     Map<String, String> environment = new LinkedHashMap<>(image.environment(job));
     environment.putAll(environment(pod, container, files));
     String owned = owner == null ? null : owner.getKind() + "/" + owner.getMetadata().getName();
@@ -351,47 +351,6 @@ public final class ProcessPodRuntime implements PodRuntime {
       endpoints.remove(r.record.uid());
     }
     probes.shutdownNow();
-  }
-
-  /**
-   * The container's command line with the image's files and the pod's mounts mapped to this
-   * machine.
-   */
-  private List<String> command(Container container, PodFiles files, boolean job) {
-    List<String> argv = new ArrayList<>();
-    if (container.getCommand() != null) {
-      argv.addAll(container.getCommand());
-    }
-    if (container.getArgs() != null) {
-      argv.addAll(container.getArgs());
-    }
-    if (argv.isEmpty()) { // the image's CMD
-      argv.addAll(List.of("registry", "serve", RegistryNames.CONFIG_PATH));
-    }
-    List<String> mapped = new ArrayList<>();
-    String executable = argv.get(0);
-    mapped.add(
-        image
-            .file(executable, job)
-            .map(Path::toString)
-            .orElseThrow(
-                () -> new IllegalArgumentException("the registry image has no " + executable)));
-    for (String arg : argv.subList(1, argv.size())) {
-      mapped.add(mapArgument(arg, files, job));
-    }
-    return mapped;
-  }
-
-  private String mapArgument(String arg, PodFiles files, boolean job) {
-    int eq = arg.indexOf('=');
-    if (arg.startsWith("-") && eq > 0) { // --name=/path
-      return arg.substring(0, eq + 1) + mapArgument(arg.substring(eq + 1), files, job);
-    }
-    if (!arg.startsWith("/")) {
-      return arg;
-    }
-    Optional<Path> imageFile = image.file(arg, job);
-    return imageFile.map(Path::toString).orElseGet(() -> files.map(arg));
   }
 
   private Map<String, String> environment(Pod pod, Container container, PodFiles files) {
