@@ -2,15 +2,12 @@ package dev.registryoperator.sandbox;
 
 import dev.registryoperator.fakecluster.PodRuntime;
 import dev.registryoperator.registry.RegistryNames;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -20,13 +17,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +36,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A {@link PodRuntime} that runs real processes: each pod's first container becomes a process on
  * this machine, started from the {@link LocalImage} with the pod's own command line ({@link
- * ContainerCommand}), environment and volumes ({@link PodFiles}). A registry pod is {@code registry
- * serve} with the config.yml the operator rendered, rewritten by {@link RegistryConfigRewriter} to
- * listen on free loopback ports and keep its data in the claim's local directory; it is ready when
- * its readiness probe ({@code /debug/health} on the debug port) answers. A GC Job pod is {@code
- * java -jar gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a local
- * file whose content becomes the {@link TerminationMessage}.
+ * ContainerCommand}), environment ({@link ContainerEnvironment}) and volumes ({@link PodFiles}). A
+ * registry pod is {@code registry serve} with the config.yml the operator rendered, rewritten by
+ * {@link RegistryConfigRewriter} to listen on free loopback ports and keep its data in the claim's
+ * local directory; it is ready when its readiness probe ({@code /debug/health} on the debug port)
+ * answers. A GC Job pod is {@code java -jar gc-runner.jar} with the Job's own arguments, its {@code
+ * /dev/termination-log} a local file whose content becomes the {@link TerminationMessage}.
  *
  * <p>Stopping a pod: its Service endpoints drain, then SIGTERM to its process group, the grace
  * period, then SIGKILL. Every process it started is recorded ({@link #processes()}).
@@ -207,8 +202,13 @@ public final class ProcessPodRuntime implements PodRuntime {
     }
 
     List<String> command = ContainerCommand.of(container, image, job, files::map);
-    Map<String, String> environment = new LinkedHashMap<>(image.environment(job));
-    environment.putAll(environment(pod, container, files));
+    Map<String, String> environment =
+        ContainerEnvironment.of(
+            image.environment(job),
+            pod,
+            container.getEnv(),
+            files::map,
+            ContainerEnvironment.Objects.of(client, namespace));
     String owned = owner == null ? null : owner.getKind() + "/" + owner.getMetadata().getName();
     ProcessRecord record =
         new ProcessRecord(
@@ -351,77 +351,6 @@ public final class ProcessPodRuntime implements PodRuntime {
       endpoints.remove(r.record.uid());
     }
     probes.shutdownNow();
-  }
-
-  private Map<String, String> environment(Pod pod, Container container, PodFiles files) {
-    Map<String, String> env = new LinkedHashMap<>();
-    if (container.getEnv() == null) {
-      return env;
-    }
-    String namespace = pod.getMetadata().getNamespace();
-    for (EnvVar var : container.getEnv()) {
-      String value = null;
-      if (var.getValueFrom() == null) {
-        value =
-            var.getValue() == null
-                ? ""
-                : var.getValue().startsWith("/") ? files.map(var.getValue()) : var.getValue();
-      } else if (var.getValueFrom().getSecretKeyRef() != null) {
-        var ref = var.getValueFrom().getSecretKeyRef();
-        Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
-        value = secret == null ? null : secretValue(secret, ref.getKey());
-        if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-          throw new IllegalStateException(
-              "env "
-                  + var.getName()
-                  + ": key "
-                  + ref.getKey()
-                  + " of Secret "
-                  + namespace
-                  + "/"
-                  + ref.getName()
-                  + " not found");
-        }
-      } else if (var.getValueFrom().getConfigMapKeyRef() != null) {
-        var ref = var.getValueFrom().getConfigMapKeyRef();
-        ConfigMap map = client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
-        value = map == null || map.getData() == null ? null : map.getData().get(ref.getKey());
-        if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-          throw new IllegalStateException(
-              "env "
-                  + var.getName()
-                  + ": key "
-                  + ref.getKey()
-                  + " of ConfigMap "
-                  + namespace
-                  + "/"
-                  + ref.getName()
-                  + " not found");
-        }
-      } else if (var.getValueFrom().getFieldRef() != null) {
-        value =
-            switch (var.getValueFrom().getFieldRef().getFieldPath()) {
-              case "metadata.name" -> pod.getMetadata().getName();
-              case "metadata.namespace" -> namespace;
-              case "metadata.uid" -> pod.getMetadata().getUid();
-              case "spec.nodeName" -> pod.getSpec().getNodeName();
-              case "status.podIP", "status.hostIP" -> "127.0.0.1";
-              default -> null;
-            };
-      }
-      if (value != null) {
-        env.put(var.getName(), value);
-      }
-    }
-    return env;
-  }
-
-  private static String secretValue(Secret secret, String key) {
-    if (secret.getData() != null && secret.getData().get(key) != null) {
-      return new String(
-          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-    return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
 
   private static URI readinessUri(
