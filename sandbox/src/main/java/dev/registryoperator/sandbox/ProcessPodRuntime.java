@@ -3,16 +3,11 @@ package dev.registryoperator.sandbox;
 import dev.registryoperator.fakecluster.PodRuntime;
 import dev.registryoperator.registry.RegistryNames;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,10 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * this machine, started from the {@link LocalImage} with the pod's own command line ({@link
  * ContainerCommand}), environment ({@link ContainerEnvironment}) and volumes ({@link PodFiles}). A
  * registry pod is {@code registry serve} with the config.yml the operator rendered, rewritten by
- * {@link RegistryConfigRewriter} to listen on free loopback ports and keep its data in the claim's
- * local directory; it is ready when its readiness probe ({@code /debug/health} on the debug port)
- * answers. A GC Job pod is {@code java -jar gc-runner.jar} with the Job's own arguments, its {@code
- * /dev/termination-log} a local file whose content becomes the {@link TerminationMessage}.
+ * {@link RegistryConfigRewriter} to listen on free loopback ports ({@link ContainerPorts}) and keep
+ * its data in the claim's local directory; it is ready when its readiness probe ({@code
+ * /debug/health} on the debug port) answers. A GC Job pod is {@code java -jar gc-runner.jar} with
+ * the Job's own arguments, its {@code /dev/termination-log} a local file whose content becomes the
+ * {@link TerminationMessage}.
  *
  * <p>Stopping a pod: its Service endpoints drain, then SIGTERM to its process group, the grace
  * period, then SIGKILL. Every process it started is recorded ({@link #processes()}).
@@ -185,20 +180,13 @@ public final class ProcessPodRuntime implements PodRuntime {
         PodFiles.prepare(
             client, pod, container, podsDir.resolve(namespace).resolve(name), dataRoot);
 
-    Map<Integer, Integer> ports = new LinkedHashMap<>();
-    Map<String, Integer> named = new LinkedHashMap<>();
-    List<ContainerPort> declared = container.getPorts() == null ? List.of() : container.getPorts();
-    for (ContainerPort port : declared) {
-      ports.put(port.getContainerPort(), freePort());
-      if (port.getName() != null) {
-        named.put(port.getName(), port.getContainerPort());
-      }
-    }
+    ContainerPorts ports = ContainerPorts.allocate(container);
     Optional<Path> config = files.local(RegistryNames.CONFIG_PATH);
     if (config.isPresent() && Files.isRegularFile(config.get())) {
       Files.writeString(
           config.get(),
-          RegistryConfigRewriter.rewrite(Files.readString(config.get()), ports, files::map));
+          RegistryConfigRewriter.rewrite(
+              Files.readString(config.get()), ports.byContainerPort(), files::map));
     }
 
     List<String> command = ContainerCommand.of(container, image, job, files::map);
@@ -222,8 +210,8 @@ public final class ProcessPodRuntime implements PodRuntime {
             files.log(),
             files.terminationMessage(),
             files.claims(),
-            ports);
-    URI readiness = readinessUri(container, ports, named);
+            ports.byContainerPort());
+    URI readiness = readinessUri(container, ports);
 
     if (job) {
       jobListeners.forEach(l -> l.starting(record));
@@ -244,11 +232,11 @@ public final class ProcessPodRuntime implements PodRuntime {
                 ? "File"
                 : container.getTerminationMessagePolicy());
     running.put(pod.getMetadata().getUid(), r);
-    if (!declared.isEmpty()) {
+    if (!ports.isEmpty()) {
       Map<String, String> labels =
           pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
       Endpoints.Endpoint endpoint =
-          new Endpoints.Endpoint(pod.getMetadata().getUid(), namespace, name, labels, ports, named);
+          new Endpoints.Endpoint(pod.getMetadata().getUid(), namespace, name, labels, ports);
       endpoint.ready = r.ready;
       endpoints.add(endpoint);
     }
@@ -353,20 +341,16 @@ public final class ProcessPodRuntime implements PodRuntime {
     probes.shutdownNow();
   }
 
-  private static URI readinessUri(
-      Container container, Map<Integer, Integer> ports, Map<String, Integer> named) {
+  private static URI readinessUri(Container container, ContainerPorts ports) {
     if (container.getReadinessProbe() == null
         || container.getReadinessProbe().getHttpGet() == null) {
       return null;
     }
     HTTPGetAction get = container.getReadinessProbe().getHttpGet();
-    IntOrString port = get.getPort();
-    Integer containerPort =
-        port.getIntVal() != null ? port.getIntVal() : named.get(port.getStrVal());
-    Integer local = containerPort == null ? null : ports.get(containerPort);
+    Integer local = ports.localPort(get.getPort());
     if (local == null) {
       throw new IllegalArgumentException(
-          "readiness probe port " + port + " is not a container port");
+          "readiness probe port " + get.getPort() + " is not a container port");
     }
     String path = get.getPath() == null ? "/" : get.getPath();
     return URI.create("http://127.0.0.1:" + local + path);
@@ -422,11 +406,5 @@ public final class ProcessPodRuntime implements PodRuntime {
         r.files.log(),
         r.terminationMessagePolicy,
         r.record.exitCode());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }
