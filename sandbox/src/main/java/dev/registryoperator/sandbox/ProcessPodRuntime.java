@@ -3,15 +3,11 @@ package dev.registryoperator.sandbox;
 import dev.registryoperator.fakecluster.PodRuntime;
 import dev.registryoperator.registry.RegistryNames;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link PodRuntime} that runs real processes: each pod's first container becomes a process on
@@ -33,10 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ContainerCommand}), environment ({@link ContainerEnvironment}) and volumes ({@link PodFiles}). A
  * registry pod is {@code registry serve} with the config.yml the operator rendered, rewritten by
  * {@link RegistryConfigRewriter} to listen on free loopback ports ({@link ContainerPorts}) and keep
- * its data in the claim's local directory; it is ready when its readiness probe ({@code
- * /debug/health} on the debug port) answers. A GC Job pod is {@code java -jar gc-runner.jar} with
- * the Job's own arguments, its {@code /dev/termination-log} a local file whose content becomes the
- * {@link TerminationMessage}.
+ * its data in the claim's local directory; it is ready when its readiness probe ({@link
+ * ReadinessProbe}: {@code /debug/health} on the debug port) answers. A GC Job pod is {@code java
+ * -jar gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a local file
+ * whose content becomes the {@link TerminationMessage}.
  *
  * <p>Stopping a pod: its Service endpoints drain, then SIGTERM to its process group, the grace
  * period, then SIGKILL. Every process it started is recorded ({@link #processes()}).
@@ -124,10 +119,7 @@ public final class ProcessPodRuntime implements PodRuntime {
     final PodFiles files;
     final ContainerProcess process;
     final ProcessRecord record;
-    final URI readiness; // null: ready once running
-    final long probePeriodNanos;
-    volatile long nextProbe = System.nanoTime();
-    final AtomicBoolean probing = new AtomicBoolean();
+    final ReadinessProbe probe; // null: ready once running
     volatile boolean ready;
     volatile boolean stopping;
     volatile boolean exitHandled;
@@ -138,17 +130,15 @@ public final class ProcessPodRuntime implements PodRuntime {
         PodFiles files,
         ContainerProcess process,
         ProcessRecord record,
-        URI readiness,
-        Duration probePeriod,
+        ReadinessProbe probe,
         String terminationMessagePolicy) {
       this.pod = pod;
-      this.probePeriodNanos = probePeriod.toNanos();
       this.files = files;
       this.process = process;
       this.record = record;
-      this.readiness = readiness;
+      this.probe = probe;
       this.terminationMessagePolicy = terminationMessagePolicy;
-      this.ready = readiness == null;
+      this.ready = probe == null;
     }
   }
 
@@ -211,7 +201,7 @@ public final class ProcessPodRuntime implements PodRuntime {
             files.terminationMessage(),
             files.claims(),
             ports.byContainerPort());
-    URI readiness = readinessUri(container, ports);
+    ReadinessProbe probe = ReadinessProbe.of(container, ports, settings);
 
     if (job) {
       jobListeners.forEach(l -> l.starting(record));
@@ -226,8 +216,7 @@ public final class ProcessPodRuntime implements PodRuntime {
             files,
             process,
             record,
-            readiness,
-            probePeriod(container),
+            probe,
             container.getTerminationMessagePolicy() == null
                 ? "File"
                 : container.getTerminationMessagePolicy());
@@ -341,50 +330,13 @@ public final class ProcessPodRuntime implements PodRuntime {
     probes.shutdownNow();
   }
 
-  private static URI readinessUri(Container container, ContainerPorts ports) {
-    if (container.getReadinessProbe() == null
-        || container.getReadinessProbe().getHttpGet() == null) {
-      return null;
-    }
-    HTTPGetAction get = container.getReadinessProbe().getHttpGet();
-    Integer local = ports.localPort(get.getPort());
-    if (local == null) {
-      throw new IllegalArgumentException(
-          "readiness probe port " + get.getPort() + " is not a container port");
-    }
-    String path = get.getPath() == null ? "/" : get.getPath();
-    return URI.create("http://127.0.0.1:" + local + path);
-  }
-
-  private Duration probePeriod(Container container) {
-    if (!settings.podProbePeriods() || container.getReadinessProbe() == null) {
-      return settings.probeInterval();
-    }
-    Integer period = container.getReadinessProbe().getPeriodSeconds();
-    return Duration.ofSeconds(period == null ? 10 : period);
-  }
-
   private void probeAll() {
     long now = System.nanoTime();
     for (Running r : running.values()) {
-      if (r.readiness == null
-          || r.stopping
-          || !r.process.isAlive()
-          || now < r.nextProbe
-          || !r.probing.compareAndSet(false, true)) {
+      if (r.probe == null || r.stopping || !r.process.isAlive()) {
         continue;
       }
-      r.nextProbe = now + r.probePeriodNanos;
-      http.sendAsync(
-              HttpRequest.newBuilder(r.readiness).timeout(Duration.ofSeconds(1)).GET().build(),
-              HttpResponse.BodyHandlers.discarding())
-          .whenComplete(
-              (response, failure) -> {
-                boolean ok =
-                    failure == null && response.statusCode() >= 200 && response.statusCode() < 400;
-                setReady(r, ok && !r.stopping && r.process.isAlive());
-                r.probing.set(false);
-              });
+      r.probe.runIfDue(http, now, ok -> setReady(r, ok && !r.stopping && r.process.isAlive()));
     }
   }
 
