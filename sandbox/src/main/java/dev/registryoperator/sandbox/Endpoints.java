@@ -75,6 +75,14 @@ final class Endpoints {
     return all.stream().filter(e -> e.uid.equals(uid)).findFirst().orElse(null);
   }
 
+  /** Marks the pod ready or not, if it is one of them. */
+  void setReady(String uid, boolean ready) {
+    Endpoint e = get(uid);
+    if (e != null) {
+      e.ready = ready;
+    }
+  }
+
   /** Ready, not draining pods of the namespace whose labels include the selector. */
   List<Endpoint> select(String namespace, Map<String, String> selector) {
     return all.stream()

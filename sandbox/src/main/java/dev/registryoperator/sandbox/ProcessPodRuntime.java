@@ -1,14 +1,12 @@
 package dev.registryoperator.sandbox;
 
 import dev.registryoperator.fakecluster.PodRuntime;
-import dev.registryoperator.registry.RegistryNames;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,34 +22,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link PodRuntime} that runs real processes: each pod's first container becomes a process on
- * this machine, started from the {@link LocalImage} with the pod's own command line ({@link
- * ContainerCommand}), environment ({@link ContainerEnvironment}) and volumes ({@link PodFiles}). A
- * registry pod is {@code registry serve} with the config.yml the operator rendered, rewritten by
- * {@link RegistryConfigRewriter} to listen on free loopback ports ({@link ContainerPorts}) and keep
- * its data in the claim's local directory; it is ready when its readiness probe ({@link
- * ReadinessProbe}: {@code /debug/health} on the debug port) answers. A GC Job pod is {@code java
- * -jar gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a local file
- * whose content becomes the {@link TerminationMessage}.
+ * this machine ({@link ContainerProcess}), started from the {@link LocalImage} with the pod's own
+ * command line ({@link ContainerCommand}), environment ({@link ContainerEnvironment}) and volumes
+ * ({@link PodFiles}), its ports free loopback ports ({@link ContainerPorts}). A registry pod is
+ * {@code registry serve} with the config.yml the operator rendered, rewritten by {@link
+ * RegistryConfigRewriter} to listen on those ports and keep its data in the claim's local
+ * directory; it is ready when its readiness probe ({@link ReadinessProbe}: {@code /debug/health} on
+ * the debug port) answers, and serves its Services ({@link Endpoints}) while it is. A GC Job pod is
+ * {@code java -jar gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a
+ * local file whose content becomes the {@link TerminationMessage}; {@link JobListener}s hear of it
+ * right before it starts and right after it exits.
  *
  * <p>Stopping a pod: its Service endpoints drain, then SIGTERM to its process group, the grace
  * period, then SIGKILL. Every process it started is recorded ({@link #processes()}).
  */
 public final class ProcessPodRuntime implements PodRuntime {
-  /**
-   * Hooks around GC Job processes, e.g. to snapshot the storage right before and right after
-   * collection.
-   */
-  public interface JobListener {
-    /**
-     * Right before the process starts; nothing else writes the storage now if the operator is
-     * right.
-     */
-    default void starting(ProcessRecord job) {}
-
-    /** Right after the process exited, before the kubelet reports it. */
-    default void exited(ProcessRecord job) {}
-  }
-
   /**
    * Timings of the stand-in kubelet.
    *
@@ -114,31 +99,34 @@ public final class ProcessPodRuntime implements PodRuntime {
     probes.scheduleWithFixedDelay(this::probeAll, period, period, TimeUnit.MILLISECONDS);
   }
 
-  private final class Running {
-    final Pod pod;
+  /** A started pod, until it has been stopped or reported as exited. */
+  private static final class Running {
     final PodFiles files;
     final ContainerProcess process;
     final ProcessRecord record;
     final ReadinessProbe probe; // null: ready once running
+    final String terminationMessagePolicy;
     volatile boolean ready;
     volatile boolean stopping;
     volatile boolean exitHandled;
-    final String terminationMessagePolicy;
 
     Running(
-        Pod pod,
         PodFiles files,
         ContainerProcess process,
         ProcessRecord record,
         ReadinessProbe probe,
         String terminationMessagePolicy) {
-      this.pod = pod;
       this.files = files;
       this.process = process;
       this.record = record;
       this.probe = probe;
       this.terminationMessagePolicy = terminationMessagePolicy;
       this.ready = probe == null;
+    }
+
+    String terminationMessage() {
+      return TerminationMessage.read(
+          files.terminationMessage(), files.log(), terminationMessagePolicy, record.exitCode());
     }
   }
 
@@ -165,19 +153,13 @@ public final class ProcessPodRuntime implements PodRuntime {
     Container container = pod.getSpec().getContainers().get(0);
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
+    String uid = pod.getMetadata().getUid();
     boolean job = owner instanceof Job;
     PodFiles files =
         PodFiles.prepare(
             client, pod, container, podsDir.resolve(namespace).resolve(name), dataRoot);
-
     ContainerPorts ports = ContainerPorts.allocate(container);
-    Optional<Path> config = files.local(RegistryNames.CONFIG_PATH);
-    if (config.isPresent() && Files.isRegularFile(config.get())) {
-      Files.writeString(
-          config.get(),
-          RegistryConfigRewriter.rewrite(
-              Files.readString(config.get()), ports.byContainerPort(), files::map));
-    }
+    RegistryConfigRewriter.rewriteMounted(files, ports.byContainerPort());
 
     List<String> command = ContainerCommand.of(container, image, job, files::map);
     Map<String, String> environment =
@@ -193,7 +175,7 @@ public final class ProcessPodRuntime implements PodRuntime {
             job ? ProcessRecord.Kind.JOB : ProcessRecord.Kind.REGISTRY,
             namespace,
             name,
-            pod.getMetadata().getUid(),
+            uid,
             owned,
             command,
             files.podDir(),
@@ -210,22 +192,12 @@ public final class ProcessPodRuntime implements PodRuntime {
         ContainerProcess.start(command, environment, files.podDir(), files.log());
     record.started(process.pid(), Instant.now());
     history.add(record);
-    Running r =
-        new Running(
-            pod,
-            files,
-            process,
-            record,
-            probe,
-            container.getTerminationMessagePolicy() == null
-                ? "File"
-                : container.getTerminationMessagePolicy());
-    running.put(pod.getMetadata().getUid(), r);
+    Running r = new Running(files, process, record, probe, container.getTerminationMessagePolicy());
+    running.put(uid, r);
     if (!ports.isEmpty()) {
       Map<String, String> labels =
           pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-      Endpoints.Endpoint endpoint =
-          new Endpoints.Endpoint(pod.getMetadata().getUid(), namespace, name, labels, ports);
+      Endpoints.Endpoint endpoint = new Endpoints.Endpoint(uid, namespace, name, labels, ports);
       endpoint.ready = r.ready;
       endpoints.add(endpoint);
     }
@@ -238,10 +210,7 @@ public final class ProcessPodRuntime implements PodRuntime {
   private void onExit(Running r) {
     r.record.exited(r.process.exitValue(), Instant.now());
     r.ready = false;
-    Endpoints.Endpoint endpoint = endpoints.get(r.record.uid());
-    if (endpoint != null) {
-      endpoint.ready = false;
-    }
+    endpoints.setReady(r.record.uid(), false);
     r.process.kill(); // what the container's main process left behind dies with the container
     if (r.record.kind() == ProcessRecord.Kind.JOB) {
       for (JobListener l : jobListeners) {
@@ -269,7 +238,7 @@ public final class ProcessPodRuntime implements PodRuntime {
     }
     running.remove(r.record.uid());
     endpoints.remove(r.record.uid());
-    return Optional.of(Termination.exited(r.record.exitCode(), message(r)));
+    return Optional.of(Termination.exited(r.record.exitCode(), r.terminationMessage()));
   }
 
   @Override
@@ -282,12 +251,7 @@ public final class ProcessPodRuntime implements PodRuntime {
     r.record.stopRequested(Instant.now());
     endpoints.drain(r.record.uid(), settings.drainTimeout());
     r.process.terminate();
-    Long podGrace = pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
-    Duration grace = podGrace == null ? Duration.ofSeconds(30) : Duration.ofSeconds(podGrace);
-    if (grace.compareTo(settings.maxGracePeriod()) > 0) {
-      grace = settings.maxGracePeriod();
-    }
-    if (!r.process.waitFor(grace)) {
+    if (!r.process.waitFor(gracePeriod(pod))) {
       r.process.kill();
       r.process.waitFor(Duration.ofSeconds(10));
     }
@@ -297,7 +261,15 @@ public final class ProcessPodRuntime implements PodRuntime {
     }
     running.remove(r.record.uid());
     endpoints.remove(r.record.uid());
-    return Termination.exited(r.record.exitCode() == null ? 137 : r.record.exitCode(), message(r));
+    return Termination.exited(
+        r.record.exitCode() == null ? 137 : r.record.exitCode(), r.terminationMessage());
+  }
+
+  /** The pod's termination grace period (default 30 s), at most the settings' maximum. */
+  private Duration gracePeriod(Pod pod) {
+    Long podGrace = pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
+    Duration grace = podGrace == null ? Duration.ofSeconds(30) : Duration.ofSeconds(podGrace);
+    return grace.compareTo(settings.maxGracePeriod()) > 0 ? settings.maxGracePeriod() : grace;
   }
 
   /** Stops every process still running, all at once. */
@@ -345,18 +317,6 @@ public final class ProcessPodRuntime implements PodRuntime {
     if (ready) {
       r.record.ready(Instant.now());
     }
-    Endpoints.Endpoint endpoint = endpoints.get(r.record.uid());
-    if (endpoint != null) {
-      endpoint.ready = ready;
-    }
-  }
-
-  /** The termination message of an ended container. */
-  private static String message(Running r) {
-    return TerminationMessage.read(
-        r.files.terminationMessage(),
-        r.files.log(),
-        r.terminationMessagePolicy,
-        r.record.exitCode());
+    endpoints.setReady(r.record.uid(), ready);
   }
 }
