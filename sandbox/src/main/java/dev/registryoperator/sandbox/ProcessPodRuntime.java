@@ -134,10 +134,6 @@ public final class ProcessPodRuntime implements PodRuntime {
     jobListeners.add(listener);
   }
 
-  public void removeJobListener(JobListener listener) {
-    jobListeners.remove(listener);
-  }
-
   /** Every process started so far, in order, finished ones included. */
   public List<ProcessRecord> processes() {
     return List.copyOf(history);
@@ -178,11 +174,9 @@ public final class ProcessPodRuntime implements PodRuntime {
             uid,
             owned,
             command,
-            files.podDir(),
             files.log(),
             files.terminationMessage(),
-            files.claims(),
-            ports.byContainerPort());
+            files.claims());
     ReadinessProbe probe = ReadinessProbe.of(container, ports, settings);
 
     if (job) {
