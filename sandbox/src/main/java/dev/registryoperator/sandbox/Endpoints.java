@@ -27,8 +27,7 @@ final class Endpoints {
     final String namespace;
     final String pod;
     final Map<String, String> labels;
-    final Map<Integer, Integer> ports; // container port -> local port
-    final Map<String, Integer> namedPorts; // container port name -> container port
+    final ContainerPorts ports;
     volatile boolean ready;
     volatile boolean draining;
     final Set<ServiceProxy.Connection> connections = ConcurrentHashMap.newKeySet();
@@ -38,14 +37,12 @@ final class Endpoints {
         String namespace,
         String pod,
         Map<String, String> labels,
-        Map<Integer, Integer> ports,
-        Map<String, Integer> namedPorts) {
+        ContainerPorts ports) {
       this.uid = uid;
       this.namespace = namespace;
       this.pod = pod;
       this.labels = Map.copyOf(labels);
-      this.ports = Map.copyOf(ports);
-      this.namedPorts = Map.copyOf(namedPorts);
+      this.ports = ports;
     }
 
     boolean serving() {
@@ -54,14 +51,7 @@ final class Endpoints {
 
     /** The local port for a Service's targetPort (a number or a container port name), or null. */
     Integer localPort(IntOrString targetPort) {
-      if (targetPort == null) {
-        return null;
-      }
-      Integer containerPort =
-          targetPort.getIntVal() != null
-              ? targetPort.getIntVal()
-              : namedPorts.get(targetPort.getStrVal());
-      return containerPort == null ? null : ports.get(containerPort);
+      return ports.localPort(targetPort);
     }
 
     Socket connect(int localPort) throws IOException {
@@ -83,6 +73,14 @@ final class Endpoints {
 
   Endpoint get(String uid) {
     return all.stream().filter(e -> e.uid.equals(uid)).findFirst().orElse(null);
+  }
+
+  /** Marks the pod ready or not, if it is one of them. */
+  void setReady(String uid, boolean ready) {
+    Endpoint e = get(uid);
+    if (e != null) {
+      e.ready = ready;
+    }
   }
 
   /** Ready, not draining pods of the namespace whose labels include the selector. */

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * before each starts and right after it exited, and the runner's report. The bytes that disappeared
  * between the two snapshots are what the run really freed on disk.
  */
-public final class GcObserver implements ProcessPodRuntime.JobListener {
+public final class GcObserver implements JobListener {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One GC Job process and what it did to the storage. */

@@ -1,35 +1,16 @@
 package dev.registryoperator.sandbox;
 
 import dev.registryoperator.fakecluster.PodRuntime;
-import dev.registryoperator.registry.RegistryNames;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,37 +19,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link PodRuntime} that runs real processes: each pod's first container becomes a process on
- * this machine, started from the {@link LocalImage} with the pod's own command, arguments,
- * environment and volumes ({@link PodFiles}). A registry pod is {@code registry serve} with the
- * config.yml the operator rendered, rewritten by {@link RegistryConfigRewriter} to listen on free
- * loopback ports and keep its data in the claim's local directory; it is ready when its readiness
- * probe ({@code /debug/health} on the debug port) answers. A GC Job pod is {@code java -jar
- * gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a local file whose
- * content becomes the termination message.
+ * this machine ({@link ContainerProcess}), started from the {@link LocalImage} with the pod's own
+ * command line ({@link ContainerCommand}), environment ({@link ContainerEnvironment}) and volumes
+ * ({@link PodFiles}), its ports free loopback ports ({@link ContainerPorts}). A registry pod is
+ * {@code registry serve} with the config.yml the operator rendered, rewritten by {@link
+ * RegistryConfigRewriter} to listen on those ports and keep its data in the claim's local
+ * directory; it is ready when its readiness probe ({@link ReadinessProbe}: {@code /debug/health} on
+ * the debug port) answers, and serves its Services ({@link Endpoints}) while it is. A GC Job pod is
+ * {@code java -jar gc-runner.jar} with the Job's own arguments, its {@code /dev/termination-log} a
+ * local file whose content becomes the {@link TerminationMessage}; {@link JobListener}s hear of it
+ * right before it starts and right after it exits.
  *
  * <p>Stopping a pod: its Service endpoints drain, then SIGTERM to its process group, the grace
  * period, then SIGKILL. Every process it started is recorded ({@link #processes()}).
  */
 public final class ProcessPodRuntime implements PodRuntime {
-  /**
-   * Hooks around GC Job processes, e.g. to snapshot the storage right before and right after
-   * collection.
-   */
-  public interface JobListener {
-    /**
-     * Right before the process starts; nothing else writes the storage now if the operator is
-     * right.
-     */
-    default void starting(ProcessRecord job) {}
-
-    /** Right after the process exited, before the kubelet reports it. */
-    default void exited(ProcessRecord job) {}
-  }
-
   /**
    * Timings of the stand-in kubelet.
    *
@@ -94,8 +62,6 @@ public final class ProcessPodRuntime implements PodRuntime {
           Duration.ofSeconds(5));
     }
   }
-
-  private static final int MAX_MESSAGE = 4096;
 
   private final KubernetesClient client;
   private final LocalImage image;
@@ -133,45 +99,39 @@ public final class ProcessPodRuntime implements PodRuntime {
     probes.scheduleWithFixedDelay(this::probeAll, period, period, TimeUnit.MILLISECONDS);
   }
 
-  private final class Running {
-    final Pod pod;
+  /** A started pod, until it has been stopped or reported as exited. */
+  private static final class Running {
     final PodFiles files;
     final ContainerProcess process;
     final ProcessRecord record;
-    final URI readiness; // null: ready once running
-    final long probePeriodNanos;
-    volatile long nextProbe = System.nanoTime();
-    final AtomicBoolean probing = new AtomicBoolean();
+    final ReadinessProbe probe; // null: ready once running
+    final String terminationMessagePolicy;
     volatile boolean ready;
     volatile boolean stopping;
     volatile boolean exitHandled;
-    final String terminationMessagePolicy;
 
     Running(
-        Pod pod,
         PodFiles files,
         ContainerProcess process,
         ProcessRecord record,
-        URI readiness,
-        Duration probePeriod,
+        ReadinessProbe probe,
         String terminationMessagePolicy) {
-      this.pod = pod;
-      this.probePeriodNanos = probePeriod.toNanos();
       this.files = files;
       this.process = process;
       this.record = record;
-      this.readiness = readiness;
+      this.probe = probe;
       this.terminationMessagePolicy = terminationMessagePolicy;
-      this.ready = readiness == null;
+      this.ready = probe == null;
+    }
+
+    String terminationMessage() {
+      return TerminationMessage.read(
+          files.terminationMessage(), files.log(), terminationMessagePolicy, record.exitCode());
     }
   }
 
   public void addJobListener(JobListener listener) {
     jobListeners.add(listener);
-  }
-
-  public void removeJobListener(JobListener listener) {
-    jobListeners.remove(listener);
   }
 
   /** Every process started so far, in order, finished ones included. */
@@ -189,45 +149,35 @@ public final class ProcessPodRuntime implements PodRuntime {
     Container container = pod.getSpec().getContainers().get(0);
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
+    String uid = pod.getMetadata().getUid();
     boolean job = owner instanceof Job;
     PodFiles files =
         PodFiles.prepare(
             client, pod, container, podsDir.resolve(namespace).resolve(name), dataRoot);
+    ContainerPorts ports = ContainerPorts.allocate(container);
+    RegistryConfigRewriter.rewriteMounted(files, ports.byContainerPort());
 
-    Map<Integer, Integer> ports = new LinkedHashMap<>();
-    Map<String, Integer> named = new LinkedHashMap<>();
-    List<ContainerPort> declared = container.getPorts() == null ? List.of() : container.getPorts();
-    for (ContainerPort port : declared) {
-      ports.put(port.getContainerPort(), freePort());
-      if (port.getName() != null) {
-        named.put(port.getName(), port.getContainerPort());
-      }
-    }
-    Optional<Path> config = files.local(RegistryNames.CONFIG_PATH);
-    if (config.isPresent() && Files.isRegularFile(config.get())) {
-      Files.writeString(
-          config.get(),
-          RegistryConfigRewriter.rewrite(Files.readString(config.get()), ports, files::map));
-    }
-
-    List<String> command = command(container, files, job);
-    Map<String, String> environment = new LinkedHashMap<>(image.environment(job));
-    environment.putAll(environment(pod, container, files));
+    List<String> command = ContainerCommand.of(container, image, job, files::map);
+    Map<String, String> environment =
+        ContainerEnvironment.of(
+            image.environment(job),
+            pod,
+            container.getEnv(),
+            files::map,
+            ContainerEnvironment.Objects.of(client, namespace));
     String owned = owner == null ? null : owner.getKind() + "/" + owner.getMetadata().getName();
     ProcessRecord record =
         new ProcessRecord(
             job ? ProcessRecord.Kind.JOB : ProcessRecord.Kind.REGISTRY,
             namespace,
             name,
-            pod.getMetadata().getUid(),
+            uid,
             owned,
             command,
-            files.podDir(),
             files.log(),
             files.terminationMessage(),
-            files.claims(),
-            ports);
-    URI readiness = readinessUri(container, ports, named);
+            files.claims());
+    ReadinessProbe probe = ReadinessProbe.of(container, ports, settings);
 
     if (job) {
       jobListeners.forEach(l -> l.starting(record));
@@ -236,23 +186,12 @@ public final class ProcessPodRuntime implements PodRuntime {
         ContainerProcess.start(command, environment, files.podDir(), files.log());
     record.started(process.pid(), Instant.now());
     history.add(record);
-    Running r =
-        new Running(
-            pod,
-            files,
-            process,
-            record,
-            readiness,
-            probePeriod(container),
-            container.getTerminationMessagePolicy() == null
-                ? "File"
-                : container.getTerminationMessagePolicy());
-    running.put(pod.getMetadata().getUid(), r);
-    if (!declared.isEmpty()) {
+    Running r = new Running(files, process, record, probe, container.getTerminationMessagePolicy());
+    running.put(uid, r);
+    if (!ports.isEmpty()) {
       Map<String, String> labels =
           pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-      Endpoints.Endpoint endpoint =
-          new Endpoints.Endpoint(pod.getMetadata().getUid(), namespace, name, labels, ports, named);
+      Endpoints.Endpoint endpoint = new Endpoints.Endpoint(uid, namespace, name, labels, ports);
       endpoint.ready = r.ready;
       endpoints.add(endpoint);
     }
@@ -265,10 +204,7 @@ public final class ProcessPodRuntime implements PodRuntime {
   private void onExit(Running r) {
     r.record.exited(r.process.exitValue(), Instant.now());
     r.ready = false;
-    Endpoints.Endpoint endpoint = endpoints.get(r.record.uid());
-    if (endpoint != null) {
-      endpoint.ready = false;
-    }
+    endpoints.setReady(r.record.uid(), false);
     r.process.kill(); // what the container's main process left behind dies with the container
     if (r.record.kind() == ProcessRecord.Kind.JOB) {
       for (JobListener l : jobListeners) {
@@ -296,7 +232,7 @@ public final class ProcessPodRuntime implements PodRuntime {
     }
     running.remove(r.record.uid());
     endpoints.remove(r.record.uid());
-    return Optional.of(Termination.exited(r.record.exitCode(), message(r)));
+    return Optional.of(Termination.exited(r.record.exitCode(), r.terminationMessage()));
   }
 
   @Override
@@ -309,12 +245,7 @@ public final class ProcessPodRuntime implements PodRuntime {
     r.record.stopRequested(Instant.now());
     endpoints.drain(r.record.uid(), settings.drainTimeout());
     r.process.terminate();
-    Long podGrace = pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
-    Duration grace = podGrace == null ? Duration.ofSeconds(30) : Duration.ofSeconds(podGrace);
-    if (grace.compareTo(settings.maxGracePeriod()) > 0) {
-      grace = settings.maxGracePeriod();
-    }
-    if (!r.process.waitFor(grace)) {
+    if (!r.process.waitFor(gracePeriod(pod))) {
       r.process.kill();
       r.process.waitFor(Duration.ofSeconds(10));
     }
@@ -324,7 +255,15 @@ public final class ProcessPodRuntime implements PodRuntime {
     }
     running.remove(r.record.uid());
     endpoints.remove(r.record.uid());
-    return Termination.exited(r.record.exitCode() == null ? 137 : r.record.exitCode(), message(r));
+    return Termination.exited(
+        r.record.exitCode() == null ? 137 : r.record.exitCode(), r.terminationMessage());
+  }
+
+  /** The pod's termination grace period (default 30 s), at most the settings' maximum. */
+  private Duration gracePeriod(Pod pod) {
+    Long podGrace = pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
+    Duration grace = podGrace == null ? Duration.ofSeconds(30) : Duration.ofSeconds(podGrace);
+    return grace.compareTo(settings.maxGracePeriod()) > 0 ? settings.maxGracePeriod() : grace;
   }
 
   /** Stops every process still running, all at once. */
@@ -357,166 +296,13 @@ public final class ProcessPodRuntime implements PodRuntime {
     probes.shutdownNow();
   }
 
-  /**
-   * The container's command line with the image's files and the pod's mounts mapped to this
-   * machine.
-   */
-  private List<String> command(Container container, PodFiles files, boolean job) {
-    List<String> argv = new ArrayList<>();
-    if (container.getCommand() != null) {
-      argv.addAll(container.getCommand());
-    }
-    if (container.getArgs() != null) {
-      argv.addAll(container.getArgs());
-    }
-    if (argv.isEmpty()) { // the image's CMD
-      argv.addAll(List.of("registry", "serve", RegistryNames.CONFIG_PATH));
-    }
-    List<String> mapped = new ArrayList<>();
-    String executable = argv.get(0);
-    mapped.add(
-        image
-            .file(executable, job)
-            .map(Path::toString)
-            .orElseThrow(
-                () -> new IllegalArgumentException("the registry image has no " + executable)));
-    for (String arg : argv.subList(1, argv.size())) {
-      mapped.add(mapArgument(arg, files, job));
-    }
-    return mapped;
-  }
-
-  private String mapArgument(String arg, PodFiles files, boolean job) {
-    int eq = arg.indexOf('=');
-    if (arg.startsWith("-") && eq > 0) { // --name=/path
-      return arg.substring(0, eq + 1) + mapArgument(arg.substring(eq + 1), files, job);
-    }
-    if (!arg.startsWith("/")) {
-      return arg;
-    }
-    Optional<Path> imageFile = image.file(arg, job);
-    return imageFile.map(Path::toString).orElseGet(() -> files.map(arg));
-  }
-
-  private Map<String, String> environment(Pod pod, Container container, PodFiles files) {
-    Map<String, String> env = new LinkedHashMap<>();
-    if (container.getEnv() == null) {
-      return env;
-    }
-    String namespace = pod.getMetadata().getNamespace();
-    for (EnvVar var : container.getEnv()) {
-      String value = null;
-      if (var.getValueFrom() == null) {
-        value =
-            var.getValue() == null
-                ? ""
-                : var.getValue().startsWith("/") ? files.map(var.getValue()) : var.getValue();
-      } else if (var.getValueFrom().getSecretKeyRef() != null) {
-        var ref = var.getValueFrom().getSecretKeyRef();
-        Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
-        value = secret == null ? null : secretValue(secret, ref.getKey());
-        if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-          throw new IllegalStateException(
-              "env "
-                  + var.getName()
-                  + ": key "
-                  + ref.getKey()
-                  + " of Secret "
-                  + namespace
-                  + "/"
-                  + ref.getName()
-                  + " not found");
-        }
-      } else if (var.getValueFrom().getConfigMapKeyRef() != null) {
-        var ref = var.getValueFrom().getConfigMapKeyRef();
-        ConfigMap map = client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
-        value = map == null || map.getData() == null ? null : map.getData().get(ref.getKey());
-        if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-          throw new IllegalStateException(
-              "env "
-                  + var.getName()
-                  + ": key "
-                  + ref.getKey()
-                  + " of ConfigMap "
-                  + namespace
-                  + "/"
-                  + ref.getName()
-                  + " not found");
-        }
-      } else if (var.getValueFrom().getFieldRef() != null) {
-        value =
-            switch (var.getValueFrom().getFieldRef().getFieldPath()) {
-              case "metadata.name" -> pod.getMetadata().getName();
-              case "metadata.namespace" -> namespace;
-              case "metadata.uid" -> pod.getMetadata().getUid();
-              case "spec.nodeName" -> pod.getSpec().getNodeName();
-              case "status.podIP", "status.hostIP" -> "127.0.0.1";
-              default -> null;
-            };
-      }
-      if (value != null) {
-        env.put(var.getName(), value);
-      }
-    }
-    return env;
-  }
-
-  private static String secretValue(Secret secret, String key) {
-    if (secret.getData() != null && secret.getData().get(key) != null) {
-      return new String(
-          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-    return secret.getStringData() == null ? null : secret.getStringData().get(key);
-  }
-
-  private static URI readinessUri(
-      Container container, Map<Integer, Integer> ports, Map<String, Integer> named) {
-    if (container.getReadinessProbe() == null
-        || container.getReadinessProbe().getHttpGet() == null) {
-      return null;
-    }
-    HTTPGetAction get = container.getReadinessProbe().getHttpGet();
-    IntOrString port = get.getPort();
-    Integer containerPort =
-        port.getIntVal() != null ? port.getIntVal() : named.get(port.getStrVal());
-    Integer local = containerPort == null ? null : ports.get(containerPort);
-    if (local == null) {
-      throw new IllegalArgumentException(
-          "readiness probe port " + port + " is not a container port");
-    }
-    String path = get.getPath() == null ? "/" : get.getPath();
-    return URI.create("http://127.0.0.1:" + local + path);
-  }
-
-  private Duration probePeriod(Container container) {
-    if (!settings.podProbePeriods() || container.getReadinessProbe() == null) {
-      return settings.probeInterval();
-    }
-    Integer period = container.getReadinessProbe().getPeriodSeconds();
-    return Duration.ofSeconds(period == null ? 10 : period);
-  }
-
   private void probeAll() {
     long now = System.nanoTime();
     for (Running r : running.values()) {
-      if (r.readiness == null
-          || r.stopping
-          || !r.process.isAlive()
-          || now < r.nextProbe
-          || !r.probing.compareAndSet(false, true)) {
+      if (r.probe == null || r.stopping || !r.process.isAlive()) {
         continue;
       }
-      r.nextProbe = now + r.probePeriodNanos;
-      http.sendAsync(
-              HttpRequest.newBuilder(r.readiness).timeout(Duration.ofSeconds(1)).GET().build(),
-              HttpResponse.BodyHandlers.discarding())
-          .whenComplete(
-              (response, failure) -> {
-                boolean ok =
-                    failure == null && response.statusCode() >= 200 && response.statusCode() < 400;
-                setReady(r, ok && !r.stopping && r.process.isAlive());
-                r.probing.set(false);
-              });
+      r.probe.runIfDue(http, now, ok -> setReady(r, ok && !r.stopping && r.process.isAlive()));
     }
   }
 
@@ -525,52 +311,6 @@ public final class ProcessPodRuntime implements PodRuntime {
     if (ready) {
       r.record.ready(Instant.now());
     }
-    Endpoints.Endpoint endpoint = endpoints.get(r.record.uid());
-    if (endpoint != null) {
-      endpoint.ready = ready;
-    }
-  }
-
-  /**
-   * The termination message as the kubelet builds it: the file, else (FallbackToLogsOnError) the
-   * log's tail.
-   */
-  private static String message(Running r) {
-    try {
-      String file = readAtMost(r.files.terminationMessage(), MAX_MESSAGE, false);
-      if (!file.isEmpty()) {
-        return file;
-      }
-      Integer code = r.record.exitCode();
-      if ("FallbackToLogsOnError".equals(r.terminationMessagePolicy) && code != null && code != 0) {
-        String tail = readAtMost(r.files.log(), 2048, true);
-        String[] lines = tail.split("\n");
-        return String.join(
-            "\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 80), lines.length));
-      }
-    } catch (IOException e) {
-      return null;
-    }
-    return null;
-  }
-
-  private static String readAtMost(Path file, int max, boolean tail) throws IOException {
-    if (!Files.exists(file)) {
-      return "";
-    }
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-      long length = f.length();
-      int n = (int) Math.min(length, max);
-      f.seek(tail ? length - n : 0);
-      byte[] bytes = new byte[n];
-      f.readFully(bytes);
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    endpoints.setReady(r.record.uid(), ready);
   }
 }

@@ -24,11 +24,9 @@ public final class ProcessRecord {
   private final String uid;
   private final String owner;
   private final List<String> command;
-  private final Path podDir;
   private final Path log;
   private final Path terminationMessage;
   private final Map<String, Path> claims;
-  private final Map<Integer, Integer> ports;
   private volatile long pid = -1;
   private volatile Instant startedAt;
   private volatile Instant readyAt;
@@ -43,22 +41,18 @@ public final class ProcessRecord {
       String uid,
       String owner,
       List<String> command,
-      Path podDir,
       Path log,
       Path terminationMessage,
-      Map<String, Path> claims,
-      Map<Integer, Integer> ports) {
+      Map<String, Path> claims) {
     this.kind = kind;
     this.namespace = namespace;
     this.pod = pod;
     this.uid = uid;
     this.owner = owner;
     this.command = List.copyOf(command);
-    this.podDir = podDir;
     this.log = log;
     this.terminationMessage = terminationMessage;
     this.claims = Map.copyOf(claims);
-    this.ports = Map.copyOf(ports);
   }
 
   public Kind kind() {
@@ -87,10 +81,6 @@ public final class ProcessRecord {
     return command;
   }
 
-  public Path podDir() {
-    return podDir;
-  }
-
   /** stdout and stderr of the container. */
   public Path log() {
     return log;
@@ -104,15 +94,6 @@ public final class ProcessRecord {
   /** The local directories of the claims the pod mounts, by claim name. */
   public Map<String, Path> claims() {
     return claims;
-  }
-
-  /** Container port to local port on 127.0.0.1. */
-  public Map<Integer, Integer> ports() {
-    return ports;
-  }
-
-  public long pid() {
-    return pid;
   }
 
   public Instant startedAt() {

@@ -1,9 +1,14 @@
 package dev.registryoperator.sandbox;
 
+import dev.registryoperator.registry.RegistryNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -13,10 +18,23 @@ import org.yaml.snakeyaml.Yaml;
  * machine, changing only what must change on a laptop: the listen addresses {@code http.addr} and
  * {@code http.debug.addr} become 127.0.0.1 and the local port of their container port, and every
  * path under a volume mount (the storage {@code rootdirectory}, TLS and htpasswd files) becomes the
- * local path. The rest, read-only mode included, stays as the operator rendered it. Pure.
+ * local path. The rest, read-only mode included, stays as the operator rendered it. {@link
+ * #rewrite} is pure; {@link #rewriteMounted} rewrites a pod's file in place.
  */
 final class RegistryConfigRewriter {
   private RegistryConfigRewriter() {}
+
+  /**
+   * Rewrites the config.yml a pod mounts at {@link RegistryNames#CONFIG_PATH}, if it mounts one.
+   *
+   * @param ports container port to local port
+   */
+  static void rewriteMounted(PodFiles files, Map<Integer, Integer> ports) throws IOException {
+    Optional<Path> config = files.local(RegistryNames.CONFIG_PATH);
+    if (config.isPresent() && Files.isRegularFile(config.get())) {
+      Files.writeString(config.get(), rewrite(Files.readString(config.get()), ports, files::map));
+    }
+  }
 
   /**
    * @param ports container port to local port

@@ -89,14 +89,6 @@ public final class SampleImages {
     }
   }
 
-  public List<PushedImage> kept() {
-    return List.copyOf(kept);
-  }
-
-  public List<PushedImage> deleted() {
-    return List.copyOf(deleted);
-  }
-
   /**
    * Blobs (manifests included) of the deleted images that no kept image references: what GC must
    * remove.

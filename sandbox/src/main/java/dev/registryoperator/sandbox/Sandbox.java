@@ -188,10 +188,6 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  public Optional<String> serviceUrlIfPresent(String namespace, String service) {
-    return services.url(namespace, service);
-  }
-
   /** The local directory of a claim (one per PersistentVolumeClaim). */
   public Path claimDirectory(String namespace, String claim) {
     return PodFiles.claimDirectory(dataRoot(), namespace, claim);
@@ -312,39 +308,22 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Settings with defaults from system properties ({@code sandbox.repoRoot}, {@code
-   * sandbox.workDir}...).
+   * Settings: what the methods set, the rest from system properties ({@code sandbox.repoRoot},
+   * {@code sandbox.workDir}, {@code sandbox.apiPort}, {@code sandbox.gcRunnerJar}, {@code
+   * sandbox.podProbePeriods}, {@code sandbox.externalOperator}).
    */
   public static final class Builder {
-    private Path repoRoot;
-    private Path workDir;
-    private int apiPort = Integer.getInteger("sandbox.apiPort", 0);
-    private LocalImage image;
-    private Path gcRegistryBinary;
-    private Duration clusterTick = Duration.ofMillis(20);
-    private ProcessPodRuntime.Settings runtime = ProcessPodRuntime.Settings.defaults();
-    private Consumer<String> out = s -> {};
-    private boolean startOperator = !Boolean.getBoolean("sandbox.externalOperator");
-    private boolean recordApiRequests;
+    /** How often the fake controllers and kubelet look at everything. */
+    private static final Duration CLUSTER_TICK = Duration.ofMillis(20);
 
-    public Builder repoRoot(Path repoRoot) {
-      this.repoRoot = repoRoot;
-      return this;
-    }
+    private Path workDir;
+    private Path gcRegistryBinary;
+    private Consumer<String> out = s -> {};
+    private boolean recordApiRequests;
 
     /** Where the sandbox keeps data, pods and its kubeconfig (default {@code sandbox/target}). */
     public Builder workDir(Path workDir) {
       this.workDir = workDir;
-      return this;
-    }
-
-    public Builder apiPort(int port) {
-      this.apiPort = port;
-      return this;
-    }
-
-    public Builder image(LocalImage image) {
-      this.image = image;
       return this;
     }
 
@@ -354,26 +333,9 @@ public final class Sandbox implements AutoCloseable {
       return this;
     }
 
-    /** How often the fake controllers and kubelet look at everything (default 20 ms). */
-    public Builder clusterTick(Duration tick) {
-      this.clusterTick = tick;
-      return this;
-    }
-
-    public Builder runtime(ProcessPodRuntime.Settings runtime) {
-      this.runtime = runtime;
-      return this;
-    }
-
     /** Where announcements go (Service addresses). */
     public Builder out(Consumer<String> out) {
       this.out = out;
-      return this;
-    }
-
-    /** Whether to start the operator at once (default true). */
-    public Builder startOperator(boolean start) {
-      this.startOperator = start;
       return this;
     }
 
@@ -384,14 +346,14 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public Sandbox start() throws IOException {
-      Path root = repoRoot != null ? repoRoot : findRepoRoot();
+      Path root = findRepoRoot();
       Path work =
           workDir != null
               ? workDir
               : Optional.ofNullable(System.getProperty("sandbox.workDir"))
                   .map(Path::of)
                   .orElse(root.resolve("sandbox/target"));
-      LocalImage localImage = image != null ? image : LocalImage.detect(gcRunnerJar(root));
+      LocalImage localImage = LocalImage.detect(gcRunnerJar(root));
       if (gcRegistryBinary != null) {
         localImage = localImage.withGcRegistryBinary(gcRegistryBinary);
       }
@@ -399,12 +361,12 @@ public final class Sandbox implements AutoCloseable {
           new Settings(
               root.toAbsolutePath().normalize(),
               work.toAbsolutePath().normalize(),
-              apiPort,
+              Integer.getInteger("sandbox.apiPort", 0),
               localImage,
-              clusterTick,
-              runtime,
+              CLUSTER_TICK,
+              ProcessPodRuntime.Settings.defaults(),
               out,
-              startOperator,
+              !Boolean.getBoolean("sandbox.externalOperator"),
               recordApiRequests));
     }
 

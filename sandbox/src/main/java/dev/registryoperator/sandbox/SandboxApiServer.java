@@ -56,10 +56,6 @@ final class SandboxApiServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.port();
   }
 
-  int port() {
-    return server.port();
-  }
-
   KubernetesClient client() {
     return server.client();
   }
