@@ -1,6 +1,5 @@
 package dev.registryoperator.sandbox;
 
-import com.marcnuri.helm.Helm;
 import dev.registryoperator.fakecluster.ApiRequest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -10,9 +9,6 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,14 +17,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The RBAC of the Helm chart ({@code charts/registry-operator}), rendered with helm-java (no helm
- * binary) for a release {@code registry-operator} in a namespace: what the operator's
- * ServiceAccount may do, where. A grant is a rule and its scope: every namespace (a ClusterRole
- * bound by a ClusterRoleBinding) or one namespace (a Role or ClusterRole bound by a RoleBinding
- * there).
+ * The RBAC of the Helm chart ({@code charts/registry-operator}), rendered ({@link RenderedChart})
+ * for a release {@code registry-operator} in a namespace: what the operator's ServiceAccount may
+ * do, where. A grant is a rule and its scope: every namespace (a ClusterRole bound by a
+ * ClusterRoleBinding) or one namespace (a Role or ClusterRole bound by a RoleBinding there).
  */
 final class ChartRbac {
-  static final String RELEASE = "registry-operator";
+  static final String RELEASE = RenderedChart.RELEASE;
 
   /**
    * A rule the ServiceAccount holds, in {@code namespace} or, when null, in every namespace and
@@ -51,24 +46,10 @@ final class ChartRbac {
    * value.
    */
   static ChartRbac render(String namespace, List<String> watchNamespaces) {
-    var template =
-        new Helm(Sandbox.Builder.findRepoRoot().resolve("charts/registry-operator"))
-            .template()
-            .withName(RELEASE)
-            .withNamespace(namespace);
-    for (int i = 0; i < watchNamespaces.size(); i++) {
-      template.set("watchNamespaces[" + i + "]", watchNamespaces.get(i));
-    }
-    String yaml = template.call();
-    List<HasMetadata> objects = new ArrayList<>();
-    for (String document : yaml.split("(?m)^---\\s*$")) {
-      if (document.lines().anyMatch(l -> l.startsWith("kind:"))) {
-        objects.add(
-            Serialization.unmarshal(
-                new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8))));
-      }
-    }
-    return new ChartRbac(namespace, objects);
+    StringBuilder values = new StringBuilder("watchNamespaces: [");
+    values.append(String.join(", ", watchNamespaces.stream().map(n -> '"' + n + '"').toList()));
+    values.append("]\n");
+    return new ChartRbac(namespace, RenderedChart.render(namespace, values.toString()).objects);
   }
 
   <T extends HasMetadata> List<T> all(Class<T> type) {
