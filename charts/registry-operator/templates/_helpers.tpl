@@ -56,3 +56,12 @@ operator makes end to end and checks these rules grant each and nothing beyond.
   resources: ["events"]
   verbs: ["get", "list", "create", "update"]
 {{- end }}
+{{/*
+The metrics Service; a ServiceMonitor's scrape job is named after it, so the OperatorDown alert looks for it.
+*/}}
+{{- define "registry-operator.metricsService" -}}
+{{ .Release.Name }}-metrics
+{{- end }}
+{{- define "registry-operator.metricsJob" -}}
+{{ .Values.metrics.prometheusRule.alerts.operatorDown.job | default (include "registry-operator.metricsService" .) }}
+{{- end }}
