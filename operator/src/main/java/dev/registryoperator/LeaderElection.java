@@ -18,9 +18,28 @@ public record LeaderElection(
     Duration leaseDuration,
     Duration renewDeadline,
     Duration retryPeriod,
-    Runnable onLeadershipLost) {
+    Runnable onLeadershipLost,
+    Runnable onStartedLeading) {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
   public static final String LEASE_NAME = "registry-operator";
+
+  /** Nothing to do on taking the lease. */
+  public LeaderElection(
+      String namespace,
+      String identity,
+      Duration leaseDuration,
+      Duration renewDeadline,
+      Duration retryPeriod,
+      Runnable onLeadershipLost) {
+    this(
+        namespace, identity, leaseDuration, renewDeadline, retryPeriod, onLeadershipLost, () -> {});
+  }
+
+  /** The same, with {@code action} run when this replica takes the lease. */
+  public LeaderElection whenLeading(Runnable action) {
+    return new LeaderElection(
+        namespace, identity, leaseDuration, renewDeadline, retryPeriod, onLeadershipLost, action);
+  }
 
   /**
    * Kubernetes' usual timings (lease 15 s, renew deadline 10 s, retry 2 s), JOSDK's identity (the

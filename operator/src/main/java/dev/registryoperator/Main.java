@@ -1,5 +1,6 @@
 package dev.registryoperator;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -12,6 +13,8 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the operator against the cluster of the current kubeconfig context (or the in-cluster
  * service account), with a health endpoint on {@code HEALTH_PORT} (default 8080): {@code /healthz}
- * answers 200 while every informer is healthy. Environment: {@code WATCH_NAMESPACES} (comma
+ * and {@code /readyz} answer as {@link Health} says. Environment: {@code WATCH_NAMESPACES} (comma
  * separated, empty for all), {@code LEADER_ELECTION_NAMESPACE} (enables leader election).
  */
 public final class Main {
@@ -41,9 +44,13 @@ public final class Main {
         client.getMasterUrl(),
         namespaces.isEmpty() ? "all namespaces" : namespaces,
         lease.map(ns -> "in namespace " + ns).orElse("off"));
+    AtomicBoolean leading = new AtomicBoolean();
     Operator operator =
         RegistryOperator.create(
-            client, Clock.systemUTC(), namespaces, lease.map(LeaderElection::inNamespace));
+            client,
+            Clock.systemUTC(),
+            namespaces,
+            lease.map(ns -> LeaderElection.inNamespace(ns).whenLeading(() -> leading.set(true))));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -51,23 +58,31 @@ public final class Main {
                   operator.stop();
                   client.close();
                 }));
+    int port = Integer.parseInt(System.getenv().getOrDefault("HEALTH_PORT", "8080"));
+    Supplier<Health.State> state =
+        () ->
+            new Health.State(
+                operator.getRuntimeInfo().isStarted(),
+                lease.isPresent(),
+                leading.get(),
+                operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    serveHealth(port, state); // before start: a standby waits in start() for the lease
     operator.start();
-    serveHealth(operator, Integer.parseInt(System.getenv().getOrDefault("HEALTH_PORT", "8080")));
   }
 
-  private static void serveHealth(Operator operator, int port) throws IOException {
+  private static void serveHealth(int port, Supplier<Health.State> state) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext(
-        "/healthz",
-        exchange -> {
-          boolean healthy = operator.getRuntimeInfo().allEventSourcesAreHealthy();
-          byte[] body = (healthy ? "ok" : "informers unhealthy").getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(healthy ? 200 : 503, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
+    server.createContext("/healthz", exchange -> answer(exchange, Health.liveness(state.get())));
+    server.createContext("/readyz", exchange -> answer(exchange, Health.readiness(state.get())));
     server.start();
-    LOG.info("Health endpoint on :{}/healthz", port);
+    LOG.info("Health endpoints on :{}/healthz and /readyz", port);
+  }
+
+  private static void answer(HttpExchange exchange, Health health) throws IOException {
+    byte[] body = health.body().getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(health.code(), body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
   }
 }

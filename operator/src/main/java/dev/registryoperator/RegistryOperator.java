@@ -67,7 +67,8 @@ public final class RegistryOperator {
                               le.renewDeadline(),
                               le.retryPeriod(),
                               le.identity(),
-                              new LeaderCallbacks(() -> {}, le.onLeadershipLost(), leader -> {}),
+                              new LeaderCallbacks(
+                                  le.onStartedLeading(), le.onLeadershipLost(), leader -> {}),
                               false)));
             });
     EventRecorder events = new EventRecorder(client, clock);
