@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A five-field Unix cron schedule evaluated in an IANA time zone, as used by a {@code GcSchedule}
@@ -105,6 +106,28 @@ public final class CronSchedule {
    * @throws IllegalArgumentException with a user-facing message if either is invalid
    */
   public static CronSchedule parse(String expression, String timeZone) {
+    String key = expression + "\u0000" + timeZone;
+    CronSchedule known = PARSED.get(key);
+    if (known != null) {
+      return known;
+    }
+    CronSchedule parsed = compile(expression, timeZone);
+    if (PARSED.size() >= PARSED_LIMIT) {
+      PARSED.clear(); // many distinct schedules: start over rather than grow without bound
+    }
+    PARSED.put(key, parsed);
+    return parsed;
+  }
+
+  /**
+   * Parsed schedules, immutable, by expression and zone: every reconcile of a GcSchedule asks for
+   * its schedule, and parsing one costs more than the rest of that reconcile's arithmetic.
+   */
+  private static final Map<String, CronSchedule> PARSED = new ConcurrentHashMap<>();
+
+  private static final int PARSED_LIMIT = 4096;
+
+  private static CronSchedule compile(String expression, String timeZone) {
     String trimmed = expression == null ? "" : expression.trim();
     String fiveFields = trimmed;
     if (trimmed.startsWith("@")) {

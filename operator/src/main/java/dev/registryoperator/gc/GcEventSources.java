@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  */
 final class GcEventSources {
   static final String REGISTRY_INDEX = "gc-registry-ref";
+  static final String POD_INDEX = "gc-pods";
 
   private GcEventSources() {}
 
@@ -55,6 +56,15 @@ final class GcEventSources {
                 .withSecondaryToPrimaryMapper(GcEventSources::bySchedule)
                 .build(),
             context),
+        pods(context));
+  }
+
+  /**
+   * Registry pods and GC pods, indexed so that a reconcile finds a registry's pods and a run's pods
+   * without looking at every pod of the namespace ({@link #registryPodsKey}, {@link #runPodsKey}).
+   */
+  private static InformerEventSource<Pod, GcSchedule> pods(EventSourceContext<GcSchedule> context) {
+    var pods =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, GcSchedule.class)
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
@@ -70,7 +80,40 @@ final class GcEventSources {
                           : schedulesOf(context, pod.getMetadata().getNamespace(), registry);
                     })
                 .build(),
-            context));
+            context);
+    pods.addIndexers(
+        Map.of(
+            POD_INDEX,
+            pod -> {
+              Map<String, String> labels = pod.getMetadata().getLabels();
+              String namespace = pod.getMetadata().getNamespace();
+              if (labels == null) {
+                return List.of();
+              }
+              if (Labels.COMPONENT_GC.equals(labels.get(Labels.COMPONENT))) {
+                String schedule = labels.get(GcJob.SCHEDULE_LABEL);
+                String run = labels.get(GcJob.RUN_LABEL);
+                return schedule == null || run == null
+                    ? List.of()
+                    : List.of(runPodsKey(namespace, schedule, run));
+              }
+              String registry = labels.get(Labels.INSTANCE);
+              return Labels.COMPONENT_REGISTRY.equals(labels.get(Labels.COMPONENT))
+                      && registry != null
+                  ? List.of(registryPodsKey(namespace, registry))
+                  : List.of();
+            }));
+    return pods;
+  }
+
+  /** The index key of a registry's own pods. */
+  static String registryPodsKey(String namespace, String registry) {
+    return "registry/" + key(namespace, registry);
+  }
+
+  /** The index key of the pods of one run of a GcSchedule (its preview and collect Jobs'). */
+  static String runPodsKey(String namespace, String schedule, String runId) {
+    return "run/" + key(namespace, schedule) + "/" + runId;
   }
 
   private static Set<ResourceID> schedulesOf(

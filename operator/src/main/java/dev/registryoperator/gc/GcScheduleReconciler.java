@@ -2,7 +2,6 @@ package dev.registryoperator.gc;
 
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.common.EventRecorder;
-import dev.registryoperator.common.Labels;
 import dev.registryoperator.common.StatusWrites;
 import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.MaintenanceRequest;
@@ -295,19 +294,12 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     Registry registry = registry(context, namespace, registryName);
     InformerEventSource<Pod, GcSchedule> pods = informer(context, Pod.class);
     List<Pod> registryPods =
-        pods.list(
-                namespace,
-                p ->
-                    Labels.COMPONENT_REGISTRY.equals(label(p, Labels.COMPONENT))
-                        && registryName.equals(label(p, Labels.INSTANCE)))
-            .toList();
+        pods.byIndex(
+            GcEventSources.POD_INDEX, GcEventSources.registryPodsKey(namespace, registryName));
     List<Pod> runPods =
-        pods.list(
-                namespace,
-                p ->
-                    schedule.getMetadata().getName().equals(label(p, GcJob.SCHEDULE_LABEL))
-                        && run.getId().equals(label(p, GcJob.RUN_LABEL)))
-            .toList();
+        pods.byIndex(
+            GcEventSources.POD_INDEX,
+            GcEventSources.runPodsKey(namespace, schedule.getMetadata().getName(), run.getId()));
     Job job = run.getJobName() == null ? null : job(context, namespace, run.getJobName());
     return observation(
         schedule, run, now, registry, registryPods, runPods, job, context.getClient());
