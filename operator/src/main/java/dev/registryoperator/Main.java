@@ -2,6 +2,7 @@ package dev.registryoperator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.registryoperator.registry.RegistryReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Runs the operator against the cluster of the current kubeconfig context (or the in-cluster
  * service account), with a health endpoint on {@code HEALTH_PORT} (default 8080): {@code /healthz}
  * and {@code /readyz} answer as {@link Health} says. Environment: {@code WATCH_NAMESPACES} (comma
- * separated, empty for all), {@code LEADER_ELECTION_NAMESPACE} (enables leader election).
+ * separated, empty for all), {@code LEADER_ELECTION_NAMESPACE} (enables leader election), {@code
+ * RECONCILE_THREADS} (reconciles at once, default {@link
+ * RegistryOperator#DEFAULT_RECONCILE_THREADS}).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -50,7 +53,13 @@ public final class Main {
             client,
             Clock.systemUTC(),
             namespaces,
-            lease.map(ns -> LeaderElection.inNamespace(ns).whenLeading(() -> leading.set(true))));
+            lease.map(ns -> LeaderElection.inNamespace(ns).whenLeading(() -> leading.set(true))),
+            RegistryReconciler.SecretRechecks.DEFAULT,
+            Integer.parseInt(
+                System.getenv()
+                    .getOrDefault(
+                        "RECONCILE_THREADS",
+                        String.valueOf(RegistryOperator.DEFAULT_RECONCILE_THREADS))));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -48,10 +48,33 @@ public final class RegistryOperator {
       Set<String> namespaces,
       Optional<LeaderElection> leaderElection,
       RegistryReconciler.SecretRechecks secretRechecks) {
+    return create(
+        client, clock, namespaces, leaderElection, secretRechecks, DEFAULT_RECONCILE_THREADS);
+  }
+
+  /**
+   * Reconciles that run at once (JOSDK's default is 50). Each waits mostly on the API server; a few
+   * keep a thousand registries converging, and each thread costs memory.
+   */
+  public static final int DEFAULT_RECONCILE_THREADS = 10;
+
+  /**
+   * @param reconcileThreads how many reconciles run at once
+   */
+  public static Operator create(
+      KubernetesClient client,
+      Clock clock,
+      Set<String> namespaces,
+      Optional<LeaderElection> leaderElection,
+      RegistryReconciler.SecretRechecks secretRechecks,
+      int reconcileThreads) {
     Operator operator =
         new Operator(
             overrider -> {
               overrider
+                  .withConcurrentReconciliationThreads(reconcileThreads)
+                  // no dependent-resource workflows: JOSDK's pool for them stays small
+                  .withConcurrentWorkflowExecutorThreads(1)
                   .withKubernetesClient(client)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withUseSSAToPatchPrimaryResource(false)
