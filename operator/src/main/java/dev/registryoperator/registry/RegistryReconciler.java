@@ -28,6 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +81,15 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   private final SecretRechecks rechecks;
   private final SecureRandom random = new SecureRandom();
 
+  /**
+   * Per Registry, what the last reconcile that found every object as desired (and wrote nothing)
+   * saw ({@link AppliedInputs}), and the pod template hash it built. Lost on restart: then the
+   * objects are built and compared once more.
+   */
+  private record Applied(String inputs, String templateHash) {}
+
+  private final Map<ResourceID, Applied> applied = new ConcurrentHashMap<>();
+
   public RegistryReconciler(EventRecorder events, MaintenanceLock lock, Clock clock) {
     this(events, lock, clock, SecretRechecks.DEFAULT);
   }
@@ -115,29 +126,63 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     RegistrySpec spec = registry.getSpec();
     ServingMode mode =
         ServingMode.of(spec.effectiveReadOnly(), spec.effectiveReplicas(), lock, guard);
-    String configYaml = RegistryConfigFile.render(spec);
-
-    applyHttpSecret(registry, context);
-    Apply.apply(
-        client,
-        RegistrySecrets.config(registry, configYaml),
-        secret(context, RegistryNames.configSecret(name(registry)), registry),
-        context);
-    Optional<String> resizeRejected = applyClaim(registry, context);
-    Deployment deployment =
-        RegistryDeployment.desired(
-            registry, deploymentInputs(registry, userSecrets, mode, configYaml));
     Deployment actualDeployment = context.getSecondaryResource(Deployment.class).orElse(null);
-    if (Apply.apply(client, deployment, actualDeployment, context) != Apply.Outcome.Unchanged) {
-      actualDeployment = null; // a new generation its controller has not observed yet
+    ResourceID id = ResourceID.fromResource(registry);
+    String seen =
+        AppliedInputs.of(
+            registry,
+            mode,
+            userSecrets.values(),
+            actualDeployment,
+            Arrays.asList(
+                secret(context, RegistryNames.configSecret(name(registry)), registry),
+                secret(context, RegistryNames.httpSecret(name(registry)), registry),
+                context.getSecondaryResource(PersistentVolumeClaim.class).orElse(null),
+                context.getSecondaryResource(Service.class).orElse(null)));
+    Applied last = applied.get(id);
+    Optional<String> resizeRejected;
+    String templateHash;
+    if (last != null && last.inputs().equals(seen)) {
+      // Nothing the desired objects are built from, and none of the objects, changed since they
+      // were last found as desired: no need to build and compare them again.
+      resizeRejected = Optional.empty();
+      templateHash = last.templateHash();
+    } else {
+      String configYaml = RegistryConfigFile.render(spec);
+      boolean wrote = applyHttpSecret(registry, context);
+      wrote |=
+          Apply.apply(
+                  client,
+                  RegistrySecrets.config(registry, configYaml),
+                  secret(context, RegistryNames.configSecret(name(registry)), registry),
+                  context)
+              != Apply.Outcome.Unchanged;
+      ClaimOutcome claim = applyClaim(registry, context);
+      resizeRejected = claim.resizeRejected();
+      wrote |= claim.wrote();
+      Deployment deployment =
+          RegistryDeployment.desired(
+              registry, deploymentInputs(registry, userSecrets, mode, configYaml));
+      templateHash = RegistryDeployment.templateHash(deployment);
+      if (Apply.apply(client, deployment, actualDeployment, context) != Apply.Outcome.Unchanged) {
+        wrote = true;
+        actualDeployment = null; // a new generation its controller has not observed yet
+      }
+      wrote |=
+          Apply.apply(
+                  client,
+                  RegistryService.desired(registry),
+                  context.getSecondaryResource(Service.class).orElse(null),
+                  context)
+              != Apply.Outcome.Unchanged;
+      if (wrote) {
+        applied.remove(id);
+      } else {
+        applied.put(id, new Applied(seen, templateHash));
+      }
     }
-    Apply.apply(
-        client,
-        RegistryService.desired(registry),
-        context.getSecondaryResource(Service.class).orElse(null),
-        context);
 
-    PodCensus census = PodCensus.of(registryPods, RegistryDeployment.templateHash(deployment));
+    PodCensus census = PodCensus.of(registryPods, templateHash);
     RegistryStatus status =
         RegistryStatuses.withResizeRejection(
             RegistryStatuses.observed(
@@ -186,6 +231,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
 
   @Override
   public DeleteControl cleanup(Registry registry, Context<Registry> context) {
+    applied.remove(ResourceID.fromResource(registry));
     KubernetesClient client = context.getClient();
     String name = name(registry);
     String namespace = registry.getMetadata().getNamespace();
@@ -459,31 +505,36 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
    * Generated once and never rewritten (that would break uploads in flight): one created meanwhile
    * by someone else (another replica; the cache has not seen it) is kept.
    */
-  private void applyHttpSecret(Registry registry, Context<Registry> context) {
+  /** True when it sent a create. */
+  private boolean applyHttpSecret(Registry registry, Context<Registry> context) {
     if (secret(context, RegistryNames.httpSecret(name(registry)), registry) != null) {
-      return;
+      return false;
     }
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     Apply.createIfMissing(
         context.getClient(), RegistrySecrets.httpSecret(registry, HexFormat.of().formatHex(bytes)));
+    return true;
   }
+
+  /** {@code wrote}: a create or update was sent (or refused: a rejected resize is tried again). */
+  private record ClaimOutcome(Optional<String> resizeRejected, boolean wrote) {}
 
   /**
    * The claim's spec is immutable except for its size, which may only grow. Only the labels, the
    * owner reference (which follows retainOnDelete) and growth are reconciled.
    */
-  private Optional<String> applyClaim(Registry registry, Context<Registry> context) {
+  private ClaimOutcome applyClaim(Registry registry, Context<Registry> context) {
     PvcStorageSpec pvc = registry.getSpec().getStorage().getPvc();
     if (pvc == null || pvc.getExistingClaim() != null) {
-      return Optional.empty();
+      return new ClaimOutcome(Optional.empty(), false);
     }
     PersistentVolumeClaim desired = RegistryPvc.desired(registry);
     PersistentVolumeClaim actual =
         context.getSecondaryResource(PersistentVolumeClaim.class).orElse(null);
     if (actual == null) {
       Apply.apply(context.getClient(), desired, null, context);
-      return Optional.empty();
+      return new ClaimOutcome(Optional.empty(), true);
     }
     boolean ownersDiffer = !Objects.equals(owners(desired), owners(actual));
     var desiredSize = desired.getSpec().getResources().getRequests().get("storage");
@@ -519,16 +570,19 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
             registry.getMetadata().getNamespace(),
             name(registry),
             message);
-        return Optional.of(
-            "resizing claim "
-                + actual.getMetadata().getName()
-                + " to "
-                + pvc.getSize()
-                + " was refused: "
-                + message);
+        return new ClaimOutcome(
+            Optional.of(
+                "resizing claim "
+                    + actual.getMetadata().getName()
+                    + " to "
+                    + pvc.getSize()
+                    + " was refused: "
+                    + message),
+            true);
       }
+      return new ClaimOutcome(Optional.empty(), true);
     }
-    return Optional.empty();
+    return new ClaimOutcome(Optional.empty(), false);
   }
 
   private static List<String> owners(PersistentVolumeClaim claim) {
