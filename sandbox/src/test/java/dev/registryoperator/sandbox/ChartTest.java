@@ -106,7 +106,11 @@ class ChartTest {
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
 
     Container operator = pod.getContainers().get(0);
-    assertPortsAndJvmOptions(operator, 8080, 8081, "-XX:MaxRAMPercentage=75");
+    assertPortsAndJvmOptions(
+        operator,
+        8080,
+        8081,
+        "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxRAMPercentage=40 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError");
     assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
