@@ -85,6 +85,15 @@ public final class StorageReader {
     return tags;
   }
 
+  /**
+   * Whether the repository has the manifest as a revision: its {@code
+   * _manifests/revisions/<algorithm>/<hex>/link} file exists (deleting a manifest through the API
+   * removes that file, and garbage collection enumerates revisions by it).
+   */
+  public boolean hasRevision(String repository, String digest) {
+    return Files.exists(layout.revisionLink(repository, digest));
+  }
+
   /** The digest in a link file, or null when the file does not exist. */
   public static String readLink(Path link) throws IOException {
     try {
