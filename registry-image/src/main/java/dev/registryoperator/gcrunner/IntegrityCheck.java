@@ -32,6 +32,14 @@ public final class IntegrityCheck {
   }
 
   public IntegrityResult check(ImageGraph graph) {
+    return check(graph, new PresenceIndex(layout));
+  }
+
+  /**
+   * @param index presence read after the run (its listings may already be shared with the
+   *     accounting)
+   */
+  public IntegrityResult check(ImageGraph graph, PresenceIndex index) {
     Set<Reference> references = new LinkedHashSet<>();
     Set<String> unreadable = new LinkedHashSet<>();
     for (TaggedImage image : graph.images()) {
@@ -44,7 +52,6 @@ public final class IntegrityCheck {
       image.unreadable().forEach(digest -> unreadable.add(repository + "@" + digest));
     }
     List<Reference> all = new ArrayList<>(references);
-    PresenceIndex index = new PresenceIndex(layout);
     boolean[] present = new boolean[all.size()];
     parallel.forEachIndex(all.size(), i -> present[i] = isPresent(index, all.get(i)));
 
