@@ -33,8 +33,8 @@ public record Accounting(long blobsDeleted, long reclaimedBytes, long manifestsD
       BlobSnapshot before,
       Collection<String> candidates,
       List<EligibleManifest> eligibleManifests) {
-    List<String> blobs =
-        new ArrayList<>(new LinkedHashSet<>(candidates == null ? before.digests() : candidates));
+    Set<String> distinct = candidates == null ? before.digests() : new LinkedHashSet<>(candidates);
+    List<String> blobs = new ArrayList<>(distinct);
     Set<String> present = ConcurrentHashMap.newKeySet();
     parallel.forEachIndex(
         blobs.size(),
@@ -43,7 +43,7 @@ public record Accounting(long blobsDeleted, long reclaimedBytes, long manifestsD
             present.add(blobs.get(i));
           }
         });
-    BlobSnapshot.Reclaimed reclaimed = before.reclaimed(blobs, present::contains);
+    BlobSnapshot.Reclaimed reclaimed = before.reclaimed(distinct, present::contains);
     long manifests = 0;
     for (EligibleManifest manifest : eligibleManifests) {
       if (manifest.repository() != null

@@ -1,6 +1,7 @@
 package dev.registryoperator.gcrunner;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -17,12 +18,12 @@ public final class BlobSnapshot {
 
   /**
    * @param sizes digest ({@code sha256:<hex>}) to the size of its data file; blobs without a data
-   *     file are not in it
+   *     file are not in it (kept, not copied: the snapshot's owner does not change it)
    * @param unreadable blob directories (or directories of them) that could not be examined: their
    *     blobs have no size here
    */
   public BlobSnapshot(Map<String, Long> sizes, int unreadable) {
-    this.sizes = Map.copyOf(sizes);
+    this.sizes = Collections.unmodifiableMap(sizes);
     this.unreadable = unreadable;
   }
 

@@ -21,6 +21,20 @@ public final class IntegrityCheck {
     String name() {
       return repository + "@" + digest;
     }
+
+    // Written out: the generated ones are bootstrapped at run time, a cost paid once per run.
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Reference that
+          && manifest == that.manifest
+          && digest.equals(that.digest)
+          && repository.equals(that.repository);
+    }
+
+    @Override
+    public int hashCode() {
+      return (repository.hashCode() * 31 + digest.hashCode()) * 31 + (manifest ? 1 : 0);
+    }
   }
 
   private final StorageLayout layout;
