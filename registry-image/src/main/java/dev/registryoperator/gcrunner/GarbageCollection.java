@@ -174,6 +174,8 @@ final class GarbageCollection {
     recordPlan(output, before.bytesOf(output.eligibleBlobs()));
     logPlan("", false, output, real);
 
+    // The tags are read again for the integrity check while the accounting runs.
+    Future<ImageGraph> graphAfter = parallel.executor().submit(this::readGraph);
     PresenceIndex after = new PresenceIndex(storage.layout());
     Accounting accounting =
         Accounting.measure(
@@ -207,7 +209,7 @@ final class GarbageCollection {
     started = System.nanoTime();
     IntegrityResult integrity;
     try {
-      integrity = new IntegrityCheck(storage.layout(), parallel).check(readGraph(), after);
+      integrity = new IntegrityCheck(storage.layout(), parallel).check(await(graphAfter), after);
     } catch (IOException e) {
       return done(
           GcOutcome.GarbageCollectFailed,
@@ -427,8 +429,9 @@ final class GarbageCollection {
    * Reads the tagged images into the manifest cache; failures show again in the later, real read.
    */
   private void warmUpGraph() {
-    try {
-      readGraph();
+    // On one thread: the registry, collecting meanwhile, needs the other core more.
+    try (Parallel oneThread = new Parallel(1)) {
+      ImageGraph.read(storage, oneThread);
     } catch (IOException | RuntimeException e) {
       // The integrity check reads again and reports.
     }
