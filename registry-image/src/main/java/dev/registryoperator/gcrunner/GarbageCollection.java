@@ -25,6 +25,7 @@ final class GarbageCollection {
   private final CliOptions options;
   private final RegistryConfig config;
   private final RegistryBinary registry;
+  private final EarlyStart early;
   private final Log log;
   private final GcReport report;
   private final Parallel parallel;
@@ -37,12 +38,14 @@ final class GarbageCollection {
       CliOptions options,
       RegistryConfig config,
       RegistryBinary registry,
+      EarlyStart early,
       Log log,
       GcReport report,
       Parallel parallel) {
     this.options = options;
     this.config = config;
     this.registry = registry;
+    this.early = early;
     this.log = log;
     this.report = report;
     this.parallel = parallel;
@@ -54,7 +57,10 @@ final class GarbageCollection {
     report.storageDriver = config.storageDriver();
     report.counters.setBytesMeasured(config.isFilesystem());
     // The version query runs alongside the first step; nothing is deleted before it answered.
-    Future<RegistryVersion> versionQuery = parallel.executor().submit(registry::version);
+    Future<RegistryVersion> versionQuery = early.version();
+    if (options.dryRun() || !config.isFilesystem()) {
+      early.stopSnapshot();
+    }
     try {
       if (options.dryRun()) {
         return dryRun(versionQuery);
@@ -123,8 +129,8 @@ final class GarbageCollection {
     // With --delete-untagged the safety check may need the tagged images: read beside the snapshot.
     Future<ImageGraph> graphRead =
         options.deleteUntagged() ? parallel.executor().submit(this::readGraph) : null;
-    long started = System.nanoTime();
-    BlobSnapshot before = new BlobFiles(storage.layout(), parallel).snapshot();
+    EarlyStart.TimedSnapshot snapshot = early.snapshotOf(storage.layout().root(), parallel);
+    BlobSnapshot before = snapshot.snapshot();
     log.info(
         "snapshot: "
             + before.count()
@@ -137,7 +143,7 @@ final class GarbageCollection {
                     + " blob directories could not be read, their bytes are not counted"
                 : "")
             + " ["
-            + Log.seconds((System.nanoTime() - started) / 1e9)
+            + Log.seconds(snapshot.seconds())
             + "]");
     RegistryVersion version = awaitVersion(versionQuery);
     if (graphRead != null) {
@@ -206,7 +212,7 @@ final class GarbageCollection {
             + report.counters.getReclaimedBytes()
             + " bytes";
 
-    started = System.nanoTime();
+    long started = System.nanoTime();
     IntegrityResult integrity;
     try {
       integrity = new IntegrityCheck(storage.layout(), parallel).check(await(graphAfter), after);

@@ -54,6 +54,30 @@ class StorageReadingRegistryTest {
   }
 
   @Test
+  void anEarlySnapshotOfAnotherRootIsNotUsed() throws Exception {
+    try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
+      MixedStorage.push(registry.client());
+      registry.stop();
+      RegistryBinary binary =
+          new RegistryBinary(RegistryProcess.binary().toString(), registry.configFile());
+
+      EarlyStart wrongGuess =
+          EarlyStart.begin(binary, java.util.Optional.of(dir.resolve("elsewhere")), parallel);
+      EarlyStart rightGuess =
+          EarlyStart.begin(binary, java.util.Optional.of(registry.storage()), parallel);
+
+      Map<String, Long> expected = StorageSnapshot.of(registry.storage()).blobSizes();
+      for (EarlyStart early : List.of(wrongGuess, rightGuess)) {
+        BlobSnapshot snapshot = early.snapshotOf(registry.storage(), parallel).snapshot();
+        assertThat(snapshot.count()).isEqualTo(expected.size());
+        assertThat(snapshot.totalBytes())
+            .isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
+        assertThat(early.version().get().known()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void childrenAtRiskReadFromStorageAreTheChildrenTheRegistryListsForDeletion() throws Exception {
     try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
       MixedStorage content = MixedStorage.push(registry.client());
