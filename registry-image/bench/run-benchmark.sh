@@ -4,6 +4,6 @@
 set -eu
 module="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$module/.."
-./mvnw -q -B -pl registry-image package -DskipTests
+./mvnw -q -B -pl registry-image -am package -DskipTests
 cd "$module"
 exec java -cp target/test-classes dev.registryoperator.gcrunner.bench.GcBenchmark "$@"

@@ -1,41 +1,49 @@
 package dev.registryoperator.gcrunner;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a real run removed, measured on the storage: the eligible blobs whose data is gone (and the
- * bytes they held, from the sizes taken before the run), and the eligible manifests whose revision
- * link is gone.
+ * What a real run removed, measured on the storage: the blobs it could delete whose data is gone
+ * (and the bytes they held, from the {@link BlobSnapshot} taken before the run), and the eligible
+ * manifests whose revision link is gone.
  *
- * @param blobsDeleted eligible blobs whose data is gone
- * @param reclaimedBytes the sum of their sizes
+ * @param blobsDeleted blobs whose data is gone
+ * @param reclaimedBytes the sum of their sizes before the run
  * @param manifestsDeleted eligible manifests whose revision link is gone
  */
 public record Accounting(long blobsDeleted, long reclaimedBytes, long manifestsDeleted) {
 
   /**
-   * @param eligibleBlobs the preflight's eligible blobs
-   * @param sizes their sizes before the run ({@link BlobFiles#stat}), index for index
+   * @param after presence after the run (a fresh index)
+   * @param before every blob's size before the run
+   * @param candidates the blobs the run may delete (its eligible blobs), or null for any blob of
+   *     {@code before}
+   * @param eligibleManifests the manifests the run may delete
    */
   public static Accounting measure(
       StorageLayout layout,
+      PresenceIndex after,
       Parallel parallel,
-      List<String> eligibleBlobs,
-      long[] sizes,
+      BlobSnapshot before,
+      Collection<String> candidates,
       List<EligibleManifest> eligibleManifests) {
-    PresenceIndex after = new PresenceIndex(layout);
-    boolean[] gone = new boolean[eligibleBlobs.size()];
+    Set<String> distinct = candidates == null ? before.digests() : new LinkedHashSet<>(candidates);
+    List<String> blobs = new ArrayList<>(distinct);
+    Set<String> present = ConcurrentHashMap.newKeySet();
     parallel.forEachIndex(
-        eligibleBlobs.size(), i -> gone[i] = isGone(layout, after, eligibleBlobs.get(i)));
-    long deleted = 0;
-    long bytes = 0;
-    for (int i = 0; i < gone.length; i++) {
-      if (gone[i] && sizes[i] >= 0) {
-        deleted++;
-        bytes += sizes[i];
-      }
-    }
+        blobs.size(),
+        i -> {
+          if (!isGone(layout, after, blobs.get(i))) {
+            present.add(blobs.get(i));
+          }
+        });
+    BlobSnapshot.Reclaimed reclaimed = before.reclaimed(distinct, present::contains);
     long manifests = 0;
     for (EligibleManifest manifest : eligibleManifests) {
       if (manifest.repository() != null
@@ -44,7 +52,7 @@ public record Accounting(long blobsDeleted, long reclaimedBytes, long manifestsD
         manifests++;
       }
     }
-    return new Accounting(deleted, bytes, manifests);
+    return new Accounting(reclaimed.blobs(), reclaimed.bytes(), manifests);
   }
 
   /** A blob is gone when its directory is; when that cannot be listed, when its data file is. */

@@ -6,16 +6,16 @@ import dev.registryoperator.gcreport.IntegrityResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
 /**
- * One run, step by step: preflight ({@code garbage-collect --dry-run}) while the storage's tags are
- * read, blob sizes, safety check, the real {@code garbage-collect}, accounting, integrity check.
- * Fills the report and returns the outcome.
+ * One run, step by step. A real run on filesystem storage: a snapshot of every blob's size (and,
+ * with {@code --delete-untagged} on a registry before 3.0, the safety check read from the storage's
+ * tags and manifests), the real {@code garbage-collect} with its output parsed, accounting against
+ * the snapshot, integrity check. A dry run, and the safety check on storage the runner cannot read,
+ * use {@code garbage-collect --dry-run}. Fills the report and returns the outcome.
  */
 final class GarbageCollection {
   /** How an empty storage (nothing pushed yet) makes {@code garbage-collect} fail. */
@@ -25,6 +25,7 @@ final class GarbageCollection {
   private final CliOptions options;
   private final RegistryConfig config;
   private final RegistryBinary registry;
+  private final EarlyStart early;
   private final Log log;
   private final GcReport report;
   private final Parallel parallel;
@@ -37,12 +38,14 @@ final class GarbageCollection {
       CliOptions options,
       RegistryConfig config,
       RegistryBinary registry,
+      EarlyStart early,
       Log log,
       GcReport report,
       Parallel parallel) {
     this.options = options;
     this.config = config;
     this.registry = registry;
+    this.early = early;
     this.log = log;
     this.report = report;
     this.parallel = parallel;
@@ -51,111 +54,144 @@ final class GarbageCollection {
   }
 
   GcOutcome run() throws IOException, InterruptedException {
-    boolean filesystem = config.isFilesystem();
     report.storageDriver = config.storageDriver();
-    report.counters.setBytesMeasured(filesystem);
-
-    // The version query runs alongside the preflight. With --delete-untagged the safety check may
-    // need the
-    // storage's tagged images, so they are read meanwhile too; otherwise that waits for the real
-    // run (it
-    // would only compete with the preflight for the CPU).
-    Future<RegistryVersion> versionQuery = parallel.executor().submit(registry::version);
-    GcOutputParser preflightParser = new GcOutputParser(!filesystem && options.deleteUntagged());
-    RegistryBinary.Result preflight =
-        runGarbageCollect(
-            true,
-            preflightParser,
-            filesystem && options.deleteUntagged() ? () -> graph = readGraph() : null);
-    RegistryVersion version;
+    report.counters.setBytesMeasured(config.isFilesystem());
+    // The version query runs alongside the first step; nothing is deleted before it answered.
+    Future<RegistryVersion> versionQuery = early.version();
+    if (options.dryRun() || !config.isFilesystem()) {
+      early.stopSnapshot();
+    }
     try {
-      version = await(versionQuery);
+      if (options.dryRun()) {
+        return dryRun(versionQuery);
+      }
+      return config.isFilesystem()
+          ? collectOnFilesystem(versionQuery)
+          : collectRemote(versionQuery);
     } catch (RegistryBinary.HungException e) {
+      // Only the version query throws it, and every path awaits it before garbage-collect runs.
       return done(GcOutcome.GarbageCollectFailed, e.getMessage());
     }
-    report.registryVersion = version.display();
-    log.info("registry " + version.display() + " (" + registry.binary() + ")");
-    if (preflight.exitCode() != 0) {
-      return preflightFailed(preflight);
+  }
+
+  /**
+   * {@code garbage-collect --dry-run}: what a real run would delete, and whether it would be
+   * refused.
+   */
+  private GcOutcome dryRun(Future<RegistryVersion> versionQuery)
+      throws IOException, InterruptedException {
+    boolean filesystem = config.isFilesystem();
+    // With --delete-untagged the safety check may need the storage's tagged images: they are read
+    // meanwhile.
+    GcOutputParser parser = new GcOutputParser(!filesystem && options.deleteUntagged());
+    RegistryBinary.Result dry =
+        runGarbageCollect(
+            true,
+            parser,
+            filesystem && options.deleteUntagged() ? () -> graph = readGraph() : null);
+    RegistryVersion version = awaitVersion(versionQuery);
+    if (dry.exitCode() != 0) {
+      return dryRunFailed(dry, "garbage-collect --dry-run");
     }
-    GcOutput planned = preflightParser.result();
+    GcOutput planned = parser.result();
     if (!planned.summarySeen()) {
       return done(
-          GcOutcome.GarbageCollectFailed,
-          "garbage-collect --dry-run printed no summary line; its output was not"
-              + " understood ("
-              + planned.unrecognizedLines()
-              + " unrecognised lines)");
+          GcOutcome.GarbageCollectFailed, notUnderstood("garbage-collect --dry-run", planned));
     }
-    report.counters.setBlobsMarked(planned.blobsMarked());
-    report.counters.setBlobsEligible(planned.blobsEligibleCount());
-    report.counters.setManifestsEligible(planned.manifestsEligibleCount());
-    if (planned.eligibleBlobs().size() != planned.blobsEligibleCount()) {
-      log.warn(
-          "preflight summary says "
-              + planned.blobsEligibleCount()
-              + " eligible blobs but lists "
-              + planned.eligibleBlobs().size());
+    recordPlan(
+        planned,
+        filesystem
+            ? sumSizes(new BlobFiles(storage.layout(), parallel).stat(planned.eligibleBlobs()))
+            : 0);
+    logPlan("", true, planned, dry);
+    GcOutcome refused = refuseIfUnsafe(version, planned, null);
+    if (refused != null) {
+      return refused;
     }
-    long[] sizes =
-        filesystem ? new BlobFiles(storage.layout(), parallel).stat(planned.eligibleBlobs()) : null;
-    report.counters.setEligibleBytes(filesystem ? sumSizes(sizes) : 0);
-    log.info(
-        "preflight (garbage-collect --dry-run"
-            + (options.deleteUntagged() ? " --delete-untagged" : "")
-            + "): "
-            + planned.blobsMarked()
-            + " blobs marked; "
+    return done(
+        GcOutcome.Succeeded,
+        "dry run: a real run would delete "
             + planned.blobsEligibleCount()
             + " blobs"
             + (filesystem ? " (" + report.counters.getEligibleBytes() + " bytes)" : "")
             + " and "
             + planned.manifestsEligibleCount()
-            + " manifests eligible for deletion ["
-            + Log.seconds(preflight.seconds())
-            + "]");
+            + " manifests; nothing was deleted");
+  }
 
-    GcOutcome refused = safetyCheck(version, planned);
+  /**
+   * A real run on filesystem storage. The sizes of the blobs the run deletes come from a snapshot
+   * of every blob taken before it, so no separate dry run (a second mark phase) is needed; which
+   * blobs it deleted, from its own output.
+   */
+  private GcOutcome collectOnFilesystem(Future<RegistryVersion> versionQuery)
+      throws IOException, InterruptedException {
+    // With --delete-untagged the safety check may need the tagged images: read beside the snapshot.
+    Future<ImageGraph> graphRead =
+        options.deleteUntagged() ? parallel.executor().submit(this::readGraph) : null;
+    EarlyStart.TimedSnapshot snapshot = early.snapshotOf(storage.layout().root(), parallel);
+    BlobSnapshot before = snapshot.snapshot();
+    log.info(
+        "snapshot: "
+            + before.count()
+            + " blobs ("
+            + before.totalBytes()
+            + " bytes)"
+            + (before.unreadable() > 0
+                ? "; WARNING: "
+                    + before.unreadable()
+                    + " blob directories could not be read, their bytes are not counted"
+                : "")
+            + " ["
+            + Log.seconds(snapshot.seconds())
+            + "]");
+    RegistryVersion version = awaitVersion(versionQuery);
+    if (graphRead != null) {
+      try {
+        graph = await(graphRead);
+      } catch (IOException | RuntimeException e) {
+        if (version.hasMultiArchDeletionBug()) {
+          return done(
+              GcOutcome.GarbageCollectFailed,
+              "the safety check could not read the storage's tagged images: "
+                  + e
+                  + "; nothing was deleted");
+        }
+        // Not needed for safety: the integrity check reads them again and reports.
+      }
+    }
+    GcOutcome refused = refuseIfUnsafe(version, null, before);
     if (refused != null) {
       return refused;
     }
 
-    if (options.dryRun()) {
-      return done(
-          GcOutcome.Succeeded,
-          "dry run: a real run would delete "
-              + planned.blobsEligibleCount()
-              + " blobs"
-              + (filesystem ? " (" + report.counters.getEligibleBytes() + " bytes)" : "")
-              + " and "
-              + planned.manifestsEligibleCount()
-              + " manifests; nothing was deleted");
-    }
-
-    // The real run prints what the preflight did: its stdout is not needed. While the registry
-    // collects
-    // (mostly on one core), the tagged images are read for the integrity check.
+    // While the registry collects (mostly on one core), the tagged images are read for the
+    // integrity check (manifests are content-addressed, so that read stays valid).
+    GcOutputParser parser = new GcOutputParser(false);
     RegistryBinary.Result real =
-        runGarbageCollect(false, null, filesystem && graph == null ? this::warmUpGraph : null);
-    log.info(
-        "garbage-collect"
-            + (options.deleteUntagged() ? " --delete-untagged" : "")
-            + ": exit "
-            + real.exitCode()
-            + " ["
-            + Log.seconds(real.seconds())
-            + "]");
-
-    if (!filesystem) {
-      return remoteStorageResult(real);
+        runGarbageCollect(false, parser, graph == null ? this::warmUpGraph : null);
+    GcOutput output = parser.result();
+    if (real.exitCode() != 0) {
+      GcOutcome nothingDone = failedBeforeCollecting(real, output);
+      if (nothingDone != null) {
+        return nothingDone;
+      }
     }
+    recordPlan(output, before.bytesOf(output.eligibleBlobs()));
+    logPlan("", false, output, real);
+
+    // The tags are read again for the integrity check while the accounting runs.
+    Future<ImageGraph> graphAfter = parallel.executor().submit(this::readGraph);
+    PresenceIndex after = new PresenceIndex(storage.layout());
     Accounting accounting =
         Accounting.measure(
             storage.layout(),
+            after,
             parallel,
-            planned.eligibleBlobs(),
-            sizes,
-            planned.eligibleManifests());
+            before,
+            // Without its summary the output is not understood: any blob gone is counted.
+            output.summarySeen() ? output.eligibleBlobs() : null,
+            output.eligibleManifests());
     report.counters.setBlobsDeleted(accounting.blobsDeleted());
     report.counters.setReclaimedBytes(accounting.reclaimedBytes());
     report.counters.setManifestsDeleted(accounting.manifestsDeleted());
@@ -179,7 +215,7 @@ final class GarbageCollection {
     long started = System.nanoTime();
     IntegrityResult integrity;
     try {
-      integrity = new IntegrityCheck(storage.layout(), parallel).check(readGraph());
+      integrity = new IntegrityCheck(storage.layout(), parallel).check(await(graphAfter), after);
     } catch (IOException e) {
       return done(
           GcOutcome.GarbageCollectFailed,
@@ -215,15 +251,12 @@ final class GarbageCollection {
               + ")");
     }
     if (real.exitCode() != 0) {
+      return realRunFailed(real, deleted + " before failing; integrity verified");
+    }
+    if (!output.summarySeen()) {
       return done(
           GcOutcome.GarbageCollectFailed,
-          "garbage-collect failed (exit "
-              + real.exitCode()
-              + "): "
-              + real.error()
-              + " ("
-              + deleted
-              + " before failing; integrity verified)");
+          notUnderstood("garbage-collect", output) + " (" + deleted + "; integrity verified)");
     }
     return done(
         GcOutcome.Succeeded,
@@ -233,6 +266,141 @@ final class GarbageCollection {
             + " manifests, "
             + integrity.blobs()
             + " blobs)");
+  }
+
+  /**
+   * A real run on storage the runner cannot read (S3, ...): the counts come from garbage-collect's
+   * own output. The safety check, when needed, reads a dry run's output.
+   */
+  private GcOutcome collectRemote(Future<RegistryVersion> versionQuery)
+      throws IOException, InterruptedException {
+    RegistryVersion version = awaitVersion(versionQuery);
+    if (options.deleteUntagged() && version.hasMultiArchDeletionBug()) {
+      GcOutputParser preflightParser = new GcOutputParser(true);
+      RegistryBinary.Result preflight = runGarbageCollect(true, preflightParser, null);
+      if (preflight.exitCode() != 0) {
+        return dryRunFailed(preflight, "preflight garbage-collect --dry-run");
+      }
+      GcOutput planned = preflightParser.result();
+      if (!planned.summarySeen()) {
+        return done(
+            GcOutcome.GarbageCollectFailed, notUnderstood("garbage-collect --dry-run", planned));
+      }
+      recordPlan(planned, 0);
+      logPlan("preflight ", true, planned, preflight);
+      GcOutcome refused = refuseIfUnsafe(version, planned, null);
+      if (refused != null) {
+        return refused;
+      }
+    } else {
+      refuseIfUnsafe(version, null, null); // logs why no check is needed
+    }
+    GcOutputParser parser = new GcOutputParser(false);
+    RegistryBinary.Result real = runGarbageCollect(false, parser, null);
+    GcOutput output = parser.result();
+    if (real.exitCode() != 0) {
+      GcOutcome nothingDone = failedBeforeCollecting(real, output);
+      if (nothingDone != null) {
+        return nothingDone;
+      }
+    }
+    if (output.summarySeen()) {
+      recordPlan(output, 0);
+    }
+    logPlan("", false, output, real);
+    if (real.exitCode() != 0) {
+      return realRunFailed(
+          real,
+          config.storageDriver() + " storage: what was deleted before the failure is unknown");
+    }
+    if (!output.summarySeen()) {
+      return done(GcOutcome.GarbageCollectFailed, notUnderstood("garbage-collect", output));
+    }
+    report.counters.setBlobsDeleted(report.counters.getBlobsEligible());
+    report.counters.setManifestsDeleted(report.counters.getManifestsEligible());
+    return done(
+        GcOutcome.Succeeded,
+        "deleted "
+            + report.counters.getBlobsDeleted()
+            + " blobs and "
+            + report.counters.getManifestsDeleted()
+            + " manifests ("
+            + config.storageDriver()
+            + " storage: bytes not measured, integrity not checked)");
+  }
+
+  private GcOutcome realRunFailed(RegistryBinary.Result real, String detail) {
+    return done(
+        GcOutcome.GarbageCollectFailed,
+        "garbage-collect failed (exit "
+            + real.exitCode()
+            + "): "
+            + real.error()
+            + " ("
+            + detail
+            + ")");
+  }
+
+  /**
+   * The version, once {@code registry --version} answered.
+   *
+   * @throws RegistryBinary.HungException when it did not answer in time
+   */
+  private RegistryVersion awaitVersion(Future<RegistryVersion> versionQuery)
+      throws IOException, InterruptedException {
+    RegistryVersion version = await(versionQuery);
+    report.registryVersion = version.display();
+    log.info("registry " + version.display() + " (" + registry.binary() + ")");
+    return version;
+  }
+
+  /** The counts a garbage-collect run printed (and the bytes of its eligible blobs). */
+  private void recordPlan(GcOutput planned, long eligibleBytes) {
+    report.counters.setBlobsMarked(planned.blobsMarked());
+    report.counters.setBlobsEligible(planned.blobsEligibleCount());
+    report.counters.setManifestsEligible(planned.manifestsEligibleCount());
+    report.counters.setEligibleBytes(eligibleBytes);
+    if (planned.summarySeen() && planned.eligibleBlobs().size() != planned.blobsEligibleCount()) {
+      log.warn(
+          "garbage-collect's summary says "
+              + planned.blobsEligibleCount()
+              + " eligible blobs but lists "
+              + planned.eligibleBlobs().size());
+    }
+  }
+
+  private void logPlan(
+      String prefix, boolean dryRun, GcOutput planned, RegistryBinary.Result result) {
+    log.info(
+        prefix
+            + "garbage-collect"
+            + (dryRun ? " --dry-run" : "")
+            + (options.deleteUntagged() ? " --delete-untagged" : "")
+            + ": exit "
+            + result.exitCode()
+            + (planned.summarySeen()
+                ? "; "
+                    + planned.blobsMarked()
+                    + " blobs marked; "
+                    + planned.blobsEligibleCount()
+                    + " blobs"
+                    + (config.isFilesystem()
+                        ? " (" + report.counters.getEligibleBytes() + " bytes)"
+                        : "")
+                    + " and "
+                    + planned.manifestsEligibleCount()
+                    + " manifests eligible for deletion"
+                : "; no summary line")
+            + " ["
+            + Log.seconds(result.seconds())
+            + "]");
+  }
+
+  private static String notUnderstood(String what, GcOutput output) {
+    return what
+        + " printed no summary line; its output was not understood ("
+        + output.unrecognizedLines()
+        + " unrecognised lines)";
   }
 
   /** A concurrent step, run while garbage-collect runs. */
@@ -267,8 +435,9 @@ final class GarbageCollection {
    * Reads the tagged images into the manifest cache; failures show again in the later, real read.
    */
   private void warmUpGraph() {
-    try {
-      readGraph();
+    // On one thread: the registry, collecting meanwhile, needs the other core more.
+    try (Parallel oneThread = new Parallel(1)) {
+      ImageGraph.read(storage, oneThread);
     } catch (IOException | RuntimeException e) {
       // The integrity check reads again and reports.
     }
@@ -278,25 +447,48 @@ final class GarbageCollection {
     return ImageGraph.read(storage, parallel);
   }
 
-  private GcOutcome preflightFailed(RegistryBinary.Result preflight) throws IOException {
-    String error = preflight.error();
+  /** A dry run (or the preflight) that failed: empty storage, a rejected config, or a failure. */
+  private GcOutcome dryRunFailed(RegistryBinary.Result dry, String what) throws IOException {
+    String error = dry.error();
     if (EMPTY_STORAGE.matcher(error).find() && storageLooksEmpty()) {
-      report.integrity =
-          !options.dryRun() && config.isFilesystem()
-              ? IntegrityResult.EMPTY
-              : IntegrityResult.NOT_CHECKED;
-      return done(
-          GcOutcome.Succeeded, "storage is empty (no repositories yet): nothing to collect");
+      return emptyStorage();
     }
     if (error.startsWith(RegistryBinary.CONFIG_ERROR)) {
       return done(GcOutcome.ConfigurationError, "the registry rejected its config: " + error);
     }
     return done(
         GcOutcome.GarbageCollectFailed,
-        "preflight garbage-collect --dry-run failed (exit "
-            + preflight.exitCode()
+        what
+            + " failed (exit "
+            + dry.exitCode()
             + "): "
             + (error.isEmpty() ? "no error message" : error));
+  }
+
+  /**
+   * A real run that failed before it could delete anything: on an empty storage (no manifest was
+   * listed for deletion), or with a config the registry rejected. Null for any other failure.
+   */
+  private GcOutcome failedBeforeCollecting(RegistryBinary.Result real, GcOutput output)
+      throws IOException {
+    String error = real.error();
+    if (EMPTY_STORAGE.matcher(error).find()
+        && output.eligibleManifests().isEmpty()
+        && storageLooksEmpty()) {
+      return emptyStorage();
+    }
+    if (error.startsWith(RegistryBinary.CONFIG_ERROR)) {
+      return done(GcOutcome.ConfigurationError, "the registry rejected its config: " + error);
+    }
+    return null;
+  }
+
+  private GcOutcome emptyStorage() {
+    report.integrity =
+        !options.dryRun() && config.isFilesystem()
+            ? IntegrityResult.EMPTY
+            : IntegrityResult.NOT_CHECKED;
+    return done(GcOutcome.Succeeded, "storage is empty (no repositories yet): nothing to collect");
   }
 
   /**
@@ -313,9 +505,15 @@ final class GarbageCollection {
 
   /**
    * Registries before 3.0 delete the children of tagged indexes with --delete-untagged: refuse
-   * that.
+   * that. On filesystem storage the check reads the storage (the tagged images, read into {@link
+   * #graph}, and the repositories' manifest revisions); otherwise a dry run's output ({@code
+   * planned}, with its marked references).
+   *
+   * @param snapshot the blob sizes of a real run, for the figures of a refused run
+   * @return the refusal, or null when the run may go on
    */
-  private GcOutcome safetyCheck(RegistryVersion version, GcOutput planned) {
+  private GcOutcome refuseIfUnsafe(RegistryVersion version, GcOutput planned, BlobSnapshot snapshot)
+      throws IOException, InterruptedException {
     if (!options.deleteUntagged()) {
       return null;
     }
@@ -324,42 +522,42 @@ final class GarbageCollection {
           "safety check: registry " + version.display() + " keeps the children of tagged indexes");
       return null;
     }
-    Map<String, Map<String, Set<String>>> protectedChildren =
-        graph != null ? graph.protectedChildren() : planned.markedReferences();
-    List<SafetyCheck.Conflict> conflicts =
-        SafetyCheck.conflicts(planned.eligibleManifests(), protectedChildren);
+    List<SafetyCheck.Conflict> conflicts;
+    if (graph != null) {
+      conflicts = SafetyCheck.conflicts(graph.childrenAtRisk(storage), graph.protectedChildren());
+    } else {
+      conflicts = SafetyCheck.conflicts(planned.eligibleManifests(), planned.markedReferences());
+    }
     if (conflicts.isEmpty()) {
       log.info(
-          "safety check: passed, no eligible manifest belongs to a tagged index or manifest list");
+          "safety check: passed, no untagged manifest belongs to a tagged index or manifest list");
       return null;
+    }
+    if (planned == null) {
+      recordFiguresOfDryRun(snapshot);
     }
     return done(GcOutcome.PreflightRefused, SafetyCheck.refusal(conflicts, version));
   }
 
-  /** Without direct access to the storage, the counts come from garbage-collect's own output. */
-  private GcOutcome remoteStorageResult(RegistryBinary.Result real) {
-    if (real.exitCode() != 0) {
-      return done(
-          GcOutcome.GarbageCollectFailed,
-          "garbage-collect failed (exit "
-              + real.exitCode()
+  /**
+   * A refused real run has not marked anything: a dry run (nothing is deleted) gives its report the
+   * figures that a preview would show.
+   */
+  private void recordFiguresOfDryRun(BlobSnapshot snapshot)
+      throws IOException, InterruptedException {
+    GcOutputParser parser = new GcOutputParser(false);
+    RegistryBinary.Result dry = runGarbageCollect(true, parser, null);
+    GcOutput planned = parser.result();
+    if (dry.exitCode() == 0 && planned.summarySeen()) {
+      recordPlan(planned, snapshot.bytesOf(planned.eligibleBlobs()));
+      logPlan("for the refused run's figures: ", true, planned, dry);
+    } else {
+      log.warn(
+          "garbage-collect --dry-run, run for the refused run's figures, failed (exit "
+              + dry.exitCode()
               + "): "
-              + real.error()
-              + " ("
-              + config.storageDriver()
-              + " storage: what was deleted before the failure is unknown)");
+              + dry.error());
     }
-    report.counters.setBlobsDeleted(report.counters.getBlobsEligible());
-    report.counters.setManifestsDeleted(report.counters.getManifestsEligible());
-    return done(
-        GcOutcome.Succeeded,
-        "deleted "
-            + report.counters.getBlobsDeleted()
-            + " blobs and "
-            + report.counters.getManifestsDeleted()
-            + " manifests ("
-            + config.storageDriver()
-            + " storage: bytes not measured, integrity not checked)");
   }
 
   private static long sumSizes(long[] sizes) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -76,24 +77,34 @@ public final class GcRunner {
       throws UsageException, IOException, InterruptedException {
     report.dryRun = options.dryRun();
     report.deleteUntagged = options.deleteUntagged();
-    RegistryConfig config = RegistryConfig.load(options.config(), env);
-    log.redactor(new Redactor(config.secrets()));
-    report.storageDriver = config.storageDriver();
-    log.info(
-        "config "
-            + options.config()
-            + ": storage "
-            + config.storageDriver()
-            + (config.isFilesystem() ? " at " + config.rootDirectory() : "")
-            + (options.dryRun() ? ", dry run" : "")
-            + (options.deleteUntagged() ? ", delete untagged manifests" : ""));
+    String configText = RegistryConfig.read(options.config());
     RegistryBinary registry =
         new RegistryBinary(
             RegistryBinary.resolve(options.registryBinary(), env),
             options.config(),
             versionTimeout);
     try (Parallel parallel = new Parallel()) {
-      return new GarbageCollection(options, config, registry, log, report, parallel).run();
+      // The version query, and a real run's first step (a snapshot of the blobs, which needs only
+      // the storage root), start while the YAML is parsed.
+      EarlyStart early =
+          EarlyStart.begin(
+              registry,
+              options.dryRun()
+                  ? Optional.empty()
+                  : RegistryConfig.filesystemRootHint(configText, env),
+              parallel);
+      RegistryConfig config = RegistryConfig.parse(configText, env, options.config().toString());
+      log.redactor(new Redactor(config.secrets()));
+      report.storageDriver = config.storageDriver();
+      log.info(
+          "config "
+              + options.config()
+              + ": storage "
+              + config.storageDriver()
+              + (config.isFilesystem() ? " at " + config.rootDirectory() : "")
+              + (options.dryRun() ? ", dry run" : "")
+              + (options.deleteUntagged() ? ", delete untagged manifests" : ""));
+      return new GarbageCollection(options, config, registry, early, log, report, parallel).run();
     }
   }
 

@@ -79,6 +79,34 @@ public final class ImageGraph {
     return images;
   }
 
+  /**
+   * The manifests that {@code garbage-collect --delete-untagged} of a registry before 3.0 would
+   * delete although a tagged index or manifest list needs them: its untagged children that are
+   * revisions of the repository.
+   */
+  public List<EligibleManifest> childrenAtRisk(StorageReader reader) {
+    List<EligibleManifest> atRisk = new ArrayList<>();
+    for (EligibleManifest child :
+        SafetyCheck.untaggedChildren(protectedChildren(), taggedDigests())) {
+      if (Digests.isValid(child.digest())
+          && reader.hasRevision(child.repository(), child.digest())) {
+        atRisk.add(child);
+      }
+    }
+    return atRisk;
+  }
+
+  /** Per repository, the digests its tags point to. */
+  public Map<String, Set<String>> taggedDigests() {
+    Map<String, Set<String>> result = new LinkedHashMap<>();
+    for (TaggedImage image : images) {
+      result
+          .computeIfAbsent(image.tag().repository(), r -> new LinkedHashSet<>())
+          .add(image.tag().digest());
+    }
+    return result;
+  }
+
   /** Per repository, per tagged index or manifest list ({@code repo:tag}), its child manifests. */
   public Map<String, Map<String, Set<String>>> protectedChildren() {
     Map<String, Map<String, Set<String>>> result = new LinkedHashMap<>();

@@ -21,6 +21,20 @@ public final class IntegrityCheck {
     String name() {
       return repository + "@" + digest;
     }
+
+    // Written out: the generated ones are bootstrapped at run time, a cost paid once per run.
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Reference that
+          && manifest == that.manifest
+          && digest.equals(that.digest)
+          && repository.equals(that.repository);
+    }
+
+    @Override
+    public int hashCode() {
+      return (repository.hashCode() * 31 + digest.hashCode()) * 31 + (manifest ? 1 : 0);
+    }
   }
 
   private final StorageLayout layout;
@@ -32,6 +46,14 @@ public final class IntegrityCheck {
   }
 
   public IntegrityResult check(ImageGraph graph) {
+    return check(graph, new PresenceIndex(layout));
+  }
+
+  /**
+   * @param index presence read after the run (its listings may already be shared with the
+   *     accounting)
+   */
+  public IntegrityResult check(ImageGraph graph, PresenceIndex index) {
     Set<Reference> references = new LinkedHashSet<>();
     Set<String> unreadable = new LinkedHashSet<>();
     for (TaggedImage image : graph.images()) {
@@ -44,7 +66,6 @@ public final class IntegrityCheck {
       image.unreadable().forEach(digest -> unreadable.add(repository + "@" + digest));
     }
     List<Reference> all = new ArrayList<>(references);
-    PresenceIndex index = new PresenceIndex(layout);
     boolean[] present = new boolean[all.size()];
     parallel.forEachIndex(all.size(), i -> present[i] = isPresent(index, all.get(i)));
 

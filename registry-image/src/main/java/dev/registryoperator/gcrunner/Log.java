@@ -1,7 +1,6 @@
 package dev.registryoperator.gcrunner;
 
 import java.io.PrintStream;
-import java.util.Locale;
 
 /** The human-readable log on stdout. Everything goes through the {@link Redactor}. */
 public final class Log {
@@ -23,7 +22,13 @@ public final class Log {
 
   public void info(String text) {
     double elapsed = (System.nanoTime() - started) / 1e9;
-    out.println(String.format(Locale.ROOT, "gc-runner [%6.2fs] ", elapsed) + redactor.redact(text));
+    String time = twoDecimals(elapsed);
+    out.println(
+        "gc-runner ["
+            + " ".repeat(Math.max(0, 6 - time.length()))
+            + time
+            + "s] "
+            + redactor.redact(text));
     out.flush();
   }
 
@@ -32,6 +37,15 @@ public final class Log {
   }
 
   static String seconds(double seconds) {
-    return String.format(Locale.ROOT, "%.2f s", seconds);
+    return twoDecimals(seconds) + " s";
+  }
+
+  /**
+   * {@code %.2f} of a non-negative number, without {@link java.util.Formatter} (costly to start).
+   */
+  static String twoDecimals(double value) {
+    long hundredths = Math.round(Math.max(0, value) * 100);
+    long fraction = hundredths % 100;
+    return hundredths / 100 + (fraction < 10 ? ".0" : ".") + fraction;
   }
 }

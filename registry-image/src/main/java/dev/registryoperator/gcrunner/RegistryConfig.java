@@ -2,13 +2,16 @@ package dev.registryoperator.gcrunner;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -33,6 +36,10 @@ public record RegistryConfig(String storageDriver, Path rootDirectory, List<Stri
   private static final Set<String> NON_DRIVER_KEYS =
       Set.of("delete", "maintenance", "cache", "redirect", "tag");
 
+  /** A {@code rootdirectory: VALUE} line, the value up to a comment. */
+  private static final Pattern ROOT_DIRECTORY_LINE =
+      Pattern.compile("(?m)^\\s*rootdirectory:[ \\t]*([^#\\r\\n]*)");
+
   private static final Pattern SECRET_KEY =
       Pattern.compile(".*(secret|password|passwd|key|token|credential).*");
 
@@ -45,15 +52,46 @@ public record RegistryConfig(String storageDriver, Path rootDirectory, List<Stri
    * registry.
    */
   public static RegistryConfig load(Path file, Map<String, String> env) throws UsageException {
-    String text;
+    return parse(read(file), env, file.toString());
+  }
+
+  /** The config file's text. */
+  public static String read(Path file) throws UsageException {
     try {
-      text = Files.readString(file);
+      return Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new UsageException("registry config not found: " + file);
     } catch (IOException e) {
       throw new UsageException("cannot read registry config " + file + ": " + e.getMessage());
     }
-    return parse(text, env, file.toString());
+  }
+
+  /**
+   * Where a filesystem storage probably is, from a glance at the config text, without parsing the
+   * YAML: the environment's override, else the first {@code rootdirectory:} value, else the default
+   * root when the text mentions {@code filesystem}. Only a hint, so that work on the storage can
+   * start while the YAML is parsed: what {@link #parse} says decides.
+   */
+  public static Optional<Path> filesystemRootHint(String yamlText, Map<String, String> env) {
+    String override = env.getOrDefault("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", "").trim();
+    if (!override.isEmpty()) {
+      return Optional.of(Path.of(override));
+    }
+    Matcher root = ROOT_DIRECTORY_LINE.matcher(yamlText);
+    if (root.find()) {
+      String value = root.group(1).strip();
+      if (value.length() >= 2
+          && (value.startsWith("\"") && value.endsWith("\"")
+              || value.startsWith("'") && value.endsWith("'"))) {
+        value = value.substring(1, value.length() - 1);
+      }
+      try {
+        return value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value));
+      } catch (InvalidPathException e) {
+        return Optional.empty();
+      }
+    }
+    return yamlText.contains("filesystem") ? Optional.of(DEFAULT_ROOT) : Optional.empty();
   }
 
   public static RegistryConfig parse(String yamlText, Map<String, String> env, String source)

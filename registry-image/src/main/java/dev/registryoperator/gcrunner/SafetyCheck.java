@@ -51,6 +51,32 @@ public final class SafetyCheck {
     return conflicts;
   }
 
+  /**
+   * The children of tagged indexes (at any depth) that no tag of their repository points to:
+   * distribution before 3.0 lists such a child for deletion with {@code --delete-untagged} if it is
+   * a manifest revision of that repository (it looks up, for each revision, the tags whose current
+   * link names it).
+   *
+   * @param protectedChildren per repository, per tagged index, its child manifests
+   * @param taggedDigests per repository, the digests its tags point to
+   */
+  public static List<EligibleManifest> untaggedChildren(
+      Map<String, Map<String, Set<String>>> protectedChildren,
+      Map<String, Set<String>> taggedDigests) {
+    List<EligibleManifest> untagged = new ArrayList<>();
+    protectedChildren.forEach(
+        (repository, indexes) -> {
+          Set<String> tagged = taggedDigests.getOrDefault(repository, Set.of());
+          indexes.values().stream()
+              .flatMap(Set::stream)
+              .filter(child -> !tagged.contains(child))
+              .distinct()
+              .sorted()
+              .forEach(child -> untagged.add(new EligibleManifest(repository, child)));
+        });
+    return untagged;
+  }
+
   /** The refusal message, naming every affected image. */
   public static String refusal(List<Conflict> conflicts, RegistryVersion version) {
     Set<String> protectors = new LinkedHashSet<>();

@@ -1,15 +1,18 @@
 package dev.registryoperator.gcrunner;
 
+import java.io.File;
 import java.nio.file.Path;
 
 /** Paths of the distribution registry's filesystem storage layout under its root directory. */
 public final class StorageLayout {
   private final Path root;
   private final Path v2;
+  private final String blobsPath;
 
   public StorageLayout(Path root) {
     this.root = root;
     this.v2 = root.resolve("docker/registry/v2");
+    this.blobsPath = blobs().toString();
   }
 
   public Path root() {
@@ -29,6 +32,13 @@ public final class StorageLayout {
     String algorithm = algorithm(digest);
     String hex = digest.substring(algorithm.length() + 1);
     return v2.resolve("blobs/" + algorithm + "/" + hex.substring(0, 2) + "/" + hex + "/data");
+  }
+
+  /** {@link #blobData} as a {@link File}, built as a string: lighter, for reads of many blobs. */
+  public File blobDataFile(String digest) {
+    String algorithm = algorithm(digest);
+    String hex = digest.substring(algorithm.length() + 1);
+    return new File(blobsPath + '/' + algorithm + '/' + hex.substring(0, 2) + '/' + hex + "/data");
   }
 
   public Path repository(String repository) {

@@ -1,10 +1,12 @@
 package dev.registryoperator.gcrunner;
 
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,17 +70,18 @@ public final class StorageReader {
   /** The repository's tags that have a current link, sorted by tag. */
   public List<TaggedManifest> tags(String repository) throws IOException {
     List<TaggedManifest> tags = new ArrayList<>();
-    Path dir = layout.tags(repository);
-    if (!Files.isDirectory(dir)) {
+    File dir = layout.tags(repository).toFile();
+    String[] names = dir.list();
+    if (names == null) {
+      if (dir.isDirectory()) {
+        throw new IOException("cannot list " + dir);
+      }
       return tags;
     }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path entry : entries) {
-        String tag = entry.getFileName().toString();
-        String digest = readLink(layout.currentTagLink(repository, tag));
-        if (digest != null) {
-          tags.add(new TaggedManifest(repository, tag, digest));
-        }
+    for (String tag : names) {
+      String digest = readLink(new File(dir, tag + "/current/link"));
+      if (digest != null) {
+        tags.add(new TaggedManifest(repository, tag, digest));
       }
     }
     tags.sort((a, b) -> a.tag().compareTo(b.tag()));
@@ -87,11 +90,34 @@ public final class StorageReader {
 
   /** The digest in a link file, or null when the file does not exist. */
   public static String readLink(Path link) throws IOException {
-    try {
-      return new String(Files.readAllBytes(link), StandardCharsets.UTF_8).strip();
-    } catch (NoSuchFileException e) {
-      return null;
+    return readLink(link.toFile());
+  }
+
+  /** The digest in a link file, or null when the file does not exist. */
+  public static String readLink(File link) throws IOException {
+    byte[] data = read(link);
+    return data == null ? null : new String(data, StandardCharsets.UTF_8).strip();
+  }
+
+  /** The file's bytes, or null when it does not exist (java.io: fewer syscalls than NIO's). */
+  private static byte[] read(File file) throws IOException {
+    try (FileInputStream in = new FileInputStream(file)) {
+      return in.readAllBytes();
+    } catch (FileNotFoundException e) {
+      if (!file.exists()) {
+        return null;
+      }
+      throw e;
     }
+  }
+
+  /**
+   * Whether the repository has the manifest as a revision: its {@code
+   * _manifests/revisions/<algorithm>/<hex>/link} file exists (deleting a manifest through the API
+   * removes that file, and garbage collection enumerates revisions by it).
+   */
+  public boolean hasRevision(String repository, String digest) {
+    return Files.exists(layout.revisionLink(repository, digest));
   }
 
   /**
@@ -102,10 +128,8 @@ public final class StorageReader {
     if (cached != null) {
       return cached;
     }
-    byte[] data;
-    try {
-      data = Files.readAllBytes(layout.blobData(digest));
-    } catch (NoSuchFileException e) {
+    byte[] data = read(layout.blobDataFile(digest));
+    if (data == null) {
       return null;
     }
     Manifest manifest = Manifest.parse(data);

@@ -114,7 +114,8 @@ class GcRunnerFailureTest {
             "registry",
             """
                 if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
-                case " $* " in *" --dry-run "*) cat "%s"; exit 0;; esac
+                # What it marked and found eligible, then a failure while deleting.
+                cat "%s"
                 echo 'time="2024-01-01T00:00:00Z" level=info msg="Deleting blob: /docker/registry/v2/blobs/x"' >&2
                 printf 'failed to garbage collect: failed to delete blob sha256:95ba: boom' >&2
                 exit 1
@@ -132,7 +133,7 @@ class GcRunnerFailureTest {
   }
 
   @Test
-  void failingPreflightExits3() throws Exception {
+  void failingMarkPhaseExits3() throws Exception {
     Path registry =
         RunnerHarness.script(
             dir,
@@ -143,12 +144,17 @@ class GcRunnerFailureTest {
                 exit 1
                 """
                 .formatted(VERSION_2));
+    Path config = writeFilesystemConfig(dir.resolve("s"));
 
-    Run run = RunnerHarness.runWith(registry, writeFilesystemConfig(dir.resolve("s")), dir);
+    Run dryRun = RunnerHarness.runWith(registry, config, dir, "--dry-run");
+    Run real = RunnerHarness.runWith(registry, config, dir);
 
-    assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.report().get("message").asText())
-        .contains("preflight garbage-collect --dry-run failed (exit 1)", "something broke");
+    assertThat(dryRun.exitCode()).isEqualTo(3);
+    assertThat(dryRun.report().get("message").asText())
+        .contains("garbage-collect --dry-run failed (exit 1)", "something broke");
+    assertThat(real.exitCode()).isEqualTo(3);
+    assertThat(real.report().get("message").asText())
+        .contains("garbage-collect failed (exit 1)", "something broke", "deleted 0 blobs");
   }
 
   @Test

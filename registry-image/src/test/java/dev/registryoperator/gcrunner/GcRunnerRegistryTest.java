@@ -13,6 +13,7 @@ import dev.registryoperator.gcrunner.testkit.RegistryProcess;
 import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,8 @@ class GcRunnerRegistryTest {
           .isEqualTo(content.taggedManifestReferences());
       assertThat(run.integrity().get("blobs").asLong()).isEqualTo(content.taggedBlobReferences());
       assertThat(run.log())
-          .contains("preflight", "garbage-collect: exit 0", "integrity", "Succeeded");
+          .contains("snapshot", "garbage-collect: exit 0", "integrity", "Succeeded")
+          .doesNotContain("--dry-run");
 
       registry.start();
       ImageVerifier verifier = new ImageVerifier(registry.client());
@@ -189,6 +191,85 @@ class GcRunnerRegistryTest {
       }
       assertThat(registry.client().getManifest("app", movedAway.digest()).status()).isEqualTo(404);
       assertThat(registry.client().getManifest("app", byDigest.digest()).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aRealRunRunsGarbageCollectOnceAndADryRunOnlyItsDryRun() throws Exception {
+    Path calls = dir.resolve("calls.txt");
+    Path recording =
+        RunnerHarness.script(
+            dir,
+            "registry",
+            """
+                echo "$*" >> "%s"
+                exec "%s" "$@"
+                """
+                .formatted(calls, RegistryProcess.binary()));
+    try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
+      ImagePusher pusher = new ImagePusher(registry.client(), 5);
+      PushedImage gone = pusher.pushImage("app", "v1", Format.OCI, 2048);
+      pusher.pushImage("app", "v2", Format.DOCKER, 2048);
+      pusher.pushImage("app", null, Format.DOCKER, 1024);
+      registry.client().deleteManifest("app", gone.digest());
+      registry.stop();
+      String config = registry.configFile().toString();
+
+      for (String[] options :
+          new String[][] {
+            {"--dry-run"}, {}, {"--delete-untagged", "--dry-run"}, {"--delete-untagged"}
+          }) {
+        java.nio.file.Files.deleteIfExists(calls);
+
+        Run run = RunnerHarness.runWith(recording, registry.configFile(), dir, options);
+
+        assertThat(run.exitCode()).as(run.log()).isZero();
+        boolean dryRun = List.of(options).contains("--dry-run");
+        String expected =
+            "garbage-collect "
+                + config
+                + (dryRun ? " --dry-run" : "")
+                + (List.of(options).contains("--delete-untagged") ? " --delete-untagged" : "");
+        assertThat(java.nio.file.Files.readAllLines(calls))
+            .as(String.join(" ", options))
+            .containsExactlyInAnyOrder("--version", expected);
+        if (dryRun) {
+          assertThat(run.number("blobsDeleted")).isZero();
+        } else {
+          assertThat(run.number("blobsDeleted")).isEqualTo(run.number("blobsEligible"));
+        }
+      }
+    }
+  }
+
+  @Test
+  void deleteUntaggedRunsOnRegistry2WhenEveryChildOfATaggedIndexIsTaggedToo() throws Exception {
+    try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
+      RegistryClient client = registry.client();
+      ImagePusher pusher = new ImagePusher(client, 13);
+      PushedImage index = pusher.pushMultiPlatform("multi", "latest", Format.OCI, 2, 3 * 1024);
+      for (PushedImage child : index.children()) {
+        pusher.tag("multi", "child-" + child.digest().substring(7, 19), child);
+      }
+      PushedImage untagged = pusher.pushImage("multi", null, Format.OCI, 5 * 1024);
+      registry.stop();
+      StorageSnapshot before = StorageSnapshot.of(registry.storage());
+
+      Run run =
+          RunnerHarness.runWith(
+              RegistryProcess.binary(), registry.configFile(), dir, "--delete-untagged");
+      StorageSnapshot after = StorageSnapshot.of(registry.storage());
+
+      assertThat(run.exitCode()).as(run.log()).isZero();
+      assertThat(run.log()).contains("safety check: passed");
+      assertThat(run.number("manifestsDeleted")).isEqualTo(1);
+      assertThat(after.goneSince(before).keySet())
+          .containsExactlyInAnyOrderElementsOf(untagged.blobDigests());
+      assertThat(run.number("reclaimedBytes")).isEqualTo(after.bytesGoneSince(before));
+      assertThat(run.integrity().get("missing").asLong()).isZero();
+
+      registry.start();
+      new ImageVerifier(registry.client()).pull(index);
     }
   }
 

@@ -114,4 +114,44 @@ class RegistryConfigTest {
     Redactor redactor = new Redactor(java.util.List.of("secret-1", "secret-1-longer"));
     assertThat(redactor.redact("a secret-1-longer and secret-1.")).isEqualTo("a *** and ***.");
   }
+
+  @Test
+  void theFilesystemRootHintIsAGlanceAtTheText() {
+    Map<String, String> none = Map.of();
+    assertThat(
+            RegistryConfig.filesystemRootHint(
+                "storage:\n  filesystem:\n    rootdirectory: /data/registry  # the PVC\n", none))
+        .contains(Path.of("/data/registry"));
+    assertThat(
+            RegistryConfig.filesystemRootHint(
+                "storage:\n  filesystem:\n    rootdirectory: \"/quoted dir\"\n", none))
+        .contains(Path.of("/quoted dir"));
+    assertThat(RegistryConfig.filesystemRootHint("storage:\n  filesystem: {}\n", none))
+        .contains(RegistryConfig.DEFAULT_ROOT);
+    assertThat(
+            RegistryConfig.filesystemRootHint(
+                "storage:\n  filesystem:\n    # rootdirectory: /old\n", none))
+        .contains(RegistryConfig.DEFAULT_ROOT);
+    assertThat(RegistryConfig.filesystemRootHint("storage:\n  s3:\n    bucket: b\n", none))
+        .isEmpty();
+    assertThat(
+            RegistryConfig.filesystemRootHint(
+                "storage:\n  s3:\n    bucket: b\n",
+                Map.of("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", " /env ")))
+        .contains(Path.of("/env"));
+  }
+
+  @Test
+  void theHintAgreesWithTheParsedConfigOnTheUsualConfigs() throws UsageException {
+    for (String text :
+        new String[] {
+          "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/registry\n",
+          "storage:\n  delete:\n    enabled: true\n  filesystem:\n    rootdirectory: '/srv/r'\n",
+          "storage:\n  filesystem:\n"
+        }) {
+      assertThat(RegistryConfig.filesystemRootHint(text, Map.of()))
+          .as(text)
+          .contains(RegistryConfig.parse(text, Map.of(), "c").rootDirectory());
+    }
+  }
 }

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * {@code --repositories N} (20), {@code --delete-untagged}, {@code --binary PATH} ($REGISTRY_BINARY
  * or /usr/bin/docker-registry), {@code --jar PATH} (target/gc-runner.jar), {@code --work DIR}
  * (target/gc-bench: on disk, like a PVC; /dev/shm for tmpfs), {@code --jvm-options "..."} (the
- * image's JDK_JAVA_OPTIONS by default; "" for none).
+ * image's JDK_JAVA_OPTIONS by default; "" for none), {@code --baseline-jar PATH} (another runner
+ * jar, e.g. an earlier build, timed in the same rounds). Every round checks that all left the same
+ * blobs and that each runner's reclaimedBytes is the blob data that left the disk.
  */
 public final class GcBenchmark {
   /** JDK_JAVA_OPTIONS of the image (see the Dockerfile). */
@@ -38,6 +40,7 @@ public final class GcBenchmark {
     boolean deleteUntagged = false;
     String binary = System.getenv().getOrDefault("REGISTRY_BINARY", "/usr/bin/docker-registry");
     Path jar = Path.of("target/gc-runner.jar");
+    Path baselineJar = null;
     Path work = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -48,6 +51,7 @@ public final class GcBenchmark {
         case "--delete-untagged" -> deleteUntagged = true;
         case "--binary" -> binary = args[++i];
         case "--jar" -> jar = Path.of(args[++i]);
+        case "--baseline-jar" -> baselineJar = Path.of(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
         case "--jvm-options" -> jvmOptions = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -56,6 +60,9 @@ public final class GcBenchmark {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           jar + " not found: build it first (./mvnw -pl registry-image package)");
+    }
+    if (baselineJar != null && !Files.isRegularFile(baselineJar)) {
+      throw new IllegalStateException(baselineJar + " not found");
     }
     work =
         Files.createDirectories(work == null ? Path.of("target/gc-bench") : work).toAbsolutePath();
@@ -88,88 +95,137 @@ public final class GcBenchmark {
             + extra
             + "; work dir "
             + work);
-    System.out.println(
-        "round  plain wall (cpu)            runner wall (cpu)           wall    cpu ratio");
+    List<String> names = new ArrayList<>(List.of("plain", "runner"));
+    if (baselineJar != null) {
+      names.add("baseline");
+      System.out.println("baseline: the same with " + baselineJar);
+    }
+    StringBuilder header = new StringBuilder("round");
+    for (String name : names) {
+      header.append(String.format(Locale.ROOT, "  %-26s", name + " wall (cpu)"));
+    }
+    header.append("  ratios to plain: wall / cpu");
+    System.out.println(header);
 
-    double[] ratios = new double[rounds];
-    double[] plainTimes = new double[rounds];
-    double[] runnerTimes = new double[rounds];
-    double[] cpuRatios = new double[rounds];
+    long[] templateSizes =
+        blobSizes(template).values().stream().mapToLong(Long::longValue).toArray();
+    long templateBytes = java.util.Arrays.stream(templateSizes).sum();
+    double[][] wall = new double[names.size()][rounds];
+    double[][] cpu = new double[names.size()][rounds];
     for (int round = 0; round < rounds; round++) {
-      Path plain = work.resolve("plain");
-      Path runner = work.resolve("runner");
-      for (Path copy : List.of(plain, runner)) {
+      List<List<String>> commands = new ArrayList<>();
+      for (String name : names) {
+        Path copy = work.resolve(name);
         delete(copy);
         run(List.of("cp", "-a", template.toString(), copy.toString()), null);
         Files.writeString(copy.resolve("config.yml"), config(copy));
+        List<String> command = new ArrayList<>();
+        if (name.equals("plain")) {
+          command.addAll(List.of(binary, "garbage-collect", copy.resolve("config.yml").toString()));
+        } else {
+          command.add(javaBinary());
+          command.addAll(
+              Arrays.stream(jvmOptions.split("\\s+")).filter(o -> !o.isEmpty()).toList());
+          command.addAll(
+              List.of(
+                  "-jar",
+                  (name.equals("runner") ? jar : baselineJar).toString(),
+                  "--config",
+                  copy.resolve("config.yml").toString(),
+                  "--registry-binary",
+                  binary,
+                  "--report",
+                  work.resolve(name + "-report.json").toString()));
+        }
+        if (deleteUntagged) {
+          command.add("--delete-untagged");
+        }
+        commands.add(command);
       }
-      List<String> plainCommand =
-          new ArrayList<>(
-              List.of(binary, "garbage-collect", plain.resolve("config.yml").toString()));
-      List<String> runnerCommand = new ArrayList<>(List.of(javaBinary()));
-      runnerCommand.addAll(
-          Arrays.stream(jvmOptions.split("\\s+")).filter(o -> !o.isEmpty()).toList());
-      runnerCommand.addAll(
-          List.of(
-              "-jar",
-              jar.toString(),
-              "--config",
-              runner.resolve("config.yml").toString(),
-              "--registry-binary",
-              binary,
-              "--report",
-              work.resolve("report.json").toString()));
-      if (deleteUntagged) {
-        plainCommand.add("--delete-untagged");
-        runnerCommand.add("--delete-untagged");
+      // Each round starts with another of them, so that none always runs first.
+      for (int k = 0; k < names.size(); k++) {
+        int i = (round + k) % names.size();
+        Timing timing = timed(commands.get(i), work.resolve(names.get(i) + ".log"));
+        wall[i][round] = timing.wall();
+        cpu[i][round] = timing.cpu();
       }
-      Timing plainTime;
-      Timing runnerTime;
-      if (round % 2 == 0) {
-        plainTime = timed(plainCommand, work.resolve("plain.log"));
-        runnerTime = timed(runnerCommand, work.resolve("runner.log"));
-      } else {
-        runnerTime = timed(runnerCommand, work.resolve("runner.log"));
-        plainTime = timed(plainCommand, work.resolve("plain.log"));
+      Map<String, Long> plainLeft = blobSizes(work.resolve("plain"));
+      long bytesGone = templateBytes - plainLeft.values().stream().mapToLong(Long::longValue).sum();
+      for (int i = 1; i < names.size(); i++) {
+        Map<String, Long> left = blobSizes(work.resolve(names.get(i)));
+        if (!left.equals(plainLeft)) {
+          throw new IllegalStateException(
+              "the collections differ: plain left "
+                  + plainLeft.size()
+                  + " blobs, "
+                  + names.get(i)
+                  + " "
+                  + left.size());
+        }
+        long reclaimed =
+            reportNumber(work.resolve(names.get(i) + "-report.json"), "reclaimedBytes");
+        if (reclaimed != bytesGone) {
+          throw new IllegalStateException(
+              names.get(i)
+                  + " reported reclaimedBytes "
+                  + reclaimed
+                  + ", but "
+                  + bytesGone
+                  + " bytes of blob data left the disk");
+        }
       }
-      Set<String> plainLeft = blobFiles(plain);
-      Set<String> runnerLeft = blobFiles(runner);
-      if (!plainLeft.equals(runnerLeft)) {
-        throw new IllegalStateException(
-            "the two collections differ: "
-                + plainLeft.size()
-                + " vs "
-                + runnerLeft.size()
-                + " blobs left");
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%5d", round + 1));
+      for (int i = 0; i < names.size(); i++) {
+        line.append(
+            String.format(
+                Locale.ROOT, "  %8.3f s (cpu %6.3f s)     ", wall[i][round], cpu[i][round]));
       }
-      plainTimes[round] = plainTime.wall();
-      runnerTimes[round] = runnerTime.wall();
-      ratios[round] = runnerTime.wall() / plainTime.wall();
-      cpuRatios[round] = runnerTime.cpu() / plainTime.cpu();
+      for (int i = 1; i < names.size(); i++) {
+        line.append(
+            String.format(
+                Locale.ROOT,
+                "  %s %.2fx / %.2fx",
+                names.get(i),
+                wall[i][round] / wall[0][round],
+                cpu[i][round] / cpu[0][round]));
+      }
+      line.append(
+          String.format(
+              Locale.ROOT, "   (%d blobs left, %d bytes gone)", plainLeft.size(), bytesGone));
+      System.out.println(line);
+    }
+    System.out.println(
+        "last report: " + Files.readString(work.resolve("runner-report.json")).strip());
+    for (int i = 1; i < names.size(); i++) {
+      double[] wallRatios = new double[rounds];
+      double[] cpuRatios = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        wallRatios[round] = wall[i][round] / wall[0][round];
+        cpuRatios[round] = cpu[i][round] / cpu[0][round];
+      }
       System.out.printf(
           Locale.ROOT,
-          "%5d  %8.3f s (cpu %6.3f s)  %8.3f s (cpu %6.3f s)  %6.2fx  %6.2fx   (%d blobs left)%n",
-          round + 1,
-          plainTime.wall(),
-          plainTime.cpu(),
-          runnerTime.wall(),
-          runnerTime.cpu(),
-          ratios[round],
-          cpuRatios[round],
-          plainLeft.size());
+          "median: plain %.3f s, %s %.3f s, wall ratio %.2fx, cpu ratio %.2fx%n",
+          median(wall[0]),
+          names.get(i),
+          median(wall[i]),
+          median(wallRatios),
+          median(cpuRatios));
     }
-    String report = Files.readString(work.resolve("report.json"));
-    System.out.println("last report: " + report);
-    System.out.printf(
-        Locale.ROOT,
-        "median: plain %.3f s, runner %.3f s, wall ratio %.2fx, cpu ratio %.2fx"
-            + " (target <= 1.30x)%n",
-        median(plainTimes),
-        median(runnerTimes),
-        median(ratios),
-        median(cpuRatios));
-    delete(work.resolve("plain"));
-    delete(work.resolve("runner"));
+    for (String name : names) {
+      delete(work.resolve(name));
+    }
+  }
+
+  /** A number from a runner's JSON report (a flat key, as the report writes it). */
+  private static long reportNumber(Path report, String key) throws IOException {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"" + key + "\":(-?\\d+)")
+            .matcher(Files.readString(report));
+    if (!m.find()) {
+      throw new IllegalStateException(report + " has no " + key);
+    }
+    return Long.parseLong(m.group(1));
   }
 
   private static String config(Path root) {
@@ -224,14 +280,18 @@ public final class GcBenchmark {
     return seconds;
   }
 
-  private static Set<String> blobFiles(Path root) throws IOException {
+  /** Blob digest (hex) to the size of its data file. */
+  private static Map<String, Long> blobSizes(Path root) throws IOException {
     Path blobs = root.resolve("docker/registry/v2/blobs");
+    Map<String, Long> sizes = new TreeMap<>();
     try (Stream<Path> files = Files.walk(blobs)) {
-      return files
-          .filter(p -> p.getFileName().toString().equals("data"))
-          .map(p -> p.getParent().getFileName().toString())
-          .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+      for (Path data : (Iterable<Path>) files::iterator) {
+        if (data.getFileName().toString().equals("data")) {
+          sizes.put(data.getParent().getFileName().toString(), Files.size(data));
+        }
+      }
     }
+    return sizes;
   }
 
   private static String javaBinary() {

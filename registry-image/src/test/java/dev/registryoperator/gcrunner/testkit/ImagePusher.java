@@ -122,6 +122,15 @@ public final class ImagePusher {
     return new PushedImage(repository, tag, manifest, null, List.of(), List.of(children));
   }
 
+  /** Tags an image already in {@code repository} (a child of an index, say) as {@code tag} too. */
+  public void tag(String repository, String tag, PushedImage image) throws IOException {
+    client.pushManifest(
+        repository,
+        tag,
+        image.manifest().mediaType(),
+        client.getManifest(repository, image.digest()).body());
+  }
+
   /**
    * A multi-platform image: {@code platforms} untagged children and a tagged index or list over
    * them.
