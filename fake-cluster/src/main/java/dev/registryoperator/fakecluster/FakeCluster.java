@@ -66,6 +66,7 @@ public final class FakeCluster implements AutoCloseable {
 
   private final SimContext ctx;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private FakeGarbageCollector gc;
 
   private FakeCluster(KubernetesClient client, Settings s) {
     PodRuntime runtime =
@@ -87,11 +88,12 @@ public final class FakeCluster implements AutoCloseable {
     FakeKubelet kubelet = new FakeKubelet(ctx);
     FakeDeploymentController deployments = new FakeDeploymentController(ctx);
     FakeJobController jobs = new FakeJobController(ctx);
-    FakeGarbageCollector gc = new FakeGarbageCollector(ctx);
+    gc = new FakeGarbageCollector(ctx);
     Settings s = ctx.settings;
     inform(Deployment.class, true, deployments::observe, deployments::observeDeleted);
     inform(Job.class, true, jobs::observe, jobs::observeDeleted);
-    inform(Pod.class, false, (o, p) -> kubelet.observe(p), kubelet::observeGone);
+    ctx.podCache(
+        inform(Pod.class, false, (o, p) -> kubelet.observe(p), kubelet::observeGone).getIndexer());
     for (Class<? extends HasMetadata> type : s.gcTypes()) {
       gc.watch(inform(type, false, (o, n) -> {}, o -> {}));
     }
@@ -217,6 +219,9 @@ public final class FakeCluster implements AutoCloseable {
       ctx.workers.awaitTermination(15, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (gc != null) {
+      gc.close();
     }
     ctx.runtime.close();
   }

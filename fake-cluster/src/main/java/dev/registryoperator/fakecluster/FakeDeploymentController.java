@@ -28,6 +28,13 @@ final class FakeDeploymentController {
   private final Map<String, String> hashes = new HashMap<>();
   private final Map<String, String> completeLogged = new HashMap<>();
 
+  /**
+   * The template hash of each Deployment object as last observed (the informer gives a new object
+   * on every change): hashing serialises the template, too much to do for every Deployment on every
+   * tick.
+   */
+  private final Map<String, Map.Entry<Deployment, String>> hashed = new HashMap<>();
+
   FakeDeploymentController(SimContext ctx) {
     this.ctx = ctx;
   }
@@ -56,6 +63,7 @@ final class FakeDeploymentController {
     ctx.deployments.remove(d.getMetadata().getUid());
     ctx.log.add("deployment", d.getMetadata().getName(), "deleted", null, null);
     hashes.remove(d.getMetadata().getUid());
+    hashed.remove(d.getMetadata().getUid());
     status.forget(d.getMetadata().getUid());
   }
 
@@ -69,7 +77,14 @@ final class FakeDeploymentController {
 
   private void reconcile(Deployment d) {
     String uid = d.getMetadata().getUid();
-    String hash = PodTemplates.hash(d.getSpec().getTemplate());
+    Map.Entry<Deployment, String> known = hashed.get(uid);
+    String hash;
+    if (known != null && known.getKey() == d) {
+      hash = known.getValue();
+    } else {
+      hash = PodTemplates.hash(d.getSpec().getTemplate());
+      hashed.put(uid, Map.entry(d, hash));
+    }
     String before = hashes.put(uid, hash);
     if (before != null && !before.equals(hash)) {
       ctx.log.add(
@@ -188,16 +203,12 @@ final class FakeDeploymentController {
         d,
         computed,
         cached ->
-            ctx.client
-                .apps()
-                .deployments()
-                .inNamespace(cached.getMetadata().getNamespace())
-                .withName(cached.getMetadata().getName())
-                .editStatus(
-                    x -> {
-                      x.setStatus(computed);
-                      return x;
-                    }));
+            ctx.replaceStatus(
+                SimContext.named(
+                    new Deployment(),
+                    cached.getMetadata().getNamespace(),
+                    cached.getMetadata().getName()),
+                computed));
     String key = hash + "/" + desired;
     if (complete && !key.equals(completeLogged.get(d.getMetadata().getUid()))) {
       completeLogged.put(d.getMetadata().getUid(), key);

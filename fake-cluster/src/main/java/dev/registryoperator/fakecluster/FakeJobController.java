@@ -228,17 +228,10 @@ final class FakeJobController {
         job,
         computed,
         cached ->
-            ctx.client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(cached.getMetadata().getNamespace())
-                .withName(cached.getMetadata().getName())
-                .editStatus(
-                    x -> {
-                      x.setStatus(computed);
-                      return x;
-                    }));
+            ctx.replaceStatus(
+                SimContext.named(
+                    new Job(), cached.getMetadata().getNamespace(), cached.getMetadata().getName()),
+                computed));
   }
 
   private static JobCondition condition(

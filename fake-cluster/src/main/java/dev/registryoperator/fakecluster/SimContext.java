@@ -1,12 +1,17 @@
 package dev.registryoperator.fakecluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.cache.Indexer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +36,9 @@ final class SimContext {
 
   final Map<String, Job> jobs = new LinkedHashMap<>();
 
+  /** Every pod as the pod informer last saw it, by namespace ({@code Cache.NAMESPACE_INDEX}). */
+  private volatile Indexer<Pod> podCache;
+
   SimContext(
       KubernetesClient client,
       FakeCluster.Settings settings,
@@ -42,6 +50,14 @@ final class SimContext {
     this.runtime = runtime;
     this.logic = logic;
     this.workers = workers;
+  }
+
+  Indexer<Pod> podCache() {
+    return podCache;
+  }
+
+  void podCache(Indexer<Pod> cache) {
+    this.podCache = cache;
   }
 
   /** Runs a task on the logic thread; a failure is recorded, never kills the thread. */
@@ -101,18 +117,39 @@ final class SimContext {
     log.add("pod", r.name, "terminating", r.owner(), why);
   }
 
+  /**
+   * A JSON patch that replaces an object's whole status, for its {@code status} subresource: one
+   * request, where an {@code editStatus} reads the object first (at a thousand registries the
+   * fake's reads were a good part of what the API server answered).
+   */
+  static String statusPatch(Object status) {
+    return "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + Serialization.asJson(status) + "}]";
+  }
+
+  static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
+
+  /**
+   * {@code empty} (a new Pod, Deployment, Job...) named {@code namespace/name}: a request made with
+   * it names its object without Fabric8 reading it first, as it does for a request made by name
+   * ({@code withName(n).patch(...)} is a get and a patch).
+   */
+  static <T extends HasMetadata> T named(T empty, String namespace, String name) {
+    empty.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    return empty;
+  }
+
+  /**
+   * Replaces the status of the object {@code ref} names ({@link #named}) with one request; returns
+   * the object as stored.
+   */
+  <T extends HasMetadata> T replaceStatus(T ref, Object status) {
+    return client.resource(ref).subresource("status").patch(JSON_PATCH, statusPatch(status));
+  }
+
   /** Replaces a pod's status (a deleted pod is ignored). */
   void writePodStatus(PodRecord r, PodStatus status) {
     try {
-      client
-          .pods()
-          .inNamespace(r.namespace)
-          .withName(r.name)
-          .editStatus(
-              p -> {
-                p.setStatus(status);
-                return p;
-              });
+      replaceStatus(named(new Pod(), r.namespace, r.name), status);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;
