@@ -60,7 +60,7 @@ final class FakeKubelet {
   }
 
   void tick() {
-    for (PodRecord r : ctx.pods.all()) {
+    for (PodRecord r : ctx.pods.live()) {
       if (r.gone()) {
         continue;
       }

@@ -14,6 +14,12 @@ import java.util.Optional;
  */
 final class PodTable {
   private final Map<String, PodRecord> byUid = new LinkedHashMap<>();
+
+  /**
+   * The pods not yet gone, in creation order; gone ones are dropped when {@link #live} meets them.
+   */
+  private final Map<String, PodRecord> live = new LinkedHashMap<>();
+
   private final Map<String, List<PodRecord>> byOwner = new HashMap<>();
   private final Map<String, List<PodRecord>> byNamespace = new HashMap<>();
 
@@ -22,6 +28,7 @@ final class PodTable {
       byOwner.values().forEach(l -> l.removeIf(r -> r.uid.equals(record.uid)));
       byNamespace.values().forEach(l -> l.removeIf(r -> r.uid.equals(record.uid)));
     }
+    live.put(record.uid, record);
     if (record.ownerUid != null) {
       byOwner.computeIfAbsent(record.ownerUid, o -> new ArrayList<>()).add(record);
     }
@@ -34,9 +41,10 @@ final class PodTable {
     return Optional.ofNullable(byUid.get(uid));
   }
 
-  /** Snapshot, so callers may change the table while iterating. */
-  List<PodRecord> all() {
-    return new ArrayList<>(byUid.values());
+  /** Snapshot of the pods not gone, oldest first (the kubelet looks at them on every tick). */
+  List<PodRecord> live() {
+    live.values().removeIf(PodRecord::gone);
+    return new ArrayList<>(live.values());
   }
 
   /** Pods of an owner that still exist (terminating ones included), oldest first. */

@@ -12,24 +12,26 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /** What the parts of the {@link FakeCluster} share. */
 final class SimContext {
   final KubernetesClient client;
   final FakeCluster.Settings settings;
-  final EventLog log = new EventLog();
+  final EventLog log;
   final PodTable pods = new PodTable();
   final PodRuntime runtime;
   final ScheduledExecutorService logic;
   final ExecutorService workers;
-  final List<Throwable> errors = new CopyOnWriteArrayList<>();
+  final List<Throwable> errors;
+  private final Supplier<Collection<String>> namespaces;
 
   /** Deployments and Jobs as last observed, kept on the logic thread so log order matches. */
   final Map<String, Deployment> deployments = new LinkedHashMap<>();
@@ -39,17 +41,32 @@ final class SimContext {
   /** Every pod as the pod informer last saw it, by namespace ({@code Cache.NAMESPACE_INDEX}). */
   private volatile Indexer<Pod> podCache;
 
+  /**
+   * One logic thread's context, for the namespaces {@code namespaces} lists (null: all of them);
+   * the log, the errors, the runtime and the workers are the cluster's.
+   */
   SimContext(
       KubernetesClient client,
       FakeCluster.Settings settings,
       PodRuntime runtime,
       ScheduledExecutorService logic,
-      ExecutorService workers) {
+      ExecutorService workers,
+      EventLog log,
+      List<Throwable> errors,
+      Supplier<Collection<String>> namespaces) {
     this.client = client;
     this.settings = settings;
     this.runtime = runtime;
     this.logic = logic;
     this.workers = workers;
+    this.log = log;
+    this.errors = errors;
+    this.namespaces = namespaces;
+  }
+
+  /** The namespaces this logic thread runs, or null for all of them (the only thread). */
+  Collection<String> namespaces() {
+    return namespaces == null ? null : namespaces.get();
   }
 
   Indexer<Pod> podCache() {
