@@ -127,15 +127,11 @@ final class ProcCpu {
       }
     }
 
-    /**
-     * CPU seconds so far by thread name, digits replaced by {@code #} (so a pool's threads add up).
-     */
-    Map<String, Double> byName() {
+    /** CPU seconds so far of each thread, as {@code name/tid}. */
+    Map<String, Double> byThread() {
       sample();
       Map<String, Double> out = new HashMap<>();
-      for (Sample s : threads.values()) {
-        out.merge(s.name().replaceAll("[0-9]+", "#"), s.seconds(), Double::sum);
-      }
+      threads.forEach((tid, s) -> out.put(s.name() + "/" + tid, s.seconds()));
       return out;
     }
 
@@ -144,6 +140,28 @@ final class ProcCpu {
       closed = true;
       sampler.interrupt();
     }
+  }
+
+  /**
+   * Seconds by thread name ({@link Threads#byThread}), digits replaced by {@code #}, so that a
+   * pool's threads add up.
+   */
+  static Map<String, Double> byName(Map<String, Double> byThread) {
+    Map<String, Double> out = new HashMap<>();
+    byThread.forEach(
+        (k, v) ->
+            out.merge(
+                k.substring(0, k.lastIndexOf('/')).replaceAll("[0-9]+", "#"), v, Double::sum));
+    return out;
+  }
+
+  /** The busiest single thread whose name matches {@code regex}: its seconds, or 0. */
+  static double busiest(Map<String, Double> byThread, String regex) {
+    return byThread.entrySet().stream()
+        .filter(e -> e.getKey().substring(0, e.getKey().lastIndexOf('/')).matches(regex))
+        .mapToDouble(Map.Entry::getValue)
+        .max()
+        .orElse(0);
   }
 
   /** {@code after - before}, per key. */

@@ -30,6 +30,7 @@ public final class ScaleBenchmark {
       boolean burst,
       boolean jfr,
       int timeoutMinutes,
+      int clusterThreads,
       Path operatorJar,
       ChartJvm chart) {
 
@@ -53,6 +54,7 @@ public final class ScaleBenchmark {
           !"false".equals(System.getProperty("scale.burst")),
           Boolean.getBoolean("scale.jfr"),
           Integer.getInteger("scale.timeoutMinutes", 20),
+          Integer.getInteger("scale.clusterThreads", 0),
           Path.of(
                   System.getProperty(
                       "scale.operatorJar",
@@ -93,13 +95,15 @@ public final class ScaleBenchmark {
     out.println();
     out.println(
         "| N (Registries + GcSchedules) | extra JVM options | converged | operator CPU (per"
-            + " R+G) | operator writes per R+G (all requests) | mock + fake cluster CPU share |"
+            + " R+G) | operator writes per R+G (all requests) | mock + fake cluster CPU share"
+            + " (busiest thread: mock, fake cluster) |"
             + " RSS converged / after full GC | heap used after full GC | idle writes"
             + " | RSS after idle | burst: N runs recorded | burst CPU per run |");
     out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (ScaleRun.Result r : results) {
       out.printf(
-          "| %d + %d | %s | %s | %.1f s (%.1f ms) | %.1f (%.1f) | %.0f%% | %s / %s | %s | %d in %d s"
+          "| %d + %d | %s | %s | %.1f s (%.1f ms) | %.1f (%.1f) | %.0f%% (%.0f%%, %.0f%%) | %s / %s"
+              + " | %s | %d in %d s"
               + " | %s | %s | %s |%n",
           r.n(),
           r.n(),
@@ -112,6 +116,8 @@ public final class ScaleBenchmark {
           (double) r.operatorWrites() / r.n(),
           (double) r.operatorRequests() / r.n(),
           100 * r.benchmarkCpuShare(),
+          100 * r.mockBusy(),
+          100 * r.fakeClusterLogicBusy(),
           mib(r.rssConverged()),
           mib(r.rssAfterGc()),
           mib(r.heapAfterGc().usedKib() * 1024),

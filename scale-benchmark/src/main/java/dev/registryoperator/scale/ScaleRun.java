@@ -1,5 +1,6 @@
 package dev.registryoperator.scale;
 
+import dev.registryoperator.common.Labels;
 import dev.registryoperator.fakecluster.ApiRequest;
 import dev.registryoperator.fakecluster.FakeCluster;
 import dev.registryoperator.fakecluster.JobBehaviour;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -65,6 +67,7 @@ final class ScaleRun {
       long operatorWrites,
       long operatorRequests,
       double benchmarkCpuShare,
+      double mockBusy,
       double fakeClusterLogicBusy,
       long rssConverged,
       long rssAfterGc,
@@ -88,6 +91,7 @@ final class ScaleRun {
   private OperatorProcess operator;
   private ProcCpu.Threads selfThreads;
   private ProcCpu.Threads operatorThreads;
+  private int clusterThreads;
 
   ScaleRun(ScaleBenchmark.Settings settings, int n, PrintStream out) {
     this.settings = settings;
@@ -97,6 +101,8 @@ final class ScaleRun {
 
   Result run() throws Exception {
     int namespaces = Math.max(1, (n + 99) / 100);
+    clusterThreads =
+        settings.clusterThreads() > 0 ? settings.clusterThreads() : Math.min(namespaces, 16);
     Path jfrSelf = settings.workDir().resolve("benchmark-" + n + ".jfr");
     Path jfrOperator = settings.workDir().resolve("operator-" + n + ".jfr");
     Files.deleteIfExists(jfrOperator);
@@ -118,7 +124,10 @@ final class ScaleRun {
       }
       installCrds();
       cluster =
-          FakeCluster.builder(client(FAKE_CLUSTER_AGENT)).jobBehaviour(ScaleRun::gcJob).start();
+          FakeCluster.builder(client(FAKE_CLUSTER_AGENT))
+              .jobBehaviour(ScaleRun::gcJob)
+              .logicThreads(clusterThreads)
+              .start();
       selfThreads = new ProcCpu.Threads(self);
       Path kubeconfig = writeKubeconfig();
       Path log = settings.workDir().resolve("operator-" + n + ".log");
@@ -138,6 +147,10 @@ final class ScaleRun {
       out.printf(
           "%n== N = %d: %d Registries + %d GcSchedules in %d namespace%s ==%n",
           n, n, n, namespaces, namespaces == 1 ? "" : "s");
+      out.printf(
+          "fake cluster: simulated pods (ready after 300 ms, 300 ms to stop, GC Jobs run 300 ms"
+              + " and report 1 GiB reclaimable), %d logic thread%s%n",
+          clusterThreads, clusterThreads == 1 ? "" : "s");
       out.println("operator: " + operator.describe());
       out.printf(
           "  container-like limit: %s (chart resources.limits.memory) as -XX:MaxRAM%s; JVM chose %s%n",
@@ -259,7 +272,7 @@ final class ScaleRun {
       Instant end = done ? watch.recordedAt() : Instant.now();
       Phase.End b = burst.end(end);
       recorded = watch.recorded();
-      burstSeconds = seconds(burst.start, end);
+      burstSeconds = done ? seconds(burst.start, end) : Double.NaN;
       burstCpu = b.operatorCpu();
       burstWrites = b.requests().writes(Requests.OPERATOR);
       out.printf(
@@ -272,6 +285,19 @@ final class ScaleRun {
                   "only %d recorded within %d min; the others: %s",
                   recorded, settings.timeoutMinutes(), watch.pendingRuns()));
       out.println("  results: " + watch.burstResults());
+      if (!done) {
+        for (String registry : watch.pendingRegistries(3)) {
+          String name = registry.substring(registry.indexOf('/') + 1);
+          List<String> lines = cluster.log().linesFor("Deployment", name);
+          out.println("  " + apiView(registry.substring(0, registry.indexOf('/')), name));
+          out.println(
+              "  fake cluster's log of Deployment "
+                  + registry
+                  + " (last lines):\n    "
+                  + String.join(
+                      "\n    ", lines.subList(Math.max(0, lines.size() - 12), lines.size())));
+        }
+      }
       out.printf("  operator CPU %.1f s = %.1f ms per run%n", burstCpu, 1000 * burstCpu / n);
       b.printCpu(out);
       b.printRequests(out, n);
@@ -284,6 +310,7 @@ final class ScaleRun {
         c.requests().writes(Requests.OPERATOR),
         c.requests().count(Requests.OPERATOR),
         c.selfCpu() / c.capacity(),
+        c.mockBusy(),
         c.logicBusy(),
         rssConverged,
         rssAfterGc,
@@ -303,8 +330,8 @@ final class ScaleRun {
     final double operatorCpu = operator.cpuSeconds();
     final double selfCpu = ProcCpu.processSeconds(self);
     final double[] machine = ProcCpu.machineSeconds();
-    final Map<String, Double> selfByThread = selfThreads.byName();
-    final Map<String, Double> operatorByThread = operatorThreads.byName();
+    final Map<String, Double> selfByThread = selfThreads.byThread();
+    final Map<String, Double> operatorByThread = operatorThreads.byThread();
     final int firstRequest = api.dispatcher().requests().size();
 
     End end(Instant at) {
@@ -316,8 +343,8 @@ final class ScaleRun {
           ProcCpu.processSeconds(self) - selfCpu,
           m[0] - machine[0],
           m[1] - machine[1],
-          ProcCpu.minus(selfThreads.byName(), selfByThread),
-          ProcCpu.minus(operatorThreads.byName(), operatorByThread),
+          ProcCpu.minus(selfThreads.byThread(), selfByThread),
+          ProcCpu.minus(operatorThreads.byThread(), operatorByThread),
           new Requests(all.subList(firstRequest, all.size())));
     }
 
@@ -336,9 +363,14 @@ final class ScaleRun {
         return machineTotal > 0 ? machineTotal : wall * Runtime.getRuntime().availableProcessors();
       }
 
-      /** The fake cluster's single logic thread: busy share of the wall time. */
+      /** The fake cluster's busiest logic thread: its busy share of the wall time. */
       double logicBusy() {
-        return selfThreads.getOrDefault("fake-cluster", 0.0) / Math.max(wall, 1e-9);
+        return ProcCpu.busiest(selfThreads, "fake-cluster(-[0-9]+)?") / Math.max(wall, 1e-9);
+      }
+
+      /** The mock API server's busiest event loop thread: its busy share of the wall time. */
+      double mockBusy() {
+        return ProcCpu.busiest(selfThreads, "vert\\.x-eventloo.*") / Math.max(wall, 1e-9);
       }
 
       void printCpu(PrintStream out) {
@@ -356,12 +388,14 @@ final class ScaleRun {
             Math.max(0, machineBusy - operatorCpu - selfCpu),
             100 * Math.max(0, machineBusy - operatorCpu - selfCpu) / capacity(),
             100 * (capacity() - machineBusy) / capacity());
-        Map<String, Double> groups = ProcCpu.grouped(selfThreads, ScaleRun::benchmarkThreadGroup);
+        Map<String, Double> self = ProcCpu.byName(selfThreads);
+        Map<String, Double> groups = ProcCpu.grouped(self, ScaleRun::benchmarkThreadGroup);
         out.printf(
-            "  this JVM by part: %s; fake cluster logic thread busy %.0f%% of the time%n",
-            ProcCpu.top(groups, 8), 100 * logicBusy());
-        out.println("  this JVM's threads: " + ProcCpu.top(selfThreads, 6));
-        out.println("  operator's threads: " + ProcCpu.top(operatorThreads, 8));
+            "  this JVM by part: %s; busy share of the wall time: mock API server's event loop"
+                + " %.0f%%, fake cluster's busiest logic thread %.0f%%%n",
+            ProcCpu.top(groups, 8), 100 * mockBusy(), 100 * logicBusy());
+        out.println("  this JVM's threads: " + ProcCpu.top(self, 6));
+        out.println("  operator's threads: " + ProcCpu.top(ProcCpu.byName(operatorThreads), 8));
       }
 
       void printRequests(PrintStream out, double pairs) {
@@ -452,11 +486,39 @@ final class ScaleRun {
     List<GcSchedule> all = user.resources(GcSchedule.class).inAnyNamespace().list().getItems();
     parallel(
         all.size(),
-        i ->
-            user.resources(GcSchedule.class)
-                .inNamespace(all.get(i).getMetadata().getNamespace())
-                .withName(all.get(i).getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+        i -> user.resource(all.get(i)).patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+  }
+
+  /** What the API says of a registry whose run is not recorded: its pods and its window. */
+  private String apiView(String namespace, String name) {
+    Registry r = user.resources(Registry.class).inNamespace(namespace).withName(name).get();
+    String pods =
+        cluster.podsOfDeployment(namespace, name).stream()
+            .map(
+                p ->
+                    p.getMetadata().getName()
+                        + "(read-only="
+                        + (p.getMetadata().getLabels() == null
+                            ? null
+                            : p.getMetadata().getLabels().get(Labels.READ_ONLY))
+                        + (FakeCluster.isReady(p) ? ", ready" : "")
+                        + (FakeCluster.isTerminating(p) ? ", terminating" : "")
+                        + ")")
+            .collect(Collectors.joining(", "));
+    String status =
+        r == null || r.getStatus() == null
+            ? "no status"
+            : "phase "
+                + r.getStatus().getPhase()
+                + ", maintenance "
+                + (r.getStatus().getMaintenance() == null
+                    ? null
+                    : Serialization.asJson(r.getStatus().getMaintenance()))
+                + ", observedGeneration "
+                + r.getStatus().getObservedGeneration()
+                + " of "
+                + r.getMetadata().getGeneration();
+    return "API: Registry " + namespace + "/" + name + ": " + status + "; pods: " + pods;
   }
 
   private interface Task {
@@ -573,6 +635,10 @@ final class ScaleRun {
 
   /** Stops the operator (SIGTERM), the fake cluster, the clients and the API server. */
   private void close() {
+    if (cluster != null && !cluster.errors().isEmpty()) {
+      out.println("fake cluster errors: " + cluster.errors().size() + ", the first:");
+      cluster.errors().get(0).printStackTrace(out);
+    }
     if (operator != null) {
       operator.close();
     }

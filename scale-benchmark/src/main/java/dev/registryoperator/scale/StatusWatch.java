@@ -183,6 +183,16 @@ final class StatusWatch implements AutoCloseable {
         .collect(Collectors.groupingBy(s -> s, TreeMap::new, Collectors.counting()));
   }
 
+  /** Up to {@code n} GcSchedules whose run is not recorded yet: their Registries' names. */
+  List<String> pendingRegistries(int n) {
+    return schedules.getStore().list().stream()
+        .filter(g -> !recordedKeys.contains(key(g)))
+        .map(g -> g.getMetadata().getNamespace() + "/" + g.getSpec().getRegistryRef().getName())
+        .sorted()
+        .limit(n)
+        .toList();
+  }
+
   /** Why objects have not converged, as {@code Registry Ready=False Progressing: 12}. */
   Map<String, Long> notConverged() {
     Map<String, Long> out = new TreeMap<>();
