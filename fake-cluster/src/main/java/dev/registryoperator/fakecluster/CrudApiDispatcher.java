@@ -2,17 +2,33 @@ package dev.registryoperator.fakecluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesResponseComposer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatchException;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.regex.Pattern;
 
 /**
  * The mock's CRUD dispatcher, answering as a kube-apiserver where the mock does not answer at all:
@@ -24,6 +40,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * ProtobufBodies}); any other protobuf body gets 415 UnsupportedMediaType. Any other exception the
  * mock lets escape becomes a 500 InternalError rather than a request never answered. Tests can add
  * an {@link Admission} that refuses requests (a quota, a webhook) or only looks at them.
+ *
+ * <p>Requests are answered one at a time (the mock's single event loop does so anyway). The mock
+ * finds objects by testing every stored one against the request; here a {@link StoreIndex} gives
+ * the few candidates of the request's resource and name first, so that a get, patch or update costs
+ * the same with 10 or 10,000 objects stored (the scale benchmark), with the same answers.
  */
 public class CrudApiDispatcher extends KubernetesCrudDispatcher {
   /**
@@ -47,6 +68,21 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
 
   private final List<Admission> admissions = new CopyOnWriteArrayList<>();
 
+  /** {@code /apis/<group>/<version>}: an empty list there is the mock's API resource list. */
+  private static final Pattern API_RESOURCES =
+      Pattern.compile("/apis(/(?<group>[a-zA-Z0-9-_.]+))?(/(?<version>[a-zA-Z0-9-_]+))");
+
+  /** The store's keys by resource and name; rebuilt from the store when a change was not seen. */
+  private final StoreIndex index = new StoreIndex();
+
+  private boolean indexValid = true;
+
+  /** The mock's resource version counter, for list answers; null if it cannot be read. */
+  private final AtomicLong resourceVersion = mockField("resourceVersion", AtomicLong.class);
+
+  /** The mock's lock on its store, held while deleting; null if it cannot be read. */
+  private final ReadWriteLock storeLock = mockField("lock", ReadWriteLock.class);
+
   public CrudApiDispatcher() {
     super(List.of());
   }
@@ -59,9 +95,11 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
 
   /**
    * Every request answered, in order (see {@link ApiRequest}); recorded from {@link
-   * #recordRequests()} on.
+   * #recordRequests()} on. Guarded by itself: a copy-on-write list would copy the whole log on each
+   * request, which at hundreds of thousands of requests (the scale benchmark) costs more than
+   * answering them.
    */
-  private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+  private final List<ApiRequest> requests = new ArrayList<>();
 
   private volatile boolean recording;
 
@@ -72,14 +110,27 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
 
   /** The requests recorded so far. */
   public List<ApiRequest> requests() {
-    return List.copyOf(requests);
+    synchronized (requests) {
+      return List.copyOf(requests);
+    }
   }
 
   @Override
   public final MockResponse dispatch(RecordedRequest request) {
+    synchronized (this) {
+      return dispatchInOrder(request);
+    }
+  }
+
+  private MockResponse dispatchInOrder(RecordedRequest request) {
     if (recording) {
       ApiRequest.parse(request.getMethod(), request.getPath(), request.getHeader("User-Agent"))
-          .ifPresent(requests::add);
+          .ifPresent(
+              r -> {
+                synchronized (requests) {
+                  requests.add(r);
+                }
+              });
     }
     if (!admissions.isEmpty()) {
       byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
@@ -185,10 +236,10 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
     String selector =
         query < 0 ? null : EventSelectors.parameter(path.substring(query + 1), "fieldSelector");
     if (selector == null || !EventSelectors.EVENTS.matcher(bare).matches()) {
-      return super.handleGet(path);
+      return get(path);
     }
     MockResponse all =
-        super.handleGet(bare + EventSelectors.without(path.substring(query + 1), "fieldSelector"));
+        get(bare + EventSelectors.without(path.substring(query + 1), "fieldSelector"));
     if (all.code() != 200 || all.getBody() == null) {
       return all;
     }
@@ -196,6 +247,178 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
         .setResponseCode(200)
         .setHeader("Content-Type", "application/json")
         .setBody(EventSelectors.filter(all.getBody().readUtf8(), selector));
+  }
+
+  /**
+   * The mock's answer to a get or list, from the index's candidates: the first match for a name
+   * (404 without one), else a list of every match in store order with the mock's resource version.
+   */
+  private MockResponse get(String path) {
+    if (path.contains("watch=true") || resourceVersion == null) {
+      return super.handleGet(path);
+    }
+    synchronized (this) {
+      AttributeSet query = attributeExtractor.fromPath(path);
+      Collection<AttributeSet> candidates = candidates(query);
+      if (candidates == null) {
+        return super.handleGet(path);
+      }
+      List<String> items = new ArrayList<>();
+      for (AttributeSet key : candidates) {
+        if (key.matches(query)) {
+          String item = map.get(key);
+          if (item != null) {
+            items.add(item);
+          }
+        }
+      }
+      if (query.containsKey(KubernetesAttributesExtractor.NAME)) {
+        return items.isEmpty()
+            ? new MockResponse().setResponseCode(404)
+            : new MockResponse().setResponseCode(200).setBody(items.get(0));
+      }
+      if (items.isEmpty() && API_RESOURCES.matcher(path).matches()) {
+        return super.handleGet(path);
+      }
+      return new MockResponse()
+          .setResponseCode(200)
+          .setBody(
+              ((KubernetesResponseComposer) responseComposer)
+                  .compose(items, String.valueOf(resourceVersion.get())));
+    }
+  }
+
+  /** As the mock's: the first stored entry matching {@code attributes}, from the candidates. */
+  @Override
+  public Map.Entry<AttributeSet, String> findResource(AttributeSet attributes) {
+    synchronized (this) {
+      Collection<AttributeSet> candidates = candidates(attributes);
+      if (candidates == null) {
+        return super.findResource(attributes);
+      }
+      for (AttributeSet key : candidates) {
+        if (key.matches(attributes)) {
+          String item = map.get(key);
+          if (item != null) {
+            return new AbstractMap.SimpleImmutableEntry<>(key, item);
+          }
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Every change to the store comes here: the mock replaces {@code oldAttributes} by the new
+   * state's key, which is computed as the mock does and checked against the store (a key not found
+   * there means the mock changed: the index is then rebuilt from the store).
+   */
+  @Override
+  public void processEvent(
+      String path,
+      AttributeSet pathAttributes,
+      AttributeSet oldAttributes,
+      GenericKubernetesResource resource,
+      String newState) {
+    synchronized (this) {
+      super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+      if (oldAttributes != null) {
+        index.remove(oldAttributes);
+      }
+      if (newState != null) {
+        KubernetesAttributesExtractor extractor =
+            (KubernetesAttributesExtractor) attributeExtractor;
+        AttributeSet key =
+            resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
+        if (!key.containsKey(KubernetesAttributesExtractor.PLURAL)) {
+          key = AttributeSet.merge(pathAttributes, key);
+        }
+        if (map.containsKey(key)) {
+          index.add(key);
+        } else {
+          indexValid = false;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void reset() {
+    synchronized (this) {
+      super.reset();
+      index.clear();
+      indexValid = true;
+    }
+  }
+
+  private Collection<AttributeSet> candidates(AttributeSet query) {
+    if (!indexValid) {
+      synchronized (map) {
+        index.rebuild(new ArrayList<>(map.keySet()));
+      }
+      indexValid = true;
+    }
+    return index.candidates(query);
+  }
+
+  /**
+   * A private field of the mock (7.5.2), or null in another version: then the mock answers lists
+   * and deletes itself, by scanning its store.
+   */
+  private <T> T mockField(String name, Class<T> type) {
+    try {
+      Field field = KubernetesCrudDispatcher.class.getDeclaredField(name);
+      field.setAccessible(true);
+      return type.cast(field.get(this));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The mock's delete of a named object, from the index's candidates: as {@code
+   * KubernetesCrudDispatcher.processDelete} (7.5.2) does, an object without finalizers goes, one
+   * with finalizers is marked with a deletionTimestamp (once); the answer is the object as it was.
+   */
+  @Override
+  public MockResponse handleDelete(String path) {
+    if (storeLock == null) {
+      return super.handleDelete(path);
+    }
+    synchronized (this) {
+      AttributeSet query = attributeExtractor.fromPath(path);
+      Collection<AttributeSet> candidates = candidates(query);
+      if (candidates == null || !query.containsKey(KubernetesAttributesExtractor.NAME)) {
+        return super.handleDelete(path);
+      }
+      storeLock.writeLock().lock();
+      try {
+        List<AttributeSet> matching = candidates.stream().filter(k -> k.matches(query)).toList();
+        if (matching.isEmpty()) {
+          return new MockResponse().setResponseCode(404);
+        }
+        String first = map.get(matching.get(0));
+        for (AttributeSet key : matching) {
+          GenericKubernetesResource resource =
+              Serialization.unmarshal(map.get(key), GenericKubernetesResource.class);
+          if (resource.getFinalizers().isEmpty()) {
+            processEvent(path, query, key, null, null);
+          } else if (!resource.isMarkedForDeletion()) {
+            resource
+                .getMetadata()
+                .setDeletionTimestamp(
+                    ZonedDateTime.now(ZoneOffset.UTC)
+                        .truncatedTo(ChronoUnit.SECONDS)
+                        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+            resource.getMetadata().setResourceVersion(String.valueOf(requestResourceVersion()));
+            processEvent(path, query, key, resource, Serialization.asJson(resource));
+          }
+        }
+        return new MockResponse().setResponseCode(200).setBody(first);
+      } finally {
+        storeLock.writeLock().unlock();
+      }
+    }
   }
 
   @Override

@@ -11,18 +11,21 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * A fake of the cluster parts the Fabric8 CRUD mock lacks, for tests: Deployment (and ReplicaSet)
@@ -30,10 +33,11 @@ import java.util.function.Consumer;
  * the mock through a client and writes pods and statuses back, so reconciler tests can assert on
  * the order of what happened via {@link #log()}.
  *
- * <p>All decisions run on one thread, every {@code tick}; blocking pod runtime calls run on
- * workers. Pods it creates carry {@link #KUBELET_FINALIZER}, so deleting one leaves it terminating
- * (deletionTimestamp set, still listed with its labels) until the runtime has stopped it. A pod
- * created by anyone else with that finalizer is adopted and run the same way.
+ * <p>All decisions run on one thread, every {@code tick} (or, with {@link Builder#logicThreads}, on
+ * one thread per group of namespaces); blocking pod runtime calls run on workers. Pods it creates
+ * carry {@link #KUBELET_FINALIZER}, so deleting one leaves it terminating (deletionTimestamp set,
+ * still listed with its labels) until the runtime has stopped it. A pod created by anyone else with
+ * that finalizer is adopted and run the same way.
  *
  * <pre>{@code
  * try (MockApiServer api = MockApiServer.start();
@@ -62,91 +66,197 @@ public final class FakeCluster implements AutoCloseable {
       JobBehaviour jobBehaviour,
       PodRuntime podRuntime,
       List<Class<? extends HasMetadata>> gcTypes,
-      boolean legacyJobConditions) {}
+      boolean legacyJobConditions,
+      int logicThreads) {}
 
-  private final SimContext ctx;
+  /** One logic thread and the controllers, kubelet and garbage collector it runs. */
+  private record Shard(
+      SimContext ctx,
+      FakeKubelet kubelet,
+      FakeDeploymentController deployments,
+      FakeJobController jobs,
+      FakeGarbageCollector gc) {}
+
+  /** What an informer's event does, on the logic thread of the object's namespace. */
+  private interface Change<T> {
+    void accept(Shard shard, T oldObj, T newObj);
+  }
+
+  private final Settings settings;
+  private final KubernetesClient client;
+  private final PodRuntime runtime;
+  private final ExecutorService workers;
+  private final EventLog log = new EventLog();
+  private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+  private final List<Shard> shards = new ArrayList<>();
+  private final Map<String, Integer> shardOfNamespace = new ConcurrentHashMap<>();
+  private final AtomicInteger namespacesSeen = new AtomicInteger();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private OwnerCache owners;
 
   private FakeCluster(KubernetesClient client, Settings s) {
-    PodRuntime runtime =
+    this.settings = s;
+    this.client = client;
+    runtime =
         s.podRuntime() != null
             ? s.podRuntime()
             : new FakePodRuntime(
                 s.readyDelay(), s.terminationGrace(), s.jobRunTime(), s.jobBehaviour());
-    ScheduledExecutorService logic =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fake-cluster"));
-    ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "fake-cluster-runtime"));
-    ctx = new SimContext(client, s, runtime, logic, workers);
+    workers = Executors.newCachedThreadPool(r -> daemon(r, "fake-cluster-runtime"));
   }
 
   public static Builder builder(KubernetesClient client) {
     return new Builder(client);
   }
 
-  private FakeCluster begin() {
-    FakeKubelet kubelet = new FakeKubelet(ctx);
-    FakeDeploymentController deployments = new FakeDeploymentController(ctx);
-    FakeJobController jobs = new FakeJobController(ctx);
-    FakeGarbageCollector gc = new FakeGarbageCollector(ctx);
-    Settings s = ctx.settings;
-    inform(Deployment.class, true, deployments::observe, deployments::observeDeleted);
-    inform(Job.class, true, jobs::observe, jobs::observeDeleted);
-    inform(Pod.class, false, (o, p) -> kubelet.observe(p), kubelet::observeGone);
-    for (Class<? extends HasMetadata> type : s.gcTypes()) {
-      gc.watch(inform(type, false, (o, n) -> {}, o -> {}));
+  /**
+   * The logic thread of a namespace: with one (the default) every object's; with more, namespaces
+   * are dealt to them in the order they are first seen.
+   */
+  private int shardOf(String namespace) {
+    if (settings.logicThreads() <= 1) {
+      return 0;
     }
+    return shardOfNamespace.computeIfAbsent(
+        String.valueOf(namespace),
+        n -> Math.floorMod(namespacesSeen.getAndIncrement(), settings.logicThreads()));
+  }
+
+  private List<String> namespacesOf(int shard) {
+    return shardOfNamespace.entrySet().stream()
+        .filter(e -> e.getValue() == shard)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  private Shard shard(HasMetadata o) {
+    return shards.get(shardOf(o.getMetadata().getNamespace()));
+  }
+
+  private FakeCluster begin() {
+    int threads = Math.max(1, settings.logicThreads());
+    for (int i = 0; i < threads; i++) {
+      String name = threads == 1 ? "fake-cluster" : "fake-cluster-" + i;
+      ScheduledExecutorService logic =
+          Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name));
+      int shard = i;
+      SimContext ctx =
+          new SimContext(
+              client,
+              settings,
+              runtime,
+              logic,
+              workers,
+              log,
+              errors,
+              threads == 1 ? null : () -> namespacesOf(shard));
+      if (owners == null) {
+        owners =
+            new OwnerCache(
+                ctx,
+                owner -> {
+                  Shard sh = shard(owner);
+                  sh.ctx()
+                      .run("owner deleted", () -> sh.gc().ownerGone(owner.getMetadata().getUid()));
+                });
+      }
+      shards.add(
+          new Shard(
+              ctx,
+              new FakeKubelet(ctx),
+              new FakeDeploymentController(ctx),
+              new FakeJobController(ctx),
+              new FakeGarbageCollector(ctx, owners)));
+    }
+    inform(
+        Deployment.class,
+        true,
+        (sh, o, n) -> sh.deployments().observe(o, n),
+        (sh, o) -> {
+          sh.deployments().observeDeleted(o);
+          sh.gc().ownerGone(o.getMetadata().getUid());
+        });
+    inform(
+        Job.class,
+        true,
+        (sh, o, n) -> sh.jobs().observe(o, n),
+        (sh, o) -> {
+          sh.jobs().observeDeleted(o);
+          sh.gc().ownerGone(o.getMetadata().getUid());
+        });
+    Indexer<Pod> podCache =
+        inform(
+                Pod.class,
+                false,
+                (sh, o, p) -> sh.kubelet().observe(p),
+                (sh, p) -> sh.kubelet().observeGone(p))
+            .getIndexer();
+    for (Class<? extends HasMetadata> type : settings.gcTypes()) {
+      SharedIndexInformer<? extends HasMetadata> informer =
+          inform(type, false, (sh, o, n) -> sh.gc().changed(n), (sh, o) -> sh.gc().forget(o));
+      shards.forEach(sh -> sh.gc().watch(informer));
+    }
+    shards.forEach(sh -> sh.ctx().podCache(podCache));
     CompletableFuture.allOf(
             informers.stream()
                 .map(SharedIndexInformer::start)
                 .map(CompletionStage::toCompletableFuture)
                 .toArray(CompletableFuture[]::new))
         .join();
-    ctx.logic.scheduleWithFixedDelay(
-        ctx.guarded(
-            "tick",
-            () -> {
-              deployments.tick();
-              jobs.tick();
-              kubelet.tick();
-            }),
-        0,
-        s.tick().toMillis(),
-        TimeUnit.MILLISECONDS);
-    ctx.logic.scheduleWithFixedDelay(
-        ctx.guarded("gc", gc::sweep),
-        s.gcInterval().toMillis(),
-        s.gcInterval().toMillis(),
-        TimeUnit.MILLISECONDS);
+    for (Shard sh : shards) {
+      sh.ctx()
+          .logic
+          .scheduleWithFixedDelay(
+              sh.ctx()
+                  .guarded(
+                      "tick",
+                      () -> {
+                        sh.deployments().tick();
+                        sh.jobs().tick();
+                        sh.kubelet().tick();
+                      }),
+              0,
+              settings.tick().toMillis(),
+              TimeUnit.MILLISECONDS);
+      sh.ctx()
+          .logic
+          .scheduleWithFixedDelay(
+              sh.ctx().guarded("gc", sh.gc()::sweep),
+              settings.gcInterval().toMillis(),
+              settings.gcInterval().toMillis(),
+              TimeUnit.MILLISECONDS);
+    }
     return this;
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(
-      Class<T> type, boolean filtered, BiConsumer<T, T> onChange, Consumer<T> onDelete) {
+      Class<T> type, boolean filtered, Change<T> onChange, BiConsumer<Shard, T> onDelete) {
     var ops =
-        ctx.settings.namespace() == null
-            ? ctx.client.resources(type).inAnyNamespace()
-            : ctx.client.resources(type).inNamespace(ctx.settings.namespace());
+        settings.namespace() == null
+            ? client.resources(type).inAnyNamespace()
+            : client.resources(type).inNamespace(settings.namespace());
     var selected =
-        filtered && !ctx.settings.selector().isEmpty()
-            ? ops.withLabels(ctx.settings.selector())
-            : ops;
+        filtered && !settings.selector().isEmpty() ? ops.withLabels(settings.selector()) : ops;
     String what = type.getSimpleName();
     SharedIndexInformer<T> informer = selected.runnableInformer(0);
     informer.addEventHandler(
         new ResourceEventHandler<T>() {
           @Override
           public void onAdd(T obj) {
-            ctx.run(what + " added", () -> onChange.accept(null, obj));
+            Shard sh = shard(obj);
+            sh.ctx().run(what + " added", () -> onChange.accept(sh, null, obj));
           }
 
           @Override
           public void onUpdate(T oldObj, T newObj) {
-            ctx.run(what + " updated", () -> onChange.accept(oldObj, newObj));
+            Shard sh = shard(newObj);
+            sh.ctx().run(what + " updated", () -> onChange.accept(sh, oldObj, newObj));
           }
 
           @Override
           public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            ctx.run(what + " deleted", () -> onDelete.accept(obj));
+            Shard sh = shard(obj);
+            sh.ctx().run(what + " deleted", () -> onDelete.accept(sh, obj));
           }
         });
     informers.add(informer);
@@ -155,16 +265,16 @@ public final class FakeCluster implements AutoCloseable {
 
   /** What the fake observed and did, in order. */
   public EventLog log() {
-    return ctx.log;
+    return log;
   }
 
   /** Failures inside the fake (a test should expect none). */
   public List<Throwable> errors() {
-    return List.copyOf(ctx.errors);
+    return List.copyOf(errors);
   }
 
   public Settings settings() {
-    return ctx.settings;
+    return settings;
   }
 
   /** Live from the API: pods controlled by the named Deployment, terminating ones included. */
@@ -179,7 +289,7 @@ public final class FakeCluster implements AutoCloseable {
 
   /** Live from the API: pods whose controller reference is {@code kind/name}. */
   public List<Pod> podsControlledBy(String namespace, String kind, String name) {
-    return ctx.client.pods().inNamespace(namespace).list().getItems().stream()
+    return client.pods().inNamespace(namespace).list().getItems().stream()
         .filter(
             p ->
                 p.getMetadata().getOwnerReferences() != null
@@ -206,19 +316,23 @@ public final class FakeCluster implements AutoCloseable {
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
-    ctx.logic.shutdownNow();
-    ctx.workers.shutdownNow();
+    shards.forEach(sh -> sh.ctx().logic.shutdownNow());
+    workers.shutdownNow();
     try {
-      ctx.logic.awaitTermination(5, TimeUnit.SECONDS);
+      for (Shard sh : shards) {
+        sh.ctx().logic.awaitTermination(5, TimeUnit.SECONDS);
+      }
       // A worker may be starting a pod or writing its status: let it finish before the runtime
-      // stops every
-      // process (a pod started after that would be left running) and before the caller closes the
-      // API server.
-      ctx.workers.awaitTermination(15, TimeUnit.SECONDS);
+      // stops every process (a pod started after that would be left running) and before the
+      // caller closes the API server.
+      workers.awaitTermination(15, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    ctx.runtime.close();
+    if (owners != null) {
+      owners.close();
+    }
+    runtime.close();
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -251,6 +365,7 @@ public final class FakeCluster implements AutoCloseable {
             Deployment.class,
             Job.class);
     private boolean legacyJobConditions;
+    private int logicThreads = 1;
 
     private Builder(KubernetesClient client) {
       this.client = client;
@@ -330,6 +445,23 @@ public final class FakeCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many threads run the controllers, the kubelet and the garbage collector (default 1);
+     * namespaces are dealt to them in the order they are first seen, so one namespace's objects are
+     * always handled by one thread, in order, and the event log of one namespace reads as with one
+     * thread. With more than one, the {@link PodRuntime}'s {@code isReady} and {@code poll} are
+     * called from that many threads (each pod's always from the same one): {@link FakePodRuntime}
+     * allows it. For many namespaces on a loaded machine, where one thread waiting on each request
+     * in turn cannot keep up (the scale benchmark).
+     */
+    public Builder logicThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("logicThreads must be at least 1: " + threads);
+      }
+      this.logicThreads = threads;
+      return this;
+    }
+
     public Settings settings() {
       return new Settings(
           namespace,
@@ -343,7 +475,8 @@ public final class FakeCluster implements AutoCloseable {
           jobBehaviour,
           podRuntime,
           gcTypes,
-          legacyJobConditions);
+          legacyJobConditions,
+          logicThreads);
     }
 
     /** Starts watching; returns once the informers have synced. */

@@ -28,6 +28,23 @@ final class FakeDeploymentController {
   private final Map<String, String> hashes = new HashMap<>();
   private final Map<String, String> completeLogged = new HashMap<>();
 
+  /**
+   * The template hash of each Deployment object as last observed (the informer gives a new object
+   * on every change): hashing serialises the template, too much to do for every Deployment on every
+   * tick.
+   */
+  private final Map<String, Map.Entry<Deployment, String>> hashed = new HashMap<>();
+
+  /**
+   * What each Deployment's last reconcile left behind when it had nothing more to do: the object
+   * and its pods as they were then. A tick skips a Deployment while both are the same (the object
+   * by identity: the informer gives a new one on every change), as a reconcile of the same inputs
+   * decides the same; with a thousand Deployments, reconciling each on every tick kept a core busy.
+   */
+  private record Settled(Deployment deployment, List<PodRecord.View> pods) {}
+
+  private final Map<String, Settled> settled = new HashMap<>();
+
   FakeDeploymentController(SimContext ctx) {
     this.ctx = ctx;
   }
@@ -56,20 +73,43 @@ final class FakeDeploymentController {
     ctx.deployments.remove(d.getMetadata().getUid());
     ctx.log.add("deployment", d.getMetadata().getName(), "deleted", null, null);
     hashes.remove(d.getMetadata().getUid());
+    hashed.remove(d.getMetadata().getUid());
+    settled.remove(d.getMetadata().getUid());
     status.forget(d.getMetadata().getUid());
   }
 
   void tick() {
     for (Deployment d : List.copyOf(ctx.deployments.values())) {
       if (d.getMetadata().getDeletionTimestamp() == null) {
-        reconcile(d);
+        String uid = d.getMetadata().getUid();
+        Settled last = settled.get(uid);
+        if (last != null && last.deployment() == d && last.pods().equals(podViews(uid))) {
+          continue;
+        }
+        if (reconcile(d)) {
+          settled.put(uid, new Settled(d, podViews(uid)));
+        } else {
+          settled.remove(uid);
+        }
       }
     }
   }
 
-  private void reconcile(Deployment d) {
+  private List<PodRecord.View> podViews(String uid) {
+    return ctx.pods.ownedBy(uid).stream().map(PodRecord::view).toList();
+  }
+
+  /** Reconciles; false when it must run again even if nothing changes (a status conflict). */
+  private boolean reconcile(Deployment d) {
     String uid = d.getMetadata().getUid();
-    String hash = PodTemplates.hash(d.getSpec().getTemplate());
+    Map.Entry<Deployment, String> known = hashed.get(uid);
+    String hash;
+    if (known != null && known.getKey() == d) {
+      hash = known.getValue();
+    } else {
+      hash = PodTemplates.hash(d.getSpec().getTemplate());
+      hashed.put(uid, Map.entry(d, hash));
+    }
     String before = hashes.put(uid, hash);
     if (before != null && !before.equals(hash)) {
       ctx.log.add(
@@ -85,7 +125,7 @@ final class FakeDeploymentController {
     } else {
       rollingUpdate(d, hash, desired);
     }
-    writeStatus(d, hash, desired);
+    return writeStatus(d, hash, desired) != StatusWriter.Write.CONFLICT;
   }
 
   private void recreate(Deployment d, String hash, int desired) {
@@ -148,7 +188,7 @@ final class FakeDeploymentController {
         hash);
   }
 
-  private void writeStatus(Deployment d, String hash, int desired) {
+  private StatusWriter.Write writeStatus(Deployment d, String hash, int desired) {
     List<PodRecord> active = active(d);
     int replicas = active.size();
     int updated = (int) active.stream().filter(p -> isNew(p, hash)).count();
@@ -184,20 +224,17 @@ final class FakeDeploymentController {
                         ? "ReplicaSet \"" + rs + "\" has successfully progressed."
                         : "ReplicaSet \"" + rs + "\" is progressing."))
             .build();
-    status.writeIfChanged(
-        d,
-        computed,
-        cached ->
-            ctx.client
-                .apps()
-                .deployments()
-                .inNamespace(cached.getMetadata().getNamespace())
-                .withName(cached.getMetadata().getName())
-                .editStatus(
-                    x -> {
-                      x.setStatus(computed);
-                      return x;
-                    }));
+    StatusWriter.Write write =
+        status.writeIfChanged(
+            d,
+            computed,
+            cached ->
+                ctx.replaceStatus(
+                    SimContext.named(
+                        new Deployment(),
+                        cached.getMetadata().getNamespace(),
+                        cached.getMetadata().getName()),
+                    computed));
     String key = hash + "/" + desired;
     if (complete && !key.equals(completeLogged.get(d.getMetadata().getUid()))) {
       completeLogged.put(d.getMetadata().getUid(), key);
@@ -208,6 +245,7 @@ final class FakeDeploymentController {
           null,
           "hash " + hash + ", replicas " + desired);
     }
+    return write;
   }
 
   /** The condition, keeping the previous one's times where the API server's controller would. */

@@ -8,9 +8,12 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,49 +26,131 @@ import java.util.Set;
  * from it), namespace and name, and must be namespaced. Deletion is always background: the mock
  * deletes an owner at once whatever the propagation policy (no foreground wait, and orphaning is
  * not honoured).
+ *
+ * <p>Like the real one it works from events: a sweep (every {@code gcInterval}) looks at the
+ * dependents that were added or changed, and at those of owners that went, since the last one;
+ * every {@value #FULL_SWEEP_EVERY}th sweep looks at every dependent, in case an owner went unseen.
+ * Looking at every dependent on every sweep cost a core at a thousand registries.
  */
 final class FakeGarbageCollector {
+  static final int FULL_SWEEP_EVERY = 20;
+
   private record OwnerKey(
       String namespace, String apiVersion, String kind, String name, String uid) {}
 
   private final SimContext ctx;
+  private final OwnerCache owners;
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
   private final Set<String> goneOwners = new HashSet<>();
   private final Set<String> deleted = new HashSet<>();
 
-  FakeGarbageCollector(SimContext ctx) {
+  /** Dependents to look at on the next sweep, by uid, as last seen. */
+  private Map<String, HasMetadata> dirty = new LinkedHashMap<>();
+
+  /** Dependents (by uid, as last seen) of each owner uid. */
+  private final Map<String, Map<String, HasMetadata>> dependents = new HashMap<>();
+
+  private final Map<String, ResourceDefinitionContext> kinds = new HashMap<>();
+  private int sweeps;
+
+  FakeGarbageCollector(SimContext ctx, OwnerCache owners) {
     this.ctx = ctx;
+    this.owners = owners;
   }
 
   void watch(SharedIndexInformer<? extends HasMetadata> informer) {
     informers.add(informer);
   }
 
-  void sweep() {
-    Map<OwnerKey, Boolean> alive = new HashMap<>();
-    for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
-      for (HasMetadata o : informer.getStore().list()) {
-        List<OwnerReference> refs = o.getMetadata().getOwnerReferences();
-        if (refs == null
-            || refs.isEmpty()
-            || o.getMetadata().getDeletionTimestamp() != null
-            || deleted.contains(o.getMetadata().getUid())) {
-          continue;
-        }
-        String ns = o.getMetadata().getNamespace();
-        boolean orphan =
-            refs.stream()
-                .noneMatch(
-                    r ->
-                        alive.computeIfAbsent(
-                            new OwnerKey(
-                                ns, r.getApiVersion(), r.getKind(), r.getName(), r.getUid()),
-                            this::exists));
-        if (orphan) {
-          delete(o, refs.get(0));
+  /** An object of a watched type was added or changed. */
+  void changed(HasMetadata o) {
+    List<OwnerReference> refs = o.getMetadata().getOwnerReferences();
+    if (refs == null || refs.isEmpty()) {
+      return;
+    }
+    String uid = o.getMetadata().getUid();
+    for (OwnerReference r : refs) {
+      dependents.computeIfAbsent(r.getUid(), u -> new HashMap<>()).put(uid, o);
+    }
+    dirty.put(uid, o);
+  }
+
+  /** An object of a watched type went. */
+  void forget(HasMetadata o) {
+    String uid = o.getMetadata().getUid();
+    List<OwnerReference> refs = o.getMetadata().getOwnerReferences();
+    if (refs != null) {
+      for (OwnerReference r : refs) {
+        Map<String, HasMetadata> of = dependents.get(r.getUid());
+        if (of != null) {
+          of.remove(uid);
+          if (of.isEmpty()) {
+            dependents.remove(r.getUid());
+          }
         }
       }
     }
+    dirty.remove(uid);
+  }
+
+  /** An owner (of any kind) went: its dependents are looked at on the next sweep. */
+  void ownerGone(String ownerUid) {
+    Map<String, HasMetadata> of = dependents.get(ownerUid);
+    if (of != null) {
+      dirty.putAll(of);
+    }
+  }
+
+  void sweep() {
+    Collection<HasMetadata> candidates;
+    if (++sweeps % FULL_SWEEP_EVERY == 0) {
+      candidates = new ArrayList<>();
+      Collection<String> namespaces = ctx.namespaces();
+      for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
+        candidates.addAll(objects(informer, namespaces));
+      }
+      dirty.clear();
+    } else {
+      if (dirty.isEmpty()) {
+        return;
+      }
+      candidates = dirty.values();
+      dirty = new LinkedHashMap<>();
+    }
+    Map<OwnerKey, Boolean> alive = new HashMap<>();
+    for (HasMetadata o : candidates) {
+      List<OwnerReference> refs = o.getMetadata().getOwnerReferences();
+      if (refs == null
+          || refs.isEmpty()
+          || o.getMetadata().getDeletionTimestamp() != null
+          || deleted.contains(o.getMetadata().getUid())) {
+        continue;
+      }
+      String ns = o.getMetadata().getNamespace();
+      boolean orphan =
+          refs.stream()
+              .noneMatch(
+                  r ->
+                      alive.computeIfAbsent(
+                          new OwnerKey(ns, r.getApiVersion(), r.getKind(), r.getName(), r.getUid()),
+                          this::exists));
+      if (orphan) {
+        delete(o, refs.get(0));
+      }
+    }
+  }
+
+  /** The informer's objects in {@code namespaces} (all of them for null). */
+  private static List<? extends HasMetadata> objects(
+      SharedIndexInformer<? extends HasMetadata> informer, Collection<String> namespaces) {
+    if (namespaces == null) {
+      return informer.getStore().list();
+    }
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String namespace : namespaces) {
+      objects.addAll(informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace));
+    }
+    return objects;
   }
 
   private void delete(HasMetadata o, OwnerReference owner) {
@@ -96,6 +181,11 @@ final class FakeGarbageCollector {
         why);
   }
 
+  /**
+   * Whether the owner exists. An answer of true for an owner that exists only in the fake's view (a
+   * Deployment or Job whose deletion it has not yet observed) or that cannot be told (the API
+   * failed) keeps its dependents dirty, to be looked at again.
+   */
   private boolean exists(OwnerKey k) {
     if (goneOwners.contains(k.uid())) {
       return false;
@@ -103,15 +193,23 @@ final class FakeGarbageCollector {
     if (ctx.deployments.containsKey(k.uid()) || ctx.jobs.containsKey(k.uid())) {
       return true; // until the fake has observed its deletion, so the log shows that first
     }
-    int slash = k.apiVersion().indexOf('/');
     ResourceDefinitionContext rdc =
-        new ResourceDefinitionContext.Builder()
-            .withGroup(slash < 0 ? null : k.apiVersion().substring(0, slash))
-            .withVersion(k.apiVersion().substring(slash + 1))
-            .withKind(k.kind())
-            .withPlural(Pluralize.toPlural(k.kind().toLowerCase(Locale.ROOT)))
-            .withNamespaced(true)
-            .build();
+        kinds.computeIfAbsent(
+            k.apiVersion() + "/" + k.kind(),
+            x -> {
+              int slash = k.apiVersion().indexOf('/');
+              return new ResourceDefinitionContext.Builder()
+                  .withGroup(slash < 0 ? null : k.apiVersion().substring(0, slash))
+                  .withVersion(k.apiVersion().substring(slash + 1))
+                  .withKind(k.kind())
+                  .withPlural(Pluralize.toPlural(k.kind().toLowerCase(Locale.ROOT)))
+                  .withNamespaced(true)
+                  .build();
+            });
+    if (owners.holds(rdc, k.namespace(), k.name(), k.uid())) {
+      return true;
+    }
+    // Not in the cache (or it has not synced): ask the API, which has the last word.
     GenericKubernetesResource owner;
     try {
       owner =
@@ -121,7 +219,8 @@ final class FakeGarbageCollector {
               .withName(k.name())
               .get();
     } catch (KubernetesClientException e) {
-      return true; // cannot tell: keep the dependent
+      ownerGone(k.uid()); // cannot tell: keep the dependents, and look again on the next sweep
+      return true;
     }
     boolean exists = owner != null && k.uid().equals(owner.getMetadata().getUid());
     if (!exists) {

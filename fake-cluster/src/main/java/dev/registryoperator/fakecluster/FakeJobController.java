@@ -43,6 +43,15 @@ final class FakeJobController {
   private final StatusWriter<Job, JobStatus> status = new StatusWriter<>(Job::getStatus);
   private final Map<String, JobState> states = new HashMap<>();
 
+  /**
+   * What each Job's last reconcile left behind: the object (by identity) and every pod it ever had.
+   * A tick skips a Job while both are the same and no deadline or time to live falls due (see
+   * {@link FakeDeploymentController}'s).
+   */
+  private record Settled(Job job, List<PodRecord.View> pods, Instant due) {}
+
+  private final Map<String, Settled> settled = new HashMap<>();
+
   FakeJobController(SimContext ctx) {
     this.ctx = ctx;
   }
@@ -58,6 +67,7 @@ final class FakeJobController {
     ctx.jobs.remove(job.getMetadata().getUid());
     ctx.log.add("job", job.getMetadata().getName(), "deleted", null, null);
     states.remove(job.getMetadata().getUid());
+    settled.remove(job.getMetadata().getUid());
     status.forget(job.getMetadata().getUid());
   }
 
@@ -65,12 +75,45 @@ final class FakeJobController {
     for (Job job : List.copyOf(ctx.jobs.values())) {
       if (job.getMetadata().getDeletionTimestamp() == null
           && !Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-        reconcile(job);
+        String uid = job.getMetadata().getUid();
+        Settled last = settled.get(uid);
+        if (last != null
+            && last.job() == job
+            && (last.due() == null || Instant.now().isBefore(last.due()))
+            && last.pods().equals(podViews(uid))) {
+          continue;
+        }
+        if (reconcile(job)) {
+          settled.put(uid, new Settled(job, podViews(uid), due(job, states.get(uid))));
+        } else {
+          settled.remove(uid);
+        }
       }
     }
   }
 
-  private void reconcile(Job job) {
+  private List<PodRecord.View> podViews(String uid) {
+    return ctx.pods.everOwnedBy(uid).stream().map(PodRecord::view).toList();
+  }
+
+  /** When the Job's deadline or time to live falls due, if one is still to come. */
+  private static Instant due(Job job, JobState st) {
+    if (st == null) {
+      return null;
+    }
+    Long deadline = job.getSpec().getActiveDeadlineSeconds();
+    if (deadline != null && !st.ending()) {
+      return st.start.plusSeconds(deadline);
+    }
+    Integer ttl = job.getSpec().getTtlSecondsAfterFinished();
+    if (ttl != null && st.finishedAt != null && !st.ttlDeleted) {
+      return st.finishedAt.plusSeconds(ttl);
+    }
+    return null;
+  }
+
+  /** Reconciles; false when it must run again even if nothing changes (a status conflict). */
+  private boolean reconcile(Job job) {
     String name = job.getMetadata().getName();
     JobState st = states.computeIfAbsent(job.getMetadata().getUid(), u -> new JobState());
     if (st.start == null) {
@@ -82,9 +125,7 @@ final class FakeJobController {
     if (st.failureReason != null) {
       active(job).forEach(p -> ctx.deletePod(p, "job failed: " + st.failureReason));
     }
-    if (!st.ending() && active(job).isEmpty()) {
-      createPod(job);
-    }
+    boolean refused = !st.ending() && active(job).isEmpty() && !createPod(job);
     boolean settled = active(job).isEmpty() && terminating(job).isEmpty();
     if (st.ending() && st.finishedAt == null && (settled || ctx.settings.legacyJobConditions())) {
       st.finishedAt = Instant.now();
@@ -95,7 +136,7 @@ final class FakeJobController {
           null,
           st.failureMessage);
     }
-    writeStatus(job, st);
+    boolean settledNow = writeStatus(job, st) != StatusWriter.Write.CONFLICT && !refused;
     Integer ttl = job.getSpec().getTtlSecondsAfterFinished();
     if (st.finishedAt != null
         && ttl != null
@@ -105,6 +146,7 @@ final class FakeJobController {
       ctx.client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
       ctx.log.add("job", name, "deleted by ttl-after-finished", null, null);
     }
+    return settledNow;
   }
 
   private void decide(Job job, JobState st) {
@@ -125,7 +167,8 @@ final class FakeJobController {
     }
   }
 
-  private void createPod(Job job) {
+  /** Creates the Job's next pod; false if the API refused it (to be tried again). */
+  private boolean createPod(Job job) {
     String jobName = job.getMetadata().getName();
     String uid = job.getMetadata().getUid();
     Map<String, String> labels =
@@ -142,6 +185,7 @@ final class FakeJobController {
     try {
       ctx.createPod(
           PodTemplates.newPod(job.getSpec().getTemplate(), job, podName, labels), job, null);
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() < 400 || e.getCode() >= 500) {
         throw e;
@@ -155,6 +199,7 @@ final class FakeJobController {
                   : e.getMessage());
       ctx.log.add("job", jobName, "pod refused", null, message);
       recordFailedCreate(job, message);
+      return false;
     }
   }
 
@@ -196,7 +241,7 @@ final class FakeJobController {
         .create();
   }
 
-  private void writeStatus(Job job, JobState st) {
+  private StatusWriter.Write writeStatus(Job job, JobState st) {
     List<PodRecord> all = ctx.pods.everOwnedBy(job.getMetadata().getUid());
     List<PodRecord> active = active(job);
     boolean legacy = ctx.settings.legacyJobConditions();
@@ -224,21 +269,14 @@ final class FakeJobController {
             .withTerminating(legacy ? null : terminating(job).size())
             .withConditions(conditions)
             .build();
-    status.writeIfChanged(
+    return status.writeIfChanged(
         job,
         computed,
         cached ->
-            ctx.client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(cached.getMetadata().getNamespace())
-                .withName(cached.getMetadata().getName())
-                .editStatus(
-                    x -> {
-                      x.setStatus(computed);
-                      return x;
-                    }));
+            ctx.replaceStatus(
+                SimContext.named(
+                    new Job(), cached.getMetadata().getNamespace(), cached.getMetadata().getName()),
+                computed));
   }
 
   private static JobCondition condition(

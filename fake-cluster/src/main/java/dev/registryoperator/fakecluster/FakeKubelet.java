@@ -4,6 +4,8 @@ import dev.registryoperator.fakecluster.PodRecord.State;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +60,7 @@ final class FakeKubelet {
   }
 
   void tick() {
-    for (PodRecord r : ctx.pods.all()) {
+    for (PodRecord r : ctx.pods.live()) {
       if (r.gone()) {
         continue;
       }
@@ -219,18 +221,9 @@ final class FakeKubelet {
   private void removeFinalizer(PodRecord r) {
     List<String> left = new ArrayList<>();
     try {
-      ctx.client
-          .pods()
-          .inNamespace(r.namespace)
-          .withName(r.name)
-          .edit(
-              p -> {
-                List<String> f = new ArrayList<>(p.getMetadata().getFinalizers());
-                f.remove(FakeCluster.KUBELET_FINALIZER);
-                left.addAll(f);
-                p.getMetadata().setFinalizers(f);
-                return p;
-              });
+      if (!removeFinalizerAsCached(r, left)) {
+        editOutFinalizer(r, left);
+      }
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;
@@ -243,6 +236,56 @@ final class FakeKubelet {
     } else {
       r.state = r.finished() ? r.state : State.STOPPED;
     }
+  }
+
+  /**
+   * One JSON patch that tests the finalizers the pod informer last saw and replaces them without
+   * ours; false (nothing changed) when the cache does not have this pod or is behind.
+   */
+  private boolean removeFinalizerAsCached(PodRecord r, List<String> left) {
+    Pod cached = ctx.podCache().getByKey(Cache.namespaceKeyFunc(r.namespace, r.name));
+    if (cached == null
+        || !r.uid.equals(cached.getMetadata().getUid())
+        || cached.getMetadata().getFinalizers() == null
+        || !cached.getMetadata().getFinalizers().contains(FakeCluster.KUBELET_FINALIZER)) {
+      return false;
+    }
+    List<String> before = cached.getMetadata().getFinalizers();
+    List<String> after = new ArrayList<>(before);
+    after.remove(FakeCluster.KUBELET_FINALIZER);
+    String patch =
+        "[{\"op\":\"test\",\"path\":\"/metadata/finalizers\",\"value\":"
+            + Serialization.asJson(before)
+            + "},{\"op\":\"replace\",\"path\":\"/metadata/finalizers\",\"value\":"
+            + Serialization.asJson(after)
+            + "}]";
+    try {
+      ctx.client
+          .resource(SimContext.named(new Pod(), r.namespace, r.name))
+          .patch(SimContext.JSON_PATCH, patch);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 422) {
+        return false; // the cache is behind: read the pod and edit it
+      }
+      throw e;
+    }
+    left.addAll(after);
+    return true;
+  }
+
+  private void editOutFinalizer(PodRecord r, List<String> left) {
+    ctx.client
+        .pods()
+        .inNamespace(r.namespace)
+        .withName(r.name)
+        .edit(
+            p -> {
+              List<String> f = new ArrayList<>(p.getMetadata().getFinalizers());
+              f.remove(FakeCluster.KUBELET_FINALIZER);
+              left.addAll(f);
+              p.getMetadata().setFinalizers(f);
+              return p;
+            });
   }
 
   private void stopQuietly(Pod pod) {

@@ -7,10 +7,13 @@ import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Binds pending pods to nodes. Honours {@code spec.nodeName} and required pod affinity (every node
@@ -18,7 +21,8 @@ import java.util.Optional;
  * own affinity terms may go anywhere when no placed pod matches them; pods without affinity go
  * round-robin. A pod that fits nowhere stays Pending with {@code PodScheduled=False, reason
  * Unschedulable} and is retried on every tick. Pods counted for affinity: those bound to a node
- * whose containers have not ended, terminating ones included (as in the real scheduler's cache).
+ * whose containers have not ended, terminating ones included (as in the real scheduler's cache);
+ * pods the fake kubelet does not run are seen through the pod informer's cache.
  */
 final class FakeScheduler {
   private final SimContext ctx;
@@ -52,9 +56,7 @@ final class FakeScheduler {
     try {
       r.pod =
           ctx.client
-              .pods()
-              .inNamespace(r.namespace)
-              .withName(r.name)
+              .resource(SimContext.named(new Pod(), r.namespace, r.name))
               .patch(
                   PatchContext.of(PatchType.JSON_MERGE),
                   "{\"spec\":{\"nodeName\":\"" + node.get() + "\"}}");
@@ -76,7 +78,7 @@ final class FakeScheduler {
     if (terms.isEmpty()) {
       return Optional.of(nodes.get(next++ % nodes.size()));
     }
-    List<Pod> placed = placedPods(r.uid);
+    List<Pod> placed = placedPods(r.uid, namespaces(terms, r.pod));
     // As kube-scheduler's InterPodAffinity: when no placed pod matches any term and the pod matches
     // its own terms, it may go anywhere (the first pod of a set that wants to stay together).
     boolean noneMatch =
@@ -109,26 +111,43 @@ final class FakeScheduler {
     return affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
   }
 
-  /** Pods bound to a node whose containers may run: ours from the table, others from the API. */
-  private List<Pod> placedPods(String exceptUid) {
-    List<Pod> placed = new ArrayList<>();
-    for (PodRecord o : ctx.pods.all()) {
-      if (!o.uid.equals(exceptUid) && o.nodeName != null && !o.finished() && !o.gone()) {
-        placed.add(o.pod);
+  /** The namespaces whose pods the terms select: their own, or the pod's. */
+  private static Set<String> namespaces(List<PodAffinityTerm> terms, Pod pod) {
+    Set<String> namespaces = new LinkedHashSet<>();
+    for (PodAffinityTerm t : terms) {
+      if (t.getNamespaces() == null || t.getNamespaces().isEmpty()) {
+        namespaces.add(pod.getMetadata().getNamespace());
+      } else {
+        namespaces.addAll(t.getNamespaces());
       }
     }
-    List<Pod> others =
-        ctx.settings.namespace() == null
-            ? ctx.client.pods().inAnyNamespace().list().getItems()
-            : ctx.client.pods().inNamespace(ctx.settings.namespace()).list().getItems();
-    for (Pod p : others) {
-      boolean ours = ctx.pods.get(p.getMetadata().getUid()).isPresent();
-      String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-      if (!ours
-          && p.getSpec().getNodeName() != null
-          && !"Succeeded".equals(phase)
-          && !"Failed".equals(phase)) {
-        placed.add(p);
+    return namespaces;
+  }
+
+  /**
+   * Pods of {@code namespaces} bound to a node whose containers may run: ours from the table,
+   * others from the pod informer's cache (listing every pod from the API for each pod to place made
+   * a burst of new pods quadratic, and stalled it at a thousand registries).
+   */
+  private List<Pod> placedPods(String exceptUid, Set<String> namespaces) {
+    List<Pod> placed = new ArrayList<>();
+    for (String namespace : namespaces) {
+      for (PodRecord o : ctx.pods.inNamespace(namespace)) {
+        if (!o.uid.equals(exceptUid) && o.nodeName != null && !o.finished() && !o.gone()) {
+          placed.add(o.pod);
+        }
+      }
+    }
+    for (String namespace : namespaces) {
+      for (Pod p : ctx.podCache().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
+        boolean ours = ctx.pods.get(p.getMetadata().getUid()).isPresent();
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        if (!ours
+            && p.getSpec().getNodeName() != null
+            && !"Succeeded".equals(phase)
+            && !"Failed".equals(phase)) {
+          placed.add(p);
+        }
       }
     }
     return placed;

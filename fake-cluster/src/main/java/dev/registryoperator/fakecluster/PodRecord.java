@@ -45,6 +45,20 @@ final class PodRecord {
     this.templateHash = templateHash;
   }
 
+  /** What a controller decides from: changes when any of it does. */
+  record View(
+      String uid, State state, boolean terminating, boolean ready, int restarts, Integer exit) {}
+
+  View view() {
+    return new View(
+        uid,
+        state,
+        terminating,
+        ready,
+        restarts,
+        termination == null ? null : termination.exitCode());
+  }
+
   String owner() {
     return ownerKind == null ? null : ownerKind + "/" + ownerName;
   }

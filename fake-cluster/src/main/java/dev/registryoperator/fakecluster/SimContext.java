@@ -1,47 +1,80 @@
 package dev.registryoperator.fakecluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.cache.Indexer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /** What the parts of the {@link FakeCluster} share. */
 final class SimContext {
   final KubernetesClient client;
   final FakeCluster.Settings settings;
-  final EventLog log = new EventLog();
+  final EventLog log;
   final PodTable pods = new PodTable();
   final PodRuntime runtime;
   final ScheduledExecutorService logic;
   final ExecutorService workers;
-  final List<Throwable> errors = new CopyOnWriteArrayList<>();
+  final List<Throwable> errors;
+  private final Supplier<Collection<String>> namespaces;
 
   /** Deployments and Jobs as last observed, kept on the logic thread so log order matches. */
   final Map<String, Deployment> deployments = new LinkedHashMap<>();
 
   final Map<String, Job> jobs = new LinkedHashMap<>();
 
+  /** Every pod as the pod informer last saw it, by namespace ({@code Cache.NAMESPACE_INDEX}). */
+  private volatile Indexer<Pod> podCache;
+
+  /**
+   * One logic thread's context, for the namespaces {@code namespaces} lists (null: all of them);
+   * the log, the errors, the runtime and the workers are the cluster's.
+   */
   SimContext(
       KubernetesClient client,
       FakeCluster.Settings settings,
       PodRuntime runtime,
       ScheduledExecutorService logic,
-      ExecutorService workers) {
+      ExecutorService workers,
+      EventLog log,
+      List<Throwable> errors,
+      Supplier<Collection<String>> namespaces) {
     this.client = client;
     this.settings = settings;
     this.runtime = runtime;
     this.logic = logic;
     this.workers = workers;
+    this.log = log;
+    this.errors = errors;
+    this.namespaces = namespaces;
+  }
+
+  /** The namespaces this logic thread runs, or null for all of them (the only thread). */
+  Collection<String> namespaces() {
+    return namespaces == null ? null : namespaces.get();
+  }
+
+  Indexer<Pod> podCache() {
+    return podCache;
+  }
+
+  void podCache(Indexer<Pod> cache) {
+    this.podCache = cache;
   }
 
   /** Runs a task on the logic thread; a failure is recorded, never kills the thread. */
@@ -101,18 +134,39 @@ final class SimContext {
     log.add("pod", r.name, "terminating", r.owner(), why);
   }
 
+  /**
+   * A JSON patch that replaces an object's whole status, for its {@code status} subresource: one
+   * request, where an {@code editStatus} reads the object first (at a thousand registries the
+   * fake's reads were a good part of what the API server answered).
+   */
+  static String statusPatch(Object status) {
+    return "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + Serialization.asJson(status) + "}]";
+  }
+
+  static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
+
+  /**
+   * {@code empty} (a new Pod, Deployment, Job...) named {@code namespace/name}: a request made with
+   * it names its object without Fabric8 reading it first, as it does for a request made by name
+   * ({@code withName(n).patch(...)} is a get and a patch).
+   */
+  static <T extends HasMetadata> T named(T empty, String namespace, String name) {
+    empty.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    return empty;
+  }
+
+  /**
+   * Replaces the status of the object {@code ref} names ({@link #named}) with one request; returns
+   * the object as stored.
+   */
+  <T extends HasMetadata> T replaceStatus(T ref, Object status) {
+    return client.resource(ref).subresource("status").patch(JSON_PATCH, statusPatch(status));
+  }
+
   /** Replaces a pod's status (a deleted pod is ignored). */
   void writePodStatus(PodRecord r, PodStatus status) {
     try {
-      client
-          .pods()
-          .inNamespace(r.namespace)
-          .withName(r.name)
-          .editStatus(
-              p -> {
-                p.setStatus(status);
-                return p;
-              });
+      replaceStatus(named(new Pod(), r.namespace, r.name), status);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;

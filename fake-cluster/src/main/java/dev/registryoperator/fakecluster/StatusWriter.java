@@ -31,28 +31,37 @@ final class StatusWriter<T extends HasMetadata, S> {
     return statusOf.apply(cached);
   }
 
+  /** What {@link #writeIfChanged} did. */
+  enum Write {
+    /** Nothing to write. */
+    UNCHANGED,
+    WRITTEN,
+    /** The object changed or went meanwhile: nothing written, to try again. */
+    CONFLICT
+  }
+
   /**
    * Writes {@code computed} unless equal to {@link #previous}; {@code write} returns the stored
    * object.
    */
-  boolean writeIfChanged(T cached, S computed, UnaryOperator<T> write) {
+  Write writeIfChanged(T cached, S computed, UnaryOperator<T> write) {
     if (Objects.equals(computed, previous(cached))) {
-      return false;
+      return Write.UNCHANGED;
     }
     T stored;
     try {
       stored = write.apply(cached);
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 404) {
-        return false; // changed or deleted meanwhile: like a real controller, try again on the next
-        // sync
+        // changed or deleted meanwhile: like a real controller, try again on the next sync
+        return Write.CONFLICT;
       }
       throw e;
     }
     if (stored != null) {
       written.put(cached.getMetadata().getUid(), new Written<>(computed, rv(stored)));
     }
-    return true;
+    return Write.WRITTEN;
   }
 
   void forget(String uid) {
