@@ -94,6 +94,7 @@ final class OperatorProcess implements AutoCloseable {
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.equals("_JAVA_OPTIONS"));
     env.put("JAVA_TOOL_OPTIONS", chart.javaOpts());
+    env.putAll(imageEnv(jar.toAbsolutePath().getParent().getParent().resolve("Dockerfile")));
     env.put("KUBECONFIG", kubeconfig.toString());
     env.put("HEALTH_PORT", String.valueOf(port));
     env.remove("WATCH_NAMESPACES");
@@ -253,5 +254,25 @@ final class OperatorProcess implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The {@code ENV KEY=value} lines of the operator image's Dockerfile (such as {@code
+   * MALLOC_ARENA_MAX}): the process runs with the environment the image gives it.
+   */
+  static Map<String, String> imageEnv(Path dockerfile) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    try {
+      for (String line : java.nio.file.Files.readAllLines(dockerfile)) {
+        String t = line.trim();
+        if (t.startsWith("ENV ") && t.contains("=")) {
+          String kv = t.substring(4).trim();
+          env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read " + dockerfile, e);
+    }
+    return env;
   }
 }
