@@ -253,6 +253,28 @@ final class GcRunActions {
     if (otherCollector) {
       return false;
     }
+    // I5 again: another run's collect Job that was started and has not finished may still create
+    // its pod (the pod list above cannot show a pod not created yet)
+    boolean otherCollectJob =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withLabel(Labels.INSTANCE, labels.get(Labels.INSTANCE))
+            .withLabel(Labels.GC_KIND, Labels.GC_KIND_COLLECT)
+            .list()
+            .getItems()
+            .stream()
+            .filter(j -> !job.getMetadata().getName().equals(j.getMetadata().getName()))
+            .anyMatch(
+                j ->
+                    j.getMetadata().getDeletionTimestamp() == null
+                        && !Boolean.TRUE.equals(j.getSpec().getSuspend())
+                        && !JobObservation.of(j, List.of(), List.of(), null).finished());
+    if (otherCollectJob) {
+      return false;
+    }
     return MaintenanceMode.ScaleToZero.name().equals(labels.get(Labels.GC_MAINTENANCE))
         ? census.total() == 0
         : census.writable() == 0;
