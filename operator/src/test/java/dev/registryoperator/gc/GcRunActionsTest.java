@@ -1,0 +1,120 @@
+package dev.registryoperator.gc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registryoperator.common.EventRecorder;
+import dev.registryoperator.common.Labels;
+import dev.registryoperator.fakecluster.MockApiServer;
+import dev.registryoperator.registry.MaintenanceLock;
+import dev.registryoperator.registry.MaintenanceMode;
+import dev.registryoperator.registry.MaintenanceRequest;
+import dev.registryoperator.registry.Registries;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Starting a Job that deletes, against an API server: the checks are made in the API. */
+class GcRunActionsTest {
+  private static final String NAMESPACE = "team-a";
+
+  private final MockApiServer api = MockApiServer.start();
+  private final KubernetesClient client = api.client();
+  private final GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
+  private final MaintenanceLock lock = new MaintenanceLock(client);
+  private final GcRunActions actions =
+      new GcRunActions(new EventRecorder(client, Clock.systemUTC()), lock);
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  private static Job collectJob(String name, String schedule, String runId, boolean suspended) {
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NAMESPACE)
+        .addToLabels(Labels.INSTANCE, "images")
+        .addToLabels(Labels.COMPONENT, Labels.COMPONENT_GC)
+        .addToLabels(Labels.GC_KIND, Labels.GC_KIND_COLLECT)
+        .addToLabels(Labels.GC_MAINTENANCE, MaintenanceMode.ReadOnly.name())
+        .addToLabels(GcJob.SCHEDULE_LABEL, schedule)
+        .addToLabels(GcJob.RUN_LABEL, runId)
+        .endMetadata()
+        .withNewSpec()
+        .withSuspend(suspended)
+        .withNewTemplate()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(GcJob.CONTAINER)
+        .withImage("registry-image")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  @Test
+  void aJobThatDeletesWaitsWhileAnotherRunsStartedCollectJobHasNoPodYet() {
+    client.resource(Registries.withPvc("images", "1Gi")).inNamespace(NAMESPACE).create();
+    assertThat(
+            lock.acquire(
+                NAMESPACE,
+                "images",
+                new MaintenanceRequest(
+                    GcRun.holder(schedule),
+                    schedule.getMetadata().getUid(),
+                    "r2",
+                    MaintenanceMode.ReadOnly,
+                    "2026-11-26T00:00:00Z")))
+        .isTrue();
+    // a run of another schedule that lost the lock: its Job was started, its pod not created yet
+    Job other = client.resource(collectJob("other-r1", "other", "r1", false)).create();
+
+    GcRunActions.Result blocked =
+        actions.execute(
+            schedule,
+            "r2",
+            List.of(new GcRun.CreateJob(collectJob("nightly-r2", "nightly", "r2", true), true)),
+            client);
+
+    assertThat(blocked.lostRace()).isTrue();
+    assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withName("nightly-r2").get())
+        .as("the suspended Job is removed, never started")
+        .isNull();
+
+    other.setStatus(
+        new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+            .addNewCondition()
+            .withType("Complete")
+            .withStatus("True")
+            .endCondition()
+            .build());
+    client.resource(other).updateStatus();
+
+    GcRunActions.Result started =
+        actions.execute(
+            schedule,
+            "r2",
+            List.of(new GcRun.CreateJob(collectJob("nightly-r2", "nightly", "r2", true), true)),
+            client);
+
+    assertThat(started).isEqualTo(GcRunActions.Result.DONE);
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NAMESPACE)
+                .withName("nightly-r2")
+                .get()
+                .getSpec()
+                .getSuspend())
+        .isFalse();
+  }
+}
