@@ -236,14 +236,7 @@ final class GcRunActions {
     PodCensus census = PodCensus.of(pods, null);
     // I5: no collect pod of another run (one that lost its lock and is still stopping) is live here
     boolean otherCollector =
-        client
-            .pods()
-            .inNamespace(job.getMetadata().getNamespace())
-            .withLabel(Labels.INSTANCE, labels.get(Labels.INSTANCE))
-            .withLabel(Labels.GC_KIND, Labels.GC_KIND_COLLECT)
-            .list()
-            .getItems()
-            .stream()
+        pods(client, job.getMetadata().getNamespace(), collectorsOf(labels)).stream()
             .filter(
                 p ->
                     !job.getMetadata()
@@ -256,16 +249,7 @@ final class GcRunActions {
     // I5 again: another run's collect Job that was started and has not finished may still create
     // its pod (the pod list above cannot show a pod not created yet)
     boolean otherCollectJob =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(job.getMetadata().getNamespace())
-            .withLabel(Labels.INSTANCE, labels.get(Labels.INSTANCE))
-            .withLabel(Labels.GC_KIND, Labels.GC_KIND_COLLECT)
-            .list()
-            .getItems()
-            .stream()
+        jobs(client, job.getMetadata().getNamespace(), collectorsOf(labels)).stream()
             .filter(j -> !job.getMetadata().getName().equals(j.getMetadata().getName()))
             .anyMatch(
                 j ->
@@ -288,30 +272,30 @@ final class GcRunActions {
       KubernetesClient client, HasMetadata schedule, String runId) {
     String namespace = schedule.getMetadata().getNamespace();
     String name = schedule.getMetadata().getName();
+    Map<String, String> ofRun = Map.of(GcJob.SCHEDULE_LABEL, name, GcJob.RUN_LABEL, runId);
     boolean unfinishedJob =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(namespace)
-            .withLabel(GcJob.SCHEDULE_LABEL, name)
-            .withLabel(GcJob.RUN_LABEL, runId)
-            .list()
-            .getItems()
-            .stream()
+        jobs(client, namespace, ofRun).stream()
             .anyMatch(
                 j ->
                     !JobObservation.of(j, List.of(), List.of(), null).finished()
                         || j.getMetadata().getDeletionTimestamp() != null);
-    List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(namespace)
-            .withLabel(GcJob.SCHEDULE_LABEL, name)
-            .withLabel(GcJob.RUN_LABEL, runId)
-            .list()
-            .getItems();
-    return unfinishedJob || JobObservation.live(pods) > 0;
+    return unfinishedJob || JobObservation.live(pods(client, namespace, ofRun)) > 0;
+  }
+
+  /** The collect Jobs and pods of the registry a Job with {@code labels} works on. */
+  private static Map<String, String> collectorsOf(Map<String, String> labels) {
+    return Map.of(
+        Labels.INSTANCE, labels.get(Labels.INSTANCE), Labels.GC_KIND, Labels.GC_KIND_COLLECT);
+  }
+
+  /** From the API, not a cache: the Jobs in {@code namespace} that carry all {@code labels}. */
+  static List<Job> jobs(KubernetesClient client, String namespace, Map<String, String> labels) {
+    return client.batch().v1().jobs().inNamespace(namespace).withLabels(labels).list().getItems();
+  }
+
+  /** From the API, not a cache: the pods in {@code namespace} that carry all {@code labels}. */
+  static List<Pod> pods(KubernetesClient client, String namespace, Map<String, String> labels) {
+    return client.pods().inNamespace(namespace).withLabels(labels).list().getItems();
   }
 
   /**

@@ -430,22 +430,9 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     String runId = run == null ? null : run.getId();
     // I3, from the API (not a cache): the Jobs of earlier runs are stopped and their pods gone,
     // and the current run takes the state machine's restore step, up to the lock's release.
-    List<Job> jobs =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(namespace)
-            .withLabel(GcJob.SCHEDULE_LABEL, name)
-            .list()
-            .getItems();
-    List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(namespace)
-            .withLabel(GcJob.SCHEDULE_LABEL, name)
-            .list()
-            .getItems();
+    Map<String, String> ofSchedule = Map.of(GcJob.SCHEDULE_LABEL, name);
+    List<Job> jobs = GcRunActions.jobs(client, namespace, ofSchedule);
+    List<Pod> pods = GcRunActions.pods(client, namespace, ofSchedule);
     boolean earlierRunsLeft = false;
     for (Job job : jobs) {
       if (!Objects.equals(runId, label(job, GcJob.RUN_LABEL))
