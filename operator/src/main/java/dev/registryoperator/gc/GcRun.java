@@ -649,17 +649,32 @@ public final class GcRun {
           status.getLastGarbageCollection() == null
               ? null
               : status.getLastGarbageCollection().getTime();
-      if (seen == null || Instant.parse(seen).isBefore(Instant.parse(released))) {
-        return false; // the Registry reconciler has not seen the release yet
-      }
-      if (Instant.parse(seen).isAfter(Instant.parse(released))) {
+      if (seen != null && Instant.parse(seen).isAfter(Instant.parse(released))) {
         return true; // a later run already finished on this registry
       }
+      boolean copied = seen != null && !Instant.parse(seen).isBefore(Instant.parse(released));
+      if (!copied && recordOnRegistry(registry, released)) {
+        return false; // the Registry reconciler has not seen the release yet
+      }
+      // else the record was never written (the lock was gone at release) or a replace removed it:
+      // nothing to wait for, the Ready condition decides
     }
     var ready = Conditions.find(status.getConditions(), RegistryStatuses.READY);
     return ready
         .map(c -> Conditions.TRUE.equals(c.getStatus()) || "Stopped".equals(c.getReason()))
         .orElse(false);
+  }
+
+  /**
+   * The release left its record on the Registry, for the Registry reconciler to copy. Both times
+   * are written by {@link Conditions#format} (UTC, seconds), so they compare as text, and a value
+   * edited by hand never throws.
+   */
+  private static boolean recordOnRegistry(Registry registry, String released) {
+    return GcRecord.of(registry)
+        .map(GcRecord::getTime)
+        .filter(time -> time != null && time.compareTo(released) >= 0)
+        .isPresent();
   }
 
   private static Advance slowRestoreCheck(Step s) {

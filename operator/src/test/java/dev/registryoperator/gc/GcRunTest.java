@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.common.Labels;
+import dev.registryoperator.registry.GcRecord;
 import dev.registryoperator.registry.LastGarbageCollection;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -627,6 +629,56 @@ class GcRunTest {
     assertThat(done.finished().getWriteUnavailableSeconds()).isEqualTo(70L);
     assertThat(done.finished().getWritesRefusedSeconds()).isEqualTo(60L);
     assertThat(done.finished().getReclaimed()).isEqualTo("2.9 KiB");
+  }
+
+  /**
+   * Found by the torture test (seed 145): the lock was replaced away just before the release, so
+   * no record was left for the Registry reconciler to copy, and the run waited for it forever in
+   * Restoring. A record that is not on the Registry cannot be waited for; the Ready condition
+   * decides.
+   */
+  @Test
+  void aReleaseWhoseRecordIsNotOnTheRegistryFinishesOnceTheRegistryIsReady() {
+    GcRunStatus restoring = collecting();
+    restoring.setStep(GcRunStep.Restoring);
+    restoring.setOutcome(new GcRunOutcome(GcRunResult.Failed, "RegistrySpecChanged", "changed"));
+    restoring.setRestoreRequestedTime("2026-11-24T03:01:00Z");
+
+    Registry pending = Registries.withPvc("images", "1Gi");
+    pending.setStatus(new RegistryStatus());
+    pending
+        .getStatus()
+        .setConditions(
+            Conditions.set(null, "Ready", true, "AvailableReadOnly", "2 pods", 2L, T0));
+    pending
+        .getMetadata()
+        .setAnnotations(
+            Map.of(
+                GcRecord.ANNOTATION,
+                new GcRecord("2026-11-24T03:01:00Z", "Failed", null, "nightly").toJson()));
+    assertThat(
+            GcRun.advance(
+                    schedule,
+                    restoring,
+                    seen(
+                        T0.plusSeconds(65),
+                        pending,
+                        List.of(),
+                        JobObservation.absent(List.of()),
+                        null))
+                .finished())
+        .as("the record is on the Registry, and its reconciler has not copied it yet")
+        .isNull();
+
+    Registry lost = Registries.withPvc("images", "1Gi");
+    lost.setStatus(pending.getStatus());
+    GcRun.Advance done =
+        GcRun.advance(
+            schedule,
+            restoring,
+            seen(T0.plusSeconds(70), lost, List.of(), JobObservation.absent(List.of()), null));
+    assertThat(done.run()).isNull();
+    assertThat(done.finished().getReason()).isEqualTo("RegistrySpecChanged");
   }
 
   @Test
