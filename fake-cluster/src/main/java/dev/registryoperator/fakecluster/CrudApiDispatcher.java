@@ -7,12 +7,14 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesResponseComposer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatchException;
 import java.lang.reflect.Field;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -21,9 +23,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +80,13 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
   private final StoreIndex index = new StoreIndex();
 
   private boolean indexValid = true;
+
+  /**
+   * Changes kept for watches that resume from a resourceVersion (kube-apiserver keeps a window).
+   */
+  static final int KEPT_CHANGES = 1000;
+
+  private final WatchHistory watches = new WatchHistory(this, KEPT_CHANGES);
 
   /** The mock's resource version counter, for list answers; null if it cannot be read. */
   private final AtomicLong resourceVersion = mockField("resourceVersion", AtomicLong.class);
@@ -321,15 +332,16 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
       GenericKubernetesResource resource,
       String newState) {
     synchronized (this) {
+      String before = oldAttributes == null ? null : map.get(oldAttributes);
       super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
       if (oldAttributes != null) {
         index.remove(oldAttributes);
       }
+      AttributeSet key = null;
       if (newState != null) {
         KubernetesAttributesExtractor extractor =
             (KubernetesAttributesExtractor) attributeExtractor;
-        AttributeSet key =
-            resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
+        key = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
         if (!key.containsKey(KubernetesAttributesExtractor.PLURAL)) {
           key = AttributeSet.merge(pathAttributes, key);
         }
@@ -338,6 +350,11 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
         } else {
           indexValid = false;
         }
+      }
+      if (resourceVersion != null && !Objects.equals(before, newState)) {
+        // a deletion is a change with a version of its own, as in kube-apiserver
+        long version = newState == null ? requestResourceVersion() : resourceVersion.get();
+        watches.record(version, oldAttributes, before, key, newState);
       }
     }
   }
@@ -348,7 +365,55 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
       super.reset();
       index.clear();
       indexValid = true;
+      watches.clear();
     }
+  }
+
+  /**
+   * A watch as kube-apiserver serves it ({@link WatchHistory}): from the resourceVersion asked for,
+   * deletions included; the mock's own would lose what changed between a list and its watch.
+   */
+  @Override
+  public MockResponse handleWatch(String path) {
+    if (resourceVersion == null) {
+      return super.handleWatch(path);
+    }
+    synchronized (this) {
+      AttributeSet query = attributeExtractor.fromPath(path);
+      Map<String, String> parameters = queryParameters(path);
+      String selector = parameters.getOrDefault("fieldSelector", "");
+      if (selector.startsWith("metadata.name=")) {
+        query =
+            query.add(
+                new Attribute(
+                    KubernetesAttributesExtractor.NAME,
+                    selector.substring("metadata.name=".length())));
+      }
+      String version = parameters.get("resourceVersion");
+      Long from =
+          version == null || version.isBlank() || version.equals("0")
+              ? null
+              : Long.valueOf(version);
+      return new MockResponse()
+          .withWebSocketUpgrade(watches.watch(query, from, () -> new ArrayList<>(map.entrySet())));
+    }
+  }
+
+  private static Map<String, String> queryParameters(String path) {
+    int start = path.indexOf('?');
+    Map<String, String> parameters = new HashMap<>();
+    if (start < 0) {
+      return parameters;
+    }
+    for (String pair : path.substring(start + 1).split("&")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0) {
+        parameters.put(
+            URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return parameters;
   }
 
   private Collection<AttributeSet> candidates(AttributeSet query) {

@@ -126,6 +126,103 @@ class MockApiServerBehaviourTest {
     assertThat(events).containsExactly("ADDED false", "MODIFIED true", "DELETED true");
   }
 
+  /**
+   * As kube-apiserver: a watch from a list's resourceVersion first gets every change made after
+   * that list, deletions included. The mock alone sends ADDED for what exists when the watch opens,
+   * so an informer that starts (a new leader) or reconnects while an object is deleted keeps that
+   * object in its cache for good: the torture test saw a registry pod that was gone still counted
+   * as terminating.
+   */
+  @Test
+  void aWatchFromAListsResourceVersionGetsEveryChangeAfterItDeletionsIncluded() {
+    client.resource(pod("kept")).create();
+    client.resource(pod("gone")).create();
+    String listed = client.pods().inNamespace(NS).list().getMetadata().getResourceVersion();
+    client.pods().inNamespace(NS).withName("gone").delete();
+    client.resource(pod("new")).create();
+    client
+        .pods()
+        .inNamespace(NS)
+        .withName("kept")
+        .edit(
+            p -> {
+              p.getMetadata().getLabels().put("seen", "yes");
+              return p;
+            });
+
+    List<String> events = new CopyOnWriteArrayList<>();
+    client
+        .pods()
+        .inNamespace(NS)
+        .watch(
+            new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                .withResourceVersion(listed)
+                .build(),
+            recorder(events));
+    await().until(() -> events.size() == 3);
+    assertThat(events).containsExactly("DELETED gone", "ADDED new", "MODIFIED kept");
+
+    client.pods().inNamespace(NS).withName("new").delete();
+    await().until(() -> events.size() == 4);
+    assertThat(events.get(3)).isEqualTo("DELETED new");
+  }
+
+  @Test
+  void aWatchFromAResourceVersionNoLongerKeptIsRefusedWith410SoTheInformerListsAgain() {
+    client.resource(pod("p")).create();
+    String listed = client.pods().inNamespace(NS).list().getMetadata().getResourceVersion();
+    for (int i = 0; i < CrudApiDispatcher.KEPT_CHANGES + 1; i++) {
+      client.resource(pod("c" + i)).create();
+    }
+    List<Integer> closed = new CopyOnWriteArrayList<>();
+    client
+        .pods()
+        .inNamespace(NS)
+        .watch(
+            new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                .withResourceVersion(listed)
+                .build(),
+            new Watcher<Pod>() {
+              @Override
+              public void eventReceived(Action action, Pod pod) {}
+
+              @Override
+              public void onClose(WatcherException cause) {
+                closed.add(cause.asClientException().getCode());
+              }
+            });
+    await().until(() -> !closed.isEmpty());
+    assertThat(closed).containsExactly(410);
+  }
+
+  private static Watcher<Pod> recorder(List<String> events) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        events.add(action + " " + pod.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
+  }
+
+  private static Pod pod(String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NS)
+        .withLabels(new java.util.HashMap<>(Map.of("app", "x")))
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("c")
+        .withImage("i")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
   @Test
   void jsonPatchWhoseTestFailsIsRefusedWith422AndChangesNothing() {
     var created =

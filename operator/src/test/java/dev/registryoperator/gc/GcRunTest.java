@@ -632,8 +632,8 @@ class GcRunTest {
   }
 
   /**
-   * Found by the torture test (seed 145): the lock was replaced away just before the release, so
-   * no record was left for the Registry reconciler to copy, and the run waited for it forever in
+   * Found by the torture test (seed 145): the lock was replaced away just before the release, so no
+   * record was left for the Registry reconciler to copy, and the run waited for it forever in
    * Restoring. A record that is not on the Registry cannot be waited for; the Ready condition
    * decides.
    */
@@ -648,8 +648,7 @@ class GcRunTest {
     pending.setStatus(new RegistryStatus());
     pending
         .getStatus()
-        .setConditions(
-            Conditions.set(null, "Ready", true, "AvailableReadOnly", "2 pods", 2L, T0));
+        .setConditions(Conditions.set(null, "Ready", true, "AvailableReadOnly", "2 pods", 2L, T0));
     pending
         .getMetadata()
         .setAnnotations(
