@@ -63,7 +63,7 @@ final class GcRunActions {
             return Result.LOST_RACE;
           }
         } else if (action instanceof GcRun.ReleaseLock r) {
-          if (runStillActive(client, schedule, runId)
+          if (stopRunStillActive(client, schedule, runId)
               || !lock.release(
                   namespace, r.registry(), GcRun.holder(schedule), r.runId(), r.record())) {
             return Result.LOST_RACE;
@@ -266,20 +266,42 @@ final class GcRunActions {
 
   /**
    * From the API: an unfinished Job of the run, or a live pod of it (the cache may not show them
-   * yet).
+   * yet); each such Job not being deleted yet is deleted, so the release happens once they are
+   * gone.
    */
-  private static boolean runStillActive(
+  private static boolean stopRunStillActive(
       KubernetesClient client, HasMetadata schedule, String runId) {
     String namespace = schedule.getMetadata().getNamespace();
     String name = schedule.getMetadata().getName();
     Map<String, String> ofRun = Map.of(GcJob.SCHEDULE_LABEL, name, GcJob.RUN_LABEL, runId);
-    boolean unfinishedJob =
+    List<Job> unfinished =
         jobs(client, namespace, ofRun).stream()
-            .anyMatch(
+            .filter(
                 j ->
                     !JobObservation.of(j, List.of(), List.of(), null).finished()
-                        || j.getMetadata().getDeletionTimestamp() != null);
-    return unfinishedJob || JobObservation.live(pods(client, namespace, ofRun)) > 0;
+                        || j.getMetadata().getDeletionTimestamp() != null)
+            .toList();
+    for (Job job : unfinished) {
+      if (job.getMetadata().getDeletionTimestamp() == null) {
+        // a Job of the run its status never named (a leader stopped between creating it and
+        // writing the status): the run is over, so it goes before the lock does
+        LOG.info(
+            "GcSchedule {}/{} run {}: stopping Job {} before releasing the lock",
+            namespace,
+            name,
+            runId,
+            job.getMetadata().getName());
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(namespace)
+            .withName(job.getMetadata().getName())
+            .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+            .delete();
+      }
+    }
+    return !unfinished.isEmpty() || JobObservation.live(pods(client, namespace, ofRun)) > 0;
   }
 
   /** The collect Jobs and pods of the registry a Job with {@code labels} works on. */

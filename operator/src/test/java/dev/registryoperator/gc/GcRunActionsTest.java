@@ -9,6 +9,7 @@ import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
 import dev.registryoperator.registry.Registries;
+import dev.registryoperator.registry.Registry;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -116,5 +117,41 @@ class GcRunActionsTest {
                 .getSpec()
                 .getSuspend())
         .isFalse();
+  }
+
+  /**
+   * Found by the torture test (seeds 9, 45, 118): a leader stopped right after it created a run's
+   * collect Job, before the run's status named it. The new leader ended the run and asked to
+   * release the lock, which waits while a Job of the run is unfinished; nothing stopped that Job,
+   * since the run did not know it, so the registry stayed in maintenance for good. The release now
+   * stops any Job of its run first.
+   */
+  @Test
+  void releasingTheLockStopsAJobOfTheRunThatItsStatusNeverNamed() {
+    client.resource(Registries.withPvc("images", "1Gi")).inNamespace(NAMESPACE).create();
+    MaintenanceRequest request =
+        new MaintenanceRequest(
+            GcRun.holder(schedule),
+            schedule.getMetadata().getUid(),
+            "r2",
+            MaintenanceMode.ReadOnly,
+            "2026-11-26T00:00:00Z");
+    assertThat(lock.acquire(NAMESPACE, "images", request)).isTrue();
+    client.resource(collectJob("nightly-r2", "nightly", "r2", true)).create();
+    List<GcRun.Action> release = List.of(new GcRun.ReleaseLock("images", "r2", null));
+
+    assertThat(actions.execute(schedule, "r2", release, client).lostRace()).isTrue();
+    assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withName("nightly-r2").get())
+        .as("the run's unknown Job is stopped")
+        .isNull();
+    assertThat(MaintenanceRequest.of(registry())).as("held while the Job was there").isPresent();
+
+    assertThat(actions.execute(schedule, "r2", release, client))
+        .isEqualTo(GcRunActions.Result.DONE);
+    assertThat(MaintenanceRequest.of(registry())).isEmpty();
+  }
+
+  private Registry registry() {
+    return client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").get();
   }
 }
