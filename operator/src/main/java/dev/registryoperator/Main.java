@@ -2,6 +2,8 @@ package dev.registryoperator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.registryoperator.metrics.MetricsEndpoint;
+import dev.registryoperator.metrics.OperatorMetrics;
 import dev.registryoperator.registry.RegistryReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -23,10 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the operator against the cluster of the current kubeconfig context (or the in-cluster
  * service account), with a health endpoint on {@code HEALTH_PORT} (default 8080): {@code /healthz}
- * and {@code /readyz} answer as {@link Health} says. Environment: {@code WATCH_NAMESPACES} (comma
- * separated, empty for all), {@code LEADER_ELECTION_NAMESPACE} (enables leader election), {@code
- * RECONCILE_THREADS} (reconciles at once, default {@link
- * RegistryOperator#DEFAULT_RECONCILE_THREADS}).
+ * and {@code /readyz} answer as {@link Health} says; Prometheus metrics on {@code METRICS_PORT}
+ * (default 8081, the same server when both are equal): {@code /metrics} ({@link OperatorMetrics}).
+ * Environment: {@code WATCH_NAMESPACES} (comma separated, empty for all), {@code
+ * LEADER_ELECTION_NAMESPACE} (enables leader election), {@code RECONCILE_THREADS} (reconciles at
+ * once, default {@link RegistryOperator#DEFAULT_RECONCILE_THREADS}).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -48,6 +51,7 @@ public final class Main {
         namespaces.isEmpty() ? "all namespaces" : namespaces,
         lease.map(ns -> "in namespace " + ns).orElse("off"));
     AtomicBoolean leading = new AtomicBoolean();
+    OperatorMetrics metrics = new OperatorMetrics(Clock.systemUTC());
     Operator operator =
         RegistryOperator.create(
             client,
@@ -59,7 +63,8 @@ public final class Main {
                 System.getenv()
                     .getOrDefault(
                         "RECONCILE_THREADS",
-                        String.valueOf(RegistryOperator.DEFAULT_RECONCILE_THREADS))));
+                        String.valueOf(RegistryOperator.DEFAULT_RECONCILE_THREADS))),
+            Optional.of(metrics));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -75,16 +80,21 @@ public final class Main {
                 lease.isPresent(),
                 leading.get(),
                 operator.getRuntimeInfo().allEventSourcesAreHealthy());
-    serveHealth(port, state); // before start: a standby waits in start() for the lease
+    int metricsPort = Integer.parseInt(System.getenv().getOrDefault("METRICS_PORT", "8081"));
+    // before start: a standby waits in start() for the lease
+    HttpServer health = serve(port);
+    health.createContext("/healthz", exchange -> answer(exchange, Health.liveness(state.get())));
+    health.createContext("/readyz", exchange -> answer(exchange, Health.readiness(state.get())));
+    HttpServer metricsServer = metricsPort == port ? health : serve(metricsPort);
+    MetricsEndpoint.addTo(metricsServer, () -> metrics);
+    LOG.info("Health on :{}/healthz and /readyz, metrics on :{}/metrics", port, metricsPort);
     operator.start();
   }
 
-  private static void serveHealth(int port, Supplier<Health.State> state) throws IOException {
+  private static HttpServer serve(int port) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/healthz", exchange -> answer(exchange, Health.liveness(state.get())));
-    server.createContext("/readyz", exchange -> answer(exchange, Health.readiness(state.get())));
     server.start();
-    LOG.info("Health endpoints on :{}/healthz and /readyz", port);
+    return server;
   }
 
   private static void answer(HttpExchange exchange, Health health) throws IOException {

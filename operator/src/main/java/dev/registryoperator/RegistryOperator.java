@@ -2,6 +2,7 @@ package dev.registryoperator;
 
 import dev.registryoperator.common.EventRecorder;
 import dev.registryoperator.gc.GcScheduleReconciler;
+import dev.registryoperator.metrics.OperatorMetrics;
 import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.RegistryReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -68,9 +69,32 @@ public final class RegistryOperator {
       Optional<LeaderElection> leaderElection,
       RegistryReconciler.SecretRechecks secretRechecks,
       int reconcileThreads) {
+    return create(
+        client,
+        clock,
+        namespaces,
+        leaderElection,
+        secretRechecks,
+        reconcileThreads,
+        Optional.empty());
+  }
+
+  /**
+   * @param metrics when present, reconciles are measured and the GC metrics read the controllers'
+   *     caches
+   */
+  public static Operator create(
+      KubernetesClient client,
+      Clock clock,
+      Set<String> namespaces,
+      Optional<LeaderElection> leaderElection,
+      RegistryReconciler.SecretRechecks secretRechecks,
+      int reconcileThreads,
+      Optional<OperatorMetrics> metrics) {
     Operator operator =
         new Operator(
             overrider -> {
+              metrics.ifPresent(m -> overrider.withMetrics(m.reconcileMetrics()));
               overrider
                   .withConcurrentReconciliationThreads(reconcileThreads)
                   // no dependent-resource workflows: JOSDK's pool for them stays small
@@ -96,9 +120,15 @@ public final class RegistryOperator {
             });
     EventRecorder events = new EventRecorder(client, clock);
     MaintenanceLock lock = new MaintenanceLock(client);
-    operator.register(
-        new RegistryReconciler(events, lock, clock, secretRechecks), o -> watch(o, namespaces));
-    operator.register(new GcScheduleReconciler(events, lock, clock), o -> watch(o, namespaces));
+    RegistryReconciler registries = new RegistryReconciler(events, lock, clock, secretRechecks);
+    GcScheduleReconciler schedules = new GcScheduleReconciler(events, lock, clock);
+    operator.register(registries, o -> watch(o, namespaces));
+    operator.register(schedules, o -> watch(o, namespaces));
+    metrics.ifPresent(
+        m -> {
+          m.readRegistriesFrom(registries::cached);
+          m.readSchedulesFrom(schedules::cached);
+        });
     return operator;
   }
 

@@ -707,6 +707,7 @@ public final class GcRun {
     record.setRegistry(s.plan().getRegistry());
     record.setRunRequest(run.getRunRequest());
     record.setTrigger(run.getTrigger());
+    record.setMode(s.plan().getMode());
     record.setResult(outcome.getResult());
     record.setReason(outcome.getReason());
     record.setMessage(outcome.getMessage());

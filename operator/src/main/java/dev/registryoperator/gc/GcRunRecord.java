@@ -3,6 +3,7 @@ package dev.registryoperator.gc;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.registryoperator.gcreport.GcCounters;
+import dev.registryoperator.registry.MaintenanceMode;
 
 /**
  * A finished run, as kept in status.lastRun and status.history. The run's figures ({@link
@@ -23,6 +24,9 @@ public class GcRunRecord extends GcCounters {
 
   @JsonPropertyDescription("Schedule or Manual.")
   private GcRunTrigger trigger;
+
+  @JsonPropertyDescription("ReadOnly or ScaleToZero: how the registry was made safe to collect.")
+  private MaintenanceMode mode;
 
   @JsonPropertyDescription("Succeeded, Failed or Skipped.")
   private GcRunResult result;
@@ -155,5 +159,13 @@ public class GcRunRecord extends GcCounters {
 
   public void setDryRun(Boolean dryRun) {
     this.dryRun = dryRun;
+  }
+
+  public MaintenanceMode getMode() {
+    return mode;
+  }
+
+  public void setMode(MaintenanceMode mode) {
+    this.mode = mode;
   }
 }

@@ -25,6 +25,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +76,7 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
   private final GcRunActions actions;
   private final MaintenanceLock lock;
   private final Clock clock;
+  private volatile IndexerResourceCache<GcSchedule> cache;
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
   public GcScheduleReconciler(EventRecorder events, MaintenanceLock lock, Clock clock) {
@@ -86,7 +89,14 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
   @Override
   public List<EventSource<?, GcSchedule>> prepareEventSources(
       EventSourceContext<GcSchedule> context) {
+    cache = context.getPrimaryCache();
     return GcEventSources.create(context);
+  }
+
+  /** The GcSchedules in this controller's cache (none before it started): what metrics read. */
+  public Stream<GcSchedule> cached() {
+    IndexerResourceCache<GcSchedule> current = cache;
+    return current == null ? Stream.empty() : current.list();
   }
 
   @Override
@@ -209,6 +219,7 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     refused.setTrigger(GcRunTrigger.Manual);
     refused.setRunRequest(requested);
     refused.setRegistry(specRegistry(schedule));
+    refused.setMode(schedule.getSpec() == null ? null : schedule.getSpec().effectiveMode());
     refused.setResult(GcRunResult.Skipped);
     refused.setReason(readiness.reason().name());
     refused.setMessage("run requested at " + requested + " refused: " + readiness.message());

@@ -40,6 +40,17 @@ public class GcScheduleStatus {
   @JsonPropertyDescription("Runs started so far; the next run's id derives from it.")
   private Long runCount;
 
+  @JsonPropertyDescription(
+      "Finished runs counted by registry, mode, result and reason, with the bytes they reclaimed: what the operator's metrics report, kept across restarts.")
+  private List<GcRunTotal> totals;
+
+  @JsonPropertyDescription("When the last run that collected (Succeeded, not a dry run) finished.")
+  private String lastSuccessTime;
+
+  @JsonPropertyDescription(
+      "Runs that failed since the last one that succeeded; skipped runs leave it as it is.")
+  private Long consecutiveFailures;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -118,5 +129,29 @@ public class GcScheduleStatus {
 
   public void setRunCount(Long runCount) {
     this.runCount = runCount;
+  }
+
+  public List<GcRunTotal> getTotals() {
+    return totals;
+  }
+
+  public void setTotals(List<GcRunTotal> totals) {
+    this.totals = totals;
+  }
+
+  public String getLastSuccessTime() {
+    return lastSuccessTime;
+  }
+
+  public void setLastSuccessTime(String lastSuccessTime) {
+    this.lastSuccessTime = lastSuccessTime;
+  }
+
+  public Long getConsecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  public void setConsecutiveFailures(Long consecutiveFailures) {
+    this.consecutiveFailures = consecutiveFailures;
   }
 }

@@ -24,6 +24,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -38,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +80,7 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   private final EventRecorder events;
   private final MaintenanceLock lock;
   private final Clock clock;
+  private volatile IndexerResourceCache<Registry> cache;
   private final SecretRechecks rechecks;
   private final SecureRandom random = new SecureRandom();
 
@@ -104,7 +107,14 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
 
   @Override
   public List<EventSource<?, Registry>> prepareEventSources(EventSourceContext<Registry> context) {
+    cache = context.getPrimaryCache();
     return RegistryEventSources.create(context);
+  }
+
+  /** The Registries in this controller's cache (none before it started): what metrics read. */
+  public Stream<Registry> cached() {
+    IndexerResourceCache<Registry> current = cache;
+    return current == null ? Stream.empty() : current.list();
   }
 
   @Override

@@ -6,10 +6,13 @@ import dev.registryoperator.gcrunner.testkit.PushedImage;
 import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -121,6 +124,7 @@ final class Demo {
         traffic.close();
         printer.printChanges();
         ok = report(sandbox, run, traffic, observer, images, origin);
+        printMetrics(sandbox);
       }
     } finally {
       sandbox.close();
@@ -219,11 +223,23 @@ final class Demo {
     return ok && garbageLeft == 0;
   }
 
+  /** What Prometheus scrapes from the operator after the run: its GC figures, from status. */
+  private void printMetrics(Sandbox sandbox) throws IOException {
+    say("$ curl -s " + sandbox.metricsUrl() + " | grep ^registry_operator_ | grep -v _bucket");
+    PlainHttp.Response metrics =
+        PlainHttp.send("GET", URI.create(sandbox.metricsUrl()), Map.of(), null);
+    new String(metrics.body(), StandardCharsets.UTF_8)
+        .lines()
+        .filter(l -> l.startsWith("registry_operator_") && !l.contains("_bucket{"))
+        .forEach(l -> out.println("           " + l));
+  }
+
   private void header(Sandbox sandbox) {
     out.println(
         "registry-operator sandbox: the operator, an API server and real registry processes, no cluster");
     out.println(
         "  API server   " + sandbox.apiUrl() + "   (kubeconfig: " + sandbox.kubeconfig() + ")");
+    out.println("  metrics      " + sandbox.metricsUrl());
     out.println("  registry     " + sandbox.settings().image().registryBinary());
     out.println("  GC runner    " + sandbox.settings().image().gcRunnerJar());
     out.println(

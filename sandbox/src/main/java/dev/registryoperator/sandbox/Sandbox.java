@@ -1,12 +1,18 @@
 package dev.registryoperator.sandbox;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.registryoperator.RegistryOperator;
 import dev.registryoperator.fakecluster.ApiRequest;
 import dev.registryoperator.fakecluster.FakeCluster;
+import dev.registryoperator.metrics.MetricsEndpoint;
+import dev.registryoperator.metrics.OperatorMetrics;
+import dev.registryoperator.registry.RegistryReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -47,6 +54,8 @@ public final class Sandbox implements AutoCloseable {
   private Path kubeconfig;
   private KubernetesClient operatorClient;
   private Operator operator;
+  private HttpServer metricsServer;
+  private volatile OperatorMetrics metrics;
   private boolean closed;
 
   /**
@@ -64,7 +73,8 @@ public final class Sandbox implements AutoCloseable {
       ProcessPodRuntime.Settings runtime,
       Consumer<String> out,
       boolean startOperator,
-      boolean recordApiRequests) {}
+      boolean recordApiRequests,
+      int metricsPort) {}
 
   /**
    * The User-Agent of the operator's client: tells its requests apart from the fake cluster's and
@@ -100,6 +110,11 @@ public final class Sandbox implements AutoCloseable {
       services =
           new ServiceProxies(newClient(), endpoints, proxy -> s.out().accept(proxy.toString()))
               .start();
+      metricsServer =
+          HttpServer.create(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), s.metricsPort()), 0);
+      MetricsEndpoint.addTo(metricsServer, () -> metrics);
+      metricsServer.start();
       if (s.startOperator()) {
         startOperator();
       }
@@ -158,7 +173,17 @@ public final class Sandbox implements AutoCloseable {
       return;
     }
     operatorClient = api.newClient(OPERATOR_USER_AGENT);
-    operator = RegistryOperator.create(operatorClient, Clock.systemUTC());
+    OperatorMetrics started = new OperatorMetrics(Clock.systemUTC());
+    operator =
+        RegistryOperator.create(
+            operatorClient,
+            Clock.systemUTC(),
+            Set.of(),
+            Optional.empty(),
+            RegistryReconciler.SecretRechecks.DEFAULT,
+            RegistryOperator.DEFAULT_RECONCILE_THREADS,
+            Optional.of(started));
+    metrics = started;
     operator.start();
   }
 
@@ -170,6 +195,15 @@ public final class Sandbox implements AutoCloseable {
     operator.stop();
     operatorClient.close();
     operator = null;
+    metrics = null;
+  }
+
+  /**
+   * The operator's {@code /metrics}, as Prometheus would scrape it (503 while no operator runs in
+   * the sandbox).
+   */
+  public String metricsUrl() {
+    return "http://127.0.0.1:" + metricsServer.getAddress().getPort() + "/metrics";
   }
 
   public synchronized boolean operatorRunning() {
@@ -231,6 +265,9 @@ public final class Sandbox implements AutoCloseable {
     }
     if (services != null) {
       services.close();
+    }
+    if (metricsServer != null) {
+      metricsServer.stop(0);
     }
     if (cluster != null) {
       cluster.close(); // closes the runtime: every process is stopped
@@ -367,7 +404,8 @@ public final class Sandbox implements AutoCloseable {
               ProcessPodRuntime.Settings.defaults(),
               out,
               !Boolean.getBoolean("sandbox.externalOperator"),
-              recordApiRequests));
+              recordApiRequests,
+              Integer.getInteger("sandbox.metricsPort", 0)));
     }
 
     private static Path gcRunnerJar(Path root) {

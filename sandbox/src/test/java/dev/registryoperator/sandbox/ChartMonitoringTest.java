@@ -83,7 +83,7 @@ class ChartMonitoringTest {
             "RegistryOperatorDown");
     Map<String, String> reads =
         Map.of(
-            "RegistryGcFailing", "registry_operator_gc_runs_total",
+            "RegistryGcFailing", "registry_operator_gc_consecutive_failures",
             "RegistryStuckInMaintenance", "registry_operator_registry_maintenance",
             "RegistryNoSuccessfulGc", "registry_operator_gc_last_success_timestamp_seconds",
             "RegistryOperatorDown", "up");
@@ -108,9 +108,7 @@ class ChartMonitoringTest {
               .endsWith("#" + name.toLowerCase());
         });
     assertThat(alerts.get("RegistryStuckInMaintenance").get("for").asText()).isEqualTo("90m");
-    assertThat(alerts.get("RegistryGcFailing").get("expr").asText())
-        .contains("[7d]")
-        .contains(">= 3");
+    assertThat(alerts.get("RegistryGcFailing").get("expr").asText()).contains(">= 3");
     assertThat(alerts.get("RegistryNoSuccessfulGc").get("expr").asText()).contains("> 192 * 3600");
     assertThat(alerts.get("RegistryOperatorDown").get("expr").asText())
         .contains("up{job=\"registry-operator-metrics\", namespace=\"ops\"}");
@@ -131,15 +129,13 @@ class ChartMonitoringTest {
                     enabled: true
                     additionalAlertLabels: {team: platform}
                     alerts:
-                      gcFailing: {failedRuns: 5, window: 14d, severity: critical}
+                      gcFailing: {failedRuns: 5, severity: critical}
                       maintenanceStuck: {for: 3h}
                       noSuccessfulGc: {maxAgeHours: 36, matchers: 'gcschedule!~"on-demand.*"'}
                       operatorDown: {enabled: false}
                 """));
     assertThat(alerts).doesNotContainKey("RegistryOperatorDown").hasSize(3);
-    assertThat(alerts.get("RegistryGcFailing").get("expr").asText())
-        .contains("[14d]")
-        .contains(">= 5");
+    assertThat(alerts.get("RegistryGcFailing").get("expr").asText()).contains(">= 5");
     assertThat(alerts.get("RegistryGcFailing").at("/labels/severity").asText())
         .isEqualTo("critical");
     assertThat(alerts.get("RegistryStuckInMaintenance").get("for").asText()).isEqualTo("3h");

@@ -93,6 +93,56 @@ class ReadOnlyGcTest {
       assertThat(images.verifyKept()).isEqualTo(4);
       assertThat(images.verifyTags(traffic.pushRepository(), traffic.pushedTags())).isPositive();
 
+      // What Prometheus scrapes from the operator says what status says, bytes as on disk.
+      ScrapedMetrics metrics = ScrapedMetrics.of(s.sandbox.metricsUrl());
+      String[] schedule = {"namespace", Sandbox.NAMESPACE, "gcschedule", GcScenario.SCHEDULE};
+      assertThat(
+              metrics.value(
+                  "registry_operator_gc_runs_total",
+                  with(schedule, "result", "Succeeded", "reason", "Collected", "mode", "ReadOnly")))
+          .contains(1.0);
+      assertThat(metrics.value("registry_operator_gc_reclaimed_bytes_total", schedule))
+          .contains((double) gc.bytesFreed());
+      assertThat(metrics.value("registry_operator_gc_writes_refused_seconds_count", schedule))
+          .contains(1.0);
+      assertThat(metrics.value("registry_operator_gc_writes_refused_seconds_sum", schedule))
+          .contains((double) run.getWritesRefusedSeconds());
+      assertThat(metrics.value("registry_operator_gc_run_duration_seconds_sum", schedule))
+          .contains(
+              (double)
+                  Duration.between(
+                          Instant.parse(run.getStartTime()), Instant.parse(run.getFinishTime()))
+                      .toSeconds());
+      assertThat(metrics.value("registry_operator_gc_last_success_timestamp_seconds", schedule))
+          .contains((double) Instant.parse(run.getFinishTime()).getEpochSecond());
+      assertThat(metrics.value("registry_operator_gc_consecutive_failures", schedule))
+          .contains(0.0);
+      assertThat(metrics.value("registry_operator_gc_eligible_bytes", schedule))
+          .contains((double) (run.getEligibleBytes() == null ? 0L : run.getEligibleBytes()));
+      assertThat(
+              metrics.value(
+                  "registry_operator_registry_maintenance",
+                  "namespace",
+                  Sandbox.NAMESPACE,
+                  "registry",
+                  run.getRegistry()))
+          .contains(0.0);
+      // every GC series, and JOSDK's (its failure and delete counters appear with the first one)
+      assertThat(metrics.names())
+          .containsAll(MetricNames.OPERATOR)
+          .contains(
+              "operator_sdk_reconciliations_started_total",
+              "operator_sdk_reconciliations_success_total",
+              "operator_sdk_events_received_total",
+              "operator_sdk_controllers_execution_reconcile_success_total",
+              "operator_sdk_controllers_execution_reconcile_seconds_count")
+          .allSatisfy(
+              name ->
+                  assertThat(
+                          !name.startsWith("registry_operator_") || MetricNames.ALL.contains(name))
+                      .as("%s is listed in MetricNames (what alerts and dashboards may read)", name)
+                      .isTrue());
+
       // The restore replaced the registry's pods (their blob cache is stale after GC).
       eventually()
           .untilAsserted(
@@ -103,5 +153,11 @@ class ReadOnlyGcTest {
                       .singleElement()
                       .satisfies(p -> assertThat(p.startedAt()).isAfter(gcEnd)));
     }
+  }
+
+  private static String[] with(String[] labels, String... more) {
+    String[] all = java.util.Arrays.copyOf(labels, labels.length + more.length);
+    System.arraycopy(more, 0, all, labels.length, more.length);
+    return all;
   }
 }

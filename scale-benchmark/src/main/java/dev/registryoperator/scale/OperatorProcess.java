@@ -97,6 +97,7 @@ final class OperatorProcess implements AutoCloseable {
     env.putAll(imageEnv(jar.toAbsolutePath().getParent().getParent().resolve("Dockerfile")));
     env.put("KUBECONFIG", kubeconfig.toString());
     env.put("HEALTH_PORT", String.valueOf(port));
+    env.put("METRICS_PORT", String.valueOf(port)); // one server: no second fixed port to collide
     env.remove("WATCH_NAMESPACES");
     env.remove("LEADER_ELECTION_NAMESPACE");
     pb.redirectErrorStream(true);
