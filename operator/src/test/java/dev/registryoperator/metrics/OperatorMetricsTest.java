@@ -95,6 +95,10 @@ class OperatorMetricsTest {
 
   /** Each series (name and labels, as written) and its value. */
   private Map<String, Double> scrape() {
+    return scrape(metrics);
+  }
+
+  private static Map<String, Double> scrape(OperatorMetrics metrics) {
     Map<String, Double> series = new HashMap<>();
     for (String line : metrics.scrape().split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -246,5 +250,34 @@ class OperatorMetricsTest {
             "registry_operator_registry_maintenance{namespace=\"" + ns + "\",registry=\"b\"}", 1.0)
         .containsEntry(
             "registry_operator_registry_maintenance{namespace=\"" + ns + "\",registry=\"a\"}", 0.0);
+  }
+
+  /** What a restarted operator (or a new leader) serves: counters as before, histograms empty. */
+  @Test
+  void aRestartedOperatorServesTheSameCountersAndEmptyHistograms() {
+    GcSchedule schedule =
+        schedule(
+            run(
+                "r1",
+                GcRunResult.Succeeded,
+                "Collected",
+                700,
+                "2026-11-26T03:01:00Z",
+                "2026-11-26T03:02:00Z"));
+    metrics.readSchedulesFrom(() -> Stream.of(schedule));
+    Map<String, Double> before = scrape();
+
+    OperatorMetrics restarted =
+        new OperatorMetrics(Clock.fixed(START.plusSeconds(3600), ZoneOffset.UTC));
+    restarted.readSchedulesFrom(() -> Stream.of(schedule));
+    Map<String, Double> after = scrape(restarted);
+    String labels =
+        "gcschedule=\"nightly\",mode=\"ReadOnly\",namespace=\"team-a\",registry=\"images\"";
+    assertThat(after)
+        .containsEntry(runs("Succeeded", "Collected"), before.get(runs("Succeeded", "Collected")))
+        .containsEntry("registry_operator_gc_reclaimed_bytes_total{" + labels + "}", 700.0)
+        .doesNotContainKey("registry_operator_gc_writes_refused_seconds_count{" + labels + "}");
+    assertThat(before)
+        .containsEntry("registry_operator_gc_writes_refused_seconds_count{" + labels + "}", 1.0);
   }
 }
