@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  */
 final class GarbageCollection {
   /** How an empty storage (nothing pushed yet) makes {@code garbage-collect} fail. */
+  /** The registry's repositories, as a key prefix under an S3 storage's root. */
+  static final String S3_REPOSITORIES = "docker/registry/v2/repositories/";
+
   private static final Pattern EMPTY_STORAGE =
       Pattern.compile("Path not found: \\S*/docker/registry/v2/(repositories|blobs)(\\s|$)");
 
@@ -492,11 +495,19 @@ final class GarbageCollection {
   }
 
   /**
-   * On a filesystem, double-checks the registry's "Path not found": no repository has any manifest.
+   * Double-checks the registry's "Path not found" before calling the storage empty: on a
+   * filesystem, no repository has any manifest; on S3, no object is under the repositories' prefix
+   * (the registry's S3 driver says "Path not found" for a mark phase it could not finish, too). On
+   * other drivers it cannot be checked, so the run fails with the registry's message.
    */
   private boolean storageLooksEmpty() throws IOException {
+    if (config.isS3() && config.s3().bucket() != null) {
+      try (S3Storage s3 = S3Storage.connect(config.s3())) {
+        return !s3.anyUnder(S3_REPOSITORIES);
+      }
+    }
     if (!config.isFilesystem()) {
-      return true;
+      return false;
     }
     return !Files.isDirectory(storage.layout().repositories())
         || storage.repositories().isEmpty()

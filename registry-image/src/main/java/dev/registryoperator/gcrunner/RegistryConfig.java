@@ -25,10 +25,12 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param storageDriver the storage section's driver key, e.g. {@code filesystem} or {@code s3}
  * @param rootDirectory the filesystem root ({@code storage.filesystem.rootdirectory}); null for
  *     other drivers
+ * @param s3 where an {@code s3} storage is; null for other drivers
  * @param secrets values found under secret-looking keys (keys, passwords, tokens), for {@link
  *     Redactor}
  */
-public record RegistryConfig(String storageDriver, Path rootDirectory, List<String> secrets) {
+public record RegistryConfig(
+    String storageDriver, Path rootDirectory, S3Location s3, List<String> secrets) {
 
   public static final Path DEFAULT_ROOT = Path.of("/var/lib/registry");
 
@@ -45,6 +47,10 @@ public record RegistryConfig(String storageDriver, Path rootDirectory, List<Stri
 
   public boolean isFilesystem() {
     return "filesystem".equals(storageDriver);
+  }
+
+  public boolean isS3() {
+    return s3 != null;
   }
 
   /**
@@ -154,7 +160,11 @@ public record RegistryConfig(String storageDriver, Path rootDirectory, List<Stri
         rootDirectory = Path.of(override);
       }
     }
-    return new RegistryConfig(driver, rootDirectory, List.copyOf(secrets));
+    S3Location s3 =
+        driver.equals("s3")
+            ? S3Location.of(storage.get("s3") instanceof Map<?, ?> m ? m : Map.of(), env)
+            : null;
+    return new RegistryConfig(driver, rootDirectory, s3, List.copyOf(secrets));
   }
 
   private static void collectSecrets(Object node, boolean underSecretKey, List<String> secrets) {

@@ -81,6 +81,43 @@ class RegistryConfigTest {
             "redis-password-1",
             "from-the-environment")
         .doesNotContain("us-east-1", "images");
+    assertThat(config.s3())
+        .isEqualTo(
+            new S3Location(
+                "images",
+                "us-east-1",
+                null,
+                false,
+                "AKIAEXAMPLEKEY123",
+                "from-the-environment",
+                ""));
+    assertThat(config.s3().toString()).doesNotContain("from-the-environment", "AKIA");
+  }
+
+  @Test
+  void s3LocationIsReadAsTheRegistryReadsIt() throws UsageException {
+    S3Location s3 =
+        RegistryConfig.parse(
+                """
+                storage:
+                  s3:
+                    bucket: images
+                    regionendpoint: 127.0.0.1:9000
+                    secure: false
+                    forcepathstyle: true
+                    rootdirectory: /team/registry/
+                """,
+                Map.of("REGISTRY_STORAGE_S3_REGION", "eu-west-1"),
+                "c")
+            .s3();
+    assertThat(s3.endpoint()).hasToString("http://127.0.0.1:9000");
+    assertThat(s3.pathStyle()).isTrue();
+    assertThat(s3.region()).isEqualTo("eu-west-1");
+    assertThat(s3.key("docker/registry/v2/repositories/"))
+        .isEqualTo("team/registry/docker/registry/v2/repositories/");
+    assertThat(
+            RegistryConfig.parse("storage:\n  s3:\n    bucket: b\n", Map.of(), "c").s3().key("x"))
+        .isEqualTo("x");
   }
 
   @Test
