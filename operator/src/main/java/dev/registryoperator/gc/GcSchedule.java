@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version("v1alpha1")
 @ShortNames("gcs")
 @Categories("registry-operator")
+// kubectl prints the columns in this order (the build keeps it, see PrinterColumnOrder): what it
+// collects and when, as for a CronJob, then the last run and the next, and Age last.
 @AdditionalPrinterColumn(
     name = "Registry",
     jsonPath = ".spec.registryRef.name",

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(Registry.VERSION)
 @ShortNames("reg")
 @Categories("registry-operator")
+// kubectl prints the columns in this order (the build keeps it, see PrinterColumnOrder): is it
+// ready, what is it doing, its pods, then the long endpoint, and Age last as for built-in kinds.
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
