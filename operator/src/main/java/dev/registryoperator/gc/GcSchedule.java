@@ -46,7 +46,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Next Run",
     jsonPath = ".status.nextRunTime",
-    type = AdditionalPrinterColumn.Type.DATE)
+    // a string, not a date: kubectl shows a date as the time since it, "<invalid>" for the future
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
