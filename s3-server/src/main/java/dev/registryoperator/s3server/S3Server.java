@@ -22,9 +22,9 @@ import org.jclouds.blobstore.options.ListContainerOptions;
 import org.jclouds.filesystem.reference.FilesystemConstants;
 
 /**
- * A real S3 server on 127.0.0.1 and a free port: S3Proxy over an Apache jclouds blob store kept in
- * memory or in a directory, with AWS signature v2 and v4 authentication, plus {@link
- * ListPartsTruncation} (see the module's README for why).
+ * A real S3 server on 127.0.0.1 and a free port: S3Proxy over its NIO.2 blob store, kept in memory
+ * or in a directory, with AWS signature v2 and v4 authentication, plus {@link ListPartsTruncation}
+ * (see the module's README for why).
  *
  * <pre>{@code
  * try (S3Server s3 = S3Server.start()) {
@@ -57,20 +57,24 @@ public final class S3Server implements AutoCloseable {
     proxy.start();
   }
 
-  /** A server that keeps its objects in memory (jclouds' {@code transient} blob store). */
+  /**
+   * A server that keeps its objects in memory: S3Proxy's {@code transient-nio2} blob store, the
+   * same code as {@link #start(Path)}'s on an in-memory file system.
+   */
   public static S3Server start() throws Exception {
-    return start(ContextBuilder.newBuilder("transient"));
+    return start(ContextBuilder.newBuilder("transient-nio2"));
   }
 
   /**
-   * A server that keeps its objects as files under {@code directory} (jclouds' {@code filesystem}
-   * blob store: one sub-directory per bucket, one file per object), which survive it.
+   * A server that keeps its objects as files under {@code directory}, which outlive it: S3Proxy's
+   * {@code filesystem-nio2} blob store, one sub-directory per bucket, one file per object. (Not
+   * jclouds' {@code filesystem} store: that one lists directories as objects, see the README.)
    */
   public static S3Server start(Path directory) throws Exception {
     Files.createDirectories(directory);
     Properties properties = new Properties();
     properties.setProperty(FilesystemConstants.PROPERTY_BASEDIR, directory.toString());
-    return start(ContextBuilder.newBuilder("filesystem").overrides(properties));
+    return start(ContextBuilder.newBuilder("filesystem-nio2").overrides(properties));
   }
 
   private static S3Server start(ContextBuilder builder) throws Exception {
