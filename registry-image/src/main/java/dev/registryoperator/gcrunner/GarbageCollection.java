@@ -5,7 +5,9 @@ import dev.registryoperator.gcreport.GcReport;
 import dev.registryoperator.gcreport.IntegrityResult;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
@@ -34,6 +36,9 @@ final class GarbageCollection {
   private final Parallel parallel;
   private final StorageReader storage;
 
+  /** An S3 storage with a bucket, read through the S3 API during {@link #run()}; else null. */
+  private S3Storage s3;
+
   /** The tagged images as read before the real run, when the safety check needed them. */
   private volatile ImageGraph graph;
 
@@ -57,8 +62,20 @@ final class GarbageCollection {
   }
 
   GcOutcome run() throws IOException, InterruptedException {
+    if (config.isS3() && config.s3().bucket() != null) {
+      try (S3Storage opened = S3Storage.connect(config.s3())) {
+        s3 = opened;
+        return runOnStorage();
+      } finally {
+        s3 = null;
+      }
+    }
+    return runOnStorage();
+  }
+
+  private GcOutcome runOnStorage() throws IOException, InterruptedException {
     report.storageDriver = config.storageDriver();
-    report.counters.setBytesMeasured(config.isFilesystem());
+    report.counters.setBytesMeasured(config.isFilesystem() || s3 != null);
     // The version query runs alongside the first step; nothing is deleted before it answered.
     Future<RegistryVersion> versionQuery = early.version();
     if (options.dryRun() || !config.isFilesystem()) {
@@ -105,7 +122,7 @@ final class GarbageCollection {
         planned,
         filesystem
             ? sumSizes(new BlobFiles(storage.layout(), parallel).stat(planned.eligibleBlobs()))
-            : 0);
+            : s3 != null ? s3.blobs().bytesOf(planned.eligibleBlobs()) : 0);
     logPlan("", true, planned, dry);
     GcOutcome refused = refuseIfUnsafe(version, planned, null);
     if (refused != null) {
@@ -116,7 +133,9 @@ final class GarbageCollection {
         "dry run: a real run would delete "
             + planned.blobsEligibleCount()
             + " blobs"
-            + (filesystem ? " (" + report.counters.getEligibleBytes() + " bytes)" : "")
+            + (filesystem || s3 != null
+                ? " (" + report.counters.getEligibleBytes() + " bytes)"
+                : "")
             + " and "
             + planned.manifestsEligibleCount()
             + " manifests; nothing was deleted");
@@ -272,31 +291,32 @@ final class GarbageCollection {
   }
 
   /**
-   * A real run on storage the runner cannot read (S3, ...): the counts come from garbage-collect's
-   * own output. The safety check, when needed, reads a dry run's output.
+   * A real run on storage other than a filesystem. On S3 every blob's size is listed before the run
+   * and what is gone afterwards is what it freed, exactly, through the S3 API; elsewhere the bytes
+   * are not measured. The integrity check reads a filesystem only (the report says so).
    */
   private GcOutcome collectRemote(Future<RegistryVersion> versionQuery)
       throws IOException, InterruptedException {
+    BlobSnapshot before = s3 == null ? null : listBlobs();
     RegistryVersion version = awaitVersion(versionQuery);
+    GcOutput planned = null;
     if (options.deleteUntagged() && version.hasMultiArchDeletionBug()) {
       GcOutputParser preflightParser = new GcOutputParser(true);
       RegistryBinary.Result preflight = runGarbageCollect(true, preflightParser, null);
       if (preflight.exitCode() != 0) {
         return dryRunFailed(preflight, "preflight garbage-collect --dry-run");
       }
-      GcOutput planned = preflightParser.result();
+      planned = preflightParser.result();
       if (!planned.summarySeen()) {
         return done(
             GcOutcome.GarbageCollectFailed, notUnderstood("garbage-collect --dry-run", planned));
       }
-      recordPlan(planned, 0);
+      recordPlan(planned, before == null ? 0 : before.bytesOf(planned.eligibleBlobs()));
       logPlan("preflight ", true, planned, preflight);
-      GcOutcome refused = refuseIfUnsafe(version, planned, null);
-      if (refused != null) {
-        return refused;
-      }
-    } else {
-      refuseIfUnsafe(version, null, null); // logs why no check is needed
+    }
+    GcOutcome refused = refuseIfUnsafe(version, planned, before); // or logs why none is needed
+    if (refused != null) {
+      return refused;
     }
     GcOutputParser parser = new GcOutputParser(false);
     RegistryBinary.Result real = runGarbageCollect(false, parser, null);
@@ -308,28 +328,60 @@ final class GarbageCollection {
       }
     }
     if (output.summarySeen()) {
-      recordPlan(output, 0);
+      recordPlan(output, before == null ? 0 : before.bytesOf(output.eligibleBlobs()));
     }
     logPlan("", false, output, real);
+    Set<String> gone = new HashSet<>();
+    if (before != null) {
+      gone.addAll(before.digests());
+      gone.removeAll(s3.blobs().digests());
+      report.counters.setBlobsDeleted((long) gone.size());
+      report.counters.setReclaimedBytes(before.bytesOf(gone));
+    }
     if (real.exitCode() != 0) {
       return realRunFailed(
           real,
-          config.storageDriver() + " storage: what was deleted before the failure is unknown");
+          before != null
+              ? "s3 storage: " + gone.size() + " blobs were deleted before the failure"
+              : config.storageDriver()
+                  + " storage: what was deleted before the failure is unknown");
     }
     if (!output.summarySeen()) {
       return done(GcOutcome.GarbageCollectFailed, notUnderstood("garbage-collect", output));
     }
-    report.counters.setBlobsDeleted(report.counters.getBlobsEligible());
+    if (before == null) {
+      report.counters.setBlobsDeleted(report.counters.getBlobsEligible());
+    }
     report.counters.setManifestsDeleted(report.counters.getManifestsEligible());
     return done(
         GcOutcome.Succeeded,
-        "deleted "
+        (before != null ? "reclaimed " + report.counters.getReclaimedBytes() + " bytes: " : "")
+            + "deleted "
             + report.counters.getBlobsDeleted()
             + " blobs and "
             + report.counters.getManifestsDeleted()
             + " manifests ("
             + config.storageDriver()
-            + " storage: bytes not measured, integrity not checked)");
+            + " storage: "
+            + (before != null ? "" : "bytes not measured, ")
+            + "integrity not checked)");
+  }
+
+  /** Every blob of the S3 storage with its size, listed through the S3 API, and logged. */
+  private BlobSnapshot listBlobs() throws IOException {
+    long started = System.nanoTime();
+    BlobSnapshot blobs = s3.blobs();
+    log.info(
+        "snapshot: "
+            + blobs.count()
+            + " blobs ("
+            + blobs.totalBytes()
+            + " bytes) listed from "
+            + config.s3()
+            + " ["
+            + Log.seconds((System.nanoTime() - started) / 1e9)
+            + "]");
+    return blobs;
   }
 
   private GcOutcome realRunFailed(RegistryBinary.Result real, String detail) {
@@ -501,10 +553,8 @@ final class GarbageCollection {
    * other drivers it cannot be checked, so the run fails with the registry's message.
    */
   private boolean storageLooksEmpty() throws IOException {
-    if (config.isS3() && config.s3().bucket() != null) {
-      try (S3Storage s3 = S3Storage.connect(config.s3())) {
-        return !s3.anyUnder(S3_REPOSITORIES);
-      }
+    if (s3 != null) {
+      return !s3.anyUnder(S3_REPOSITORIES);
     }
     if (!config.isFilesystem()) {
       return false;

@@ -1,6 +1,8 @@
 package dev.registryoperator.gcrunner;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -11,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A registry's S3 storage, read through the S3 API with the registry's own settings and credentials
@@ -59,6 +62,46 @@ final class S3Storage implements AutoCloseable {
     } catch (SdkException e) {
       throw new IOException("cannot list " + location + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The blobs' key prefix under the storage's root. */
+  static final String BLOBS = "docker/registry/v2/blobs/";
+
+  /**
+   * Every blob with the size of its {@code data} object, listed page by page (1,000 keys each): on
+   * S3 what {@link BlobFiles#snapshot} is on a filesystem.
+   */
+  BlobSnapshot blobs() throws IOException {
+    Map<String, Long> sizes = new HashMap<>();
+    String prefix = location.key(BLOBS);
+    try {
+      for (S3Object object :
+          client
+              .listObjectsV2Paginator(
+                  ListObjectsV2Request.builder().bucket(location.bucket()).prefix(prefix).build())
+              .contents()) {
+        String digest = digestOf(object.key().substring(prefix.length()));
+        if (digest != null) {
+          sizes.put(digest, object.size());
+        }
+      }
+    } catch (SdkException e) {
+      throw new IOException("cannot list the blobs of " + location + ": " + e.getMessage(), e);
+    }
+    return new BlobSnapshot(sizes, 0);
+  }
+
+  /**
+   * The digest of a blob's data object, from its key under the blobs' prefix ({@code
+   * sha256/ab/abcd.../data}); null for any other object.
+   */
+  static String digestOf(String keyUnderBlobs) {
+    String[] parts = keyUnderBlobs.split("/");
+    if (parts.length != 4 || !parts[3].equals("data") || !parts[2].startsWith(parts[1])) {
+      return null;
+    }
+    String digest = parts[0] + ":" + parts[2];
+    return Digests.isValid(digest) ? digest : null;
   }
 
   @Override

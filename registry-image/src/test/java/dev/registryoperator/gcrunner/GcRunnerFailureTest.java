@@ -8,6 +8,7 @@ import dev.registryoperator.gcrunner.testkit.ImagePusher.Format;
 import dev.registryoperator.gcrunner.testkit.PushedImage;
 import dev.registryoperator.gcrunner.testkit.RegistryProcess;
 import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
+import dev.registryoperator.s3server.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -257,50 +258,60 @@ class GcRunnerFailureTest {
     }
   }
 
+  /**
+   * A scripted registry on a real (empty) S3 bucket: the counts come from its output, the bytes and
+   * blobs deleted from what left the bucket (nothing here), and no key reaches report or log.
+   */
   @Test
-  void s3StorageReportsCountsWithoutBytesOrIntegrityAndNoSecrets() throws Exception {
-    Path output = dir.resolve("dry-run.txt");
-    Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
-    Path registry =
-        RunnerHarness.script(
-            dir,
-            "registry",
-            """
-                if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
-                cat "%s"
-                echo 'time="2024-01-01T00:00:00Z" level=info msg="using key AKIAIOSFODNN7EXAMPLE"' >&2
-                """
-                .formatted(VERSION_3, output));
-    Path config = dir.resolve("config.yml");
-    Files.writeString(
-        config,
+  void s3StorageReportsWhatLeftTheBucketAndNoSecrets() throws Exception {
+    try (S3Server s3 = S3Server.start()) {
+      s3.createBucket("registry");
+      Path output = dir.resolve("dry-run.txt");
+      Files.writeString(output, GcOutputParserTest.resource("2.8.2-dry-run.txt"));
+      Path registry =
+          RunnerHarness.script(
+              dir,
+              "registry",
+              """
+                  if [ "$1" = "--version" ]; then echo "%s"; exit 0; fi
+                  cat "%s"
+                  echo 'time="2024-01-01T00:00:00Z" level=info msg="using key %s"' >&2
+                  """
+                  .formatted(VERSION_3, output, s3.accessKey()));
+      Path config = dir.resolve("config.yml");
+      Files.writeString(config, s3Config(s3));
+
+      Run run = RunnerHarness.runWith(registry, config, dir);
+
+      assertThat(run.exitCode()).as(run.log()).isZero();
+      assertThat(run.report().get("storageDriver").asText()).isEqualTo("s3");
+      assertThat(run.report().get("bytesMeasured").asBoolean()).isTrue();
+      assertThat(run.number("blobsMarked")).isEqualTo(27);
+      assertThat(run.number("blobsEligible")).isEqualTo(3);
+      assertThat(run.number("blobsDeleted")).as("nothing left the bucket").isZero();
+      assertThat(run.number("reclaimedBytes")).isZero();
+      assertThat(run.integrity().get("checked").asBoolean()).isFalse();
+      assertThat(run.report().get("message").asText()).contains("integrity not checked");
+      assertThat(run.reportJson() + run.log()).doesNotContain(s3.accessKey(), s3.secretKey());
+    }
+  }
+
+  private static String s3Config(S3Server s3) {
+    return """
+        version: 0.1
+        storage:
+          s3:
+            accesskey: %s
+            secretkey: %s
+            region: %s
+            regionendpoint: %s
+            forcepathstyle: true
+            secure: false
+            bucket: registry
+          delete:
+            enabled: true
         """
-                version: 0.1
-                storage:
-                  s3:
-                    accesskey: AKIAIOSFODNN7EXAMPLE
-                    secretkey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-                    region: eu-west-1
-                    bucket: registry
-                  delete:
-                    enabled: true
-                """);
-
-    Run run = RunnerHarness.runWith(registry, config, dir);
-
-    assertThat(run.exitCode()).as(run.log()).isZero();
-    assertThat(run.report().get("storageDriver").asText()).isEqualTo("s3");
-    assertThat(run.report().get("bytesMeasured").asBoolean()).isFalse();
-    assertThat(run.number("blobsMarked")).isEqualTo(27);
-    assertThat(run.number("blobsEligible")).isEqualTo(3);
-    assertThat(run.number("blobsDeleted")).isEqualTo(3);
-    assertThat(run.number("eligibleBytes")).isZero();
-    assertThat(run.number("reclaimedBytes")).isZero();
-    assertThat(run.integrity().get("checked").asBoolean()).isFalse();
-    assertThat(run.report().get("message").asText())
-        .contains("bytes not measured", "integrity not checked");
-    assertThat(run.reportJson() + run.log())
-        .doesNotContain("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI");
+        .formatted(s3.accessKey(), s3.secretKey(), S3Server.REGION, s3.endpoint());
   }
 
   @Test
@@ -342,13 +353,16 @@ class GcRunnerFailureTest {
                 """
                 .formatted(VERSION_2, output));
     Path config = dir.resolve("config.yml");
-    Files.writeString(config, "storage:\n  s3:\n    bucket: registry\n    region: eu-west-1\n");
+    try (S3Server s3 = S3Server.start()) {
+      s3.createBucket("registry");
+      Files.writeString(config, s3Config(s3));
 
-    Run run = RunnerHarness.runWith(registry, config, dir, "--delete-untagged");
+      Run run = RunnerHarness.runWith(registry, config, dir, "--delete-untagged");
 
-    assertThat(run.exitCode()).isEqualTo(4);
-    assertThat(run.report().get("message").asText())
-        .contains("dl@sha256:c388e8b5", "multi@sha256:39ed8245", "4 child manifest(s)");
+      assertThat(run.exitCode()).as(run.log()).isEqualTo(4);
+      assertThat(run.report().get("message").asText())
+          .contains("dl@sha256:c388e8b5", "multi@sha256:39ed8245", "4 child manifest(s)");
+    }
   }
 
   @Test

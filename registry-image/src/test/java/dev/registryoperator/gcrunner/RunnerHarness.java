@@ -19,20 +19,20 @@ import java.util.stream.Stream;
  * Runs {@link GcRunner} in this JVM, as {@code java -jar gc-runner.jar} would, and collects what it
  * produced.
  */
-final class RunnerHarness {
+public final class RunnerHarness {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One run: exit code, the report (raw and parsed) and the stdout log. */
-  record Run(int exitCode, String reportJson, JsonNode report, String log) {
-    String result() {
+  public record Run(int exitCode, String reportJson, JsonNode report, String log) {
+    public String result() {
       return report.get("result").asText();
     }
 
-    long number(String field) {
+    public long number(String field) {
       return report.get(field).asLong();
     }
 
-    JsonNode integrity() {
+    public JsonNode integrity() {
       return report.get("integrity");
     }
   }
@@ -72,6 +72,28 @@ final class RunnerHarness {
     return new Run(exitCode, json, JSON.readTree(json), log);
   }
 
+  /**
+   * Runs with {@code --report <dir>/report.json} in exactly {@code env} (a registry on S3 must not
+   * see this machine's {@code AWS_*} variables).
+   */
+  public static Run runInEnvironment(Map<String, String> env, Path dir, String... args)
+      throws IOException {
+    Path report = dir.resolve("report.json");
+    Files.deleteIfExists(report);
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--report");
+    all.add(report.toString());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exitCode;
+    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      exitCode =
+          new GcRunner(print, env, RegistryBinary.VERSION_TIMEOUT).run(all.toArray(String[]::new));
+    }
+    String log = out.toString(StandardCharsets.UTF_8);
+    String json = Files.readString(report);
+    return new Run(exitCode, json, JSON.readTree(json), log);
+  }
+
   /** Runs against {@code config} with the given registry binary. */
   static Run runWith(Path binary, Path config, Path dir, String... options) throws IOException {
     return runWith(binary, config, dir, RegistryBinary.VERSION_TIMEOUT, options);
@@ -92,7 +114,7 @@ final class RunnerHarness {
   }
 
   /** A shell script standing in for the registry binary, as {@code <dir>/bin/<name>}. */
-  static Path script(Path dir, String name, String body) throws IOException {
+  public static Path script(Path dir, String name, String body) throws IOException {
     Path script = Files.createDirectories(dir.resolve("bin")).resolve(name);
     Files.writeString(script, "#!/bin/sh\n" + body);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));

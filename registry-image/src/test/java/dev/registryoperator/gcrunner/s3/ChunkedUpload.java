@@ -1,4 +1,4 @@
-package dev.registryoperator.s3server;
+package dev.registryoperator.gcrunner.s3;
 
 import dev.registryoperator.gcrunner.testkit.RegistryClient;
 import java.io.IOException;

@@ -1,6 +1,8 @@
-package dev.registryoperator.s3server;
+package dev.registryoperator.gcrunner.s3;
 
 import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
+import dev.registryoperator.s3server.S3Object;
+import dev.registryoperator.s3server.S3Server;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -1,4 +1,4 @@
-package dev.registryoperator.s3server;
+package dev.registryoperator.gcrunner.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import dev.registryoperator.gcrunner.testkit.ImagePusher.Format;
 import dev.registryoperator.gcrunner.testkit.ImageVerifier;
 import dev.registryoperator.gcrunner.testkit.PushedImage;
 import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
+import dev.registryoperator.s3server.S3Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.registryoperator.s3server;
+package dev.registryoperator.gcrunner.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,8 @@ import dev.registryoperator.gcrunner.testkit.ImageVerifier;
 import dev.registryoperator.gcrunner.testkit.PushedImage;
 import dev.registryoperator.gcrunner.testkit.RegistryClient;
 import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
+import dev.registryoperator.s3server.S3Object;
+import dev.registryoperator.s3server.S3Server;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,6 @@
-package dev.registryoperator.s3server;
+package dev.registryoperator.gcrunner.s3;
+
+import dev.registryoperator.s3server.S3Server;
 
 /** A registry config that stores in a bucket of an {@link S3Server}, deletes enabled. */
 final class RegistryS3Config {

@@ -1,4 +1,4 @@
-package dev.registryoperator.s3server;
+package dev.registryoperator.gcrunner.s3;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,6 +1,7 @@
-package dev.registryoperator.s3server;
+package dev.registryoperator.gcrunner.s3;
 
 import dev.registryoperator.gcrunner.testkit.RegistryClient;
+import dev.registryoperator.s3server.S3Server;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;

@@ -1,0 +1,158 @@
+package dev.registryoperator.gcrunner.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.registryoperator.gcrunner.RunnerHarness;
+import dev.registryoperator.gcrunner.RunnerHarness.Run;
+import dev.registryoperator.gcrunner.testkit.ImagePusher;
+import dev.registryoperator.gcrunner.testkit.ImagePusher.Format;
+import dev.registryoperator.gcrunner.testkit.ImageVerifier;
+import dev.registryoperator.gcrunner.testkit.PushedImage;
+import dev.registryoperator.gcrunner.testkit.RegistryClient;
+import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
+import dev.registryoperator.s3server.S3Server;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GC runner with the real registry (2.8.2) on S3 storage ({@link S3Server}): the bytes in its
+ * report are the bytes that left the bucket, read through the S3 API with the registry's own
+ * settings, and a failed mark phase is never taken for an empty storage.
+ */
+class GcRunnerOnS3Test {
+  private static S3Server s3;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    RegistryCommand.binary();
+    s3 = S3Server.start();
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  /** As in a GC pod: no AWS_* (this machine's AWS_CA_BUNDLE kills the 2.8.2 driver). */
+  private static Map<String, String> podEnvironment() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("REGISTRY_"));
+    return env;
+  }
+
+  private static String bucket(TestInfo test) {
+    String name = test.getTestMethod().orElseThrow().getName().toLowerCase();
+    name = name.replaceAll("[^a-z0-9]", "");
+    return name.substring(0, Math.min(name.length(), 40));
+  }
+
+  private Run runner(Path config, String... options) throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--config",
+                config.toString(),
+                "--registry-binary",
+                RegistryCommand.binary().toString()));
+    args.addAll(List.of(options));
+    return RunnerHarness.runInEnvironment(podEnvironment(), dir, args.toArray(String[]::new));
+  }
+
+  @Test
+  void theReportsBytesAreTheBytesThatLeftTheBucket(TestInfo test) throws Exception {
+    String bucket = bucket(test);
+    try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
+      RegistryClient client = registry.client();
+      ImagePusher pusher = new ImagePusher(client, 31);
+      byte[] shared = pusher.randomLayer(20_000);
+      PushedImage kept =
+          pusher.pushImage("app", "v1", Format.DOCKER, shared, pusher.randomLayer(30_000));
+      PushedImage doomed =
+          pusher.pushImage("app", "v2", Format.OCI, shared, pusher.randomLayer(45_000));
+      client.deleteManifest("app", doomed.digest());
+      registry.stop(); // nothing writes while it runs
+
+      Run preview = runner(registry.configFile(), "--dry-run");
+      StorageSnapshot before = BucketBlobs.snapshot(s3, bucket);
+      Run run = runner(registry.configFile());
+      StorageSnapshot after = BucketBlobs.snapshot(s3, bucket);
+
+      assertThat(run.exitCode()).as(run.log()).isZero();
+      assertThat(run.result()).isEqualTo("Succeeded");
+      long gone = after.bytesGoneSince(before);
+      assertThat(gone).isPositive();
+      assertThat(run.report().get("bytesMeasured").asBoolean()).isTrue();
+      assertThat(run.number("reclaimedBytes")).isEqualTo(gone);
+      assertThat(run.number("blobsDeleted")).isEqualTo(after.goneSince(before).size());
+      assertThat(run.number("eligibleBytes")).isEqualTo(gone);
+      assertThat(preview.exitCode()).as(preview.log()).isZero();
+      assertThat(preview.number("eligibleBytes")).as("the preview's figure").isEqualTo(gone);
+      assertThat(run.integrity().get("checked").asBoolean()).isFalse();
+      assertThat(run.report().get("message").asText()).contains("integrity not checked");
+      assertThat(run.reportJson() + run.log() + preview.log()).doesNotContain(s3.secretKey());
+
+      registry.start();
+      assertThat(new ImageVerifier(registry.client()).pull(kept))
+          .containsExactlyInAnyOrderElementsOf(kept.blobDigests());
+    }
+  }
+
+  /**
+   * The 2.8.2 s3 driver says "Path not found" for the repositories it could not walk: the runner
+   * checks the bucket, and calls the storage empty only when nothing is under repositories/.
+   */
+  @Test
+  void aFailedMarkIsAFailureUnlessTheBucketHasNoRepository(TestInfo test) throws Exception {
+    String bucket = bucket(test);
+    Path registryDir = dir.resolve("registry");
+    try (S3Registry registry = S3Registry.start(s3, bucket, registryDir)) {
+      Path config = registry.configFile();
+      registry.stop();
+      Path failsToMark =
+          RunnerHarness.script(
+              dir,
+              "registry",
+              """
+              if [ "$1" = "--version" ]; then echo "docker-registry github.com/docker/distribution 2.8.2+ds1"; exit 0; fi
+              echo 'failed to mark: s3aws: Path not found: /docker/registry/v2/repositories' >&2
+              exit 1
+              """);
+      Run empty =
+          RunnerHarness.runInEnvironment(
+              podEnvironment(),
+              dir,
+              "--config",
+              config.toString(),
+              "--registry-binary",
+              failsToMark.toString());
+      assertThat(empty.result()).as(empty.log()).isEqualTo("Succeeded");
+      assertThat(empty.report().get("message").asText()).contains("storage is empty");
+
+      registry.start();
+      new ImagePusher(registry.client(), 32).pushImage("app", "v1", Format.OCI, 5_000);
+      registry.stop();
+      Run failed =
+          RunnerHarness.runInEnvironment(
+              podEnvironment(),
+              dir,
+              "--config",
+              config.toString(),
+              "--registry-binary",
+              failsToMark.toString());
+      assertThat(failed.result()).as(failed.log()).isEqualTo("GarbageCollectFailed");
+      assertThat(failed.exitCode()).isNotZero();
+      assertThat(failed.report().get("message").asText()).contains("Path not found");
+    }
+  }
+}
