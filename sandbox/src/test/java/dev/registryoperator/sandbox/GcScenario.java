@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.registryoperator.gc.GcRunRecord;
 import dev.registryoperator.gc.GcSchedule;
 import dev.registryoperator.gc.GcScheduleSpec;
+import dev.registryoperator.s3server.S3Server;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,6 +65,45 @@ final class GcScenario implements AutoCloseable {
    */
   GcScenario registryAndSchedule(Consumer<GcScheduleSpec> spec) {
     user.createRegistryFromExample("registry-minimal.yaml", r -> {});
+    user.awaitRegistryServing(REGISTRY, TIMEOUT);
+    url = user.serviceUrl(REGISTRY);
+    user.createOnDemandSchedule(
+        REGISTRY,
+        s -> {
+          s.setQuiesceTimeout("1m");
+          spec.accept(s);
+        });
+    user.awaitScheduleReady(SCHEDULE, TIMEOUT);
+    return this;
+  }
+
+  /**
+   * The S3 example Registry (one replica) on {@code bucket} of {@code s3}, its credentials in the
+   * example's Secret, serving; and an on-demand GcSchedule for it with {@code spec} applied.
+   */
+  GcScenario s3RegistryAndSchedule(S3Server s3, String bucket, Consumer<GcScheduleSpec> spec) {
+    s3.createBucket(bucket);
+    sandbox
+        .client()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-credentials")
+                .withNamespace(Sandbox.NAMESPACE)
+                .endMetadata()
+                .addToStringData("accessKey", s3.accessKey())
+                .addToStringData("secretKey", s3.secretKey())
+                .build())
+        .create();
+    user.createRegistryFromExample(
+        "registry-s3.yaml",
+        r -> {
+          r.getMetadata().setName(REGISTRY);
+          r.getSpec().setReplicas(1);
+          r.getSpec().getStorage().getS3().setBucket(bucket);
+          r.getSpec().getStorage().getS3().setRegion(S3Server.REGION);
+          r.getSpec().getStorage().getS3().setRegionEndpoint(s3.endpoint().toString());
+        });
     user.awaitRegistryServing(REGISTRY, TIMEOUT);
     url = user.serviceUrl(REGISTRY);
     user.createOnDemandSchedule(

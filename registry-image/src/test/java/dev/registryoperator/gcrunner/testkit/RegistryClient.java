@@ -22,8 +22,15 @@ public final class RegistryClient {
           MediaTypes.OCI_INDEX);
 
   private final URI base;
+  /**
+   * Follows redirects as docker and skopeo do: on S3 storage a registry answers a blob GET with a
+   * 307 to a pre-signed URL of the bucket.
+   */
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
 
   public RegistryClient(URI base) {
     this.base = base;
