@@ -65,6 +65,11 @@ final class GcScenario implements AutoCloseable {
    */
   GcScenario registryAndSchedule(Consumer<GcScheduleSpec> spec) {
     user.createRegistryFromExample("registry-minimal.yaml", r -> {});
+    return servingWithSchedule(spec);
+  }
+
+  /** Waits until the Registry serves, then adds the on-demand GcSchedule. */
+  private GcScenario servingWithSchedule(Consumer<GcScheduleSpec> spec) {
     user.awaitRegistryServing(REGISTRY, TIMEOUT);
     url = user.serviceUrl(REGISTRY);
     user.createOnDemandSchedule(
@@ -104,16 +109,7 @@ final class GcScenario implements AutoCloseable {
           r.getSpec().getStorage().getS3().setRegion(S3Server.REGION);
           r.getSpec().getStorage().getS3().setRegionEndpoint(s3.endpoint().toString());
         });
-    user.awaitRegistryServing(REGISTRY, TIMEOUT);
-    url = user.serviceUrl(REGISTRY);
-    user.createOnDemandSchedule(
-        REGISTRY,
-        s -> {
-          s.setQuiesceTimeout("1m");
-          spec.accept(s);
-        });
-    user.awaitScheduleReady(SCHEDULE, TIMEOUT);
-    return this;
+    return servingWithSchedule(spec);
   }
 
   /**

@@ -22,6 +22,7 @@ public final class RegistryClient {
           MediaTypes.OCI_INDEX);
 
   private final URI base;
+
   /**
    * Follows redirects as docker and skopeo do: on S3 storage a registry answers a blob GET with a
    * 307 to a pre-signed URL of the bucket.
