@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * (default 8081, the same server when both are equal): {@code /metrics} ({@link OperatorMetrics}).
  * Environment: {@code WATCH_NAMESPACES} (comma separated, empty for all), {@code
  * LEADER_ELECTION_NAMESPACE} (enables leader election), {@code RECONCILE_THREADS} (reconciles at
- * once, default {@link RegistryOperator#DEFAULT_RECONCILE_THREADS}).
+ * once, default {@link RegistryOperator#DEFAULT_RECONCILE_THREADS}), {@code LOG_FORMAT} ({@code
+ * text} or {@code json}) and {@code LOG_LEVEL} (the operator's own loggers, default {@code info}):
+ * see logback.xml.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Reconciles a GcSchedule: validate, move the run in progress one step (GcRun), start a run when
@@ -54,6 +55,10 @@ import org.slf4j.LoggerFactory;
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcSchedule> {
   private static final Logger LOG = LoggerFactory.getLogger(GcScheduleReconciler.class);
+
+  /** The MDC key of the run id, on the lines logged while a run is worked on. */
+  static final String RUN_MDC_KEY = "gc.run";
+
   static final String READY = "Ready";
   static final String RUNNING = "Running";
 
@@ -231,8 +236,18 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
     events.warning(schedule, GcReason.RunRefused, refused.getMessage());
   }
 
-  /** Moves the run one step; returns when to look again. */
+  /** Moves the run one step; returns when to look again. Its lines carry the run id (MDC). */
   private Duration advance(
+      GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context, Instant now) {
+    MDC.put(RUN_MDC_KEY, status.getCurrentRun().getId());
+    try {
+      return advanceRun(schedule, status, context, now);
+    } finally {
+      MDC.remove(RUN_MDC_KEY);
+    }
+  }
+
+  private Duration advanceRun(
       GcSchedule schedule, GcScheduleStatus status, Context<GcSchedule> context, Instant now) {
     GcRunStatus run = status.getCurrentRun();
     if (run.getPlan() == null) {
@@ -433,6 +448,19 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
 
   @Override
   public DeleteControl cleanup(GcSchedule schedule, Context<GcSchedule> context) {
+    GcRunStatus current =
+        schedule.getStatus() == null ? null : schedule.getStatus().getCurrentRun();
+    if (current != null) {
+      MDC.put(RUN_MDC_KEY, current.getId());
+    }
+    try {
+      return cleanupRun(schedule, context);
+    } finally {
+      MDC.remove(RUN_MDC_KEY);
+    }
+  }
+
+  private DeleteControl cleanupRun(GcSchedule schedule, Context<GcSchedule> context) {
     KubernetesClient client = context.getClient();
     String namespace = schedule.getMetadata().getNamespace();
     String name = schedule.getMetadata().getName();

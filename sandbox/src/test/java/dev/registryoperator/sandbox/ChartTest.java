@@ -147,6 +147,16 @@ class ChartTest {
   }
 
   @Test
+  void logFormatAndLevelAreValues() {
+    assertThat(env(operator(RenderedChart.render("ops", ""))))
+        .containsEntry("LOG_FORMAT", "text")
+        .containsEntry("LOG_LEVEL", "info");
+    assertThat(env(operator(RenderedChart.render("ops", "logFormat: json\nlogLevel: debug\n"))))
+        .containsEntry("LOG_FORMAT", "json")
+        .containsEntry("LOG_LEVEL", "debug");
+  }
+
+  @Test
   void metricsOffDeclaresNoMetricsPortAndNoService() {
     RenderedChart chart = RenderedChart.render("ops", "metrics: {enabled: false}");
     assertThat(ports(operator(chart))).containsOnlyKeys("health");
@@ -189,6 +199,8 @@ class ChartTest {
     assertRefused("metrics: {port: 70000}", "port");
     assertRefused("crds: {keeep: false}", "keeep");
     assertRefused("image: {pullPolicy: Sometimes}", "pullPolicy");
+    assertRefused("logFormat: yaml", "logFormat");
+    assertRefused("logLevel: verbose", "logLevel");
   }
 
   @Test
