@@ -640,10 +640,11 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
   }
 
   /**
-   * Right before a window would be released (no lock, no live GC pod, and the Deployment still
-   * serving read-only or at zero), or before the Deployment is first created: a collect Job that
-   * exists, even without a pod yet, keeps the window. Read from the API, not a cache: the Job may
-   * be seconds old.
+   * Right before a window would be released (no lock, no live GC pod in the cache, and the
+   * Deployment still serving read-only or at zero), or before the Deployment is first created: a
+   * live collect pod, or a collect Job that exists even without a pod yet, keeps the window. Read
+   * from the API, not a cache: the pod or Job may be milliseconds old, and a Job deleted with
+   * background propagation (kubectl's default) is gone while its pod still runs (GcTortureTest).
    */
   private Optional<GcPods.Guard> unfinishedCollectJob(
       Registry registry, Optional<MaintenanceRequest> lock, Context<Registry> context) {
@@ -653,13 +654,27 @@ public class RegistryReconciler implements Reconciler<Registry>, Cleaner<Registr
     if (lock.isPresent() || (actual != null && !RegistryDeployment.servesMaintenance(actual))) {
       return Optional.empty();
     }
+    String namespace = registry.getMetadata().getNamespace();
+    var pods =
+        context
+            .getClient()
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(Labels.INSTANCE, name(registry))
+            .withLabel(Labels.GC_KIND, Labels.GC_KIND_COLLECT)
+            .list()
+            .getItems();
+    Optional<GcPods.Guard> livePod = GcPods.guard(pods, name(registry));
+    if (livePod.isPresent()) {
+      return livePod;
+    }
     var jobs =
         context
             .getClient()
             .batch()
             .v1()
             .jobs()
-            .inNamespace(registry.getMetadata().getNamespace())
+            .inNamespace(namespace)
             .withLabel(Labels.INSTANCE, name(registry))
             .withLabel(Labels.GC_KIND, Labels.GC_KIND_COLLECT)
             .list()

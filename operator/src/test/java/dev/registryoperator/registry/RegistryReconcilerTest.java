@@ -845,6 +845,60 @@ class RegistryReconcilerTest {
             });
   }
 
+  /**
+   * Found by the torture test: a run's Job was deleted (background propagation, kubectl's default,
+   * so the Job went first) and its lock removed, while its pod, 56 ms old, was not in the
+   * operator's pod cache yet: the window was released beside a running GC pod (I2). Before a
+   * release the collect pods are now read from the API. The pod here lacks the managed-by label, so
+   * the cache (which selects on it) never sees it: only the API does.
+   */
+  @Test
+  void aCollectPodTheCacheHasNotSeenStillKeepsTheWindowWhenTheLockGoes() {
+    Registry registry = Registries.withPvc("images", "1Gi");
+    registry.getSpec().setReplicas(2);
+    create(registry);
+    awaitReady("images", 2);
+    holder("holder");
+    lock("images", MaintenanceMode.ReadOnly);
+    eventually().untilAsserted(() -> assertThat(servesReadOnly("images")).isTrue());
+    Pod collector = gcPod("images-unseen-collect", "images", Labels.GC_KIND_COLLECT, "ReadOnly");
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName(collector.getMetadata().getName())
+        .edit(
+            p -> {
+              p.getMetadata().getLabels().remove(Labels.MANAGED_BY);
+              return p;
+            });
+
+    unlock("images");
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .untilAsserted(() -> assertThat(servesReadOnly("images")).isTrue());
+
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName(collector.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.getStatus().setPhase("Succeeded");
+              return p;
+            });
+    client
+        .resources(Registry.class)
+        .inNamespace(NAMESPACE)
+        .withName("images")
+        .edit(
+            r -> {
+              r.getMetadata().getLabels().put("poke", "1");
+              return r;
+            });
+    eventually().untilAsserted(() -> assertThat(servesReadOnly("images")).isFalse());
+  }
+
   @Test
   void aWindowIsReleasedFromTheLastAppliedDeploymentWhileTheSpecIsInvalid() {
     Registry registry = Registries.withPvc("images", "1Gi");
