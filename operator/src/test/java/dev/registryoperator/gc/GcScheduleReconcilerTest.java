@@ -469,17 +469,42 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
   }
 
   /** An operator clock shifted so that the next minute starts {@code secondsAhead} from now. */
-  private static Clock nextMinuteIn(int secondsAhead) {
+  /** The system clock with an offset that can change (set before the operator reads it). */
+  private static final class AdjustableClock extends Clock {
+    private volatile Duration offset = Duration.ZERO;
+
+    void offset(Duration offset) {
+      this.offset = offset;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(offset);
+    }
+  }
+
+  private static Duration offsetToNextMinuteIn(int secondsAhead) {
     Instant now = Instant.now();
     Instant nextMinute = now.plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
-    Duration untilNext = Duration.between(now, nextMinute);
-    return Clock.offset(Clock.systemUTC(), untilNext.minusSeconds(secondsAhead));
+    return Duration.between(now, nextMinute).minusSeconds(secondsAhead);
   }
 
   @Test
   void aScheduledRunStartsAtItsTimeAndSuspendStopsIt() {
-    start(nextMinuteIn(4), b -> {});
+    AdjustableClock clock = new AdjustableClock();
+    start(clock, b -> {});
     registry("images", 1);
+    clock.offset(offsetToNextMinuteIn(4));
     GcSchedule created =
         schedule(
             "minutely",
@@ -526,9 +551,13 @@ class GcScheduleReconcilerTest extends GcClusterTestBase {
 
   @Test
   void aRunMissedWhileTheOperatorWasDownRunsOnceWithinItsDeadline() throws Exception {
-    start(nextMinuteIn(3), b -> {});
+    // the operator's clock is set once the registry serves, however long that took (a loaded CI
+    // machine took more than the few seconds a fixed offset allowed)
+    AdjustableClock clock = new AdjustableClock();
+    start(clock, b -> {});
     registry("images", 1);
     harness.stopOperator();
+    clock.offset(offsetToNextMinuteIn(3));
     schedule(
         "late",
         "images",
