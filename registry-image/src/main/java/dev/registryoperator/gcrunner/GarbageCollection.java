@@ -225,6 +225,24 @@ final class GarbageCollection {
             + " blobs and "
             + accounting.manifestsDeleted()
             + " manifests deleted");
+    return checkedOutcome(
+        () -> new IntegrityCheck(storage.layout(), parallel).check(await(graphAfter), after),
+        real,
+        output);
+  }
+
+  /** Reads the storage after a run and checks it: {@link IntegrityCheck}. */
+  @FunctionalInterface
+  private interface IntegrityRead {
+    IntegrityResult check() throws IOException, InterruptedException;
+  }
+
+  /**
+   * The integrity check after a real run whose deletions are counted in the report, then the run's
+   * outcome: intact and understood, it succeeded.
+   */
+  private GcOutcome checkedOutcome(IntegrityRead read, RegistryBinary.Result real, GcOutput output)
+      throws InterruptedException {
     String deleted =
         "deleted "
             + report.counters.getBlobsDeleted()
@@ -233,11 +251,10 @@ final class GarbageCollection {
             + " manifests, reclaimed "
             + report.counters.getReclaimedBytes()
             + " bytes";
-
     long started = System.nanoTime();
     IntegrityResult integrity;
     try {
-      integrity = new IntegrityCheck(storage.layout(), parallel).check(await(graphAfter), after);
+      integrity = read.check();
     } catch (IOException e) {
       return done(
           GcOutcome.GarbageCollectFailed,
@@ -292,8 +309,8 @@ final class GarbageCollection {
 
   /**
    * A real run on storage other than a filesystem. On S3 every blob's size is listed before the run
-   * and what is gone afterwards is what it freed, exactly, through the S3 API; elsewhere the bytes
-   * are not measured. The integrity check reads a filesystem only (the report says so).
+   * and what is gone afterwards is what it freed, exactly, through the S3 API, and the integrity
+   * check reads the bucket; elsewhere the bytes are not measured and integrity is not checked.
    */
   private GcOutcome collectRemote(Future<RegistryVersion> versionQuery)
       throws IOException, InterruptedException {
@@ -331,40 +348,47 @@ final class GarbageCollection {
       recordPlan(output, before == null ? 0 : before.bytesOf(output.eligibleBlobs()));
     }
     logPlan("", false, output, real);
-    Set<String> gone = new HashSet<>();
     if (before != null) {
-      gone.addAll(before.digests());
-      gone.removeAll(s3.blobs().digests());
-      report.counters.setBlobsDeleted((long) gone.size());
-      report.counters.setReclaimedBytes(before.bytesOf(gone));
+      return checkOnS3(before, real, output);
     }
     if (real.exitCode() != 0) {
       return realRunFailed(
           real,
-          before != null
-              ? "s3 storage: " + gone.size() + " blobs were deleted before the failure"
-              : config.storageDriver()
-                  + " storage: what was deleted before the failure is unknown");
+          config.storageDriver() + " storage: what was deleted before the failure is unknown");
     }
     if (!output.summarySeen()) {
       return done(GcOutcome.GarbageCollectFailed, notUnderstood("garbage-collect", output));
     }
-    if (before == null) {
-      report.counters.setBlobsDeleted(report.counters.getBlobsEligible());
-    }
+    report.counters.setBlobsDeleted(report.counters.getBlobsEligible());
     report.counters.setManifestsDeleted(report.counters.getManifestsEligible());
     return done(
         GcOutcome.Succeeded,
-        (before != null ? "reclaimed " + report.counters.getReclaimedBytes() + " bytes: " : "")
-            + "deleted "
+        "deleted "
             + report.counters.getBlobsDeleted()
             + " blobs and "
             + report.counters.getManifestsDeleted()
             + " manifests ("
             + config.storageDriver()
-            + " storage: "
-            + (before != null ? "" : "bytes not measured, ")
-            + "integrity not checked)");
+            + " storage: bytes not measured, integrity not checked)");
+  }
+
+  /**
+   * After a run on S3: one listing of the bucket tells which blobs are gone (what the run freed,
+   * sized from {@code before}) and, with the tags and manifests read from it, whether every
+   * reference of a tagged image is still there.
+   */
+  private GcOutcome checkOnS3(BlobSnapshot before, RegistryBinary.Result real, GcOutput output)
+      throws IOException, InterruptedException {
+    S3Listing after = S3Listing.of(s3);
+    Set<String> gone = new HashSet<>(before.digests());
+    gone.removeAll(after.blobDigests());
+    report.counters.setBlobsDeleted((long) gone.size());
+    report.counters.setReclaimedBytes(before.bytesOf(gone));
+    report.counters.setManifestsDeleted(report.counters.getManifestsEligible());
+    return checkedOutcome(
+        () -> new IntegrityCheck(null, parallel).check(ImageGraph.read(after, parallel), after),
+        real,
+        output);
   }
 
   /** Every blob of the S3 storage with its size, listed through the S3 API, and logged. */

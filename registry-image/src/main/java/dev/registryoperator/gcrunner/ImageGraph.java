@@ -17,7 +17,7 @@ public final class ImageGraph {
     this.images = images;
   }
 
-  public static ImageGraph read(StorageReader reader, Parallel parallel) throws IOException {
+  public static ImageGraph read(StorageView reader, Parallel parallel) throws IOException {
     List<String> repositories = reader.repositories();
     List<List<TaggedManifest>> tagsByRepository = new ArrayList<>();
     for (int i = 0; i < repositories.size(); i++) {
@@ -42,7 +42,7 @@ public final class ImageGraph {
     return new ImageGraph(List.of(images));
   }
 
-  private static TaggedImage walk(StorageReader reader, TaggedManifest tag) {
+  private static TaggedImage walk(StorageView reader, TaggedManifest tag) {
     Set<String> children = new LinkedHashSet<>();
     Set<String> blobs = new LinkedHashSet<>();
     Set<String> unreadable = new LinkedHashSet<>();
@@ -51,7 +51,7 @@ public final class ImageGraph {
   }
 
   private static Manifest visit(
-      StorageReader reader,
+      StorageView reader,
       String digest,
       Set<String> children,
       Set<String> blobs,
@@ -84,7 +84,7 @@ public final class ImageGraph {
    * delete although a tagged index or manifest list needs them: its untagged children that are
    * revisions of the repository.
    */
-  public List<EligibleManifest> childrenAtRisk(StorageReader reader) {
+  public List<EligibleManifest> childrenAtRisk(StorageView reader) {
     List<EligibleManifest> atRisk = new ArrayList<>();
     for (EligibleManifest child :
         SafetyCheck.untaggedChildren(protectedChildren(), taggedDigests())) {

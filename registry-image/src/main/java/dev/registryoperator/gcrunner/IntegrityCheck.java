@@ -53,7 +53,7 @@ public final class IntegrityCheck {
    * @param index presence read after the run (its listings may already be shared with the
    *     accounting)
    */
-  public IntegrityResult check(ImageGraph graph, PresenceIndex index) {
+  public IntegrityResult check(ImageGraph graph, Presence index) {
     Set<Reference> references = new LinkedHashSet<>();
     Set<String> unreadable = new LinkedHashSet<>();
     for (TaggedImage image : graph.images()) {
@@ -88,7 +88,7 @@ public final class IntegrityCheck {
         List.copyOf(missing.subList(0, Math.min(MAX_NAMED, missing.size()))));
   }
 
-  private static boolean isPresent(PresenceIndex index, Reference reference) {
+  private static boolean isPresent(Presence index, Reference reference) {
     try {
       var link =
           reference.manifest()

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * once: make a new index after the storage changed. Paths are built as strings: this runs for every
  * blob and reference, mostly before the JIT compiler has seen it.
  */
-public final class PresenceIndex {
+public final class PresenceIndex implements Presence {
   private final String blobs;
   private final String repositories;
   private final Map<String, Optional<Set<String>>> listings = new ConcurrentHashMap<>();
@@ -32,6 +32,7 @@ public final class PresenceIndex {
    *
    * @throws IllegalArgumentException when {@code digest} is not a digest
    */
+  @Override
   public Optional<Boolean> blob(String digest) {
     int colon = colon(digest);
     String hex = digest.substring(colon + 1);
@@ -39,6 +40,7 @@ public final class PresenceIndex {
   }
 
   /** Whether the revision directory exists; empty when its parent could not be listed. */
+  @Override
   public Optional<Boolean> revision(String repository, String digest) {
     int colon = colon(digest);
     return contains(
@@ -47,6 +49,7 @@ public final class PresenceIndex {
   }
 
   /** Whether the layer link file exists; empty when it could not be examined. */
+  @Override
   public Optional<Boolean> layer(String repository, String digest) {
     int colon = colon(digest);
     long stat =

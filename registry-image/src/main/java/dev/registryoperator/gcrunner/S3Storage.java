@@ -2,17 +2,24 @@ package dev.registryoperator.gcrunner;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -39,6 +46,10 @@ final class S3Storage implements AutoCloseable {
             .httpClient(UrlConnectionHttpClient.create())
             .region(Region.of(location.region()))
             .credentialsProvider(credentials)
+            // no flexible checksums unless an operation needs them: S3-compatible stores (MinIO
+            // before 2025, S3Proxy, Ceph) refuse the x-amz-checksum-mode header with 501
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .serviceConfiguration(
                 S3Configuration.builder().pathStyleAccessEnabled(location.pathStyle()).build());
     if (location.endpoint() != null) {
@@ -64,8 +75,11 @@ final class S3Storage implements AutoCloseable {
     }
   }
 
+  /** Everything the registry stores, under the storage's root. */
+  static final String ROOT = "docker/registry/v2/";
+
   /** The blobs' key prefix under the storage's root. */
-  static final String BLOBS = "docker/registry/v2/blobs/";
+  static final String BLOBS = ROOT + "blobs/";
 
   /**
    * Every blob with the size of its {@code data} object, listed page by page (1,000 keys each): on
@@ -73,21 +87,14 @@ final class S3Storage implements AutoCloseable {
    */
   BlobSnapshot blobs() throws IOException {
     Map<String, Long> sizes = new HashMap<>();
-    String prefix = location.key(BLOBS);
-    try {
-      for (S3Object object :
-          client
-              .listObjectsV2Paginator(
-                  ListObjectsV2Request.builder().bucket(location.bucket()).prefix(prefix).build())
-              .contents()) {
-        String digest = digestOf(object.key().substring(prefix.length()));
-        if (digest != null) {
-          sizes.put(digest, object.size());
-        }
-      }
-    } catch (SdkException e) {
-      throw new IOException("cannot list the blobs of " + location + ": " + e.getMessage(), e);
-    }
+    forEachObject(
+        BLOBS,
+        (key, size) -> {
+          String digest = digestOf(key);
+          if (digest != null) {
+            sizes.put(digest, size);
+          }
+        });
     return new BlobSnapshot(sizes, 0);
   }
 
@@ -102,6 +109,43 @@ final class S3Storage implements AutoCloseable {
     }
     String digest = parts[0] + ":" + parts[2];
     return Digests.isValid(digest) ? digest : null;
+  }
+
+  /** Every key under {@code path} (under the storage's root), relative to {@code path}. */
+  Set<String> keys(String path) throws IOException {
+    Set<String> keys = new HashSet<>();
+    forEachObject(path, (key, size) -> keys.add(key));
+    return keys;
+  }
+
+  /** Each object under {@code path}: its key relative to {@code path}, and its size. */
+  private void forEachObject(String path, BiConsumer<String, Long> each) throws IOException {
+    String prefix = location.key(path);
+    try {
+      for (S3Object object :
+          client
+              .listObjectsV2Paginator(
+                  ListObjectsV2Request.builder().bucket(location.bucket()).prefix(prefix).build())
+              .contents()) {
+        each.accept(object.key().substring(prefix.length()), object.size());
+      }
+    } catch (SdkException e) {
+      throw new IOException("cannot list " + path + " of " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The object at {@code path} (under the storage's root), or null when there is none. */
+  byte[] read(String path) throws IOException {
+    try {
+      return client
+          .getObjectAsBytes(
+              GetObjectRequest.builder().bucket(location.bucket()).key(location.key(path)).build())
+          .asByteArray();
+    } catch (NoSuchKeyException e) {
+      return null;
+    } catch (SdkException e) {
+      throw new IOException("cannot read " + path + " from " + location + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * addressed, so parsed ones are cached for the life of the reader (also across the garbage
  * collection).
  */
-public final class StorageReader {
+public final class StorageReader implements StorageView {
   private final StorageLayout layout;
   private final Map<String, Manifest> manifests = new ConcurrentHashMap<>();
 
@@ -35,6 +35,7 @@ public final class StorageReader {
    * Repository names, e.g. {@code library/alpine}: directories holding a {@code _manifests}
    * directory.
    */
+  @Override
   public List<String> repositories() throws IOException {
     List<String> names = new ArrayList<>();
     Path root = layout.repositories();
@@ -68,6 +69,7 @@ public final class StorageReader {
   }
 
   /** The repository's tags that have a current link, sorted by tag. */
+  @Override
   public List<TaggedManifest> tags(String repository) throws IOException {
     List<TaggedManifest> tags = new ArrayList<>();
     File dir = layout.tags(repository).toFile();
@@ -116,6 +118,7 @@ public final class StorageReader {
    * _manifests/revisions/<algorithm>/<hex>/link} file exists (deleting a manifest through the API
    * removes that file, and garbage collection enumerates revisions by it).
    */
+  @Override
   public boolean hasRevision(String repository, String digest) {
     return Files.exists(layout.revisionLink(repository, digest));
   }
@@ -123,6 +126,7 @@ public final class StorageReader {
   /**
    * The parsed manifest stored as blob {@code digest}, or null when its data file does not exist.
    */
+  @Override
   public Manifest manifest(String digest) throws IOException {
     Manifest cached = manifests.get(digest);
     if (cached != null) {

@@ -108,6 +108,11 @@ public final class S3Server implements AutoCloseable {
     blobStore().createContainerInLocation(null, bucket);
   }
 
+  /** Removes one object, as a fault a test injects (not through the S3 API). */
+  public void delete(String bucket, String key) {
+    blobStore().removeBlob(bucket, key);
+  }
+
   /**
    * Every object of {@code bucket} whose key starts with {@code prefix}, in key order, read from
    * the blob store itself (not through the S3 API).

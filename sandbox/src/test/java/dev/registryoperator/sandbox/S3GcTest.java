@@ -47,7 +47,7 @@ class S3GcTest {
               .sum();
       assertThat(gone).isPositive();
       assertThat(run.getReclaimedBytes()).isEqualTo(gone);
-      assertThat(run.getMessage()).contains("integrity not checked");
+      assertThat(run.getMessage()).contains("integrity verified");
       assertThat(after.keySet()).doesNotContainAnyElementsOf(images.garbageDigests());
       assertThat(after.keySet()).containsAll(images.keptDigests());
       GcScenario.eventually().untilAsserted(() -> assertThat(images.verifyKept()).isEqualTo(4));

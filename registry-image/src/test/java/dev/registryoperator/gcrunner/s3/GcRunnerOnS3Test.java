@@ -98,8 +98,9 @@ class GcRunnerOnS3Test {
       assertThat(run.number("eligibleBytes")).isEqualTo(gone);
       assertThat(preview.exitCode()).as(preview.log()).isZero();
       assertThat(preview.number("eligibleBytes")).as("the preview's figure").isEqualTo(gone);
-      assertThat(run.integrity().get("checked").asBoolean()).isFalse();
-      assertThat(run.report().get("message").asText()).contains("integrity not checked");
+      assertThat(run.integrity().get("checked").asBoolean()).isTrue();
+      assertThat(run.integrity().get("missing").asLong()).isZero();
+      assertThat(run.report().get("message").asText()).contains("integrity verified");
       assertThat(run.reportJson() + run.log() + preview.log()).doesNotContain(s3.secretKey());
 
       registry.start();
@@ -153,6 +154,28 @@ class GcRunnerOnS3Test {
       assertThat(failed.result()).as(failed.log()).isEqualTo("GarbageCollectFailed");
       assertThat(failed.exitCode()).isNotZero();
       assertThat(failed.report().get("message").asText()).contains("Path not found");
+    }
+  }
+
+  /** The integrity check reads the bucket: a referenced blob that is not there fails the run. */
+  @Test
+  void aReferencedBlobMissingFromTheBucketFailsTheIntegrityCheckNamingIt(TestInfo test)
+      throws Exception {
+    String bucket = bucket(test);
+    try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
+      PushedImage image =
+          new ImagePusher(registry.client(), 33).pushImage("app", "v1", Format.OCI, 7_000);
+      registry.stop();
+      String layer = image.layers().get(0).digest();
+      String hex = layer.substring("sha256:".length());
+      s3.delete(
+          bucket, "docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
+
+      Run run = runner(registry.configFile());
+
+      assertThat(run.result()).as(run.log()).isEqualTo("IntegrityCheckFailed");
+      assertThat(run.integrity().get("missing").asLong()).isEqualTo(1);
+      assertThat(run.report().get("message").asText()).contains("app@" + layer);
     }
   }
 }
