@@ -62,13 +62,22 @@ public final class GcRun {
       Optional<MaintenanceRequest> lock,
       GcScheduleSpec.JobOverrides overrides) {}
 
-  public sealed interface Action permits AcquireLock, ReleaseLock, CreateJob, DeleteJob, Announce {}
+  public sealed interface Action
+      permits AcquireLock, ReleaseLock, StopStrayJobs, CreateJob, DeleteJob, Announce {}
 
   /** Take the registry's maintenance lock (fails if another holder took it first). */
   public record AcquireLock(String registry, MaintenanceRequest request) implements Action {}
 
   /** Give the lock back, recording the run on the Registry. */
   public record ReleaseLock(String registry, String runId, GcRecord record) implements Action {}
+
+  /**
+   * Before the run gives back its lock or ends: every unfinished Job of the run goes, found by
+   * label in the API, the ones its status never named included (a leader stopped between creating a
+   * Job and writing the status); the actions stop here while one of them or a pod of the run is
+   * live.
+   */
+  public record StopStrayJobs() implements Action {}
 
   /** {@code collect}: the Job deletes, so it may be created only while this run holds the lock. */
   public record CreateJob(Job job, boolean collect) implements Action {}
@@ -550,6 +559,7 @@ public final class GcRun {
       run.setMessage("maintenance lock released; waiting for the registry to serve writes again");
       return waiting(run, s.actions());
     }
+    s.actions().add(new StopStrayJobs());
     if (run.getWritesStoppedTime() == null
         || s.registry() == null
         || restored(s.registry(), run, s.holder())) {
@@ -587,6 +597,7 @@ public final class GcRun {
     GcRecord record =
         new GcRecord(
             now, outcome.getResult().name(), outcome, s.schedule().getMetadata().getName());
+    s.actions().add(new StopStrayJobs());
     s.actions().add(new ReleaseLock(s.plan().getRegistry(), run.getId(), record));
     run.setRestoreRequestedTime(now);
   }
@@ -625,6 +636,8 @@ public final class GcRun {
       if (endsHere) {
         announceEnd(run.getOutcome(), s.actions());
       }
+    } else {
+      s.actions().add(new StopStrayJobs());
     }
     return new Abandoned(s.actions(), true);
   }

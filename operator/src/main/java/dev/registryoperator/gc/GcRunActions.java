@@ -62,10 +62,13 @@ final class GcRunActions {
           if (!lock.acquire(namespace, a.registry(), a.request())) {
             return Result.LOST_RACE;
           }
+        } else if (action instanceof GcRun.StopStrayJobs) {
+          if (stopRunStillActive(client, schedule, runId)) {
+            return Result.LOST_RACE;
+          }
         } else if (action instanceof GcRun.ReleaseLock r) {
-          if (stopRunStillActive(client, schedule, runId)
-              || !lock.release(
-                  namespace, r.registry(), GcRun.holder(schedule), r.runId(), r.record())) {
+          if (!lock.release(
+              namespace, r.registry(), GcRun.holder(schedule), r.runId(), r.record())) {
             return Result.LOST_RACE;
           }
         } else if (action instanceof GcRun.CreateJob c) {

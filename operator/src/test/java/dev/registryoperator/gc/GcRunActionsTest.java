@@ -123,8 +123,10 @@ class GcRunActionsTest {
    * Found by the torture test (seeds 9, 45, 118): a leader stopped right after it created a run's
    * collect Job, before the run's status named it. The new leader ended the run and asked to
    * release the lock, which waits while a Job of the run is unfinished; nothing stopped that Job,
-   * since the run did not know it, so the registry stayed in maintenance for good. The release now
-   * stops any Job of its run first.
+   * since the run did not know it, so the registry stayed in maintenance for good. Now the restore
+   * step stops any Job of its run first ({@link GcRun.StopStrayJobs}), also when the run holds no
+   * lock any more (seed 36: the Registry had been replaced, and its successor kept a window for the
+   * stray Job: {@code GcRunTest.aRunThatHoldsNoLockStillStopsItsStrayJobsBeforeItEnds}).
    */
   @Test
   void releasingTheLockStopsAJobOfTheRunThatItsStatusNeverNamed() {
@@ -138,7 +140,8 @@ class GcRunActionsTest {
             "2026-11-26T00:00:00Z");
     assertThat(lock.acquire(NAMESPACE, "images", request)).isTrue();
     client.resource(collectJob("nightly-r2", "nightly", "r2", true)).create();
-    List<GcRun.Action> release = List.of(new GcRun.ReleaseLock("images", "r2", null));
+    List<GcRun.Action> release =
+        List.of(new GcRun.StopStrayJobs(), new GcRun.ReleaseLock("images", "r2", null));
 
     assertThat(actions.execute(schedule, "r2", release, client).lostRace()).isTrue();
     assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withName("nightly-r2").get())

@@ -680,6 +680,26 @@ class GcRunTest {
     assertThat(done.finished().getReason()).isEqualTo("RegistrySpecChanged");
   }
 
+  /**
+   * Torture seed 36: the Registry was replaced while a leader had just created the run's collect
+   * Job, which the status never named; the run ended holding no lock. Before it ends, the restore
+   * step asks for the run's stray Jobs to be stopped (the actions stop there while one is live).
+   */
+  @Test
+  void aRunThatHoldsNoLockStillStopsItsStrayJobsBeforeItEnds() {
+    GcRunStatus restoring = collecting();
+    restoring.setStep(GcRunStep.Restoring);
+    restoring.setJobName(null);
+    restoring.setOutcome(new GcRunOutcome(GcRunResult.Failed, "RegistryReplaced", "replaced"));
+    GcRun.Advance done =
+        GcRun.advance(
+            schedule,
+            restoring,
+            seen(T0.plusSeconds(5), null, List.of(), JobObservation.absent(List.of()), null));
+    assertThat(done.finished()).isNotNull();
+    assertThat(done.actions()).first().isInstanceOf(GcRun.StopStrayJobs.class);
+  }
+
   @Test
   void previewBelowThresholdSkipsWithoutEverTakingTheLock() {
     schedule.getSpec().setMinReclaimableBytes(1_000_000L);
