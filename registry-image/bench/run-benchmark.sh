@@ -4,6 +4,8 @@
 set -eu
 module="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$module/.."
-./mvnw -q -B -pl registry-image -am package -DskipTests
+# with the test classpath: --s3 runs an S3 server (s3-server, S3Proxy) in this JVM
+./mvnw -q -B -pl registry-image -am package -DskipTests dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 cd "$module"
-exec java -cp target/test-classes dev.registryoperator.gcrunner.bench.GcBenchmark "$@"
+exec java -cp "target/test-classes:$(cat target/bench-classpath.txt)" dev.registryoperator.gcrunner.bench.GcBenchmark "$@"

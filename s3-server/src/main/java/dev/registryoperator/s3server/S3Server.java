@@ -108,6 +108,14 @@ public final class S3Server implements AutoCloseable {
     blobStore().createContainerInLocation(null, bucket);
   }
 
+  /**
+   * Stores {@code file} as one object (not through the S3 API): to lay out a registry's storage in
+   * a bucket quickly, e.g. a benchmark's corpus.
+   */
+  public void put(String bucket, String key, java.nio.file.Path file) {
+    blobStore().putBlob(bucket, blobStore().blobBuilder(key).payload(file.toFile()).build());
+  }
+
   /** Removes one object, as a fault a test injects (not through the S3 API). */
   public void delete(String bucket, String key) {
     blobStore().removeBlob(bucket, key);

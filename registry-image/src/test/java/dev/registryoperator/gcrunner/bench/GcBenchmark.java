@@ -1,5 +1,7 @@
 package dev.registryoperator.gcrunner.bench;
 
+import dev.registryoperator.s3server.S3Object;
+import dev.registryoperator.s3server.S3Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +23,11 @@ import java.util.stream.Stream;
  * {@code --repositories N} (20), {@code --delete-untagged}, {@code --binary PATH} ($REGISTRY_BINARY
  * or /usr/bin/docker-registry), {@code --jar PATH} (target/gc-runner.jar), {@code --work DIR}
  * (target/gc-bench: on disk, like a PVC; /dev/shm for tmpfs), {@code --jvm-options "..."} (the
- * image's JDK_JAVA_OPTIONS by default; "" for none), {@code --baseline-jar PATH} (another runner
- * jar, e.g. an earlier build, timed in the same rounds). Every round checks that all left the same
- * blobs and that each runner's reclaimedBytes is the blob data that left the disk.
+ * image's JDK_JAVA_OPTIONS by default; "" for none), {@code --s3} (the storage in buckets of an
+ * in-process S3 server, s3-server's S3Proxy, instead of directories), {@code --baseline-jar PATH}
+ * (another runner jar, e.g. an earlier build, timed in the same rounds). Every round checks that
+ * all left the same blobs and that each runner's reclaimedBytes is the blob data that left the
+ * disk.
  */
 public final class GcBenchmark {
   /** JDK_JAVA_OPTIONS of the image (see the Dockerfile). */
@@ -38,6 +42,7 @@ public final class GcBenchmark {
     int layers = 3;
     int repositories = 20;
     boolean deleteUntagged = false;
+    S3Server s3 = null;
     String binary = System.getenv().getOrDefault("REGISTRY_BINARY", "/usr/bin/docker-registry");
     Path jar = Path.of("target/gc-runner.jar");
     Path baselineJar = null;
@@ -54,6 +59,7 @@ public final class GcBenchmark {
         case "--baseline-jar" -> baselineJar = Path.of(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
         case "--jvm-options" -> jvmOptions = args[++i];
+        case "--s3" -> s3 = S3Server.start();
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -117,8 +123,14 @@ public final class GcBenchmark {
       for (String name : names) {
         Path copy = work.resolve(name);
         delete(copy);
-        run(List.of("cp", "-a", template.toString(), copy.toString()), null);
-        Files.writeString(copy.resolve("config.yml"), config(copy));
+        if (s3 != null) {
+          Files.createDirectories(copy);
+          upload(template, s3, bucket(name, round));
+          Files.writeString(copy.resolve("config.yml"), s3Config(s3, bucket(name, round)));
+        } else {
+          run(List.of("cp", "-a", template.toString(), copy.toString()), null);
+          Files.writeString(copy.resolve("config.yml"), config(copy));
+        }
         List<String> command = new ArrayList<>();
         if (name.equals("plain")) {
           command.addAll(List.of(binary, "garbage-collect", copy.resolve("config.yml").toString()));
@@ -149,10 +161,18 @@ public final class GcBenchmark {
         wall[i][round] = timing.wall();
         cpu[i][round] = timing.cpu();
       }
-      Map<String, Long> plainLeft = blobSizes(work.resolve("plain"));
+      final int r = round;
+      final S3Server server = s3;
+      final Path workDir = work;
+      java.util.function.Function<String, Map<String, Long>> leftOf =
+          name ->
+              server != null
+                  ? bucketBlobSizes(server, bucket(name, r))
+                  : uncheckedBlobSizes(workDir.resolve(name));
+      Map<String, Long> plainLeft = leftOf.apply("plain");
       long bytesGone = templateBytes - plainLeft.values().stream().mapToLong(Long::longValue).sum();
       for (int i = 1; i < names.size(); i++) {
-        Map<String, Long> left = blobSizes(work.resolve(names.get(i)));
+        Map<String, Long> left = leftOf.apply(names.get(i));
         if (!left.equals(plainLeft)) {
           throw new IllegalStateException(
               "the collections differ: plain left "
@@ -215,6 +235,70 @@ public final class GcBenchmark {
     for (String name : names) {
       delete(work.resolve(name));
     }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  private static String bucket(String name, int round) {
+    return name + "-" + round;
+  }
+
+  /** Lays out the generated storage in a new bucket, object by object. */
+  private static void upload(Path template, S3Server s3, String bucket) throws IOException {
+    s3.createBucket(bucket);
+    try (Stream<Path> files = Files.walk(template)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(file)) {
+          s3.put(bucket, template.relativize(file).toString(), file);
+        }
+      }
+    }
+  }
+
+  /** The registry's s3 driver on the benchmark's S3 server, as the tests configure it. */
+  private static String s3Config(S3Server s3, String bucket) {
+    return """
+        version: 0.1
+        log:
+          level: info
+        storage:
+          s3:
+            accesskey: %s
+            secretkey: %s
+            region: %s
+            regionendpoint: %s
+            bucket: %s
+            forcepathstyle: true
+            secure: false
+            v4auth: true
+          delete:
+            enabled: true
+        http:
+          addr: 127.0.0.1:0
+        """
+        .formatted(s3.accessKey(), s3.secretKey(), S3Server.REGION, s3.endpoint(), bucket);
+  }
+
+  /** Blob digest (hex) to the size of its data object in the bucket. */
+  private static Map<String, Long> bucketBlobSizes(S3Server s3, String bucket) {
+    String prefix = "docker/registry/v2/blobs/";
+    Map<String, Long> sizes = new TreeMap<>();
+    for (S3Object object : s3.list(bucket, prefix)) {
+      String[] path = object.key().substring(prefix.length()).split("/");
+      if (path.length == 4 && path[3].equals("data")) {
+        sizes.put(path[2], object.size());
+      }
+    }
+    return sizes;
+  }
+
+  private static Map<String, Long> uncheckedBlobSizes(Path root) {
+    try {
+      return blobSizes(root);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A number from a runner's JSON report (a flat key, as the report writes it). */
@@ -262,6 +346,11 @@ public final class GcBenchmark {
   private static double run(List<String> command, Path log)
       throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // the 2.8.2 s3 driver dies on this machine's AWS_CA_BUNDLE; REGISTRY_* would override configs
+    builder
+        .environment()
+        .keySet()
+        .removeIf(name -> name.startsWith("AWS_") || name.startsWith("REGISTRY_"));
     builder.redirectOutput(
         log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()));
     long started = System.nanoTime();
