@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -51,17 +50,46 @@ public final class CapturedLogs implements AutoCloseable {
     return configurationStatus.stream()
         .filter(s -> s.getEffectiveLevel() >= Status.WARN)
         .map(Status::getMessage)
+        // another test's thread logging while the configuration is reset (a shared JVM), not a
+        // problem of the configuration
+        .filter(m -> !m.startsWith("No appenders present in context"))
         .toList();
   }
 
   /** The lines written to standard error so far. */
   public List<String> lines() {
+    return linesOf("");
+  }
+
+  /**
+   * The lines of the loggers whose name contains {@code logger} written to standard error so far,
+   * with the stack trace lines that follow them: other tests in the same JVM may still log (a
+   * client closing its WebSocket), and their lines are not the test's.
+   */
+  public List<String> linesOf(String logger) {
     String all;
     synchronized (captured) {
       all = captured.toString(StandardCharsets.UTF_8);
     }
-    return Arrays.stream(all.split("\n")).filter(l -> !l.isEmpty()).toList();
+    List<String> lines = new java.util.ArrayList<>();
+    boolean keeping = false;
+    for (String line : all.split("\n")) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (line.startsWith("{") || HEADER.matcher(line).find()) {
+        keeping = line.contains(logger);
+      }
+      if (keeping) {
+        lines.add(line);
+      }
+    }
+    return lines;
   }
+
+  /** The start of a text line: a timestamp, then a level. */
+  private static final java.util.regex.Pattern HEADER =
+      java.util.regex.Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T\\S+ [A-Z]+ ");
 
   /** Every line, each parsed as exactly one JSON object (fails on a line that is not). */
   public List<JsonNode> jsonLines() {

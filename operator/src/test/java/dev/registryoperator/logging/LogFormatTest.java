@@ -40,7 +40,7 @@ class LogFormatTest {
       } finally {
         MDC.clear();
       }
-      lines = logs.lines();
+      lines = logs.linesOf("Example");
     }
     assertThat(lines.get(0)).matches(TEXT_LINE + "INFO Example - run r1 started");
     assertThat(lines.get(1)).matches(TEXT_LINE + "WARN Example - a library's warning");
@@ -66,7 +66,7 @@ class LogFormatTest {
         MDC.clear();
       }
       OPERATOR.info("outside a reconcile");
-      lines = logs.lines();
+      lines = logs.linesOf("Example");
     }
     assertThat(lines).hasSize(3);
     JsonNode info = CapturedLogs.parseObject(lines.get(0));
@@ -104,7 +104,7 @@ class LogFormatTest {
       OPERATOR.trace("not shown: trace");
       OPERATOR.debug("operator debug");
       FABRIC8.info("not shown: libraries log warnings only");
-      lines = logs.lines();
+      lines = logs.linesOf("Example");
     }
     assertThat(lines)
         .singleElement()
@@ -121,14 +121,14 @@ class LogFormatTest {
     try (CapturedLogs logs = CapturedLogs.configure(Map.of("LOG_FORMAT", "yaml"))) {
       problems = logs.configurationProblems();
       OPERATOR.info("still logged");
-      lines = logs.lines();
+      lines = logs.linesOf("Example");
     }
     assertThat(problems).singleElement().asString().contains("LOG_FORMAT [yaml]");
     assertThat(lines).singleElement().asString().matches(TEXT_LINE + "INFO Example - still logged");
     try (CapturedLogs logs = CapturedLogs.configure(Map.of("LOG_FORMAT", " JSON "))) {
       assertThat(logs.configurationProblems()).isEmpty();
       OPERATOR.info("json");
-      lines = logs.lines();
+      lines = logs.linesOf("Example");
     }
     assertThat(lines).singleElement().satisfies(CapturedLogs::parseObject);
   }
