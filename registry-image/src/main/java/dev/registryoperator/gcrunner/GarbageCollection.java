@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  */
 final class GarbageCollection {
   /** How an empty storage (nothing pushed yet) makes {@code garbage-collect} fail. */
+  /** S3 requests at once while the integrity check reads tags and manifests from a bucket. */
+  private static final int S3_REQUESTS = 16;
+
   /** The registry's repositories, as a key prefix under an S3 storage's root. */
   static final String S3_REPOSITORIES = "docker/registry/v2/repositories/";
 
@@ -386,7 +389,13 @@ final class GarbageCollection {
     report.counters.setReclaimedBytes(before.bytesOf(gone));
     report.counters.setManifestsDeleted(report.counters.getManifestsEligible());
     return checkedOutcome(
-        () -> new IntegrityCheck(null, parallel).check(ImageGraph.read(after, parallel), after),
+        () -> {
+          // reading the bucket waits on the network, not the CPU: more requests at once
+          try (Parallel requests = new Parallel(S3_REQUESTS)) {
+            return new IntegrityCheck(null, requests)
+                .check(ImageGraph.read(after, requests), after);
+          }
+        },
         real,
         output);
   }
