@@ -3,6 +3,7 @@ package dev.registryoperator.gcrunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registryoperator.gcrunner.RunnerHarness.Run;
+import dev.registryoperator.gcrunner.s3.RegistryS3Config;
 import dev.registryoperator.gcrunner.testkit.ImagePusher;
 import dev.registryoperator.gcrunner.testkit.ImagePusher.Format;
 import dev.registryoperator.gcrunner.testkit.PushedImage;
@@ -279,7 +280,7 @@ class GcRunnerFailureTest {
                   """
                   .formatted(VERSION_3, output, s3.accessKey()));
       Path config = dir.resolve("config.yml");
-      Files.writeString(config, s3Config(s3));
+      Files.writeString(config, RegistryS3Config.yaml(s3, "registry", 0));
 
       Run run = RunnerHarness.runWith(registry, config, dir);
 
@@ -296,24 +297,6 @@ class GcRunnerFailureTest {
       assertThat(run.report().get("message").asText()).contains("integrity verified");
       assertThat(run.reportJson() + run.log()).doesNotContain(s3.accessKey(), s3.secretKey());
     }
-  }
-
-  private static String s3Config(S3Server s3) {
-    return """
-        version: 0.1
-        storage:
-          s3:
-            accesskey: %s
-            secretkey: %s
-            region: %s
-            regionendpoint: %s
-            forcepathstyle: true
-            secure: false
-            bucket: registry
-          delete:
-            enabled: true
-        """
-        .formatted(s3.accessKey(), s3.secretKey(), S3Server.REGION, s3.endpoint());
   }
 
   @Test
@@ -357,7 +340,7 @@ class GcRunnerFailureTest {
     Path config = dir.resolve("config.yml");
     try (S3Server s3 = S3Server.start()) {
       s3.createBucket("registry");
-      Files.writeString(config, s3Config(s3));
+      Files.writeString(config, RegistryS3Config.yaml(s3, "registry", 0));
 
       Run run = RunnerHarness.runWith(registry, config, dir, "--delete-untagged");
 

@@ -54,22 +54,10 @@ public final class RunnerHarness {
   static Run run(
       Path dir, Map<String, String> extraEnv, java.time.Duration versionTimeout, String... args)
       throws IOException {
-    Path report = dir.resolve("report.json");
-    Files.deleteIfExists(report);
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--report");
-    all.add(report.toString());
     Map<String, String> env = new HashMap<>(System.getenv());
     env.remove("REGISTRY_BINARY");
     env.putAll(extraEnv);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int exitCode;
-    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      exitCode = new GcRunner(print, env, versionTimeout).run(all.toArray(String[]::new));
-    }
-    String log = out.toString(StandardCharsets.UTF_8);
-    String json = Files.readString(report);
-    return new Run(exitCode, json, JSON.readTree(json), log);
+    return runInEnvironment(env, versionTimeout, dir, args);
   }
 
   /**
@@ -77,6 +65,12 @@ public final class RunnerHarness {
    * see this machine's {@code AWS_*} variables).
    */
   public static Run runInEnvironment(Map<String, String> env, Path dir, String... args)
+      throws IOException {
+    return runInEnvironment(env, RegistryBinary.VERSION_TIMEOUT, dir, args);
+  }
+
+  private static Run runInEnvironment(
+      Map<String, String> env, java.time.Duration versionTimeout, Path dir, String... args)
       throws IOException {
     Path report = dir.resolve("report.json");
     Files.deleteIfExists(report);
@@ -86,8 +80,7 @@ public final class RunnerHarness {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exitCode;
     try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      exitCode =
-          new GcRunner(print, env, RegistryBinary.VERSION_TIMEOUT).run(all.toArray(String[]::new));
+      exitCode = new GcRunner(print, env, versionTimeout).run(all.toArray(String[]::new));
     }
     String log = out.toString(StandardCharsets.UTF_8);
     String json = Files.readString(report);

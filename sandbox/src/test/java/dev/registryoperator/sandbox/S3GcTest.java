@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.registryoperator.gc.GcRunRecord;
 import dev.registryoperator.gc.GcRunResult;
+import dev.registryoperator.gcrunner.s3.BucketBlobs;
 import dev.registryoperator.registry.MaintenanceMode;
-import dev.registryoperator.s3server.S3Object;
 import dev.registryoperator.s3server.S3Server;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,8 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class S3GcTest {
   private static final String BUCKET = "container-images";
 
-  /** The example's rootDirectory, where the registry keeps its blobs in the bucket. */
-  private static final String BLOBS = "registry/docker/registry/v2/blobs/";
+  /** The example's rootDirectory, under which the registry keeps everything in the bucket. */
+  private static final String ROOT = "registry/";
 
   @ParameterizedTest
   @EnumSource(MaintenanceMode.class)
@@ -55,13 +54,6 @@ class S3GcTest {
   }
 
   private static Map<String, Long> blobs(S3Server s3) {
-    Map<String, Long> sizes = new HashMap<>();
-    for (S3Object object : s3.list(BUCKET, BLOBS)) {
-      String[] path = object.key().substring(BLOBS.length()).split("/");
-      if (path.length == 4 && path[3].equals("data")) {
-        sizes.put(path[0] + ":" + path[2], object.size());
-      }
-    }
-    return sizes;
+    return BucketBlobs.snapshot(s3, BUCKET, ROOT).blobSizes();
   }
 }

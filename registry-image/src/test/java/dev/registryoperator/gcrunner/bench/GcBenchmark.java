@@ -1,6 +1,7 @@
 package dev.registryoperator.gcrunner.bench;
 
-import dev.registryoperator.s3server.S3Object;
+import dev.registryoperator.gcrunner.s3.BucketBlobs;
+import dev.registryoperator.gcrunner.s3.RegistryS3Config;
 import dev.registryoperator.s3server.S3Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,8 @@ public final class GcBenchmark {
         if (s3 != null) {
           Files.createDirectories(copy);
           upload(template, s3, bucket(name, round));
-          Files.writeString(copy.resolve("config.yml"), s3Config(s3, bucket(name, round)));
+          Files.writeString(
+              copy.resolve("config.yml"), RegistryS3Config.yaml(s3, bucket(name, round), 0));
         } else {
           run(List.of("cp", "-a", template.toString(), copy.toString()), null);
           Files.writeString(copy.resolve("config.yml"), config(copy));
@@ -167,7 +169,7 @@ public final class GcBenchmark {
       java.util.function.Function<String, Map<String, Long>> leftOf =
           name ->
               server != null
-                  ? bucketBlobSizes(server, bucket(name, r))
+                  ? BucketBlobs.snapshot(server, bucket(name, r)).blobSizes()
                   : uncheckedBlobSizes(workDir.resolve(name));
       Map<String, Long> plainLeft = leftOf.apply("plain");
       long bytesGone = templateBytes - plainLeft.values().stream().mapToLong(Long::longValue).sum();
@@ -254,43 +256,6 @@ public final class GcBenchmark {
         }
       }
     }
-  }
-
-  /** The registry's s3 driver on the benchmark's S3 server, as the tests configure it. */
-  private static String s3Config(S3Server s3, String bucket) {
-    return """
-        version: 0.1
-        log:
-          level: info
-        storage:
-          s3:
-            accesskey: %s
-            secretkey: %s
-            region: %s
-            regionendpoint: %s
-            bucket: %s
-            forcepathstyle: true
-            secure: false
-            v4auth: true
-          delete:
-            enabled: true
-        http:
-          addr: 127.0.0.1:0
-        """
-        .formatted(s3.accessKey(), s3.secretKey(), S3Server.REGION, s3.endpoint(), bucket);
-  }
-
-  /** Blob digest (hex) to the size of its data object in the bucket. */
-  private static Map<String, Long> bucketBlobSizes(S3Server s3, String bucket) {
-    String prefix = "docker/registry/v2/blobs/";
-    Map<String, Long> sizes = new TreeMap<>();
-    for (S3Object object : s3.list(bucket, prefix)) {
-      String[] path = object.key().substring(prefix.length()).split("/");
-      if (path.length == 4 && path[3].equals("data")) {
-        sizes.put(path[2], object.size());
-      }
-    }
-    return sizes;
   }
 
   private static Map<String, Long> uncheckedBlobSizes(Path root) {

@@ -58,13 +58,13 @@ class GcRunnerOnS3Test {
   }
 
   private Run runner(Path config, String... options) throws Exception {
+    return runner(config, RegistryCommand.binary(), options);
+  }
+
+  private Run runner(Path config, Path binary, String... options) throws Exception {
     List<String> args =
         new java.util.ArrayList<>(
-            List.of(
-                "--config",
-                config.toString(),
-                "--registry-binary",
-                RegistryCommand.binary().toString()));
+            List.of("--config", config.toString(), "--registry-binary", binary.toString()));
     args.addAll(List.of(options));
     return RunnerHarness.runInEnvironment(podEnvironment(), dir, args.toArray(String[]::new));
   }
@@ -129,28 +129,14 @@ class GcRunnerOnS3Test {
               echo 'failed to mark: s3aws: Path not found: /docker/registry/v2/repositories' >&2
               exit 1
               """);
-      Run empty =
-          RunnerHarness.runInEnvironment(
-              podEnvironment(),
-              dir,
-              "--config",
-              config.toString(),
-              "--registry-binary",
-              failsToMark.toString());
+      Run empty = runner(config, failsToMark);
       assertThat(empty.result()).as(empty.log()).isEqualTo("Succeeded");
       assertThat(empty.report().get("message").asText()).contains("storage is empty");
 
       registry.start();
       new ImagePusher(registry.client(), 32).pushImage("app", "v1", Format.OCI, 5_000);
       registry.stop();
-      Run failed =
-          RunnerHarness.runInEnvironment(
-              podEnvironment(),
-              dir,
-              "--config",
-              config.toString(),
-              "--registry-binary",
-              failsToMark.toString());
+      Run failed = runner(config, failsToMark);
       assertThat(failed.result()).as(failed.log()).isEqualTo("GarbageCollectFailed");
       assertThat(failed.exitCode()).isNotZero();
       assertThat(failed.report().get("message").asText()).contains("Path not found");

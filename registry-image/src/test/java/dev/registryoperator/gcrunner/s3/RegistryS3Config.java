@@ -2,8 +2,11 @@ package dev.registryoperator.gcrunner.s3;
 
 import dev.registryoperator.s3server.S3Server;
 
-/** A registry config that stores in a bucket of an {@link S3Server}, deletes enabled. */
-final class RegistryS3Config {
+/**
+ * A registry config that stores in a bucket of an {@link S3Server}, deletes enabled: for the
+ * registry's tests on S3, the runner's, and the benchmark's (port 0 where nothing serves).
+ */
+public final class RegistryS3Config {
   /** 5 MiB, the smallest the 2.8.2 driver takes: a layer above it is uploaded in parts. */
   static final int CHUNK_SIZE = 5 << 20;
 
@@ -14,7 +17,7 @@ final class RegistryS3Config {
    * copy (UploadPartCopy with ranges), not CopyObject. Redirects are off: blobs are served by the
    * registry, not by pre-signed S3 URLs.
    */
-  static String yaml(S3Server s3, String bucket, int port) {
+  public static String yaml(S3Server s3, String bucket, int port) {
     return """
         version: 0.1
         log:
