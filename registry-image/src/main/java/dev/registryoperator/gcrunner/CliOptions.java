@@ -10,6 +10,7 @@ public record CliOptions(
     Path config,
     boolean dryRun,
     boolean deleteUntagged,
+    boolean deleteUntaggedReferrers,
     String registryBinary,
     Path report,
     boolean help) {
@@ -21,6 +22,7 @@ public record CliOptions(
   public static final String USAGE =
       """
             Usage: java -jar gc-runner.jar --config PATH [--dry-run] [--delete-untagged]
+                                           [--delete-untagged-referrers]
                                            [--registry-binary PATH] [--report PATH]
 
             Runs the registry's own `garbage-collect` safely: a dry-run preflight, a safety check,
@@ -32,7 +34,11 @@ public record CliOptions(
               --dry-run                only report what a real run would delete; delete nothing.
               --delete-untagged        also delete manifests no tag points to (garbage-collect -m).
                                        Refused (exit 4) on registry < 3.0 when that would delete a
-                                       child of a tagged multi-arch image (index or manifest list).
+                                       child of a tagged multi-arch image (index or manifest list),
+                                       and on every version when that would delete an untagged
+                                       referrer (signature, SBOM) of an image that stays.
+              --delete-untagged-referrers
+                                       with --delete-untagged, delete those referrers too.
               --registry-binary PATH   the registry binary; default $REGISTRY_BINARY, else `registry`
                                        on PATH.
               --report PATH            where the JSON report goes; default /dev/termination-log.
@@ -47,6 +53,7 @@ public record CliOptions(
     Path config = null;
     boolean dryRun = false;
     boolean deleteUntagged = false;
+    boolean deleteUntaggedReferrers = false;
     boolean help = false;
     String binary = env.getOrDefault(BINARY_ENV, "");
     if (binary.isBlank()) {
@@ -66,6 +73,7 @@ public record CliOptions(
         case "--help", "-h" -> help = true;
         case "--dry-run" -> dryRun = flag(name, inlineValue);
         case "--delete-untagged" -> deleteUntagged = flag(name, inlineValue);
+        case "--delete-untagged-referrers" -> deleteUntaggedReferrers = flag(name, inlineValue);
         case "--config", "--registry-binary", "--report" -> {
           String value = inlineValue;
           if (value == null) {
@@ -89,7 +97,11 @@ public record CliOptions(
     if (config == null && !help) {
       throw new UsageException("--config PATH is required");
     }
-    return new CliOptions(config, dryRun, deleteUntagged, binary, report, help);
+    if (deleteUntaggedReferrers && !deleteUntagged) {
+      throw new UsageException("--delete-untagged-referrers needs --delete-untagged");
+    }
+    return new CliOptions(
+        config, dryRun, deleteUntagged, deleteUntaggedReferrers, binary, report, help);
   }
 
   /** The report path given on the command line, even when the rest of it is invalid. */

@@ -42,8 +42,11 @@ final class GarbageCollection {
   /** An S3 storage with a bucket, read through the S3 API during {@link #run()}; else null. */
   private S3Storage s3;
 
-  /** The tagged images as read before the real run, when the safety check needed them. */
+  /** The tagged images as read before the real run, when the safety checks needed them. */
   private volatile ImageGraph graph;
+
+  /** What {@link #graph} was read from: the filesystem, or a listing of the S3 repositories. */
+  private volatile StorageView graphStorage;
 
   GarbageCollection(
       CliOptions options,
@@ -111,7 +114,9 @@ final class GarbageCollection {
         runGarbageCollect(
             true,
             parser,
-            filesystem && options.deleteUntagged() ? () -> graph = readGraph() : null);
+            filesystem && options.deleteUntagged()
+                ? () -> graph = readGraph()
+                : this::readGraphOnS3);
     RegistryVersion version = awaitVersion(versionQuery);
     if (dry.exitCode() != 0) {
       return dryRunFailed(dry, "garbage-collect --dry-run");
@@ -175,14 +180,11 @@ final class GarbageCollection {
       try {
         graph = await(graphRead);
       } catch (IOException | RuntimeException e) {
-        if (version.hasMultiArchDeletionBug()) {
-          return done(
-              GcOutcome.GarbageCollectFailed,
-              "the safety check could not read the storage's tagged images: "
-                  + e
-                  + "; nothing was deleted");
-        }
-        // Not needed for safety: the integrity check reads them again and reports.
+        return done(
+            GcOutcome.GarbageCollectFailed,
+            "the safety check could not read the storage's tagged images: "
+                + e
+                + "; nothing was deleted");
       }
     }
     GcOutcome refused = refuseIfUnsafe(version, null, before);
@@ -318,6 +320,7 @@ final class GarbageCollection {
   private GcOutcome collectRemote(Future<RegistryVersion> versionQuery)
       throws IOException, InterruptedException {
     BlobSnapshot before = s3 == null ? null : listBlobs();
+    readGraphOnS3();
     RegistryVersion version = awaitVersion(versionQuery);
     GcOutput planned = null;
     if (options.deleteUntagged() && version.hasMultiArchDeletionBug()) {
@@ -532,7 +535,24 @@ final class GarbageCollection {
   }
 
   private ImageGraph readGraph() throws IOException {
+    graphStorage = storage;
     return ImageGraph.read(storage, parallel);
+  }
+
+  /**
+   * Reads the tagged images of an S3 storage into {@link #graph} (from one listing of its
+   * repositories) for the safety checks, when they need them.
+   */
+  private void readGraphOnS3() throws IOException {
+    if (s3 == null || !options.deleteUntagged()) {
+      return;
+    }
+    S3Listing repositories = S3Listing.ofRepositories(s3);
+    // reading the bucket waits on the network, not the CPU: more requests at once
+    try (Parallel requests = new Parallel(S3_REQUESTS)) {
+      graph = ImageGraph.read(repositories, requests);
+    }
+    graphStorage = repositories;
   }
 
   /** A dry run (or the preflight) that failed: empty storage, a rejected config, or a failure. */
@@ -611,6 +631,10 @@ final class GarbageCollection {
     if (!options.deleteUntagged()) {
       return null;
     }
+    GcOutcome referrersRefused = refuseReferrers(planned, snapshot);
+    if (referrersRefused != null) {
+      return referrersRefused;
+    }
     if (!version.hasMultiArchDeletionBug()) {
       log.info(
           "safety check: registry " + version.display() + " keeps the children of tagged indexes");
@@ -618,7 +642,8 @@ final class GarbageCollection {
     }
     List<SafetyCheck.Conflict> conflicts;
     if (graph != null) {
-      conflicts = SafetyCheck.conflicts(graph.childrenAtRisk(storage), graph.protectedChildren());
+      conflicts =
+          SafetyCheck.conflicts(graph.childrenAtRisk(graphStorage), graph.protectedChildren());
     } else {
       conflicts = SafetyCheck.conflicts(planned.eligibleManifests(), planned.markedReferences());
     }
@@ -631,6 +656,40 @@ final class GarbageCollection {
       recordFiguresOfDryRun(snapshot);
     }
     return done(GcOutcome.PreflightRefused, SafetyCheck.refusal(conflicts, version));
+  }
+
+  /**
+   * {@code --delete-untagged} deletes untagged referrers (signatures, SBOMs) while their image
+   * stays: refused, unless {@code --delete-untagged-referrers} allows it. Read from the storage
+   * ({@link #graph}); storage the runner cannot read is not checked, and the log says so.
+   */
+  private GcOutcome refuseReferrers(GcOutput planned, BlobSnapshot snapshot)
+      throws IOException, InterruptedException {
+    if (graph == null) {
+      log.warn(
+          "referrer check: "
+              + config.storageDriver()
+              + " storage is not read by the runner; untagged referrers (signatures, SBOMs) of"
+              + " images that stay are not looked for");
+      return null;
+    }
+    List<ReferrerCheck.Referrer> atRisk = ReferrerCheck.atRisk(graphStorage, graph);
+    if (atRisk.isEmpty()) {
+      log.info("referrer check: passed, no untagged referrer of an image that stays");
+      return null;
+    }
+    if (options.deleteUntaggedReferrers()) {
+      log.warn(
+          "referrer check: deleting "
+              + atRisk.size()
+              + " untagged referrer(s) of images that stay, as --delete-untagged-referrers allows: "
+              + ReferrerCheck.describe(atRisk));
+      return null;
+    }
+    if (planned == null) {
+      recordFiguresOfDryRun(snapshot);
+    }
+    return done(GcOutcome.PreflightRefused, ReferrerCheck.refusal(atRisk));
   }
 
   /**

@@ -107,6 +107,21 @@ public final class ImageGraph {
     return result;
   }
 
+  /**
+   * Per repository, the manifests its tags keep: the tagged ones and, at any depth, the children of
+   * tagged indexes.
+   */
+  public Map<String, Set<String>> keptManifests() {
+    Map<String, Set<String>> result = new LinkedHashMap<>();
+    for (TaggedImage image : images) {
+      Set<String> kept =
+          result.computeIfAbsent(image.tag().repository(), r -> new LinkedHashSet<>());
+      kept.add(image.tag().digest());
+      kept.addAll(image.childManifests());
+    }
+    return result;
+  }
+
   /** Per repository, per tagged index or manifest list ({@code repo:tag}), its child manifests. */
   public Map<String, Map<String, Set<String>>> protectedChildren() {
     Map<String, Map<String, Set<String>>> result = new LinkedHashMap<>();

@@ -15,8 +15,11 @@ import java.util.List;
  *     manifest list)
  * @param blobs digests of the config and layer blobs ({@code config}, {@code layers[]}; schema 1
  *     {@code fsLayers[].blobSum}); layers with {@code urls} (foreign layers) are left out
+ * @param subject the digest of the manifest this one refers to ({@code subject} of an OCI 1.1
+ *     referrer: a signature, an SBOM, an attestation), or null
  */
-public record Manifest(String mediaType, List<String> manifests, List<String> blobs) {
+public record Manifest(
+    String mediaType, List<String> manifests, List<String> blobs, String subject) {
 
   public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   public static final String DOCKER_LIST =
@@ -32,6 +35,7 @@ public record Manifest(String mediaType, List<String> manifests, List<String> bl
     String mediaType = "";
     List<String> manifests = new ArrayList<>();
     List<String> blobs = new ArrayList<>();
+    List<String> subject = new ArrayList<>(1);
     try (JsonParser p = JSON.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("manifest is not a JSON object");
@@ -44,9 +48,9 @@ public record Manifest(String mediaType, List<String> manifests, List<String> bl
           case "manifests" -> readDescriptorArray(p, value, "digest", manifests);
           case "layers" -> readDescriptorArray(p, value, "digest", blobs);
           case "fsLayers" -> readDescriptorArray(p, value, "blobSum", blobs);
-          case "config" -> {
+          case "config", "subject" -> {
             if (value == JsonToken.START_OBJECT) {
-              readDescriptor(p, "digest", blobs);
+              readDescriptor(p, "digest", field.equals("config") ? blobs : subject);
             } else {
               p.skipChildren();
             }
@@ -55,7 +59,11 @@ public record Manifest(String mediaType, List<String> manifests, List<String> bl
         }
       }
     }
-    return new Manifest(mediaType, List.copyOf(manifests), List.copyOf(blobs));
+    return new Manifest(
+        mediaType,
+        List.copyOf(manifests),
+        List.copyOf(blobs),
+        subject.isEmpty() ? null : subject.get(0));
   }
 
   private static void readDescriptorArray(

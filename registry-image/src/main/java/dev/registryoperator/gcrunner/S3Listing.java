@@ -34,6 +34,15 @@ final class S3Listing implements StorageView, Presence {
     return new S3Listing(s3, s3.keys(S3Storage.ROOT));
   }
 
+  /** Only the repositories (tags, revisions, layer links), without the blobs: a shorter listing. */
+  static S3Listing ofRepositories(S3Storage s3) throws IOException {
+    Set<String> keys = new HashSet<>();
+    for (String key : s3.keys(S3Storage.ROOT + REPOSITORIES)) {
+      keys.add(REPOSITORIES + key);
+    }
+    return new S3Listing(s3, keys);
+  }
+
   /** The digests of every blob with a {@code data} object. */
   Set<String> blobDigests() {
     Set<String> digests = new HashSet<>();
@@ -97,6 +106,22 @@ final class S3Listing implements StorageView, Presence {
     Manifest manifest = Manifest.parse(data);
     manifests.put(digest, manifest);
     return manifest;
+  }
+
+  @Override
+  public List<String> revisions(String repository) {
+    String prefix = REPOSITORIES + repository + MANIFESTS + "revisions/";
+    List<String> digests = new ArrayList<>();
+    for (String key : keys) {
+      if (key.startsWith(prefix) && key.endsWith("/link")) {
+        String[] parts = key.substring(prefix.length()).split("/");
+        if (parts.length == 3 && Digests.isValid(parts[0] + ":" + parts[1])) {
+          digests.add(parts[0] + ":" + parts[1]);
+        }
+      }
+    }
+    digests.sort(null);
+    return digests;
   }
 
   @Override

@@ -53,6 +53,11 @@ public final class StorageLayout {
     return tags(repository).resolve(tag).resolve("current/link");
   }
 
+  /** {@code _manifests/revisions} of the repository: one folder per algorithm, then per digest. */
+  public Path revisions(String repository) {
+    return repository(repository).resolve("_manifests/revisions");
+  }
+
   public Path revisionLink(String repository, String digest) {
     algorithm(digest);
     return repository(repository)

@@ -113,6 +113,33 @@ public final class StorageReader implements StorageView {
     }
   }
 
+  @Override
+  public List<String> revisions(String repository) throws IOException {
+    List<String> digests = new ArrayList<>();
+    File root = layout.revisions(repository).toFile();
+    String[] algorithms = root.list();
+    if (algorithms == null) {
+      if (root.isDirectory()) {
+        throw new IOException("cannot list " + root);
+      }
+      return digests;
+    }
+    for (String algorithm : algorithms) {
+      String[] hexes = new File(root, algorithm).list();
+      if (hexes == null) {
+        continue; // not a folder
+      }
+      for (String hex : hexes) {
+        String digest = algorithm + ":" + hex;
+        if (Digests.isValid(digest) && new File(root, algorithm + "/" + hex + "/link").isFile()) {
+          digests.add(digest);
+        }
+      }
+    }
+    Collections.sort(digests);
+    return digests;
+  }
+
   /**
    * Whether the repository has the manifest as a revision: its {@code
    * _manifests/revisions/<algorithm>/<hex>/link} file exists (deleting a manifest through the API

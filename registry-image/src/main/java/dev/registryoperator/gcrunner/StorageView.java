@@ -18,6 +18,12 @@ public interface StorageView {
   /** The parsed manifest stored as blob {@code digest}, or null when its data does not exist. */
   Manifest manifest(String digest) throws IOException;
 
+  /**
+   * The digests of the repository's manifest revisions (those with a revision link: every manifest
+   * pushed to it and not deleted), sorted.
+   */
+  List<String> revisions(String repository) throws IOException;
+
   /** Whether the repository has the manifest as a revision (its revision link exists). */
   boolean hasRevision(String repository, String digest);
 }

@@ -28,6 +28,7 @@ class CliOptionsTest {
               "--dry-run",
               "--config=/c.yml",
               "--delete-untagged",
+              "--delete-untagged-referrers",
               "--registry-binary",
               "/bin/registry",
               "--report",
@@ -38,7 +39,13 @@ class CliOptionsTest {
     assertThat(options)
         .isEqualTo(
             new CliOptions(
-                Path.of("/c.yml"), true, true, "/bin/registry", Path.of("/tmp/r.json"), false));
+                Path.of("/c.yml"),
+                true,
+                true,
+                true,
+                "/bin/registry",
+                Path.of("/tmp/r.json"),
+                false));
   }
 
   @Test
@@ -65,6 +72,11 @@ class CliOptionsTest {
     assertThatThrownBy(
             () -> CliOptions.parse(new String[] {"--config", "c", "--dry-run=yes"}, Map.of()))
         .hasMessageContaining("--dry-run takes no value");
+    assertThatThrownBy(
+            () ->
+                CliOptions.parse(
+                    new String[] {"--config", "c", "--delete-untagged-referrers"}, Map.of()))
+        .hasMessageContaining("--delete-untagged-referrers needs --delete-untagged");
   }
 
   @Test
@@ -75,6 +87,7 @@ class CliOptionsTest {
             "--config",
             "--dry-run",
             "--delete-untagged",
+            "--delete-untagged-referrers",
             "--registry-binary",
             "--report",
             "REGISTRY_BINARY",

@@ -26,6 +26,24 @@ class ManifestTest {
     assertThat(manifest.isIndex()).isFalse();
     assertThat(manifest.blobs()).containsExactly(A, B, C);
     assertThat(manifest.manifests()).isEmpty();
+    assertThat(manifest.subject()).isNull();
+  }
+
+  @Test
+  void anOci11ReferrerNamesItsSubjectWhichIsNotOneOfItsBlobs() throws IOException {
+    Manifest manifest =
+        parse(
+            """
+                {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+                 "artifactType":"application/vnd.dev.cosign.artifact.sig.v1+json",
+                 "config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"%s","size":2},
+                 "layers":[{"mediaType":"application/vnd.dev.cosign.simplesigning.v1+json","digest":"%s","size":9}],
+                 "subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":7}}
+                """
+                .formatted(A, B, C));
+    assertThat(manifest.subject()).isEqualTo(C);
+    assertThat(manifest.blobs()).containsExactly(A, B);
+    assertThat(manifest.isIndex()).isFalse();
   }
 
   @Test

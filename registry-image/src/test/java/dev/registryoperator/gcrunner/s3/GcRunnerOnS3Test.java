@@ -7,6 +7,7 @@ import dev.registryoperator.gcrunner.RunnerHarness.Run;
 import dev.registryoperator.gcrunner.testkit.ImagePusher;
 import dev.registryoperator.gcrunner.testkit.ImagePusher.Format;
 import dev.registryoperator.gcrunner.testkit.ImageVerifier;
+import dev.registryoperator.gcrunner.testkit.MediaTypes;
 import dev.registryoperator.gcrunner.testkit.PushedImage;
 import dev.registryoperator.gcrunner.testkit.RegistryClient;
 import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
@@ -162,6 +163,67 @@ class GcRunnerOnS3Test {
       assertThat(run.result()).as(run.log()).isEqualTo("IntegrityCheckFailed");
       assertThat(run.integrity().get("missing").asLong()).isEqualTo(1);
       assertThat(run.report().get("message").asText()).contains("app@" + layer);
+    }
+  }
+
+  /**
+   * An untagged signature of a tagged image, in a bucket: the referrer check reads the bucket and
+   * refuses --delete-untagged; with --delete-untagged-referrers the run deletes it, the image
+   * stays.
+   */
+  @Test
+  void anUntaggedSignatureInTheBucketRefusesDeleteUntaggedUnlessAllowed(TestInfo test)
+      throws Exception {
+    String bucket = bucket(test);
+    try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
+      ImagePusher pusher = new ImagePusher(registry.client(), 34);
+      PushedImage image = pusher.pushImage("app", "v1", Format.OCI, 6_000);
+      PushedImage signature = pusher.pushReferrer("app", null, MediaTypes.SIGNATURE, image);
+      registry.stop();
+
+      Run refused = runner(registry.configFile(), "--delete-untagged");
+      assertThat(refused.exitCode()).as(refused.log()).isEqualTo(4);
+      assertThat(refused.report().get("message").asText())
+          .contains("app@" + signature.digest(), "nothing was deleted");
+      assertThat(BucketBlobs.snapshot(s3, bucket).contains(signature.digest())).isTrue();
+
+      StorageSnapshot before = BucketBlobs.snapshot(s3, bucket);
+      Run allowed =
+          runner(registry.configFile(), "--delete-untagged", "--delete-untagged-referrers");
+      StorageSnapshot after = BucketBlobs.snapshot(s3, bucket);
+      assertThat(allowed.exitCode()).as(allowed.log()).isZero();
+      assertThat(after.goneSince(before)).containsKey(signature.digest());
+      assertThat(allowed.number("reclaimedBytes")).isEqualTo(after.bytesGoneSince(before));
+      assertThat(allowed.integrity().get("missing").asLong()).isZero();
+
+      registry.start();
+      new ImageVerifier(registry.client()).pull(image);
+      assertThat(registry.client().getManifest("app", signature.digest()).status()).isEqualTo(404);
+    }
+  }
+
+  /**
+   * A tagged multi-arch image in a bucket and --delete-untagged on 2.8.2: the safety check reads
+   * the bucket and refuses, naming the tag; nothing leaves the bucket.
+   */
+  @Test
+  void deleteUntaggedOnRegistry2IsRefusedFromWhatTheBucketHolds(TestInfo test) throws Exception {
+    String bucket = bucket(test);
+    try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
+      PushedImage multi =
+          new ImagePusher(registry.client(), 35)
+              .pushMultiPlatform("multi", "v1", Format.OCI, 2, 3_000);
+      registry.stop();
+      StorageSnapshot before = BucketBlobs.snapshot(s3, bucket);
+
+      Run run = runner(registry.configFile(), "--delete-untagged");
+
+      assertThat(run.exitCode()).as(run.log()).isEqualTo(4);
+      assertThat(run.report().get("message").asText())
+          .contains("2 child manifest(s)", "multi:v1", "nothing was deleted");
+      assertThat(BucketBlobs.snapshot(s3, bucket)).isEqualTo(before);
+      registry.start();
+      new ImageVerifier(registry.client()).pull(multi);
     }
   }
 }

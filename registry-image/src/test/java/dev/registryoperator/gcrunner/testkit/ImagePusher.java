@@ -122,6 +122,44 @@ public final class ImagePusher {
     return new PushedImage(repository, tag, manifest, null, List.of(), List.of(children));
   }
 
+  /**
+   * Pushes an OCI 1.1 referrer of {@code subject} (which must be in {@code repository}), as cosign
+   * or oras push one to a registry without the Referrers API: an artifact manifest whose config is
+   * the empty descriptor, with one layer of content and a {@code subject}.
+   *
+   * @param artifactType e.g. {@link MediaTypes#SIGNATURE} or {@link MediaTypes#SBOM}
+   * @param tag null to push it by digest only, untagged
+   */
+  public PushedImage pushReferrer(
+      String repository, String tag, String artifactType, PushedImage subject) throws IOException {
+    Descriptor config =
+        client.pushBlob(repository, "{}".getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_EMPTY);
+    String layerType =
+        artifactType.equals(MediaTypes.SIGNATURE) ? MediaTypes.SIGNATURE_PAYLOAD : artifactType;
+    Descriptor content =
+        client.pushBlob(
+            repository,
+            ("{\"subject\":\"" + subject.digest() + "\",\"nonce\":" + random.nextLong() + "}")
+                .getBytes(StandardCharsets.UTF_8),
+            layerType);
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"artifactType\":\""
+            + artifactType
+            + "\",\"config\":"
+            + config.toJson()
+            + ",\"layers\":["
+            + content.toJson()
+            + "],\"subject\":"
+            + subject.manifest().toJson()
+            + "}";
+    Descriptor manifest =
+        client.pushManifest(
+            repository, tag, MediaTypes.OCI_MANIFEST, json.getBytes(StandardCharsets.UTF_8));
+    return new PushedImage(repository, tag, manifest, config, List.of(content), List.of());
+  }
+
   /** Tags an image already in {@code repository} (a child of an index, say) as {@code tag} too. */
   public void tag(String repository, String tag, PushedImage image) throws IOException {
     client.pushManifest(
