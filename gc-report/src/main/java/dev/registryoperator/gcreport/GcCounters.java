@@ -18,8 +18,8 @@ import java.io.IOException;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GcCounters {
   @JsonPropertyDescription(
-      "Whether byte figures were measured: true on filesystem storage; false on other drivers (S3),"
-          + " where the bytes read 0 because they were not measured.")
+      "Whether byte figures were measured: true on filesystem and S3 storage; false on other"
+          + " drivers (gcs, azure), where the bytes read 0 because they were not measured.")
   private Boolean bytesMeasured;
 
   @JsonPropertyDescription("Blobs the preflight marked as in use (referenced), kept by the run.")
@@ -44,6 +44,11 @@ public class GcCounters {
   @JsonPropertyDescription("Bytes of blob data removed from storage.")
   private Long reclaimedBytes;
 
+  @JsonPropertyDescription(
+      "Repositories left with no tag and no manifest whose folders were removed (only with"
+          + " pruneEmptyRepositories), so that the registry's catalog no longer lists them.")
+  private Long repositoriesPruned;
+
   /** All figures zero, bytes not measured: a report before anything was counted. */
   public static GcCounters zero() {
     GcCounters zero = new GcCounters();
@@ -55,6 +60,7 @@ public class GcCounters {
     zero.blobsDeleted = 0L;
     zero.manifestsDeleted = 0L;
     zero.reclaimedBytes = 0L;
+    zero.repositoriesPruned = 0L;
     return zero;
   }
 
@@ -68,6 +74,7 @@ public class GcCounters {
     g.writeNumberField("blobsDeleted", orZero(blobsDeleted));
     g.writeNumberField("manifestsDeleted", orZero(manifestsDeleted));
     g.writeNumberField("reclaimedBytes", orZero(reclaimedBytes));
+    g.writeNumberField("repositoriesPruned", orZero(repositoriesPruned));
   }
 
   /**
@@ -84,6 +91,7 @@ public class GcCounters {
       case "blobsDeleted" -> blobsDeleted = number(p);
       case "manifestsDeleted" -> manifestsDeleted = number(p);
       case "reclaimedBytes" -> reclaimedBytes = number(p);
+      case "repositoriesPruned" -> repositoriesPruned = number(p);
       default -> {
         return false;
       }
@@ -108,6 +116,7 @@ public class GcCounters {
     blobsDeleted = other.blobsDeleted;
     manifestsDeleted = other.manifestsDeleted;
     reclaimedBytes = other.reclaimedBytes;
+    repositoriesPruned = other.repositoriesPruned;
   }
 
   /** True unless the runner said it did not measure bytes (an unknown counts as measured). */
@@ -181,5 +190,13 @@ public class GcCounters {
 
   public void setReclaimedBytes(Long reclaimedBytes) {
     this.reclaimedBytes = reclaimedBytes;
+  }
+
+  public Long getRepositoriesPruned() {
+    return repositoriesPruned;
+  }
+
+  public void setRepositoriesPruned(Long repositoriesPruned) {
+    this.repositoriesPruned = repositoriesPruned;
   }
 }

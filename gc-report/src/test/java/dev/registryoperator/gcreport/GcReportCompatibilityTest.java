@@ -92,6 +92,7 @@ class GcReportCompatibilityTest {
     written.storageDriver = "s3";
     written.counters.setBlobsMarked(3L);
     written.counters.setBlobsEligible(4L);
+    written.counters.setRepositoriesPruned(2L);
     written.integrity = new IntegrityResult(true, 1, 2, 1, List.of("r@sha256:x"));
 
     GcReport read = GcReport.parse(written.toJson()).orElseThrow();
@@ -104,6 +105,7 @@ class GcReportCompatibilityTest {
     assertThat(read.counters.getBlobsMarked()).isEqualTo(3);
     assertThat(read.counters.getBytesMeasured()).isFalse();
     assertThat(read.counters.getBlobsEligible()).isEqualTo(4);
+    assertThat(read.counters.getRepositoriesPruned()).isEqualTo(2);
     assertThat(read.integrity).isEqualTo(written.integrity);
   }
 

@@ -11,6 +11,7 @@ public record CliOptions(
     boolean dryRun,
     boolean deleteUntagged,
     boolean deleteUntaggedReferrers,
+    boolean pruneEmptyRepositories,
     String registryBinary,
     Path report,
     boolean help) {
@@ -22,7 +23,7 @@ public record CliOptions(
   public static final String USAGE =
       """
             Usage: java -jar gc-runner.jar --config PATH [--dry-run] [--delete-untagged]
-                                           [--delete-untagged-referrers]
+                                           [--delete-untagged-referrers] [--prune-empty-repositories]
                                            [--registry-binary PATH] [--report PATH]
 
             Runs the registry's own `garbage-collect` safely: a dry-run preflight, a safety check,
@@ -39,6 +40,9 @@ public record CliOptions(
                                        referrer (signature, SBOM) of an image that stays.
               --delete-untagged-referrers
                                        with --delete-untagged, delete those referrers too.
+              --prune-empty-repositories
+                                       after a real run, remove the folders of repositories left with
+                                       no tag and no manifest, so that the catalog drops them.
               --registry-binary PATH   the registry binary; default $REGISTRY_BINARY, else `registry`
                                        on PATH.
               --report PATH            where the JSON report goes; default /dev/termination-log.
@@ -54,6 +58,7 @@ public record CliOptions(
     boolean dryRun = false;
     boolean deleteUntagged = false;
     boolean deleteUntaggedReferrers = false;
+    boolean pruneEmptyRepositories = false;
     boolean help = false;
     String binary = env.getOrDefault(BINARY_ENV, "");
     if (binary.isBlank()) {
@@ -74,6 +79,7 @@ public record CliOptions(
         case "--dry-run" -> dryRun = flag(name, inlineValue);
         case "--delete-untagged" -> deleteUntagged = flag(name, inlineValue);
         case "--delete-untagged-referrers" -> deleteUntaggedReferrers = flag(name, inlineValue);
+        case "--prune-empty-repositories" -> pruneEmptyRepositories = flag(name, inlineValue);
         case "--config", "--registry-binary", "--report" -> {
           String value = inlineValue;
           if (value == null) {
@@ -101,7 +107,14 @@ public record CliOptions(
       throw new UsageException("--delete-untagged-referrers needs --delete-untagged");
     }
     return new CliOptions(
-        config, dryRun, deleteUntagged, deleteUntaggedReferrers, binary, report, help);
+        config,
+        dryRun,
+        deleteUntagged,
+        deleteUntaggedReferrers,
+        pruneEmptyRepositories,
+        binary,
+        report,
+        help);
   }
 
   /** The report path given on the command line, even when the rest of it is invalid. */

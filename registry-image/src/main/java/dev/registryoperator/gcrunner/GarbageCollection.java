@@ -230,10 +230,53 @@ final class GarbageCollection {
             + " blobs and "
             + accounting.manifestsDeleted()
             + " manifests deleted");
-    return checkedOutcome(
-        () -> new IntegrityCheck(storage.layout(), parallel).check(await(graphAfter), after),
-        real,
-        output);
+    GcOutcome outcome =
+        checkedOutcome(
+            () -> new IntegrityCheck(storage.layout(), parallel).check(await(graphAfter), after),
+            real,
+            output);
+    return pruneIfAsked(outcome, () -> EmptyRepositories.pruneOnFilesystem(storage.layout()));
+  }
+
+  /** Removes the folders of empty repositories: {@link EmptyRepositories}. */
+  @FunctionalInterface
+  private interface Pruning {
+    List<String> prune() throws IOException;
+  }
+
+  /**
+   * After a run that succeeded, with {@code --prune-empty-repositories}: prunes, counts and logs
+   * the repositories left with no tag and no manifest. A failure to prune fails the run, the
+   * collection itself having succeeded (the message says both).
+   */
+  private GcOutcome pruneIfAsked(GcOutcome outcome, Pruning pruning) {
+    if (outcome != GcOutcome.Succeeded || !options.pruneEmptyRepositories()) {
+      return outcome;
+    }
+    long started = System.nanoTime();
+    List<String> pruned;
+    try {
+      pruned = pruning.prune();
+    } catch (IOException | RuntimeException e) {
+      return done(
+          GcOutcome.GarbageCollectFailed,
+          report.message + "; but pruning empty repositories failed: " + e.getMessage());
+    }
+    report.counters.setRepositoriesPruned((long) pruned.size());
+    log.info(
+        "pruned "
+            + pruned.size()
+            + " empty repositories"
+            + (pruned.isEmpty()
+                ? ""
+                : ": "
+                    + String.join(", ", pruned.subList(0, Math.min(10, pruned.size())))
+                    + (pruned.size() > 10 ? ", ..." : ""))
+            + " ["
+            + Log.seconds((System.nanoTime() - started) / 1e9)
+            + "]");
+    return done(
+        GcOutcome.Succeeded, report.message + "; " + pruned.size() + " empty repositories pruned");
   }
 
   /** Reads the storage after a run and checks it: {@link IntegrityCheck}. */
@@ -375,7 +418,9 @@ final class GarbageCollection {
             + report.counters.getManifestsDeleted()
             + " manifests ("
             + config.storageDriver()
-            + " storage: bytes not measured, integrity not checked)");
+            + " storage: bytes not measured, integrity not checked"
+            + (options.pruneEmptyRepositories() ? ", empty repositories not pruned" : "")
+            + ")");
   }
 
   /**
@@ -391,16 +436,24 @@ final class GarbageCollection {
     report.counters.setBlobsDeleted((long) gone.size());
     report.counters.setReclaimedBytes(before.bytesOf(gone));
     report.counters.setManifestsDeleted(report.counters.getManifestsEligible());
-    return checkedOutcome(
+    GcOutcome outcome =
+        checkedOutcome(
+            () -> {
+              // reading the bucket waits on the network, not the CPU: more requests at once
+              try (Parallel requests = new Parallel(S3_REQUESTS)) {
+                return new IntegrityCheck(null, requests)
+                    .check(ImageGraph.read(after, requests), after);
+              }
+            },
+            real,
+            output);
+    return pruneIfAsked(
+        outcome,
         () -> {
-          // reading the bucket waits on the network, not the CPU: more requests at once
           try (Parallel requests = new Parallel(S3_REQUESTS)) {
-            return new IntegrityCheck(null, requests)
-                .check(ImageGraph.read(after, requests), after);
+            return EmptyRepositories.pruneOnS3(s3, after.keys(), requests);
           }
-        },
-        real,
-        output);
+        });
   }
 
   /** Every blob of the S3 storage with its size, listed through the S3 API, and logged. */

@@ -43,6 +43,11 @@ final class S3Listing implements StorageView, Presence {
     return new S3Listing(s3, keys);
   }
 
+  /** Every key, relative to {@code docker/registry/v2/}. */
+  Set<String> keys() {
+    return keys;
+  }
+
   /** The digests of every blob with a {@code data} object. */
   Set<String> blobDigests() {
     Set<String> digests = new HashSet<>();

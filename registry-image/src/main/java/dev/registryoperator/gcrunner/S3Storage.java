@@ -17,6 +17,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -145,6 +146,17 @@ final class S3Storage implements AutoCloseable {
       return null;
     } catch (SdkException e) {
       throw new IOException("cannot read " + path + " from " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes the object at {@code path} (under the storage's root); nothing when there is none. */
+  void delete(String path) throws IOException {
+    try {
+      client.deleteObject(
+          DeleteObjectRequest.builder().bucket(location.bucket()).key(location.key(path)).build());
+    } catch (SdkException e) {
+      throw new IOException(
+          "cannot delete " + path + " from " + location + ": " + e.getMessage(), e);
     }
   }
 

@@ -29,6 +29,7 @@ class CliOptionsTest {
               "--config=/c.yml",
               "--delete-untagged",
               "--delete-untagged-referrers",
+              "--prune-empty-repositories",
               "--registry-binary",
               "/bin/registry",
               "--report",
@@ -40,6 +41,7 @@ class CliOptionsTest {
         .isEqualTo(
             new CliOptions(
                 Path.of("/c.yml"),
+                true,
                 true,
                 true,
                 true,
@@ -88,6 +90,7 @@ class CliOptionsTest {
             "--dry-run",
             "--delete-untagged",
             "--delete-untagged-referrers",
+            "--prune-empty-repositories",
             "--registry-binary",
             "--report",
             "REGISTRY_BINARY",

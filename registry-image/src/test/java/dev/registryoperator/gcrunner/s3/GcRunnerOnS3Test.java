@@ -226,4 +226,31 @@ class GcRunnerOnS3Test {
       new ImageVerifier(registry.client()).pull(multi);
     }
   }
+
+  /**
+   * --prune-empty-repositories on S3: a repository whose only image was deleted leaves the bucket.
+   */
+  @Test
+  void pruningEmptiesTheKeysOfRepositoriesLeftEmptyAndTheCatalogDropsThem(TestInfo test)
+      throws Exception {
+    String bucket = bucket(test);
+    try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
+      RegistryClient client = registry.client();
+      ImagePusher pusher = new ImagePusher(client, 36);
+      PushedImage kept = pusher.pushImage("app", "v1", Format.OCI, 4_000);
+      PushedImage doomed = pusher.pushImage("tmp", "v1", Format.OCI, 5_000);
+      client.deleteManifest("tmp", doomed.digest());
+      assertThat(client.catalog()).containsExactly("app", "tmp");
+      registry.stop();
+
+      Run run = runner(registry.configFile(), "--prune-empty-repositories");
+
+      assertThat(run.exitCode()).as(run.log()).isZero();
+      assertThat(run.number("repositoriesPruned")).isEqualTo(1);
+      assertThat(s3.list(bucket, "docker/registry/v2/repositories/tmp/")).isEmpty();
+      registry.start();
+      assertThat(registry.client().catalog()).containsExactly("app");
+      new ImageVerifier(registry.client()).pull(kept);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.registryoperator.gcrunner.testkit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /** The registry HTTP API calls the tests need (no auth, plain HTTP on loopback). */
 public final class RegistryClient {
@@ -88,6 +91,18 @@ public final class RegistryClient {
     HttpResponse<String> response =
         send(HttpRequest.newBuilder(uri("/v2/" + repository + "/manifests/" + digest)).DELETE());
     expect(response, 202, "delete manifest " + repository + "@" + digest);
+  }
+
+  /** GET /v2/_catalog: the repositories the registry lists. */
+  public List<String> catalog() throws IOException {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v2/_catalog?n=1000")).GET());
+    expect(response, 200, "catalog");
+    List<String> repositories = new ArrayList<>();
+    new ObjectMapper()
+        .readTree(response.body())
+        .path("repositories")
+        .forEach(name -> repositories.add(name.asText()));
+    return repositories;
   }
 
   public Fetched getManifest(String repository, String reference) throws IOException {
