@@ -132,6 +132,12 @@ public final class GcJob {
     if (plan.deletesUntagged()) {
       args.add("--delete-untagged");
     }
+    if (plan.deletesUntaggedReferrers()) {
+      args.add("--delete-untagged-referrers");
+    }
+    if (plan.prunesEmptyRepositories() && !dryRun) {
+      args.add("--prune-empty-repositories");
+    }
     Duration deadline = plan.maxDuration();
 
     JobBuilder job =

@@ -31,6 +31,13 @@ public class GcRunPlan {
   @JsonPropertyDescription("Whether the GC also deletes untagged manifests.")
   private Boolean deleteUntagged;
 
+  @JsonPropertyDescription(
+      "Whether it also deletes untagged referrers (signatures, SBOMs) of images that stay.")
+  private Boolean deleteUntaggedReferrers;
+
+  @JsonPropertyDescription("Whether it prunes repositories left empty.")
+  private Boolean pruneEmptyRepositories;
+
   @JsonPropertyDescription("The preview's threshold; absent: no preview.")
   private Long minReclaimableBytes;
 
@@ -51,6 +58,8 @@ public class GcRunPlan {
     plan.mode = spec.effectiveMode();
     plan.dryRun = spec.effectiveDryRun();
     plan.deleteUntagged = spec.effectiveDeleteUntagged();
+    plan.deleteUntaggedReferrers = spec.effectiveDeleteUntaggedReferrers();
+    plan.pruneEmptyRepositories = spec.effectivePruneEmptyRepositories();
     plan.minReclaimableBytes = spec.getMinReclaimableBytes();
     plan.maxDurationSeconds =
         Durations.parse("spec.maxDuration", spec.effectiveMaxDuration()).toSeconds();
@@ -77,6 +86,8 @@ public class GcRunPlan {
     plan.mode = s.effectiveMode();
     plan.dryRun = s.effectiveDryRun();
     plan.deleteUntagged = s.effectiveDeleteUntagged();
+    plan.deleteUntaggedReferrers = s.effectiveDeleteUntaggedReferrers();
+    plan.pruneEmptyRepositories = s.effectivePruneEmptyRepositories();
     plan.minReclaimableBytes = s.getMinReclaimableBytes();
     plan.maxDurationSeconds = secondsOr("spec.maxDuration", s.getMaxDuration(), 3600);
     plan.quiesceTimeoutSeconds = secondsOr("spec.quiesceTimeout", s.getQuiesceTimeout(), 600);
@@ -117,6 +128,31 @@ public class GcRunPlan {
 
   public boolean deletesUntagged() {
     return Boolean.TRUE.equals(deleteUntagged);
+  }
+
+  /** Only with {@link #deletesUntagged()}. */
+  public boolean deletesUntaggedReferrers() {
+    return deletesUntagged() && Boolean.TRUE.equals(deleteUntaggedReferrers);
+  }
+
+  public boolean prunesEmptyRepositories() {
+    return Boolean.TRUE.equals(pruneEmptyRepositories);
+  }
+
+  public Boolean getDeleteUntaggedReferrers() {
+    return deleteUntaggedReferrers;
+  }
+
+  public void setDeleteUntaggedReferrers(Boolean deleteUntaggedReferrers) {
+    this.deleteUntaggedReferrers = deleteUntaggedReferrers;
+  }
+
+  public Boolean getPruneEmptyRepositories() {
+    return pruneEmptyRepositories;
+  }
+
+  public void setPruneEmptyRepositories(Boolean pruneEmptyRepositories) {
+    this.pruneEmptyRepositories = pruneEmptyRepositories;
   }
 
   public String getRegistry() {

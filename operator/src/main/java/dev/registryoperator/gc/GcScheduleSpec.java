@@ -53,6 +53,16 @@ public class GcScheduleSpec extends LenientSpec {
 
   @Default("false")
   @JsonPropertyDescription(
+      "With deleteUntagged, also delete untagged OCI 1.1 referrers (signatures, SBOMs, attestations pushed without a tag) of images that stay. Off: such a run is refused (reason PreflightRefused), naming them, because distribution's GC does not follow a referrer's subject. Ignored without deleteUntagged.")
+  private Boolean deleteUntaggedReferrers;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "After a real run that succeeded, remove the folders of repositories left with no tag, no manifest and no upload in progress, so that the registry's catalog (/v2/_catalog) no longer lists them. Filesystem and S3 storage.")
+  private Boolean pruneEmptyRepositories;
+
+  @Default("false")
+  @JsonPropertyDescription(
       "Only report what a run would free: no maintenance window, nothing deleted.")
   private Boolean dryRun;
 
@@ -104,6 +114,22 @@ public class GcScheduleSpec extends LenientSpec {
 
   public void setMode(MaintenanceMode mode) {
     this.mode = mode;
+  }
+
+  public Boolean getDeleteUntaggedReferrers() {
+    return deleteUntaggedReferrers;
+  }
+
+  public void setDeleteUntaggedReferrers(Boolean deleteUntaggedReferrers) {
+    this.deleteUntaggedReferrers = deleteUntaggedReferrers;
+  }
+
+  public Boolean getPruneEmptyRepositories() {
+    return pruneEmptyRepositories;
+  }
+
+  public void setPruneEmptyRepositories(Boolean pruneEmptyRepositories) {
+    this.pruneEmptyRepositories = pruneEmptyRepositories;
   }
 
   public Boolean getDeleteUntagged() {
@@ -170,6 +196,14 @@ public class GcScheduleSpec extends LenientSpec {
 
   public boolean effectiveDeleteUntagged() {
     return deleteUntagged != null && deleteUntagged;
+  }
+
+  public boolean effectiveDeleteUntaggedReferrers() {
+    return effectiveDeleteUntagged() && Boolean.TRUE.equals(deleteUntaggedReferrers);
+  }
+
+  public boolean effectivePruneEmptyRepositories() {
+    return Boolean.TRUE.equals(pruneEmptyRepositories);
   }
 
   public boolean effectiveDryRun() {

@@ -112,6 +112,44 @@ class GcJobTest {
   }
 
   @Test
+  void referrersAndPruningReachTheRunnerOnlyWhereTheyApply() {
+    GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
+    schedule.getSpec().setDeleteUntaggedReferrers(true); // ignored without deleteUntagged
+    schedule.getSpec().setPruneEmptyRepositories(true);
+    Registry registry = Registries.withPvc("images", "1Gi");
+
+    assertThat(argsOf(schedule, registry, GcJob.Kind.Collect))
+        .contains("--prune-empty-repositories")
+        .doesNotContain("--delete-untagged", "--delete-untagged-referrers");
+    // a preview deletes nothing, so prunes nothing
+    assertThat(argsOf(schedule, registry, GcJob.Kind.Preview))
+        .contains("--dry-run")
+        .doesNotContain("--prune-empty-repositories");
+
+    schedule.getSpec().setDeleteUntagged(true);
+    assertThat(argsOf(schedule, registry, GcJob.Kind.Collect))
+        .contains("--delete-untagged", "--delete-untagged-referrers", "--prune-empty-repositories");
+  }
+
+  private static java.util.List<String> argsOf(
+      GcSchedule schedule, Registry registry, GcJob.Kind kind) {
+    return GcJob.desired(
+            schedule,
+            GcRunPlan.of(schedule.getSpec(), registry),
+            registry,
+            "r3",
+            kind,
+            null,
+            kind == GcJob.Kind.Collect)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getArgs();
+  }
+
+  @Test
   void previewIsADryRunOnAReadOnlyMount() {
     GcSchedule zero = GcRunTest.schedule(MaintenanceMode.ScaleToZero);
     Registry registry = Registries.withPvc("images", "1Gi");
