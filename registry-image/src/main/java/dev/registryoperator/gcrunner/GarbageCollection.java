@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
@@ -41,6 +43,9 @@ final class GarbageCollection {
 
   /** An S3 storage with a bucket, read through the S3 API during {@link #run()}; else null. */
   private S3Storage s3;
+
+  /** The manifests read from {@link #s3}, by digest: content-addressed, read once per run. */
+  private final Map<String, Manifest> s3Manifests = new ConcurrentHashMap<>();
 
   /** The tagged images as read before the real run, when the safety checks needed them. */
   private volatile ImageGraph graph;
@@ -385,7 +390,9 @@ final class GarbageCollection {
       return refused;
     }
     GcOutputParser parser = new GcOutputParser(false);
-    RegistryBinary.Result real = runGarbageCollect(false, parser, null);
+    RegistryBinary.Result real =
+        runGarbageCollect(
+            false, parser, s3 != null && graph == null ? this::warmUpGraphOnS3 : null);
     GcOutput output = parser.result();
     if (real.exitCode() != 0) {
       GcOutcome nothingDone = failedBeforeCollecting(real, output);
@@ -430,12 +437,22 @@ final class GarbageCollection {
    */
   private GcOutcome checkOnS3(BlobSnapshot before, RegistryBinary.Result real, GcOutput output)
       throws IOException, InterruptedException {
-    S3Listing after = S3Listing.of(s3);
+    long started = System.nanoTime();
+    S3Listing after;
+    try (Parallel listings = new Parallel(2)) {
+      after = S3Listing.of(s3, s3Manifests, listings);
+    }
     Set<String> gone = new HashSet<>(before.digests());
     gone.removeAll(after.blobDigests());
     report.counters.setBlobsDeleted((long) gone.size());
     report.counters.setReclaimedBytes(before.bytesOf(gone));
     report.counters.setManifestsDeleted(report.counters.getManifestsEligible());
+    log.info(
+        "listed "
+            + after.keys().size()
+            + " keys after the run ["
+            + Log.seconds((System.nanoTime() - started) / 1e9)
+            + "]");
     GcOutcome outcome =
         checkedOutcome(
             () -> {
@@ -600,12 +617,26 @@ final class GarbageCollection {
     if (s3 == null || !options.deleteUntagged()) {
       return;
     }
-    S3Listing repositories = S3Listing.ofRepositories(s3);
+    S3Listing repositories = S3Listing.ofRepositories(s3, s3Manifests);
     // reading the bucket waits on the network, not the CPU: more requests at once
     try (Parallel requests = new Parallel(S3_REQUESTS)) {
       graph = ImageGraph.read(repositories, requests);
     }
     graphStorage = repositories;
+  }
+
+  /**
+   * While garbage-collect runs on S3: reads the tagged images' manifests into {@link #s3Manifests}
+   * for the integrity check after it, which then reads only the tags' links again. Failures show
+   * again in that later read.
+   */
+  private void warmUpGraphOnS3() {
+    // a few requests at once: the registry, collecting meanwhile, needs the CPU more
+    try (Parallel requests = new Parallel(4)) {
+      ImageGraph.read(S3Listing.ofRepositories(s3, s3Manifests), requests);
+    } catch (IOException | RuntimeException e) {
+      // The integrity check reads again and reports.
+    }
   }
 
   /** A dry run (or the preflight) that failed: empty storage, a rejected config, or a failure. */

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * A registry's S3 storage as one listing of its keys, taken after a run, with link and manifest
@@ -23,24 +24,44 @@ final class S3Listing implements StorageView, Presence {
 
   private final S3Storage s3;
   private final Set<String> keys;
-  private final Map<String, Manifest> manifests = new ConcurrentHashMap<>();
+  private final Map<String, Manifest> manifests;
 
-  S3Listing(S3Storage s3, Set<String> keys) {
+  /**
+   * @param manifests parsed manifests by digest, shared between listings of one storage: manifests
+   *     are content-addressed, so one read before or during a run stays valid after it
+   */
+  S3Listing(S3Storage s3, Set<String> keys, Map<String, Manifest> manifests) {
     this.s3 = s3;
     this.keys = keys;
+    this.manifests = manifests;
   }
 
-  static S3Listing of(S3Storage s3) throws IOException {
-    return new S3Listing(s3, s3.keys(S3Storage.ROOT));
+  /** Every key of the storage: the blobs and the repositories, listed side by side. */
+  static S3Listing of(S3Storage s3, Map<String, Manifest> manifests, Parallel requests)
+      throws IOException, InterruptedException {
+    Future<Set<String>> blobs = requests.executor().submit(() -> keysUnder(s3, "blobs/"));
+    Set<String> keys = keysUnder(s3, REPOSITORIES);
+    try {
+      keys.addAll(blobs.get());
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+    return new S3Listing(s3, keys, manifests);
   }
 
   /** Only the repositories (tags, revisions, layer links), without the blobs: a shorter listing. */
-  static S3Listing ofRepositories(S3Storage s3) throws IOException {
+  static S3Listing ofRepositories(S3Storage s3, Map<String, Manifest> manifests)
+      throws IOException {
+    return new S3Listing(s3, keysUnder(s3, REPOSITORIES), manifests);
+  }
+
+  /** The keys under {@code folder} of {@code docker/registry/v2/}, relative to the latter. */
+  private static Set<String> keysUnder(S3Storage s3, String folder) throws IOException {
     Set<String> keys = new HashSet<>();
-    for (String key : s3.keys(S3Storage.ROOT + REPOSITORIES)) {
-      keys.add(REPOSITORIES + key);
+    for (String key : s3.keys(S3Storage.ROOT + folder)) {
+      keys.add(folder + key);
     }
-    return new S3Listing(s3, keys);
+    return keys;
   }
 
   /** Every key, relative to {@code docker/registry/v2/}. */
