@@ -90,10 +90,34 @@ class GcOutputParserTest {
     assertThat(output.eligibleBlobs()).hasSize(6).contains(OLD_TMP);
     assertThat(output.eligibleManifests())
         .containsExactly(new EligibleManifest("lib/app", OLD_TMP));
-    assertThat(output.layerLinksEligible()).isEqualTo(4);
+    assertThat(output.eligibleLayerLinks())
+        .containsExactly(
+            "other@sha256:95ba6c646d0e81017f1f04e448593ad7b46eda895e8256f9f997453812f4e227",
+            "other@sha256:fd1ef5080a2255990d44862219d568b12e4f04172daaeca29ec30e44b247da00",
+            "lib/app@sha256:77d78b518cc03c8f0680fd02634b1ac6a6bc3802e59b733290c18f5470792daa",
+            "lib/app@sha256:eb5de346ab94db494271a366991d37ce923276ee2313d8760910f065bc6ec513");
     assertThat(output.unrecognizedLines()).isZero();
     assertThat(SafetyCheck.conflicts(output.eligibleManifests(), output.markedReferences()))
         .isEmpty();
+  }
+
+  @Test
+  void recognisesRepositoryNamesWithDoubleUnderscoresAndDashRuns() {
+    String digest = "sha256:" + "b".repeat(64);
+    GcOutput output =
+        GcOutputParser.parseAll(
+            """
+                my__team/app--x
+                manifest eligible for deletion: %s
+
+                0 blobs marked, 0 blobs and 1 manifests eligible for deletion
+                """
+                .formatted(digest),
+            false);
+
+    assertThat(output.eligibleManifests())
+        .containsExactly(new EligibleManifest("my__team/app--x", digest));
+    assertThat(output.unrecognizedLines()).isZero();
   }
 
   @Test
