@@ -12,8 +12,11 @@ import java.util.regex.Pattern;
 /**
  * Parses the stdout of {@code registry garbage-collect}, line by line as it streams. Understands
  * distribution 2.8 (eligible manifests follow their repository's header line) and 3.x (eligible
- * manifests printed as {@code {repo digest [tags]}} after the mark phase). Not thread-safe: feed it
- * from one thread.
+ * manifests printed as {@code {repo digest [tags]}} after the mark phase, index children marked
+ * under their index, {@code repo: layer link eligible for deletion: digest} after the eligible
+ * blobs, {@code manifest tags path of repository repo does not exist}). 3.x's {@code -q} silences
+ * every stdout line, the summary too: such a run parses as one without a summary. Not thread-safe:
+ * feed it from one thread.
  */
 public final class GcOutputParser {
   private static final String MARKING_MANIFEST = ": marking manifest ";
@@ -25,12 +28,16 @@ public final class GcOutputParser {
       Pattern.compile(
           "(\\d+) blobs marked, (\\d+) blobs and (\\d+) manifests eligible for deletion");
   private static final Pattern V3_MANIFEST = Pattern.compile("\\{(\\S+) (\\S+) \\[.*]}");
+
+  /** A repository name: path components separated by {@code .}, {@code _}, {@code __} or dashes. */
   private static final Pattern REPOSITORY =
-      Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*");
+      Pattern.compile(
+          "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
 
   private final boolean collectReferences;
   private final Set<String> eligibleBlobs = new LinkedHashSet<>();
   private final List<EligibleManifest> eligibleManifests = new ArrayList<>();
+  private final List<String> eligibleLayerLinks = new ArrayList<>();
   private final Map<String, Map<String, Set<String>>> markedReferences = new LinkedHashMap<>();
   private String currentRepository;
   private Set<String> currentReferences;
@@ -38,7 +45,6 @@ public final class GcOutputParser {
   private long blobsMarked;
   private long blobsEligible;
   private long manifestsEligible;
-  private long layerLinks;
   private long unrecognized;
 
   /**
@@ -90,8 +96,12 @@ public final class GcOutputParser {
       }
       return;
     }
-    if (line.contains(LAYER_LINK_ELIGIBLE)) {
-      layerLinks++;
+    int layerLink = line.indexOf(LAYER_LINK_ELIGIBLE);
+    if (layerLink > 0) {
+      eligibleLayerLinks.add(
+          line.substring(0, layerLink)
+              + "@"
+              + line.substring(layerLink + LAYER_LINK_ELIGIBLE.length()).strip());
       return;
     }
     Matcher summary = SUMMARY.matcher(line);
@@ -131,7 +141,7 @@ public final class GcOutputParser {
         List.copyOf(eligibleBlobs),
         List.copyOf(eligibleManifests),
         markedReferences,
-        layerLinks,
+        List.copyOf(eligibleLayerLinks),
         unrecognized);
   }
 }

@@ -139,7 +139,9 @@ public final class RegistryBinary {
 
   /**
    * Starts {@code garbage-collect}; each stdout line goes to {@code stdoutLines}, on a reader
-   * thread (null: stdout is discarded).
+   * thread (null: stdout is discarded). Never with 3.x's {@code -q}/{@code --quiet}: it silences
+   * every stdout line, the summary and the eligible blobs and manifests the runner reads (and 2.8
+   * has no such flag).
    */
   public Run startGarbageCollect(
       boolean dryRun, boolean deleteUntagged, Consumer<String> stdoutLines) throws IOException {
