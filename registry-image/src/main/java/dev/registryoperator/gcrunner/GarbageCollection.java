@@ -44,6 +44,9 @@ final class GarbageCollection {
   /** An S3 storage with a bucket, read through the S3 API during {@link #run()}; else null. */
   private S3Storage s3;
 
+  /** The repositories of {@link #s3} as listed while garbage-collect ran; else null. */
+  private volatile S3Listing repositoriesDuringRun;
+
   /** The manifests read from {@link #s3}, by digest: content-addressed, read once per run. */
   private final Map<String, Manifest> s3Manifests = new ConcurrentHashMap<>();
 
@@ -367,11 +370,21 @@ final class GarbageCollection {
    */
   private GcOutcome collectRemote(Future<RegistryVersion> versionQuery)
       throws IOException, InterruptedException {
+    // the tagged images (for the safety checks) are read beside the listing of the blobs
+    Future<?> graphRead =
+        parallel
+            .executor()
+            .submit(
+                () -> {
+                  readGraphOnS3();
+                  return null;
+                });
     BlobSnapshot before = s3 == null ? null : listBlobs();
-    readGraphOnS3();
+    await(graphRead);
     RegistryVersion version = awaitVersion(versionQuery);
     GcOutput planned = null;
-    if (options.deleteUntagged() && version.hasMultiArchDeletionBug()) {
+    // Storage the runner cannot read (graph null): the safety check needs a preflight's output.
+    if (options.deleteUntagged() && version.hasMultiArchDeletionBug() && graph == null) {
       GcOutputParser preflightParser = new GcOutputParser(true);
       RegistryBinary.Result preflight = runGarbageCollect(true, preflightParser, null);
       if (preflight.exitCode() != 0) {
@@ -405,7 +418,7 @@ final class GarbageCollection {
     }
     logPlan("", false, output, real);
     if (before != null) {
-      return checkOnS3(before, real, output);
+      return checkOnS3(before, real, output, version);
     }
     if (real.exitCode() != 0) {
       return realRunFailed(
@@ -435,12 +448,22 @@ final class GarbageCollection {
    * sized from {@code before}) and, with the tags and manifests read from it, whether every
    * reference of a tagged image is still there.
    */
-  private GcOutcome checkOnS3(BlobSnapshot before, RegistryBinary.Result real, GcOutput output)
+  private GcOutcome checkOnS3(
+      BlobSnapshot before, RegistryBinary.Result real, GcOutput output, RegistryVersion version)
       throws IOException, InterruptedException {
     long started = System.nanoTime();
+    // A 2.x registry without --delete-untagged deletes only blobs: the repositories as listed
+    // while it ran are the repositories after it, and only the blobs need listing again.
+    S3Listing during = repositoriesDuringRun;
+    boolean repositoriesUnchanged =
+        during != null && !options.deleteUntagged() && version.collectsOnlyBlobs();
     S3Listing after;
-    try (Parallel listings = new Parallel(2)) {
-      after = S3Listing.of(s3, s3Manifests, listings);
+    if (repositoriesUnchanged) {
+      after = S3Listing.ofBlobsBeside(s3, during);
+    } else {
+      try (Parallel listings = new Parallel(2)) {
+        after = S3Listing.of(s3, s3Manifests, listings);
+      }
     }
     Set<String> gone = new HashSet<>(before.digests());
     gone.removeAll(after.blobDigests());
@@ -450,7 +473,13 @@ final class GarbageCollection {
     log.info(
         "listed "
             + after.keys().size()
-            + " keys after the run ["
+            + " keys after the run"
+            + (repositoriesUnchanged
+                ? " (the blobs; the repositories as listed during it: registry "
+                    + version.display()
+                    + " without --delete-untagged deletes only blobs)"
+                : "")
+            + " ["
             + Log.seconds((System.nanoTime() - started) / 1e9)
             + "]");
     GcOutcome outcome =
@@ -631,9 +660,11 @@ final class GarbageCollection {
    * again in that later read.
    */
   private void warmUpGraphOnS3() {
-    // a few requests at once: the registry, collecting meanwhile, needs the CPU more
-    try (Parallel requests = new Parallel(4)) {
-      ImageGraph.read(S3Listing.ofRepositories(s3, s3Manifests), requests);
+    // one request at a time: the registry, collecting meanwhile, needs the CPU more
+    try (Parallel requests = new Parallel(1)) {
+      S3Listing repositories = S3Listing.ofRepositories(s3, s3Manifests);
+      ImageGraph.read(repositories, requests);
+      repositoriesDuringRun = repositories;
     } catch (IOException | RuntimeException e) {
       // The integrity check reads again and reports.
     }

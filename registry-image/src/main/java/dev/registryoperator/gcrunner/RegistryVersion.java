@@ -51,4 +51,13 @@ public record RegistryVersion(String display, int major, int minor) {
   public boolean hasMultiArchDeletionBug() {
     return !known() || major < 3;
   }
+
+  /**
+   * Whether {@code garbage-collect} without {@code --delete-untagged} deletes nothing but blobs:
+   * distribution 2.x, whose sweep removes blob folders under {@code blobs/} only. 3.x also removes
+   * the layer links of the blobs it deletes. An unknown version is assumed to delete more.
+   */
+  public boolean collectsOnlyBlobs() {
+    return known() && major == 2;
+  }
 }

@@ -49,6 +49,17 @@ final class S3Listing implements StorageView, Presence {
     return new S3Listing(s3, keys, manifests);
   }
 
+  /** The blobs listed now, beside the repositories of an earlier listing. */
+  static S3Listing ofBlobsBeside(S3Storage s3, S3Listing repositories) throws IOException {
+    Set<String> keys = keysUnder(s3, "blobs/");
+    for (String key : repositories.keys) {
+      if (key.startsWith(REPOSITORIES)) {
+        keys.add(key);
+      }
+    }
+    return new S3Listing(s3, keys, repositories.manifests);
+  }
+
   /** Only the repositories (tags, revisions, layer links), without the blobs: a shorter listing. */
   static S3Listing ofRepositories(S3Storage s3, Map<String, Manifest> manifests)
       throws IOException {

@@ -12,6 +12,7 @@ class RegistryVersionTest {
     assertThat(version.display()).isEqualTo("2.8.2");
     assertThat(version.major()).isEqualTo(2);
     assertThat(version.hasMultiArchDeletionBug()).isTrue();
+    assertThat(version.collectsOnlyBlobs()).isTrue();
   }
 
   @Test
@@ -21,6 +22,7 @@ class RegistryVersionTest {
     assertThat(version.display()).isEqualTo("3.0.0");
     assertThat(version.major()).isEqualTo(3);
     assertThat(version.hasMultiArchDeletionBug()).isFalse();
+    assertThat(version.collectsOnlyBlobs()).as("3.x also removes layer links").isFalse();
   }
 
   @Test
@@ -42,6 +44,7 @@ class RegistryVersionTest {
       assertThat(version.known()).isFalse();
       assertThat(version.display()).isEqualTo("unknown");
       assertThat(version.hasMultiArchDeletionBug()).isTrue();
+      assertThat(version.collectsOnlyBlobs()).isFalse();
     }
   }
 }

@@ -108,6 +108,11 @@ public final class S3Server implements AutoCloseable {
     blobStore().createContainerInLocation(null, bucket);
   }
 
+  /** Deletes {@code bucket} and every object in it (not through the S3 API). */
+  public void deleteBucket(String bucket) {
+    blobStore().deleteContainer(bucket);
+  }
+
   /**
    * Stores {@code file} as one object (not through the S3 API): to lay out a registry's storage in
    * a bucket quickly, e.g. a benchmark's corpus.

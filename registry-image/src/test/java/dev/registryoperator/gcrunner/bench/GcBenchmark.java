@@ -196,6 +196,10 @@ public final class GcBenchmark {
                   + " bytes of blob data left the disk");
         }
       }
+      if (s3 != null) {
+        // an S3 server that kept every round's buckets in memory would slow down round by round
+        names.forEach(name -> server.deleteBucket(bucket(name, r)));
+      }
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%5d", round + 1));
       for (int i = 0; i < names.size(); i++) {
         line.append(
