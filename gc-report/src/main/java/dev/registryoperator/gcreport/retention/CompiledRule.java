@@ -66,14 +66,15 @@ record CompiledRule(
   /** Why this rule deletes a tag it selects and does not keep, in a plan's words. */
   String deletes() {
     String latest =
-        keepLatest == null ? null : keepLatest == 0 ? "keepLatest is 0" : notAmongNewest();
+        keepLatest == null ? null : keepLatest == 0 ? "keepLatest is 0" : "not " + newest();
     String age =
         keepYoungerThan == null ? null : "pushed " + rule.keepYoungerThan() + " or more ago";
     String why = latest == null ? age : age == null ? latest : latest + " and " + age;
     return "rule " + index + ": " + why;
   }
 
-  private String notAmongNewest() {
-    return keepLatest == 1 ? "not the newest" : "not among the " + keepLatest + " newest";
+  /** Where a tag this rule keeps for being recent is, in a plan's words. */
+  String newest() {
+    return keepLatest == 1 ? "the newest" : "among the " + keepLatest + " newest";
   }
 }
