@@ -49,6 +49,22 @@ public class GcCounters {
           + " pruneEmptyRepositories), so that the registry's catalog no longer lists them.")
   private Long repositoriesPruned;
 
+  @JsonPropertyDescription(
+      "Tags deleted by the schedule's retention rules (for a dry run: that a real run would delete).")
+  private Long tagsDeleted;
+
+  @JsonPropertyDescription(
+      "Manifests deleted with those tags (for a dry run: that a real run would delete).")
+  private Long retentionManifestsDeleted;
+
+  @JsonPropertyDescription(
+      "Bytes of blob data that deleting those manifests frees: blobs no remaining manifest uses (GC then removes them; reclaimedBytes counts them).")
+  private Long retentionBytes;
+
+  @JsonPropertyDescription(
+      "Tags the retention rules would delete but kept because a workload in the cluster uses the image.")
+  private Long tagsProtected;
+
   /** All figures zero, bytes not measured: a report before anything was counted. */
   public static GcCounters zero() {
     GcCounters zero = new GcCounters();
@@ -61,6 +77,10 @@ public class GcCounters {
     zero.manifestsDeleted = 0L;
     zero.reclaimedBytes = 0L;
     zero.repositoriesPruned = 0L;
+    zero.tagsDeleted = 0L;
+    zero.retentionManifestsDeleted = 0L;
+    zero.retentionBytes = 0L;
+    zero.tagsProtected = 0L;
     return zero;
   }
 
@@ -75,6 +95,10 @@ public class GcCounters {
     g.writeNumberField("manifestsDeleted", orZero(manifestsDeleted));
     g.writeNumberField("reclaimedBytes", orZero(reclaimedBytes));
     g.writeNumberField("repositoriesPruned", orZero(repositoriesPruned));
+    g.writeNumberField("tagsDeleted", orZero(tagsDeleted));
+    g.writeNumberField("retentionManifestsDeleted", orZero(retentionManifestsDeleted));
+    g.writeNumberField("retentionBytes", orZero(retentionBytes));
+    g.writeNumberField("tagsProtected", orZero(tagsProtected));
   }
 
   /**
@@ -92,6 +116,10 @@ public class GcCounters {
       case "manifestsDeleted" -> manifestsDeleted = number(p);
       case "reclaimedBytes" -> reclaimedBytes = number(p);
       case "repositoriesPruned" -> repositoriesPruned = number(p);
+      case "tagsDeleted" -> tagsDeleted = number(p);
+      case "retentionManifestsDeleted" -> retentionManifestsDeleted = number(p);
+      case "retentionBytes" -> retentionBytes = number(p);
+      case "tagsProtected" -> tagsProtected = number(p);
       default -> {
         return false;
       }
@@ -117,6 +145,10 @@ public class GcCounters {
     manifestsDeleted = other.manifestsDeleted;
     reclaimedBytes = other.reclaimedBytes;
     repositoriesPruned = other.repositoriesPruned;
+    tagsDeleted = other.tagsDeleted;
+    retentionManifestsDeleted = other.retentionManifestsDeleted;
+    retentionBytes = other.retentionBytes;
+    tagsProtected = other.tagsProtected;
   }
 
   /** True unless the runner said it did not measure bytes (an unknown counts as measured). */
@@ -198,5 +230,37 @@ public class GcCounters {
 
   public void setRepositoriesPruned(Long repositoriesPruned) {
     this.repositoriesPruned = repositoriesPruned;
+  }
+
+  public Long getTagsDeleted() {
+    return tagsDeleted;
+  }
+
+  public void setTagsDeleted(Long tagsDeleted) {
+    this.tagsDeleted = tagsDeleted;
+  }
+
+  public Long getRetentionManifestsDeleted() {
+    return retentionManifestsDeleted;
+  }
+
+  public void setRetentionManifestsDeleted(Long retentionManifestsDeleted) {
+    this.retentionManifestsDeleted = retentionManifestsDeleted;
+  }
+
+  public Long getRetentionBytes() {
+    return retentionBytes;
+  }
+
+  public void setRetentionBytes(Long retentionBytes) {
+    this.retentionBytes = retentionBytes;
+  }
+
+  public Long getTagsProtected() {
+    return tagsProtected;
+  }
+
+  public void setTagsProtected(Long tagsProtected) {
+    this.tagsProtected = tagsProtected;
   }
 }

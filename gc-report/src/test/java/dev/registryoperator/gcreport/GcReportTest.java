@@ -25,7 +25,7 @@ class GcReportTest {
                 + "\"message\":\"\",\"dryRun\":false,\"deleteUntagged\":false,\"storageDriver\":\"filesystem\","
                 + "\"registryVersion\":\"2.8.2\",\"blobsMarked\":0,\"bytesMeasured\":true,\"blobsEligible\":0,"
                 + "\"manifestsEligible\":0,\"eligibleBytes\":0,\"blobsDeleted\":0,\"manifestsDeleted\":0,"
-                + "\"reclaimedBytes\":0,\"repositoriesPruned\":0,\"durationSeconds\":0.000,\"integrity\":{\"checked\":false,\"manifests\":0,"
+                + "\"reclaimedBytes\":0,\"repositoriesPruned\":0,\"tagsDeleted\":0,\"retentionManifestsDeleted\":0,\"retentionBytes\":0,\"tagsProtected\":0,\"durationSeconds\":0.000,\"integrity\":{\"checked\":false,\"manifests\":0,"
                 + "\"blobs\":0,\"missing\":0,\"missingDigests\":[]}}");
   }
 
