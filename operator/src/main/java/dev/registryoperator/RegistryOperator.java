@@ -121,7 +121,8 @@ public final class RegistryOperator {
     EventRecorder events = new EventRecorder(client, clock);
     MaintenanceLock lock = new MaintenanceLock(client);
     RegistryReconciler registries = new RegistryReconciler(events, lock, clock, secretRechecks);
-    GcScheduleReconciler schedules = new GcScheduleReconciler(events, lock, clock);
+    GcScheduleReconciler schedules =
+        new GcScheduleReconciler(events, lock, clock, workloadProtection());
     operator.register(registries, o -> watch(o, namespaces));
     operator.register(schedules, o -> watch(o, namespaces));
     metrics.ifPresent(
@@ -130,6 +131,11 @@ public final class RegistryOperator {
           m.readSchedulesFrom(schedules::cached);
         });
     return operator;
+  }
+
+  /** PENDING: the workloads' images, from the retention package. */
+  private static dev.registryoperator.gc.WorkloadProtection workloadProtection() {
+    return dev.registryoperator.gc.WorkloadProtection.DISABLED;
   }
 
   private static void watch(ControllerConfigurationOverrider<?> overrider, Set<String> namespaces) {

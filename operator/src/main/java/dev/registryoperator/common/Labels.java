@@ -26,6 +26,7 @@ public final class Labels {
 
   public static final String GC_KIND_COLLECT = "collect";
   public static final String GC_KIND_PREVIEW = "preview";
+  public static final String GC_KIND_PRUNING = "pruning";
   public static final String GC_KIND_DRY_RUN = "dry-run";
 
   /** GC pod label of a collect pod: the window it needs (ReadOnly or ScaleToZero). */

@@ -53,10 +53,24 @@ public final class GcJob {
 
   private static final Set<String> SHARED_VOLUMES = Set.of("config", "data", "tmp");
 
+  /**
+   * The pod annotation that carries the retention request (rules, time, the workloads' images) and
+   * the file the downward API makes of it: the request is part of the Job, so {@code kubectl get
+   * job -o yaml} shows what a decision was made from, and it goes with the Job.
+   */
+  public static final String RETENTION_ANNOTATION = "registry.operator.dev/retention-request";
+
+  static final String RETENTION_DIR = "/etc/retention";
+  static final String RETENTION_FILE = "retention.json";
+
   private GcJob() {}
 
-  /** What kind of Job: the preview (always a dry run) or the collection itself. */
+  /**
+   * What kind of Job: the retention plan (a dry run that only decides), the preview (always a dry
+   * run) or the collection itself.
+   */
   public enum Kind {
+    Pruning,
     Preview,
     Collect
   }
@@ -83,7 +97,11 @@ public final class GcJob {
             + uid.substring(0, Math.min(5, uid.length()))
             + "-"
             + runId
-            + (kind == Kind.Preview ? "-preview" : "");
+            + switch (kind) {
+              case Pruning -> "-pruning";
+              case Preview -> "-preview";
+              case Collect -> "";
+            };
     String base = schedule.getMetadata().getName();
     // Job names become pod label values: at most 63 characters.
     base = base.substring(0, Math.min(base.length(), 63 - suffix.length()));
@@ -102,7 +120,8 @@ public final class GcJob {
       Kind kind,
       GcScheduleSpec.JobOverrides overrides,
       boolean colocate) {
-    boolean dryRun = kind == Kind.Preview || plan.dryRunOnly();
+    boolean dryRun = kind != Kind.Collect || plan.dryRunOnly();
+    boolean retention = plan.retains() && kind != Kind.Preview;
     String registryName = registry.getMetadata().getName();
     Map<String, String> labels =
         new LinkedHashMap<>(Labels.forInstance(registryName, Labels.COMPONENT_GC));
@@ -110,9 +129,11 @@ public final class GcJob {
     labels.put(RUN_LABEL, runId);
     labels.put(
         Labels.GC_KIND,
-        kind == Kind.Preview
-            ? Labels.GC_KIND_PREVIEW
-            : dryRun ? Labels.GC_KIND_DRY_RUN : Labels.GC_KIND_COLLECT);
+        switch (kind) {
+          case Pruning -> Labels.GC_KIND_PRUNING;
+          case Preview -> Labels.GC_KIND_PREVIEW;
+          case Collect -> dryRun ? Labels.GC_KIND_DRY_RUN : Labels.GC_KIND_COLLECT;
+        });
     if (!dryRun) {
       labels.put(Labels.GC_MAINTENANCE, plan.getMode().name());
     }
@@ -137,6 +158,12 @@ public final class GcJob {
     }
     if (plan.prunesEmptyRepositories() && !dryRun) {
       args.add("--prune-empty-repositories");
+    }
+    if (retention) {
+      args.addAll(List.of("--retention", RETENTION_DIR + "/" + RETENTION_FILE));
+      if (kind == Kind.Pruning) {
+        args.add("--retention-only");
+      }
     }
     Duration deadline = plan.maxDuration();
 
@@ -185,9 +212,9 @@ public final class GcJob {
             .withTerminationMessagePath(TERMINATION_LOG)
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withSecurityContext(PodSecurity.container())
-            .withVolumeMounts(mounts(registry, dryRun))
+            .withVolumeMounts(mounts(registry, dryRun, retention))
             .endContainer()
-            .withVolumes(volumes(registry))
+            .withVolumes(volumes(registry, retention))
             .endSpec()
             .endTemplate()
             .endSpec();
@@ -219,26 +246,73 @@ public final class GcJob {
       return false;
     }
     boolean registryRunsMeanwhile =
-        kind == Kind.Preview || plan.dryRunOnly() || plan.getMode() == MaintenanceMode.ReadOnly;
+        kind != Kind.Collect || plan.dryRunOnly() || plan.getMode() == MaintenanceMode.ReadOnly;
     return registryRunsMeanwhile;
   }
 
-  private static List<Volume> volumes(Registry registry) {
-    return RegistryDeployment.volumes(registry).stream()
-        .filter(v -> SHARED_VOLUMES.contains(v.getName()))
-        .toList();
+  /**
+   * The Job with its retention request: the pod annotation its retention volume reads. Set by the
+   * operator right before it creates the Job, from the workloads it lists then.
+   */
+  public static Job withRetentionRequest(Job job, String requestJson) {
+    Job copy = new JobBuilder(job).build();
+    Map<String, String> annotations =
+        new LinkedHashMap<>(copy.getSpec().getTemplate().getMetadata().getAnnotations());
+    annotations.put(RETENTION_ANNOTATION, requestJson);
+    copy.getSpec().getTemplate().getMetadata().setAnnotations(annotations);
+    return copy;
   }
 
-  private static List<VolumeMount> mounts(Registry registry, boolean dryRun) {
-    return RegistryDeployment.mounts(registry).stream()
-        .filter(m -> SHARED_VOLUMES.contains(m.getName()))
-        .map(
-            m ->
-                m.getName().equals("data") && dryRun
-                    ? new io.fabric8.kubernetes.api.model.VolumeMountBuilder(m)
-                        .withReadOnly(true)
-                        .build()
-                    : m)
-        .toList();
+  /** Whether the Job reads a retention request (see {@link #withRetentionRequest}). */
+  public static boolean readsRetention(Job job) {
+    return job.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .anyMatch(v -> v.getName().equals("retention"));
+  }
+
+  private static List<Volume> volumes(Registry registry, boolean retention) {
+    List<Volume> volumes =
+        new ArrayList<>(
+            RegistryDeployment.volumes(registry).stream()
+                .filter(v -> SHARED_VOLUMES.contains(v.getName()))
+                .toList());
+    if (retention) {
+      volumes.add(
+          new io.fabric8.kubernetes.api.model.VolumeBuilder()
+              .withName("retention")
+              .withNewDownwardAPI()
+              .addNewItem()
+              .withPath(RETENTION_FILE)
+              .withNewFieldRef()
+              .withFieldPath("metadata.annotations['" + RETENTION_ANNOTATION + "']")
+              .endFieldRef()
+              .endItem()
+              .endDownwardAPI()
+              .build());
+    }
+    return volumes;
+  }
+
+  private static List<VolumeMount> mounts(Registry registry, boolean dryRun, boolean retention) {
+    List<VolumeMount> mounts =
+        new ArrayList<>(
+            RegistryDeployment.mounts(registry).stream()
+                .filter(m -> SHARED_VOLUMES.contains(m.getName()))
+                .map(
+                    m ->
+                        m.getName().equals("data") && dryRun
+                            ? new io.fabric8.kubernetes.api.model.VolumeMountBuilder(m)
+                                .withReadOnly(true)
+                                .build()
+                            : m)
+                .toList());
+    if (retention) {
+      mounts.add(
+          new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+              .withName("retention")
+              .withMountPath(RETENTION_DIR)
+              .withReadOnly(true)
+              .build());
+    }
+    return mounts;
   }
 }

@@ -17,6 +17,7 @@ public enum GcReason {
   BelowThreshold,
   RegistryBusy,
   PreviewFailed,
+  PruningFailed,
   QuiesceTimeout,
   JobFailed,
   DeadlineExceeded,
@@ -36,6 +37,8 @@ public enum GcReason {
   ScheduleDeleted,
   // Events only
   RunStarted,
+  RetentionPlanned,
+  TagsPruned,
   MaintenanceRequested,
   RegistryReadOnly,
   RegistryScaledDown,

@@ -3,6 +3,7 @@ package dev.registryoperator.gc;
 import dev.registryoperator.common.Conditions;
 import dev.registryoperator.gcreport.GcOutcome;
 import dev.registryoperator.gcreport.GcReport;
+import dev.registryoperator.gcreport.retention.RetentionRule;
 import dev.registryoperator.registry.GcRecord;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
@@ -79,8 +80,19 @@ public final class GcRun {
    */
   public record StopStrayJobs() implements Action {}
 
-  /** {@code collect}: the Job deletes, so it may be created only while this run holds the lock. */
-  public record CreateJob(Job job, boolean collect) implements Action {}
+  /**
+   * {@code collect}: the Job deletes, so it may be created only while this run holds the lock.
+   * {@code retention}: the rules the Job applies, null for none; the operator adds the images the
+   * workloads use right before it creates the Job.
+   */
+  public record CreateJob(Job job, boolean collect, RetentionInput retention) implements Action {
+    public CreateJob(Job job, boolean collect) {
+      this(job, collect, null);
+    }
+  }
+
+  /** The plan's retention rules, and the time they are applied at. */
+  public record RetentionInput(List<RetentionRule> rules, Instant now) {}
 
   public record DeleteJob(String name) implements Action {}
 
@@ -107,7 +119,9 @@ public final class GcRun {
     run.setStartTime(Conditions.format(now));
     run.setPlan(plan);
     GcRunStep first;
-    if (plan.dryRunOnly()) {
+    if (plan.retains()) {
+      first = GcRunStep.Pruning; // the retention plan first, while the registry serves
+    } else if (plan.dryRunOnly()) {
       first = GcRunStep.Collecting; // nothing is deleted: no maintenance window
     } else if (plan.getMinReclaimableBytes() != null) {
       first = GcRunStep.Preview;
@@ -122,6 +136,7 @@ public final class GcRun {
     GcRunStatus run = Serialization.clone(current);
     Step step = new Step(schedule, run, run.getPlan(), seen, new ArrayList<>());
     return switch (run.getStep()) {
+      case Pruning -> pruning(step);
       case Preview -> preview(step);
       case Quiescing -> quiesce(step);
       case Collecting -> collect(step);
@@ -201,6 +216,14 @@ public final class GcRun {
           : ended(GcRunResult.Failed, GcReason.RegistryDeleted, "the Registry was deleted " + when);
     }
 
+    /** The action that creates the Job of {@code kind}, with the plan's retention rules. */
+    CreateJob create(Job job, boolean collect) {
+      return new CreateJob(
+          job,
+          collect,
+          GcJob.readsRetention(job) ? new RetentionInput(plan.getRetention(), seen.now()) : null);
+    }
+
     Job job(GcJob.Kind kind) {
       Registry registry = registry();
       return GcJob.desired(
@@ -214,6 +237,64 @@ public final class GcRun {
     }
   }
 
+  /**
+   * With retention rules: a dry-run Job decides from the storage which tags would go and why others
+   * stay, while the registry stays writable. A dry run ends with that plan; otherwise the run goes
+   * on (the collect Job decides again, inside the window, from the storage and the workloads as
+   * they are then).
+   */
+  private static Advance pruning(Step s) {
+    GcRunStatus run = s.run();
+    if (s.registry() == null) {
+      return s.registryGone("while retention was planned");
+    }
+    if (run.getJobName() == null) {
+      Job job = s.job(GcJob.Kind.Pruning);
+      s.actions().add(s.create(job, false));
+      run.setJobName(job.getMetadata().getName());
+      run.setMessage(
+          "retention Job "
+              + job.getMetadata().getName()
+              + " decides which tags would go; the registry stays writable");
+      return waiting(run, s.actions());
+    }
+    JobObservation job = s.seen().job();
+    Optional<Advance> trouble = jobTrouble(s);
+    if (trouble.isPresent()) {
+      return trouble.get();
+    }
+    if (!job.finished()) {
+      return waiting(run, s.actions());
+    }
+    Optional<GcReport> report = GcReport.parse(job.terminationMessage());
+    if (job.phase() != JobObservation.Phase.Succeeded || report.isEmpty()) {
+      return s.ended(
+          GcRunResult.Failed,
+          GcReason.PruningFailed,
+          "retention plan failed: " + runnerMessage(job, report));
+    }
+    GcReport r = report.get();
+    s.actions().add(new Announce(false, GcReason.RetentionPlanned, r.message));
+    if (s.plan().dryRunOnly()) {
+      GcRunOutcome outcome =
+          new GcRunOutcome(
+              GcRunResult.Succeeded,
+              GcReason.DryRunCompleted.name(),
+              "dry run, nothing deleted: " + r.message);
+      outcome.copyCountersFrom(figures(r));
+      return ended(run, outcome, s.seen(), s.actions());
+    }
+    run.setRetentionPlan(r.message);
+    run.setRetentionBytes(n(r.counters.getRetentionBytes()));
+    run.setJobName(null);
+    if (s.plan().getMinReclaimableBytes() != null) {
+      enter(run, GcRunStep.Preview, s.seen().now());
+      return preview(s);
+    }
+    enter(run, GcRunStep.Quiescing, s.seen().now());
+    return quiesce(s);
+  }
+
   private static Advance preview(Step s) {
     GcRunStatus run = s.run();
     if (s.registry() == null) {
@@ -221,7 +302,7 @@ public final class GcRun {
     }
     if (run.getJobName() == null) {
       Job job = s.job(GcJob.Kind.Preview);
-      s.actions().add(new CreateJob(job, false));
+      s.actions().add(s.create(job, false));
       run.setJobName(job.getMetadata().getName());
       run.setMessage(
           "preview Job "
@@ -244,7 +325,8 @@ public final class GcRun {
           GcReason.PreviewFailed,
           "preview failed: " + runnerMessage(job, report));
     }
-    long eligible = n(report.get().counters.getEligibleBytes());
+    // what the retention plan frees counts too: GC frees it once the tags are gone
+    long eligible = n(report.get().counters.getEligibleBytes()) + n(run.getRetentionBytes());
     long minimum = s.plan().getMinReclaimableBytes();
     if (eligible < minimum) {
       run.setJobName(null);
@@ -349,7 +431,7 @@ public final class GcRun {
     }
     if (quiesced(seen, s.holder(), seen.lock().get().token(), mode)) {
       Job job = s.job(GcJob.Kind.Collect);
-      s.actions().add(new CreateJob(job, true));
+      s.actions().add(s.create(job, true));
       s.actions()
           .add(
               new Announce(
@@ -426,7 +508,7 @@ public final class GcRun {
         return s.registryGone("before the dry run began");
       }
       Job job = s.job(GcJob.Kind.Collect);
-      s.actions().add(new CreateJob(job, !dryRun));
+      s.actions().add(s.create(job, !dryRun));
       run.setJobName(job.getMetadata().getName());
       run.setMessage("dry-run Job " + job.getMetadata().getName() + " is measuring");
       return waiting(run, s.actions());
@@ -483,6 +565,22 @@ public final class GcRun {
           new GcRunOutcome(GcRunResult.Succeeded, reason.name(), succeeded(r, dryRun));
       outcome.copyCountersFrom(figures(r));
       s.actions().add(new Announce(false, reason, outcome.getMessage()));
+      if (!dryRun && n(r.counters.getTagsDeleted()) > 0) {
+        s.actions()
+            .add(
+                new Announce(
+                    false,
+                    GcReason.TagsPruned,
+                    "retention deleted "
+                        + n(r.counters.getTagsDeleted())
+                        + " tags and "
+                        + n(r.counters.getRetentionManifestsDeleted())
+                        + " manifests ("
+                        + Durations.bytes(n(r.counters.getRetentionBytes()))
+                        + "); "
+                        + n(r.counters.getTagsProtected())
+                        + " tags protected by workloads"));
+      }
       return ended(run, outcome, seen, s.actions());
     }
     GcReason reason = reasonForExit(job.exitCode());
@@ -841,6 +939,24 @@ public final class GcRun {
    * "integrity verified" only when the runner checked it.
    */
   static String succeeded(GcReport r, boolean dryRun) {
+    return retained(r.counters) + collected(r, dryRun);
+  }
+
+  /** What retention deleted (or kept for workloads), when it did anything: "" otherwise. */
+  private static String retained(dev.registryoperator.gcreport.GcCounters c) {
+    if (n(c.getTagsDeleted()) == 0 && n(c.getTagsProtected()) == 0) {
+      return "";
+    }
+    return "retention deleted "
+        + n(c.getTagsDeleted())
+        + " tags and "
+        + n(c.getRetentionManifestsDeleted())
+        + " manifests, "
+        + n(c.getTagsProtected())
+        + " tags protected by workloads; ";
+  }
+
+  private static String collected(GcReport r, boolean dryRun) {
     var c = r.counters;
     String storage = storageName(r.storageDriver);
     if (dryRun) {

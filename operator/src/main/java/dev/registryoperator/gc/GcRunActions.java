@@ -2,6 +2,8 @@ package dev.registryoperator.gc;
 
 import dev.registryoperator.common.EventRecorder;
 import dev.registryoperator.common.Labels;
+import dev.registryoperator.gcreport.retention.Protection;
+import dev.registryoperator.gcreport.retention.RetentionRequest;
 import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
@@ -47,10 +49,12 @@ final class GcRunActions {
 
   private final EventRecorder events;
   private final MaintenanceLock lock;
+  private final WorkloadProtection protection;
 
-  GcRunActions(EventRecorder events, MaintenanceLock lock) {
+  GcRunActions(EventRecorder events, MaintenanceLock lock, WorkloadProtection protection) {
     this.events = events;
     this.lock = lock;
+    this.protection = protection;
   }
 
   Result execute(
@@ -72,7 +76,15 @@ final class GcRunActions {
             return Result.LOST_RACE;
           }
         } else if (action instanceof GcRun.CreateJob c) {
-          String name = c.job().getMetadata().getName();
+          Job job = c.job();
+          if (c.retention() != null) {
+            Optional<Job> withRequest = withRetention(client, job, c.retention());
+            if (withRequest.isEmpty()) {
+              return Result.LOST_RACE; // the Registry went: the run sees it and ends
+            }
+            job = withRequest.get();
+          }
+          String name = job.getMetadata().getName();
           LOG.info(
               "GcSchedule {}/{} run {}: creating {} Job {}",
               namespace,
@@ -80,11 +92,11 @@ final class GcRunActions {
               runId,
               c.collect() ? "collect" : "read-only",
               name);
-          Optional<String> refused = create(client, c.job());
+          Optional<String> refused = create(client, job);
           if (refused.isPresent()) {
             return new Result(false, name, refused.get());
           }
-          if (c.collect() && !startWhileSafe(client, schedule, runId, c.job())) {
+          if (c.collect() && !startWhileSafe(client, schedule, runId, job)) {
             return Result.LOST_RACE;
           }
         } else if (action instanceof GcRun.DeleteJob d) {
@@ -113,6 +125,28 @@ final class GcRunActions {
       }
       throw e;
     }
+  }
+
+  /**
+   * The Job with its retention request: the rules, and the images the workloads use from its
+   * Registry now, listed from the API right before the Job is created.
+   */
+  private Optional<Job> withRetention(
+      KubernetesClient client, Job job, GcRun.RetentionInput input) {
+    Registry registry =
+        client
+            .resources(Registry.class)
+            .inNamespace(job.getMetadata().getNamespace())
+            .withName(job.getMetadata().getLabels().get(Labels.INSTANCE))
+            .get();
+    if (registry == null) {
+      return Optional.empty();
+    }
+    Optional<Protection> inUse = protection.of(registry, client);
+    RetentionRequest request =
+        new RetentionRequest(
+            input.now(), input.rules(), inUse.orElse(Protection.NONE), inUse.isPresent());
+    return Optional.of(GcJob.withRetentionRequest(job, request.toJson()));
   }
 
   /**

@@ -2,9 +2,11 @@ package dev.registryoperator.gc;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.registryoperator.gcreport.retention.RetentionRule;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.Registry;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Every spec value a run uses, taken once when the run starts and kept in status.currentRun: an
@@ -38,6 +40,9 @@ public class GcRunPlan {
   @JsonPropertyDescription("Whether it prunes repositories left empty.")
   private Boolean pruneEmptyRepositories;
 
+  @JsonPropertyDescription("spec.retention when the run started; absent: none.")
+  private List<RetentionRule> retention;
+
   @JsonPropertyDescription("The preview's threshold; absent: no preview.")
   private Long minReclaimableBytes;
 
@@ -60,6 +65,7 @@ public class GcRunPlan {
     plan.deleteUntagged = spec.effectiveDeleteUntagged();
     plan.deleteUntaggedReferrers = spec.effectiveDeleteUntaggedReferrers();
     plan.pruneEmptyRepositories = spec.effectivePruneEmptyRepositories();
+    plan.retention = spec.getRetention() == null ? null : List.copyOf(spec.getRetention());
     plan.minReclaimableBytes = spec.getMinReclaimableBytes();
     plan.maxDurationSeconds =
         Durations.parse("spec.maxDuration", spec.effectiveMaxDuration()).toSeconds();
@@ -145,6 +151,19 @@ public class GcRunPlan {
 
   public void setDeleteUntaggedReferrers(Boolean deleteUntaggedReferrers) {
     this.deleteUntaggedReferrers = deleteUntaggedReferrers;
+  }
+
+  /** Whether the run applies retention rules (a Pruning step first, then in the collect Job). */
+  public boolean retains() {
+    return retention != null && !retention.isEmpty();
+  }
+
+  public List<RetentionRule> getRetention() {
+    return retention;
+  }
+
+  public void setRetention(List<RetentionRule> retention) {
+    this.retention = retention;
   }
 
   public Boolean getPruneEmptyRepositories() {

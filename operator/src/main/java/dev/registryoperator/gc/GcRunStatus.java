@@ -59,6 +59,30 @@ public class GcRunStatus {
       "Whether a warning was emitted because restoring takes longer than expected.")
   private Boolean restoreWarned;
 
+  @JsonPropertyDescription(
+      "The retention plan of the Pruning step: what the collect Job would delete, and why other tags stay (it decides again inside the window).")
+  private String retentionPlan;
+
+  @JsonPropertyDescription(
+      "Bytes the Pruning step's plan would free; a preview counts them toward minReclaimableBytes.")
+  private Long retentionBytes;
+
+  public String getRetentionPlan() {
+    return retentionPlan;
+  }
+
+  public void setRetentionPlan(String retentionPlan) {
+    this.retentionPlan = retentionPlan;
+  }
+
+  public Long getRetentionBytes() {
+    return retentionBytes;
+  }
+
+  public void setRetentionBytes(Long retentionBytes) {
+    this.retentionBytes = retentionBytes;
+  }
+
   public String getMessage() {
     return message;
   }

@@ -30,6 +30,13 @@ public class GcRunTotal {
   @JsonPropertyDescription("Bytes these runs reclaimed.")
   private Long reclaimedBytes;
 
+  @JsonPropertyDescription("Tags these runs' retention rules deleted.")
+  private Long tagsDeleted;
+
+  @JsonPropertyDescription(
+      "Tags these runs' retention rules would have deleted but kept for a workload.")
+  private Long tagsProtected;
+
   public GcRunTotal() {}
 
   GcRunTotal(String registry, MaintenanceMode mode, GcRunResult result, String reason) {
@@ -53,6 +60,30 @@ public class GcRunTotal {
     runs = (runs == null ? 0 : runs) + 1;
     long bytes = run.getReclaimedBytes() == null ? 0 : run.getReclaimedBytes();
     reclaimedBytes = (reclaimedBytes == null ? 0 : reclaimedBytes) + bytes;
+    if (run.getDryRun() == null || !run.getDryRun()) {
+      tagsDeleted = plus(tagsDeleted, run.getTagsDeleted());
+    }
+    tagsProtected = plus(tagsProtected, run.getTagsProtected());
+  }
+
+  private static long plus(Long total, Long more) {
+    return (total == null ? 0 : total) + (more == null ? 0 : more);
+  }
+
+  public Long getTagsDeleted() {
+    return tagsDeleted;
+  }
+
+  public void setTagsDeleted(Long tagsDeleted) {
+    this.tagsDeleted = tagsDeleted;
+  }
+
+  public Long getTagsProtected() {
+    return tagsProtected;
+  }
+
+  public void setTagsProtected(Long tagsProtected) {
+    this.tagsProtected = tagsProtected;
   }
 
   public String getRegistry() {

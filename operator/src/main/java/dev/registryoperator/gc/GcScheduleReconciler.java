@@ -84,10 +84,14 @@ public class GcScheduleReconciler implements Reconciler<GcSchedule>, Cleaner<GcS
   private volatile IndexerResourceCache<GcSchedule> cache;
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
-  public GcScheduleReconciler(EventRecorder events, MaintenanceLock lock, Clock clock) {
+  /**
+   * @param protection the images workloads use from a Registry, which retention keeps
+   */
+  public GcScheduleReconciler(
+      EventRecorder events, MaintenanceLock lock, Clock clock, WorkloadProtection protection) {
     this.events = events;
     this.lock = lock;
-    this.actions = new GcRunActions(events, lock);
+    this.actions = new GcRunActions(events, lock, protection);
     this.clock = clock;
   }
 

@@ -3,6 +3,7 @@ package dev.registryoperator.gc;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.registryoperator.common.LenientSpec;
+import dev.registryoperator.gcreport.retention.RetentionRule;
 import dev.registryoperator.registry.MaintenanceMode;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -61,6 +62,10 @@ public class GcScheduleSpec extends LenientSpec {
       "After a real run that succeeded, remove the folders of repositories left with no tag, no manifest and no upload in progress, so that the registry's catalog (/v2/_catalog) no longer lists them. Filesystem and S3 storage.")
   private Boolean pruneEmptyRepositories;
 
+  @JsonPropertyDescription(
+      "Retention rules: before collecting, each run deletes the tags these rules do not keep (and the manifests only those tags held), inside the maintenance window, and never an image a workload in the cluster runs. A tag is deleted when some rule selects it and no rule that selects it keeps it; tags no rule selects stay, and so does latest unless a rule's tagPattern names it. With dryRun, a run only reports which tags would go and why others stay. See docs/retention.md.")
+  private List<RetentionRule> retention;
+
   @Default("false")
   @JsonPropertyDescription(
       "Only report what a run would free: no maintenance window, nothing deleted.")
@@ -114,6 +119,19 @@ public class GcScheduleSpec extends LenientSpec {
 
   public void setMode(MaintenanceMode mode) {
     this.mode = mode;
+  }
+
+  public List<RetentionRule> getRetention() {
+    return retention;
+  }
+
+  public void setRetention(List<RetentionRule> retention) {
+    this.retention = retention;
+  }
+
+  /** The retention rules, none when absent. */
+  public List<RetentionRule> effectiveRetention() {
+    return retention == null ? List.of() : retention;
   }
 
   public Boolean getDeleteUntaggedReferrers() {

@@ -1,5 +1,6 @@
 package dev.registryoperator.gc;
 
+import dev.registryoperator.gcreport.retention.RetentionRules;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.PvcStorageSpec;
 import dev.registryoperator.registry.Registry;
@@ -88,6 +89,10 @@ public final class GcScheduleValidator {
     int history = spec.effectiveHistoryLimit();
     if (history < 1 || history > 50) {
       return Optional.of("spec.historyLimit must be between 1 and 50, got " + history);
+    }
+    List<String> retention = RetentionRules.validate(spec.getRetention());
+    if (!retention.isEmpty()) {
+      return Optional.of(String.join("; ", retention));
     }
     if (spec.effectiveDryRun() && spec.getMinReclaimableBytes() != null) {
       return Optional.of(

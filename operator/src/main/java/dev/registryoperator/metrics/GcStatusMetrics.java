@@ -32,6 +32,8 @@ public final class GcStatusMetrics {
   public static final String ELIGIBLE_BYTES = "registry_operator_gc_eligible_bytes";
   public static final String LAST_SUCCESS = "registry_operator_gc_last_success_timestamp_seconds";
   public static final String CONSECUTIVE_FAILURES = "registry_operator_gc_consecutive_failures";
+  public static final String TAGS_DELETED = "registry_operator_retention_tags_deleted";
+  public static final String TAGS_PROTECTED = "registry_operator_retention_tags_protected";
   public static final String MAINTENANCE = "registry_operator_registry_maintenance";
   public static final String REGISTRIES = "registry_operator_registries";
 
@@ -55,6 +57,12 @@ public final class GcStatusMetrics {
         gauge(
             LAST_SUCCESS,
             "When the last run that collected finished (Unix time; 0 when none has).");
+    CounterSnapshot.Builder tagsDeleted =
+        counter(TAGS_DELETED, "Tags the schedule's retention rules deleted before GC.");
+    CounterSnapshot.Builder tagsProtected =
+        counter(
+            TAGS_PROTECTED,
+            "Tags the retention rules would have deleted but kept because a workload uses them.");
     GaugeSnapshot.Builder failures =
         gauge(
             CONSECUTIVE_FAILURES,
@@ -122,6 +130,16 @@ public final class GcStatusMetrics {
                       .build()));
       Labels scheduleLabels =
           Labels.of("namespace", namespace, "gcschedule", name, "registry", registry);
+      tagsDeleted.dataPoint(
+          CounterDataPointSnapshot.builder()
+              .labels(scheduleLabels)
+              .value(totals.stream().mapToLong(t -> orZero(t.getTagsDeleted())).sum())
+              .build());
+      tagsProtected.dataPoint(
+          CounterDataPointSnapshot.builder()
+              .labels(scheduleLabels)
+              .value(totals.stream().mapToLong(t -> orZero(t.getTagsProtected())).sum())
+              .build());
       eligible.dataPoint(
           GaugeDataPointSnapshot.builder()
               .labels(scheduleLabels)
@@ -179,6 +197,8 @@ public final class GcStatusMetrics {
         eligible.build(),
         lastSuccess.build(),
         failures.build(),
+        tagsDeleted.build(),
+        tagsProtected.build(),
         maintenance.build(),
         byPhase.build());
   }

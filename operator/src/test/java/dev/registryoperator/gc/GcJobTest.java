@@ -150,6 +150,49 @@ class GcJobTest {
   }
 
   @Test
+  void aRetentionJobReadsItsRequestFromItsPodAnnotationThroughTheDownwardApi() {
+    GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
+    schedule
+        .getSpec()
+        .setRetention(
+            java.util.List.of(
+                new dev.registryoperator.gcreport.retention.RetentionRule(
+                    null, null, null, null, 5, null)));
+    Registry registry = Registries.withPvc("images", "1Gi");
+    GcRunPlan plan = GcRunPlan.of(schedule.getSpec(), registry);
+
+    Job pruning = GcJob.desired(schedule, plan, registry, "r6", GcJob.Kind.Pruning, null, false);
+    var pod = pruning.getSpec().getTemplate().getSpec();
+    assertThat(pruning.getMetadata().getLabels()).containsEntry(Labels.GC_KIND, "pruning");
+    assertThat(pruning.getSpec().getSuspend()).isNull(); // deletes nothing: starts at once
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("retention"))
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.getDownwardAPI().getItems().get(0).getFieldRef().getFieldPath())
+                    .isEqualTo("metadata.annotations['registry.operator.dev/retention-request']"));
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("retention") || m.getName().equals("data"))
+        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue());
+
+    Job withRequest = GcJob.withRetentionRequest(pruning, "{\"version\":1}");
+    assertThat(withRequest.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry(GcJob.RETENTION_ANNOTATION, "{\"version\":1}")
+        .containsKey("sidecar.istio.io/inject");
+    assertThat(pruning.getSpec().getTemplate().getMetadata().getAnnotations())
+        .doesNotContainKey(GcJob.RETENTION_ANNOTATION);
+
+    // the preview measures GC alone: no retention there
+    Job preview = GcJob.desired(schedule, plan, registry, "r6", GcJob.Kind.Preview, null, false);
+    assertThat(GcJob.readsRetention(preview)).isFalse();
+    assertThat(
+            GcJob.readsRetention(
+                GcJob.desired(schedule, plan, registry, "r6", GcJob.Kind.Collect, null, false)))
+        .isTrue();
+  }
+
+  @Test
   void previewIsADryRunOnAReadOnlyMount() {
     GcSchedule zero = GcRunTest.schedule(MaintenanceMode.ScaleToZero);
     Registry registry = Registries.withPvc("images", "1Gi");

@@ -27,7 +27,8 @@ class GcRunActionsTest {
   private final GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
   private final MaintenanceLock lock = new MaintenanceLock(client);
   private final GcRunActions actions =
-      new GcRunActions(new EventRecorder(client, Clock.systemUTC()), lock);
+      new GcRunActions(
+          new EventRecorder(client, Clock.systemUTC()), lock, WorkloadProtection.DISABLED);
 
   @AfterEach
   void stop() {
@@ -156,5 +157,88 @@ class GcRunActionsTest {
 
   private Registry registry() {
     return client.resources(Registry.class).inNamespace(NAMESPACE).withName("images").get();
+  }
+
+  /**
+   * A Job with retention gets its request right before it is created: the rules, the time, and the
+   * images the workloads use from its Registry, listed then.
+   */
+  @Test
+  void aRetentionJobCarriesTheRulesAndTheWorkloadsImagesInItsPodAnnotation() throws Exception {
+    Registry registry = Registries.withPvc("images", "1Gi");
+    client.resource(registry).inNamespace(NAMESPACE).create();
+    schedule
+        .getSpec()
+        .setRetention(
+            List.of(
+                new dev.registryoperator.gcreport.retention.RetentionRule(
+                    null, null, null, null, 3, null)));
+    GcRunPlan plan = GcRunPlan.of(schedule.getSpec(), registry);
+    Job pruning = GcJob.desired(schedule, plan, registry, "r4", GcJob.Kind.Pruning, null, false);
+    java.time.Instant now = java.time.Instant.parse("2026-11-26T12:00:00Z");
+    var inUse =
+        new dev.registryoperator.gcreport.retention.Protection(
+            java.util.Map.of("app:v1", List.of("Pod team-a/web")));
+    GcRunActions protecting =
+        new GcRunActions(
+            new EventRecorder(client, Clock.systemUTC()),
+            lock,
+            (r, c) -> {
+              assertThat(r.getMetadata().getName()).isEqualTo("images");
+              return java.util.Optional.of(inUse);
+            });
+
+    GcRunActions.Result result =
+        protecting.execute(
+            schedule,
+            "r4",
+            List.of(
+                new GcRun.CreateJob(
+                    pruning, false, new GcRun.RetentionInput(plan.getRetention(), now))),
+            client);
+
+    assertThat(result).isEqualTo(GcRunActions.Result.DONE);
+    Job created =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(NAMESPACE)
+            .withName(pruning.getMetadata().getName())
+            .get();
+    String json =
+        created
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations()
+            .get(GcJob.RETENTION_ANNOTATION);
+    var request = dev.registryoperator.gcreport.retention.RetentionRequest.parse(json);
+    assertThat(request.now()).isEqualTo(now);
+    assertThat(request.rules()).isEqualTo(plan.getRetention());
+    assertThat(request.protection()).isEqualTo(inUse);
+    assertThat(request.workloadsChecked()).isTrue();
+
+    // without the Registry there is nothing to protect from: no Job, the run looks again
+    client.resource(registry).inNamespace(NAMESPACE).delete();
+    Job again = GcJob.desired(schedule, plan, registry, "r5", GcJob.Kind.Pruning, null, false);
+    assertThat(
+            protecting.execute(
+                schedule,
+                "r5",
+                List.of(
+                    new GcRun.CreateJob(
+                        again, false, new GcRun.RetentionInput(plan.getRetention(), now))),
+                client))
+        .isEqualTo(GcRunActions.Result.LOST_RACE);
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NAMESPACE)
+                .withName(again.getMetadata().getName())
+                .get())
+        .isNull();
   }
 }

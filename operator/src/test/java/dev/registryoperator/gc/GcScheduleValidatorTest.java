@@ -116,4 +116,23 @@ class GcScheduleValidatorTest {
           .isEmpty();
     }
   }
+
+  @Test
+  void badRetentionRulesAreInvalidSpecNamingTheField() {
+    GcSchedule schedule = schedule("nightly");
+    schedule
+        .getSpec()
+        .setRetention(
+            List.of(
+                new dev.registryoperator.gcreport.retention.RetentionRule(
+                    null, null, "pr-(", null, 3, null),
+                new dev.registryoperator.gcreport.retention.RetentionRule(
+                    null, null, null, null, -1, null)));
+
+    assertThat(GcScheduleValidator.validate(schedule))
+        .hasValueSatisfying(
+            m ->
+                assertThat(m)
+                    .contains("spec.retention[0].tagPattern", "spec.retention[1].keepLatest"));
+  }
 }

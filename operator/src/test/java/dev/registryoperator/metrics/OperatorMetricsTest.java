@@ -157,6 +157,49 @@ class OperatorMetricsTest {
   }
 
   @Test
+  void retentionCountersSumTheTagsRealRunsDeletedAndTheTagsWorkloadsProtected() {
+    GcRunRecord first =
+        run(
+            "r1",
+            GcRunResult.Succeeded,
+            "Collected",
+            100,
+            "2026-11-25T03:00:00Z",
+            "2026-11-25T03:01:00Z");
+    first.setTagsDeleted(12L);
+    first.setTagsProtected(1L);
+    GcRunRecord dryRun =
+        run(
+            "r2",
+            GcRunResult.Succeeded,
+            "DryRunCompleted",
+            0,
+            "2026-11-25T04:00:00Z",
+            "2026-11-25T04:01:00Z");
+    dryRun.setDryRun(true);
+    dryRun.setTagsDeleted(30L); // what a real run would delete: not deleted
+    dryRun.setTagsProtected(2L);
+    GcRunRecord second =
+        run(
+            "r3",
+            GcRunResult.Succeeded,
+            "Collected",
+            100,
+            "2026-11-25T05:00:00Z",
+            "2026-11-25T05:01:00Z");
+    second.setTagsDeleted(3L);
+    metrics.readSchedulesFrom(() -> Stream.of(schedule(first, dryRun, second)));
+
+    String labels = "gcschedule=\"nightly\",namespace=\"team-a\",registry=\"images\"";
+    assertThat(scrape())
+        .containsEntry("registry_operator_retention_tags_deleted_total{" + labels + "}", 15.0)
+        .containsEntry("registry_operator_retention_tags_protected_total{" + labels + "}", 3.0);
+    metrics.readSchedulesFrom(() -> Stream.of(schedule()));
+    assertThat(scrape())
+        .containsEntry("registry_operator_retention_tags_deleted_total{" + labels + "}", 0.0);
+  }
+
+  @Test
   void aScheduleThatNeverRanHasEverySeriesAlertsReadAtZero() {
     GcSchedule schedule = schedule();
     metrics.readSchedulesFrom(() -> Stream.of(schedule));
