@@ -3,6 +3,7 @@ package dev.registryoperator.sandbox;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.ObjectFieldSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -116,11 +117,17 @@ final class PodFiles {
                   + ") not found");
         }
         writeKeys(dir, Map.of(), map.getData(), volume.getConfigMap().getItems());
+      } else if (volume.getDownwardAPI() != null) {
+        for (var item : volume.getDownwardAPI().getItems()) {
+          Path file = dir.resolve(item.getPath());
+          Files.createDirectories(file.getParent());
+          Files.writeString(file, downwardValue(pod, volume.getName(), item.getFieldRef()));
+        }
       } else if (volume.getEmptyDir() == null && volume.getPersistentVolumeClaim() == null) {
         throw new IOException(
             "volume "
                 + volume.getName()
-                + ": only secret, configMap, emptyDir and "
+                + ": only secret, configMap, downwardAPI, emptyDir and "
                 + "persistentVolumeClaim volumes run in the sandbox");
       }
       volumes.put(volume.getName(), dir);
@@ -149,6 +156,34 @@ final class PodFiles {
     Files.writeString(message, "");
     return new PodFiles(
         podDir, mounts, message, messagePath, podDir.resolve("container.log"), claims);
+  }
+
+  private static final java.util.regex.Pattern METADATA_KEY =
+      java.util.regex.Pattern.compile("metadata\\.(annotations|labels)\\['([^']+)'\\]");
+
+  /**
+   * A downward API file's content, as the kubelet writes it: the pod's name, namespace, or one of
+   * its annotations or labels ("" when the pod has no such key).
+   */
+  private static String downwardValue(Pod pod, String volume, ObjectFieldSelector field)
+      throws IOException {
+    String path = field == null ? "" : field.getFieldPath();
+    if (path.equals("metadata.name")) {
+      return pod.getMetadata().getName();
+    }
+    if (path.equals("metadata.namespace")) {
+      return pod.getMetadata().getNamespace();
+    }
+    java.util.regex.Matcher key = METADATA_KEY.matcher(path);
+    if (key.matches()) {
+      Map<String, String> values =
+          key.group(1).equals("annotations")
+              ? pod.getMetadata().getAnnotations()
+              : pod.getMetadata().getLabels();
+      return values == null ? "" : values.getOrDefault(key.group(2), "");
+    }
+    throw new IOException(
+        "volume " + volume + ": downward API field " + path + " does not run in the sandbox");
   }
 
   /**
