@@ -19,7 +19,8 @@ import java.util.Set;
  *       <service>.<namespace>.svc}, or that followed by any cluster domain such as {@code
  *       .cluster.local}), with any port or none: such a name can only be this Registry's Service;
  *   <li>the Service's bare name, without a port or with the Service's port;
- *   <li>{@code status.endpoint} (it may still name the port before a change of spec);
+ *   <li>{@code status.endpoint}, as written (today a qualified Service name, so already counted;
+ *       kept should the endpoint ever name something else);
  *   <li>an entry of {@code spec.hostNames}, exactly as written there, port included (an entry
  *       without a port matches references without one).
  * </ul>
