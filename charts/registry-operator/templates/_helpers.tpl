@@ -57,6 +57,27 @@ operator makes end to end and checks these rules grant each and nothing beyond.
   verbs: ["get", "list", "create", "update"]
 {{- end }}
 {{/*
+What retention reads to keep the images workloads use (retention.protectWorkloads, WorkloadImages): a plain paged
+list, in every namespace, of the kinds that run pods or start them; no get, no watch. Every namespace, also with
+watchNamespaces: any namespace may pull from a registry. The all-namespaces ClusterRole above already lists pods,
+deployments and jobs, so there only the other kinds are added; with watchNamespaces, a ClusterRole of its own.
+*/}}
+{{- define "registry-operator.workloadRules" -}}
+{{- $alone := not (empty .Values.watchNamespaces) }}
+# retention.protectWorkloads: the workloads of every namespace, read for the images they use.
+{{- if $alone }}
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list"]
+{{- end }}
+- apiGroups: ["apps"]
+  resources: [{{ if $alone }}"deployments", {{ end }}"statefulsets", "daemonsets"]
+  verbs: ["list"]
+- apiGroups: ["batch"]
+  resources: [{{ if $alone }}"jobs", {{ end }}"cronjobs"]
+  verbs: ["list"]
+{{- end }}
+{{/*
 The metrics Service; a ServiceMonitor's scrape job is named after it, so the OperatorDown alert looks for it.
 */}}
 {{- define "registry-operator.metricsService" -}}

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.registryoperator.metrics.MetricsEndpoint;
 import dev.registryoperator.metrics.OperatorMetrics;
 import dev.registryoperator.registry.RegistryReconciler;
+import dev.registryoperator.retention.WorkloadImages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * LEADER_ELECTION_NAMESPACE} (enables leader election), {@code RECONCILE_THREADS} (reconciles at
  * once, default {@link RegistryOperator#DEFAULT_RECONCILE_THREADS}), {@code LOG_FORMAT} ({@code
  * text} or {@code json}) and {@code LOG_LEVEL} (the operator's own loggers, default {@code info}):
- * see logback.xml.
+ * see logback.xml; {@code RETENTION_PROTECT_WORKLOADS} ({@code true}, the default, or {@code
+ * false}): whether retention lists the cluster's workloads to keep the images they use ({@link
+ * WorkloadImages}).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -47,11 +50,15 @@ public final class Main {
             .collect(Collectors.toSet());
     Optional<String> lease =
         Optional.ofNullable(System.getenv("LEADER_ELECTION_NAMESPACE")).filter(s -> !s.isBlank());
+    boolean protectWorkloads = WorkloadImages.enabledIn(System.getenv());
     LOG.info(
-        "Connecting to {}; watching {}; leader election {}",
+        "Connecting to {}; watching {}; leader election {}; retention {}",
         client.getMasterUrl(),
         namespaces.isEmpty() ? "all namespaces" : namespaces,
-        lease.map(ns -> "in namespace " + ns).orElse("off"));
+        lease.map(ns -> "in namespace " + ns).orElse("off"),
+        protectWorkloads
+            ? "keeps the images workloads use"
+            : "does not look at workloads (" + WorkloadImages.ENVIRONMENT_VARIABLE + "=false)");
     AtomicBoolean leading = new AtomicBoolean();
     OperatorMetrics metrics = new OperatorMetrics(Clock.systemUTC());
     Operator operator =
@@ -66,7 +73,8 @@ public final class Main {
                     .getOrDefault(
                         "RECONCILE_THREADS",
                         String.valueOf(RegistryOperator.DEFAULT_RECONCILE_THREADS))),
-            Optional.of(metrics));
+            Optional.of(metrics),
+            protectWorkloads);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

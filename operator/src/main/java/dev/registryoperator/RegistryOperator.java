@@ -5,6 +5,7 @@ import dev.registryoperator.gc.GcScheduleReconciler;
 import dev.registryoperator.metrics.OperatorMetrics;
 import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.RegistryReconciler;
+import dev.registryoperator.retention.WorkloadImages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -91,6 +92,30 @@ public final class RegistryOperator {
       RegistryReconciler.SecretRechecks secretRechecks,
       int reconcileThreads,
       Optional<OperatorMetrics> metrics) {
+    return create(
+        client,
+        clock,
+        namespaces,
+        leaderElection,
+        secretRechecks,
+        reconcileThreads,
+        metrics,
+        WorkloadImages.DEFAULT_ENABLED);
+  }
+
+  /**
+   * @param protectWorkloads whether retention lists the cluster's workloads to keep the images they
+   *     use ({@link WorkloadImages#ENVIRONMENT_VARIABLE})
+   */
+  public static Operator create(
+      KubernetesClient client,
+      Clock clock,
+      Set<String> namespaces,
+      Optional<LeaderElection> leaderElection,
+      RegistryReconciler.SecretRechecks secretRechecks,
+      int reconcileThreads,
+      Optional<OperatorMetrics> metrics,
+      boolean protectWorkloads) {
     Operator operator =
         new Operator(
             overrider -> {
@@ -120,6 +145,8 @@ public final class RegistryOperator {
             });
     EventRecorder events = new EventRecorder(client, clock);
     MaintenanceLock lock = new MaintenanceLock(client);
+    // What a GcSchedule's retention must keep: handed to its reconciler once retention runs.
+    WorkloadImages workloadImages = new WorkloadImages(client, protectWorkloads);
     RegistryReconciler registries = new RegistryReconciler(events, lock, clock, secretRechecks);
     GcScheduleReconciler schedules =
         new GcScheduleReconciler(events, lock, clock, workloadProtection());

@@ -56,6 +56,10 @@ public class RegistrySpec extends LenientSpec {
   @JsonPropertyDescription("The Service in front of the registry.")
   private ServiceSpec service;
 
+  @JsonPropertyDescription(
+      "Other host[:port] names clients pull this registry's images by, besides its Service's DNS names: an Ingress host such as registry.example.com, localhost:30500 for a NodePort, an IP address. Retention never deletes an image a workload in the cluster names by one of these hosts or by the Service.")
+  private List<String> hostNames;
+
   @JsonPropertyDescription("CPU and memory requests and limits of the registry container.")
   private ResourceRequirements resources;
 
@@ -144,6 +148,14 @@ public class RegistrySpec extends LenientSpec {
 
   public void setService(ServiceSpec service) {
     this.service = service;
+  }
+
+  public List<String> getHostNames() {
+    return hostNames;
+  }
+
+  public void setHostNames(List<String> hostNames) {
+    this.hostNames = hostNames;
   }
 
   public ResourceRequirements getResources() {

@@ -1,5 +1,6 @@
 package dev.registryoperator.registry;
 
+import dev.registryoperator.retention.ImageReference;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -66,6 +67,10 @@ public final class RegistryValidator {
         return invalid("spec.service.port must be between 1 and 65535, got " + port);
       }
     }
+    Optional<SpecProblem> hostProblem = validateHostNames(spec.getHostNames());
+    if (hostProblem.isPresent()) {
+      return hostProblem;
+    }
     Optional<SpecProblem> storageProblem =
         storage.getPvc() != null
             ? validatePvc(spec, storage.getPvc())
@@ -111,6 +116,25 @@ public final class RegistryValidator {
       return invalid(
           "spec.storage.pvc.accessModes ReadWriteOncePod allows one pod, but spec.replicas is "
               + spec.effectiveReplicas());
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<SpecProblem> validateHostNames(List<String> hostNames) {
+    if (hostNames == null) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < hostNames.size(); i++) {
+      String host = hostNames.get(i);
+      if (!ImageReference.isHost(host)) {
+        return invalid(
+            "spec.hostNames["
+                + i
+                + "] '"
+                + host
+                + "' is not a host[:port] such as registry.example.com or localhost:30500"
+                + " (no scheme, path or user; a port between 1 and 65535)");
+      }
     }
     return Optional.empty();
   }

@@ -68,6 +68,43 @@ class RegistryValidatorTest {
   }
 
   @Test
+  void hostNamesAreHostsWithAnOptionalPort() {
+    RegistrySpec good = Registries.withPvc("r", "1Gi").getSpec();
+    good.setHostNames(
+        List.of(
+            "registry.example.com",
+            "localhost:30500",
+            "Registry.Example.COM:443",
+            "10.0.0.7:5000",
+            "[fd00::7]:5000",
+            "images"));
+    assertThat(RegistryValidator.validate(good)).isEmpty();
+
+    for (String bad :
+        List.of(
+            "https://registry.example.com",
+            "registry.example.com/team",
+            "user@registry.example.com",
+            "registry.example.com:0",
+            "registry.example.com:70000",
+            "registry.example.com:",
+            "-registry.example.com",
+            "registry..example.com",
+            "")) {
+      RegistrySpec spec = Registries.withPvc("r", "1Gi").getSpec();
+      spec.setHostNames(List.of("localhost:30500", bad));
+      assertThat(RegistryValidator.validate(spec))
+          .as(bad)
+          .hasValueSatisfying(
+              p -> {
+                assertThat(p.reason()).isEqualTo(RegistryReason.InvalidSpec);
+                assertThat(p.message())
+                    .startsWith("spec.hostNames[1] '" + bad + "' is not a host[:port]");
+              });
+    }
+  }
+
+  @Test
   void readWriteOncePodAllowsOnePod() {
     RegistrySpec spec = Registries.withPvc("r", "1Gi").getSpec();
     spec.getStorage().getPvc().setAccessModes(List.of(PvcStorageSpec.AccessMode.ReadWriteOncePod));

@@ -46,10 +46,33 @@ final class ChartRbac {
    * value.
    */
   static ChartRbac render(String namespace, List<String> watchNamespaces) {
-    StringBuilder values = new StringBuilder("watchNamespaces: [");
-    values.append(String.join(", ", watchNamespaces.stream().map(n -> '"' + n + '"').toList()));
-    values.append("]\n");
-    return new ChartRbac(namespace, RenderedChart.render(namespace, values.toString()).objects);
+    return render(namespace, watchNamespaces, "");
+  }
+
+  /** The same with more {@code values} (YAML), such as {@code retention.protectWorkloads}. */
+  static ChartRbac render(String namespace, List<String> watchNamespaces, String values) {
+    StringBuilder all = new StringBuilder("watchNamespaces: [");
+    all.append(String.join(", ", watchNamespaces.stream().map(n -> '"' + n + '"').toList()));
+    all.append("]\n").append(values);
+    return new ChartRbac(namespace, RenderedChart.render(namespace, all.toString()).objects);
+  }
+
+  /**
+   * What the grants allow in every namespace, one {@code verb group/resource} each (the core group
+   * empty).
+   */
+  Set<String> clusterWide() {
+    Set<String> allowed = new TreeSet<>();
+    for (Grant g : grants) {
+      if (g.namespace() == null) {
+        for (String group : g.rule().getApiGroups()) {
+          for (String resource : g.rule().getResources()) {
+            g.rule().getVerbs().forEach(verb -> allowed.add(verb + " " + group + "/" + resource));
+          }
+        }
+      }
+    }
+    return allowed;
   }
 
   <T extends HasMetadata> List<T> all(Class<T> type) {

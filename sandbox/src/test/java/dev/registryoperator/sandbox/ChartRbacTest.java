@@ -13,11 +13,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chart's RBAC as rendered (helm-java): scopes and names, with and without {@code
- * watchNamespaces}.
+ * watchNamespaces} and {@code retention.protectWorkloads}.
  */
 class ChartRbacTest {
   private static final Set<String> WORKLOADS =
       Set.of("secrets", "deployments", "jobs", "pods", "services", "persistentvolumeclaims");
+
+  private static final String NO_WORKLOAD_PROTECTION = "retention: {protectWorkloads: false}\n";
+
+  /** What retention.protectWorkloads needs in every namespace (WorkloadImages). */
+  private static final Set<String> WORKLOAD_LIST =
+      Set.of(
+          "list /pods",
+          "list apps/deployments",
+          "list apps/statefulsets",
+          "list apps/daemonsets",
+          "list batch/jobs",
+          "list batch/cronjobs");
 
   @Test
   void allNamespacesGetOneClusterRoleNamedAfterTheReleaseNamespace() {
@@ -52,15 +64,35 @@ class ChartRbacTest {
   }
 
   @Test
-  void watchedNamespacesGetRolesThereAndNoClusterWideGrant() {
-    ChartRbac all = ChartRbac.render("ops", List.of());
-    ChartRbac watched = ChartRbac.render("ops", List.of("team-a", "team-b"));
+  void watchedNamespacesWithoutWorkloadProtectionGetRolesThereAndNoClusterWideGrant() {
+    ChartRbac watched =
+        ChartRbac.render("ops", List.of("team-a", "team-b"), NO_WORKLOAD_PROTECTION);
 
     assertThat(watched.all(ClusterRoleBinding.class)).isEmpty();
     assertThat(watched.all(ClusterRole.class)).isEmpty();
     assertThat(watched.grants).allSatisfy(g -> assertThat(g.namespace()).isNotNull());
+  }
+
+  /**
+   * Retention keeps the images that workloads of any namespace use, so it lists them in every
+   * namespace, watched or not: read-only, in a ClusterRole of its own.
+   */
+  @Test
+  void watchedNamespacesGetRolesThereAndClusterWideOnlyTheListOfWorkloads() {
+    ChartRbac all = ChartRbac.render("ops", List.of(), NO_WORKLOAD_PROTECTION);
+    ChartRbac watched = ChartRbac.render("ops", List.of("team-a", "team-b"));
+
+    assertThat(watched.all(ClusterRole.class))
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly("ops-registry-operator-workloads");
+    assertThat(watched.all(ClusterRoleBinding.class))
+        .singleElement()
+        .satisfies(
+            b -> assertThat(b.getRoleRef().getName()).isEqualTo("ops-registry-operator-workloads"));
+    assertThat(watched.clusterWide()).isEqualTo(WORKLOAD_LIST);
     assertThat(
             watched.grants.stream()
+                .filter(g -> g.namespace() != null)
                 .filter(g -> g.rule().getResources().stream().anyMatch(WORKLOADS::contains))
                 .map(ChartRbac.Grant::namespace)
                 .distinct())
@@ -90,6 +122,26 @@ class ChartRbacTest {
                 .flatMap(g -> g.rule().getResources().stream()))
         .containsExactly("leases");
     assertNoWildcards(watched);
+  }
+
+  /**
+   * Watching all namespaces, workload protection adds to the one ClusterRole the kinds it does not
+   * list yet; off, they go.
+   */
+  @Test
+  void allNamespacesListEveryWorkloadKindOnlyWithWorkloadProtection() {
+    ChartRbac on = ChartRbac.render("ops", List.of());
+    ChartRbac off = ChartRbac.render("ops", List.of(), NO_WORKLOAD_PROTECTION);
+
+    assertThat(on.clusterWide()).containsAll(WORKLOAD_LIST);
+    assertThat(off.clusterWide())
+        .contains("list /pods", "list apps/deployments", "list batch/jobs")
+        .doesNotContain("list apps/statefulsets", "list apps/daemonsets", "list batch/cronjobs");
+    Set<String> added = new java.util.TreeSet<>(on.clusterWide());
+    added.removeAll(off.clusterWide());
+    assertThat(added)
+        .containsExactly("list apps/daemonsets", "list apps/statefulsets", "list batch/cronjobs");
+    assertThat(on.all(ClusterRole.class)).hasSize(1);
   }
 
   private static List<String> clusterScopedNames(ChartRbac rbac) {

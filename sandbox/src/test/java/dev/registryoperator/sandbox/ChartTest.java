@@ -157,6 +157,14 @@ class ChartTest {
   }
 
   @Test
+  void workloadProtectionIsAValueOnByDefault() {
+    assertThat(env(operator(RenderedChart.render("ops", ""))))
+        .containsEntry("RETENTION_PROTECT_WORKLOADS", "true");
+    assertThat(env(operator(RenderedChart.render("ops", "retention: {protectWorkloads: false}\n"))))
+        .containsEntry("RETENTION_PROTECT_WORKLOADS", "false");
+  }
+
+  @Test
   void metricsOffDeclaresNoMetricsPortAndNoService() {
     RenderedChart chart = RenderedChart.render("ops", "metrics: {enabled: false}");
     assertThat(ports(operator(chart))).containsOnlyKeys("health");
@@ -201,6 +209,8 @@ class ChartTest {
     assertRefused("image: {pullPolicy: Sometimes}", "pullPolicy");
     assertRefused("logFormat: yaml", "logFormat");
     assertRefused("logLevel: verbose", "logLevel");
+    assertRefused("retention: {protectWorkload: false}", "protectWorkload");
+    assertRefused("retention: {protectWorkloads: \"no\"}", "protectWorkloads");
   }
 
   @Test
@@ -209,6 +219,7 @@ class ChartTest {
     assertThat(notes)
         .contains("Deployment registry-operator (2 replicas")
         .contains("watching namespaces team-a")
+        .contains("ClusterRole ops-registry-operator-workloads lists workloads in every namespace")
         .contains("PodDisruptionBudget registry-operator")
         .contains("/metrics on port 8081")
         .contains("svc/registry-operator-metrics")
