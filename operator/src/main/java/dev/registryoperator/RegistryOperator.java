@@ -145,11 +145,11 @@ public final class RegistryOperator {
             });
     EventRecorder events = new EventRecorder(client, clock);
     MaintenanceLock lock = new MaintenanceLock(client);
-    // What a GcSchedule's retention must keep: handed to its reconciler once retention runs.
+    // what a GcSchedule's retention must keep, listed right before each Job that applies it
     WorkloadImages workloadImages = new WorkloadImages(client, protectWorkloads);
     RegistryReconciler registries = new RegistryReconciler(events, lock, clock, secretRechecks);
     GcScheduleReconciler schedules =
-        new GcScheduleReconciler(events, lock, clock, workloadProtection());
+        new GcScheduleReconciler(events, lock, clock, workloadImages::check);
     operator.register(registries, o -> watch(o, namespaces));
     operator.register(schedules, o -> watch(o, namespaces));
     metrics.ifPresent(
@@ -158,11 +158,6 @@ public final class RegistryOperator {
           m.readSchedulesFrom(schedules::cached);
         });
     return operator;
-  }
-
-  /** PENDING: the workloads' images, from the retention package. */
-  private static dev.registryoperator.gc.WorkloadProtection workloadProtection() {
-    return dev.registryoperator.gc.WorkloadProtection.DISABLED;
   }
 
   private static void watch(ControllerConfigurationOverrider<?> overrider, Set<String> namespaces) {

@@ -2,13 +2,13 @@ package dev.registryoperator.gc;
 
 import dev.registryoperator.common.EventRecorder;
 import dev.registryoperator.common.Labels;
-import dev.registryoperator.gcreport.retention.Protection;
 import dev.registryoperator.gcreport.retention.RetentionRequest;
 import dev.registryoperator.registry.MaintenanceLock;
 import dev.registryoperator.registry.MaintenanceMode;
 import dev.registryoperator.registry.MaintenanceRequest;
 import dev.registryoperator.registry.PodCensus;
 import dev.registryoperator.registry.Registry;
+import dev.registryoperator.retention.WorkloadCheck;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -142,10 +142,10 @@ final class GcRunActions {
     if (registry == null) {
       return Optional.empty();
     }
-    Optional<Protection> inUse = protection.of(registry, client);
+    WorkloadCheck inUse = protection.check(registry);
     RetentionRequest request =
         new RetentionRequest(
-            input.now(), input.rules(), inUse.orElse(Protection.NONE), inUse.isPresent());
+            input.now(), input.rules(), inUse.protection(), inUse.workloadsChecked());
     return Optional.of(GcJob.withRetentionRequest(job, request.toJson()));
   }
 

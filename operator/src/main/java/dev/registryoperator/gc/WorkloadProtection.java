@@ -1,19 +1,18 @@
 package dev.registryoperator.gc;
 
-import dev.registryoperator.gcreport.retention.Protection;
 import dev.registryoperator.registry.Registry;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.Optional;
+import dev.registryoperator.retention.WorkloadCheck;
 
 /**
- * The images the cluster's workloads use from one Registry, which retention never deletes. Empty
- * when the operator was told not to look at workloads: then nothing is protected, and the request
- * says so.
+ * The images the cluster's workloads use from one Registry, which retention never deletes ({@link
+ * dev.registryoperator.retention.WorkloadImages}). When the operator was told not to look at
+ * workloads, nothing is protected and the check says so. A failure to list throws: then no Job that
+ * applies retention is created.
  */
 @FunctionalInterface
 public interface WorkloadProtection {
   /** For an operator that does not look at workloads. */
-  WorkloadProtection DISABLED = (registry, client) -> Optional.empty();
+  WorkloadProtection DISABLED = registry -> WorkloadCheck.NOT_CHECKED;
 
-  Optional<Protection> of(Registry registry, KubernetesClient client);
+  WorkloadCheck check(Registry registry);
 }

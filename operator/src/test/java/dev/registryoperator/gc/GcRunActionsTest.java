@@ -183,9 +183,9 @@ class GcRunActionsTest {
         new GcRunActions(
             new EventRecorder(client, Clock.systemUTC()),
             lock,
-            (r, c) -> {
+            r -> {
               assertThat(r.getMetadata().getName()).isEqualTo("images");
-              return java.util.Optional.of(inUse);
+              return new dev.registryoperator.retention.WorkloadCheck(inUse, true);
             });
 
     GcRunActions.Result result =
