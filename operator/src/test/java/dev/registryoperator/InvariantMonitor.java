@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>I2/I3: no live GC pod that deletes ({@code gc-kind=collect}) while a writable registry pod
  *       of the same registry is live, terminating included, whichever of the two came first;
  *   <li>I5: live collect pods of one registry belong to one GcSchedule run at most.
+ *   <li>I6: a GC pod whose runner may delete (no {@code --dry-run}) is a collect pod, so that I2
+ *       and I5 cover it: a retention plan or a preview never deletes, whatever was edited.
+ *   <li>I7: a GC pod that applies retention ({@code --retention}) carries a retention request made
+ *       from the cluster's workloads ({@code workloadsChecked}) that protects every reference
+ *       {@link #expectProtected} names.
  * </ul>
  *
  * A pod is live from its creation until its containers ended or it is gone. A registry pod is
@@ -39,6 +44,7 @@ public final class InvariantMonitor implements AutoCloseable {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong checks = new AtomicLong();
+  private final Set<String> expectedProtected = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private InvariantMonitor(KubernetesClient client, String namespace) {
     informer =
@@ -68,6 +74,15 @@ public final class InvariantMonitor implements AutoCloseable {
     return new InvariantMonitor(client, namespace);
   }
 
+  /**
+   * I7 for {@code reference} ({@code repository:tag}): a workload uses it from every registry of
+   * the namespace, so every retention request must protect it.
+   */
+  public InvariantMonitor expectProtected(String reference) {
+    expectedProtected.add(reference);
+    return this;
+  }
+
   /** What broke, one line per violation, with the event that revealed it. */
   public List<String> violations() {
     return List.copyOf(violations);
@@ -93,9 +108,11 @@ public final class InvariantMonitor implements AutoCloseable {
       String registry = labels.get(INSTANCE);
       if ("registry".equals(labels.get(COMPONENT)) && writable(pod)) {
         writable.computeIfAbsent(registry, k -> new ArrayList<>()).add(pod);
-      } else if ("garbage-collector".equals(labels.get(COMPONENT))
-          && "collect".equals(labels.get(GC_KIND))) {
-        collecting.computeIfAbsent(registry, k -> new ArrayList<>()).add(pod);
+      } else if ("garbage-collector".equals(labels.get(COMPONENT))) {
+        checkDeletingPod(event, pod);
+        if ("collect".equals(labels.get(GC_KIND))) {
+          collecting.computeIfAbsent(registry, k -> new ArrayList<>()).add(pod);
+        }
       }
     }
     for (var entry : collecting.entrySet()) {
@@ -129,6 +146,51 @@ public final class InvariantMonitor implements AutoCloseable {
                 + entry.getKey()
                 + " at once");
       }
+    }
+  }
+
+  /** I6 and I7 for one live GC pod. */
+  private void checkDeletingPod(String event, Pod pod) {
+    List<String> args = new ArrayList<>();
+    pod.getSpec()
+        .getContainers()
+        .forEach(c -> args.addAll(c.getArgs() == null ? List.of() : c.getArgs()));
+    checks.incrementAndGet();
+    if (!args.contains("--dry-run")
+        && !"collect".equals(pod.getMetadata().getLabels().get(GC_KIND))) {
+      violations.add(
+          "I6 after " + event + ": GC pod " + name(pod) + " may delete but is not a collect pod");
+    }
+    if (!args.contains("--retention")) {
+      return;
+    }
+    String json =
+        pod.getMetadata().getAnnotations() == null
+            ? null
+            : pod.getMetadata().getAnnotations().get("registry.operator.dev/retention-request");
+    try {
+      var request =
+          dev.registryoperator.gcreport.retention.RetentionRequest.parse(json == null ? "" : json);
+      Set<String> missing = new HashSet<>(expectedProtected);
+      missing.removeAll(request.protection().usersByReference().keySet());
+      if (!request.workloadsChecked() || !missing.isEmpty()) {
+        violations.add(
+            "I7 after "
+                + event
+                + ": GC pod "
+                + name(pod)
+                + " applies retention "
+                + (request.workloadsChecked() ? "" : "without the workloads checked ")
+                + (missing.isEmpty() ? "" : "without protecting " + missing));
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      violations.add(
+          "I7 after "
+              + event
+              + ": GC pod "
+              + name(pod)
+              + " applies retention without a request: "
+              + e.getMessage());
     }
   }
 

@@ -66,6 +66,9 @@ class GcTortureTest extends GcClusterTestBase {
   private static final Duration RESTORE_BOUND =
       GcRun.WATCHDOG_GRACE.plus(MAX_DURATION).plus(QUIESCE_TIMEOUT).plus(Duration.ofSeconds(30));
 
+  /** A tag every registry's workload runs: retention must always protect it (I7). */
+  private static final String IN_USE = "team/app:v1";
+
   private final Map<String, Scenario> scenarios = new ConcurrentHashMap<>();
   private final AtomicLong actionsDone = new AtomicLong();
   private final AtomicLong leaderChanges = new AtomicLong();
@@ -103,7 +106,8 @@ class GcTortureTest extends GcClusterTestBase {
     long runs = 0;
     for (long batchStart = FIRST_SEED; batchStart < FIRST_SEED + seeds; batchStart += PARALLEL) {
       long batchEnd = Math.min(batchStart + PARALLEL, FIRST_SEED + seeds);
-      try (InvariantMonitor monitor = InvariantMonitor.watch(client, NAMESPACE)) {
+      try (InvariantMonitor monitor =
+          InvariantMonitor.watch(client, NAMESPACE).expectProtected(IN_USE)) {
         runs += batch(batchStart, batchEnd);
         events += monitor.events();
         checks += monitor.checks();
@@ -222,12 +226,45 @@ class GcTortureTest extends GcClusterTestBase {
       r.getMetadata().setGeneration(null);
       r.getSpec().setReplicas(1 + random.nextInt(2));
       client.resource(r).create();
+      // a workload scaled to zero that still needs one of the registry's images
+      client
+          .resource(
+              new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                  .withNewMetadata()
+                  .withName(registry + "-user")
+                  .withNamespace(NAMESPACE)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withReplicas(0)
+                  .withNewSelector()
+                  .addToMatchLabels("app", registry + "-user")
+                  .endSelector()
+                  .withNewTemplate()
+                  .withNewMetadata()
+                  .addToLabels("app", registry + "-user")
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("app")
+                  .withImage(
+                      dev.registryoperator.registry.RegistryNames.service(registry)
+                          + "."
+                          + NAMESPACE
+                          + ".svc:5000/"
+                          + IN_USE)
+                  .endContainer()
+                  .endSpec()
+                  .endTemplate()
+                  .endSpec()
+                  .build())
+          .create();
       int count = 1 + random.nextInt(2);
       for (int i = 0; i < count; i++) {
         String name = registry + "-" + (char) ('a' + i);
         boolean zero = random.nextBoolean();
         boolean preview = random.nextInt(4) == 0;
         boolean dry = !preview && random.nextInt(6) == 0;
+        boolean retention = random.nextInt(3) == 0;
         schedule(
             name,
             registry,
@@ -237,6 +274,12 @@ class GcTortureTest extends GcClusterTestBase {
               s.setMaxDuration(GcRun.format(MAX_DURATION));
               s.setDryRun(dry ? true : null);
               s.setMinReclaimableBytes(preview ? 1L : null);
+              s.setRetention(
+                  retention
+                      ? List.of(
+                          new dev.registryoperator.gcreport.retention.RetentionRule(
+                              null, null, null, null, 3, null))
+                      : null);
             });
         schedules.add(name);
       }
