@@ -12,6 +12,8 @@ public record CliOptions(
     boolean deleteUntagged,
     boolean deleteUntaggedReferrers,
     boolean pruneEmptyRepositories,
+    Path retention,
+    boolean retentionOnly,
     String registryBinary,
     Path report,
     boolean help) {
@@ -24,6 +26,7 @@ public record CliOptions(
       """
             Usage: java -jar gc-runner.jar --config PATH [--dry-run] [--delete-untagged]
                                            [--delete-untagged-referrers] [--prune-empty-repositories]
+                                           [--retention PATH [--retention-only]]
                                            [--registry-binary PATH] [--report PATH]
 
             Runs the registry's own `garbage-collect` safely: a dry-run preflight, a safety check,
@@ -43,6 +46,11 @@ public record CliOptions(
               --prune-empty-repositories
                                        after a real run, remove the folders of repositories left with
                                        no tag and no manifest, so that the catalog drops them.
+              --retention PATH         a retention request (JSON: rules, time, images in use): first
+                                       delete the tags and manifests its rules let go (a dry run
+                                       only reports them), then collect as usual.
+              --retention-only         with --retention and --dry-run: report the retention plan,
+                                       run no garbage-collect (reads the storage, writes nothing).
               --registry-binary PATH   the registry binary; default $REGISTRY_BINARY, else `registry`
                                        on PATH.
               --report PATH            where the JSON report goes; default /dev/termination-log.
@@ -59,6 +67,8 @@ public record CliOptions(
     boolean deleteUntagged = false;
     boolean deleteUntaggedReferrers = false;
     boolean pruneEmptyRepositories = false;
+    Path retention = null;
+    boolean retentionOnly = false;
     boolean help = false;
     String binary = env.getOrDefault(BINARY_ENV, "");
     if (binary.isBlank()) {
@@ -80,7 +90,8 @@ public record CliOptions(
         case "--delete-untagged" -> deleteUntagged = flag(name, inlineValue);
         case "--delete-untagged-referrers" -> deleteUntaggedReferrers = flag(name, inlineValue);
         case "--prune-empty-repositories" -> pruneEmptyRepositories = flag(name, inlineValue);
-        case "--config", "--registry-binary", "--report" -> {
+        case "--retention-only" -> retentionOnly = flag(name, inlineValue);
+        case "--config", "--registry-binary", "--report", "--retention" -> {
           String value = inlineValue;
           if (value == null) {
             if (i + 1 >= args.length) {
@@ -94,6 +105,7 @@ public record CliOptions(
           switch (name) {
             case "--config" -> config = Path.of(value);
             case "--registry-binary" -> binary = value;
+            case "--retention" -> retention = Path.of(value);
             default -> report = Path.of(value);
           }
         }
@@ -106,12 +118,19 @@ public record CliOptions(
     if (deleteUntaggedReferrers && !deleteUntagged) {
       throw new UsageException("--delete-untagged-referrers needs --delete-untagged");
     }
+    // The Pruning step runs while the registry serves, on a read-only mount: it must delete
+    // nothing.
+    if (retentionOnly && (retention == null || !dryRun)) {
+      throw new UsageException("--retention-only needs --retention PATH and --dry-run");
+    }
     return new CliOptions(
         config,
         dryRun,
         deleteUntagged,
         deleteUntaggedReferrers,
         pruneEmptyRepositories,
+        retention,
+        retentionOnly,
         binary,
         report,
         help);

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,9 +58,9 @@ final class EmptyRepositories {
     if (!repository || name.isEmpty() || !isEmptyOnFilesystem(layout, dir, name)) {
       return;
     }
-    deleteTree(dir.resolve(MANIFESTS));
-    deleteTree(dir.resolve(LAYERS));
-    deleteTree(dir.resolve(UPLOADS)); // only an empty one is left here
+    FileTrees.delete(dir.resolve(MANIFESTS));
+    FileTrees.delete(dir.resolve(LAYERS));
+    FileTrees.delete(dir.resolve(UPLOADS)); // only an empty one is left here
     pruned.add(name);
     // the repository's folder and its parents, as long as nothing else is in them
     for (Path folder = dir; !folder.equals(layout.repositories()); folder = folder.getParent()) {
@@ -80,19 +79,6 @@ final class EmptyRepositories {
     return reader.tags(name).isEmpty()
         && reader.revisions(name).isEmpty()
         && (uploads == null || uploads.length == 0);
-  }
-
-  private static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> tree = Files.walk(path)) {
-      for (Path each : tree.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(each);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
   }
 
   /**

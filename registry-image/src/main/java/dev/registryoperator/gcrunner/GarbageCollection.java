@@ -3,6 +3,7 @@ package dev.registryoperator.gcrunner;
 import dev.registryoperator.gcreport.GcOutcome;
 import dev.registryoperator.gcreport.GcReport;
 import dev.registryoperator.gcreport.IntegrityResult;
+import dev.registryoperator.gcreport.retention.Inventory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashSet;
@@ -41,6 +42,9 @@ final class GarbageCollection {
   private final Parallel parallel;
   private final StorageReader storage;
 
+  /** The retention step of a run with {@code --retention}; else null. */
+  private final RetentionStep retention;
+
   /** An S3 storage with a bucket, read through the S3 API during {@link #run()}; else null. */
   private S3Storage s3;
 
@@ -63,8 +67,10 @@ final class GarbageCollection {
       EarlyStart early,
       Log log,
       GcReport report,
-      Parallel parallel) {
+      Parallel parallel,
+      RetentionStep retention) {
     this.options = options;
+    this.retention = retention;
     this.config = config;
     this.registry = registry;
     this.early = early;
@@ -76,15 +82,23 @@ final class GarbageCollection {
   }
 
   GcOutcome run() throws IOException, InterruptedException {
+    GcOutcome outcome;
     if (config.isS3() && config.s3().bucket() != null) {
       try (S3Storage opened = S3Storage.connect(config.s3())) {
         s3 = opened;
-        return runOnStorage();
+        outcome = runOnStorage();
       } finally {
         s3 = null;
       }
+    } else {
+      outcome = runOnStorage();
     }
-    return runOnStorage();
+    // The retention plan's summary leads the message: the operator shows it as the run's result.
+    String retained = retention == null ? "" : retention.messagePrefix();
+    if (!retained.isEmpty()) {
+      report.message = retained + "; " + report.message;
+    }
+    return outcome;
   }
 
   private GcOutcome runOnStorage() throws IOException, InterruptedException {
@@ -95,7 +109,17 @@ final class GarbageCollection {
     if (options.dryRun() || !config.isFilesystem()) {
       early.stopSnapshot();
     }
+    if (retention != null && !config.isFilesystem() && s3 == null) {
+      return done(
+          GcOutcome.ConfigurationError,
+          "--retention reads the storage, which the runner does on filesystem and s3 (with a"
+              + " bucket) only, not on "
+              + config.storageDriver());
+    }
     try {
+      if (options.retentionOnly()) {
+        return retentionOnly(versionQuery);
+      }
       if (options.dryRun()) {
         return dryRun(versionQuery);
       }
@@ -114,6 +138,10 @@ final class GarbageCollection {
    */
   private GcOutcome dryRun(Future<RegistryVersion> versionQuery)
       throws IOException, InterruptedException {
+    GcOutcome retentionFailed = applyRetention(null);
+    if (retentionFailed != null) {
+      return retentionFailed;
+    }
     boolean filesystem = config.isFilesystem();
     // With --delete-untagged the safety check may need the storage's tagged images: they are read
     // meanwhile.
@@ -154,7 +182,69 @@ final class GarbageCollection {
                 : "")
             + " and "
             + planned.manifestsEligibleCount()
-            + " manifests; nothing was deleted");
+            + " manifests"
+            + (retention != null ? " besides what retention frees" : "")
+            + "; nothing was deleted");
+  }
+
+  /**
+   * {@code --retention-only} (with {@code --dry-run}): the retention plan alone, for the operator's
+   * Pruning step while the registry still serves. Reads the storage, writes nothing, runs no
+   * garbage-collect.
+   */
+  private GcOutcome retentionOnly(Future<RegistryVersion> versionQuery)
+      throws IOException, InterruptedException {
+    awaitVersion(versionQuery);
+    GcOutcome retentionFailed = applyRetention(null);
+    if (retentionFailed != null) {
+      return retentionFailed;
+    }
+    return done(
+        GcOutcome.Succeeded, "retention only: nothing was deleted, garbage-collect not run");
+  }
+
+  /**
+   * The retention step, first in a run: after the blob sizes were taken (so that the bytes
+   * garbage-collect then frees are counted exactly) and the version answered, before the safety
+   * checks read the tags. Reads the storage, decides, logs and reports the plan; a real run deletes
+   * it.
+   *
+   * @param s3Blobs on S3, the blobs listed for the run (their sizes); null to list them here
+   * @return null when the run goes on, else how it ended (nothing was collected)
+   */
+  private GcOutcome applyRetention(BlobSnapshot s3Blobs) throws IOException {
+    if (retention == null) {
+      return null;
+    }
+    long started = System.nanoTime();
+    // reading and deleting on S3 wait on the network, not the CPU: more requests at once
+    try (Parallel requests = s3 != null ? new Parallel(S3_REQUESTS) : null) {
+      S3Listing listing = null;
+      Inventory inventory;
+      try {
+        if (s3 != null) {
+          listing = S3Listing.ofRepositoriesWithTimes(s3, s3Manifests);
+          inventory =
+              RetentionInventory.ofS3(listing, s3Blobs != null ? s3Blobs : s3.blobs(), requests);
+        } else {
+          inventory = RetentionInventory.ofFilesystem(storage, parallel);
+        }
+      } catch (IOException | RuntimeException e) {
+        return done(
+            GcOutcome.GarbageCollectFailed,
+            "retention could not read the storage: " + e + "; nothing was deleted");
+      }
+      retention.decide(inventory, (System.nanoTime() - started) / 1e9);
+      if (options.dryRun()) {
+        log.info("retention: dry run, nothing deleted");
+        return null;
+      }
+      String failed =
+          s3 != null
+              ? retention.carryOut(RetentionDeletion.onS3(s3, listing), requests)
+              : retention.carryOut(RetentionDeletion.onFilesystem(storage.layout()), parallel);
+      return failed == null ? null : done(GcOutcome.GarbageCollectFailed, failed);
+    }
   }
 
   /**
@@ -165,8 +255,11 @@ final class GarbageCollection {
   private GcOutcome collectOnFilesystem(Future<RegistryVersion> versionQuery)
       throws IOException, InterruptedException {
     // With --delete-untagged the safety check may need the tagged images: read beside the snapshot.
+    // (After retention, which deletes tags, they are read once it is done.)
     Future<ImageGraph> graphRead =
-        options.deleteUntagged() ? parallel.executor().submit(this::readGraph) : null;
+        options.deleteUntagged() && retention == null
+            ? parallel.executor().submit(this::readGraph)
+            : null;
     EarlyStart.TimedSnapshot snapshot = early.snapshotOf(storage.layout().root(), parallel);
     BlobSnapshot before = snapshot.snapshot();
     log.info(
@@ -184,6 +277,13 @@ final class GarbageCollection {
             + Log.seconds(snapshot.seconds())
             + "]");
     RegistryVersion version = awaitVersion(versionQuery);
+    GcOutcome retentionFailed = applyRetention(null);
+    if (retentionFailed != null) {
+      return retentionFailed;
+    }
+    if (options.deleteUntagged() && graphRead == null) {
+      graphRead = parallel.executor().submit(this::readGraph);
+    }
     if (graphRead != null) {
       try {
         graph = await(graphRead);
@@ -370,18 +470,30 @@ final class GarbageCollection {
    */
   private GcOutcome collectRemote(Future<RegistryVersion> versionQuery)
       throws IOException, InterruptedException {
-    // the tagged images (for the safety checks) are read beside the listing of the blobs
+    // the tagged images (for the safety checks) are read beside the listing of the blobs; after
+    // retention, which deletes tags, once it is done
     Future<?> graphRead =
-        parallel
-            .executor()
-            .submit(
-                () -> {
-                  readGraphOnS3();
-                  return null;
-                });
+        retention != null
+            ? null
+            : parallel
+                .executor()
+                .submit(
+                    () -> {
+                      readGraphOnS3();
+                      return null;
+                    });
     BlobSnapshot before = s3 == null ? null : listBlobs();
-    await(graphRead);
+    if (graphRead != null) {
+      await(graphRead);
+    }
     RegistryVersion version = awaitVersion(versionQuery);
+    GcOutcome retentionFailed = applyRetention(before);
+    if (retentionFailed != null) {
+      return retentionFailed;
+    }
+    if (graphRead == null) {
+      readGraphOnS3();
+    }
     GcOutput planned = null;
     // Storage the runner cannot read (graph null): the safety check needs a preflight's output.
     if (options.deleteUntagged() && version.hasMultiArchDeletionBug() && graph == null) {

@@ -2,6 +2,7 @@ package dev.registryoperator.gcrunner;
 
 import dev.registryoperator.gcreport.GcOutcome;
 import dev.registryoperator.gcreport.GcReport;
+import dev.registryoperator.gcreport.retention.RetentionRequest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,8 @@ public final class GcRunner {
       throws UsageException, IOException, InterruptedException {
     report.dryRun = options.dryRun();
     report.deleteUntagged = options.deleteUntagged();
+    RetentionRequest retention =
+        options.retention() == null ? null : RetentionStep.load(options.retention());
     String configText = RegistryConfig.read(options.config());
     RegistryBinary registry =
         new RegistryBinary(
@@ -103,8 +106,20 @@ public final class GcRunner {
               + config.storageDriver()
               + (config.isFilesystem() ? " at " + config.rootDirectory() : "")
               + (options.dryRun() ? ", dry run" : "")
-              + (options.deleteUntagged() ? ", delete untagged manifests" : ""));
-      return new GarbageCollection(options, config, registry, early, log, report, parallel).run();
+              + (options.deleteUntagged() ? ", delete untagged manifests" : "")
+              + (retention == null
+                  ? ""
+                  : options.retentionOnly() ? ", retention only" : ", retention"));
+      return new GarbageCollection(
+              options,
+              config,
+              registry,
+              early,
+              log,
+              report,
+              parallel,
+              retention == null ? null : new RetentionStep(retention, log, report))
+          .run();
     }
   }
 

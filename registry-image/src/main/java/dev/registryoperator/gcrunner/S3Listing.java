@@ -2,10 +2,13 @@ package dev.registryoperator.gcrunner;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,14 +29,29 @@ final class S3Listing implements StorageView, Presence {
   private final Set<String> keys;
   private final Map<String, Manifest> manifests;
 
+  /** When each key was last written, for a listing taken with times; else null. */
+  private final Map<String, Instant> modified;
+
+  /** The keys in order, made on first use by {@link #keysUnder}. */
+  private NavigableSet<String> sorted;
+
   /**
    * @param manifests parsed manifests by digest, shared between listings of one storage: manifests
    *     are content-addressed, so one read before or during a run stays valid after it
    */
   S3Listing(S3Storage s3, Set<String> keys, Map<String, Manifest> manifests) {
+    this(s3, keys, manifests, null);
+  }
+
+  private S3Listing(
+      S3Storage s3,
+      Set<String> keys,
+      Map<String, Manifest> manifests,
+      Map<String, Instant> modified) {
     this.s3 = s3;
     this.keys = keys;
     this.manifests = manifests;
+    this.modified = modified;
   }
 
   /** Every key of the storage: the blobs and the repositories, listed side by side. */
@@ -64,6 +82,43 @@ final class S3Listing implements StorageView, Presence {
   static S3Listing ofRepositories(S3Storage s3, Map<String, Manifest> manifests)
       throws IOException {
     return new S3Listing(s3, keysUnder(s3, REPOSITORIES), manifests);
+  }
+
+  /**
+   * Only the repositories, with the time each key was last written: what retention reads, which
+   * needs the tags' push times ({@link #tagPushed}).
+   */
+  static S3Listing ofRepositoriesWithTimes(S3Storage s3, Map<String, Manifest> manifests)
+      throws IOException {
+    Map<String, Instant> modified = new HashMap<>();
+    s3.keysModified(S3Storage.ROOT + REPOSITORIES)
+        .forEach((key, time) -> modified.put(REPOSITORIES + key, time));
+    return new S3Listing(s3, modified.keySet(), manifests, modified);
+  }
+
+  /**
+   * When the tag was last pushed: when its {@code current/link} was written (every push of the tag
+   * writes it). Only for a listing taken {@link #ofRepositoriesWithTimes with times}.
+   */
+  Instant tagPushed(String repository, String tag) throws IOException {
+    String link = REPOSITORIES + repository + MANIFESTS + "tags/" + tag + "/current/link";
+    Instant time = modified == null ? null : modified.get(link);
+    if (time == null) {
+      throw new IOException("no time listed for " + link);
+    }
+    return time;
+  }
+
+  /**
+   * The listed keys of a folder of the repository's {@code _manifests} ({@code tags/v1}, {@code
+   * revisions/sha256/<hex>}), relative to {@code docker/registry/v2/}.
+   */
+  synchronized List<String> keysUnder(String repository, String folderUnderManifests) {
+    if (sorted == null) {
+      sorted = new TreeSet<>(keys);
+    }
+    String prefix = REPOSITORIES + repository + MANIFESTS + folderUnderManifests + "/";
+    return List.copyOf(sorted.subSet(prefix, prefix + Character.MAX_VALUE));
   }
 
   /** The keys under {@code folder} of {@code docker/registry/v2/}, relative to the latter. */

@@ -1,6 +1,7 @@
 package dev.registryoperator.gcrunner;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -90,10 +91,10 @@ final class S3Storage implements AutoCloseable {
     Map<String, Long> sizes = new HashMap<>();
     forEachObject(
         BLOBS,
-        (key, size) -> {
+        (key, object) -> {
           String digest = digestOf(key);
           if (digest != null) {
-            sizes.put(digest, size);
+            sizes.put(digest, object.size());
           }
         });
     return new BlobSnapshot(sizes, 0);
@@ -115,12 +116,22 @@ final class S3Storage implements AutoCloseable {
   /** Every key under {@code path} (under the storage's root), relative to {@code path}. */
   Set<String> keys(String path) throws IOException {
     Set<String> keys = new HashSet<>();
-    forEachObject(path, (key, size) -> keys.add(key));
+    forEachObject(path, (key, object) -> keys.add(key));
     return keys;
   }
 
-  /** Each object under {@code path}: its key relative to {@code path}, and its size. */
-  private void forEachObject(String path, BiConsumer<String, Long> each) throws IOException {
+  /**
+   * Every key under {@code path} (under the storage's root), relative to {@code path}, with the
+   * time its object was last written: a tag's push time is that of its {@code current/link}.
+   */
+  Map<String, Instant> keysModified(String path) throws IOException {
+    Map<String, Instant> keys = new HashMap<>();
+    forEachObject(path, (key, object) -> keys.put(key, object.lastModified()));
+    return keys;
+  }
+
+  /** Each object under {@code path}: its key relative to {@code path}, and the object listed. */
+  private void forEachObject(String path, BiConsumer<String, S3Object> each) throws IOException {
     String prefix = location.key(path);
     try {
       for (S3Object object :
@@ -128,7 +139,7 @@ final class S3Storage implements AutoCloseable {
               .listObjectsV2Paginator(
                   ListObjectsV2Request.builder().bucket(location.bucket()).prefix(prefix).build())
               .contents()) {
-        each.accept(object.key().substring(prefix.length()), object.size());
+        each.accept(object.key().substring(prefix.length()), object);
       }
     } catch (SdkException e) {
       throw new IOException("cannot list " + path + " of " + location + ": " + e.getMessage(), e);

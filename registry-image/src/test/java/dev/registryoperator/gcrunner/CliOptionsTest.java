@@ -30,6 +30,9 @@ class CliOptionsTest {
               "--delete-untagged",
               "--delete-untagged-referrers",
               "--prune-empty-repositories",
+              "--retention",
+              "/r/retention.json",
+              "--retention-only",
               "--registry-binary",
               "/bin/registry",
               "--report",
@@ -44,6 +47,8 @@ class CliOptionsTest {
                 true,
                 true,
                 true,
+                true,
+                Path.of("/r/retention.json"),
                 true,
                 "/bin/registry",
                 Path.of("/tmp/r.json"),
@@ -81,6 +86,30 @@ class CliOptionsTest {
         .hasMessageContaining("--delete-untagged-referrers needs --delete-untagged");
   }
 
+  /** The Pruning step's Job must not delete: --retention-only is a dry run of retention alone. */
+  @Test
+  void retentionOnlyNeedsARequestAndADryRun() throws UsageException {
+    assertThatThrownBy(
+            () ->
+                CliOptions.parse(
+                    new String[] {"--config", "c", "--retention", "r.json", "--retention-only"},
+                    Map.of()))
+        .hasMessageContaining("--retention-only needs --retention PATH and --dry-run");
+    assertThatThrownBy(
+            () ->
+                CliOptions.parse(
+                    new String[] {"--config", "c", "--dry-run", "--retention-only"}, Map.of()))
+        .hasMessageContaining("--retention-only needs --retention PATH and --dry-run");
+    assertThatThrownBy(
+            () -> CliOptions.parse(new String[] {"--config", "c", "--retention"}, Map.of()))
+        .hasMessageContaining("--retention needs a value");
+
+    CliOptions options =
+        CliOptions.parse(new String[] {"--config", "c", "--retention=r.json"}, Map.of());
+    assertThat(options.retention()).isEqualTo(Path.of("r.json"));
+    assertThat(options.retentionOnly()).isFalse();
+  }
+
   @Test
   void helpNeedsNothingElse() throws UsageException {
     assertThat(CliOptions.parse(new String[] {"--help"}, Map.of()).help()).isTrue();
@@ -91,6 +120,8 @@ class CliOptionsTest {
             "--delete-untagged",
             "--delete-untagged-referrers",
             "--prune-empty-repositories",
+            "--retention",
+            "--retention-only",
             "--registry-binary",
             "--report",
             "REGISTRY_BINARY",

@@ -2,6 +2,8 @@ package dev.registryoperator.gcrunner.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.registryoperator.gcreport.retention.RetentionRequest;
+import dev.registryoperator.gcreport.retention.RetentionRule;
 import dev.registryoperator.gcrunner.RunnerHarness;
 import dev.registryoperator.gcrunner.RunnerHarness.Run;
 import dev.registryoperator.gcrunner.testkit.ImagePusher;
@@ -12,10 +14,14 @@ import dev.registryoperator.gcrunner.testkit.PushedImage;
 import dev.registryoperator.gcrunner.testkit.RegistryClient;
 import dev.registryoperator.gcrunner.testkit.StorageSnapshot;
 import dev.registryoperator.s3server.S3Server;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -224,6 +230,59 @@ class GcRunnerOnS3Test {
       assertThat(BucketBlobs.snapshot(s3, bucket)).isEqualTo(before);
       registry.start();
       new ImageVerifier(registry.client()).pull(multi);
+    }
+  }
+
+  /**
+   * --retention on S3: push times are the LastModified of the tags' links in the bucket (v1, just
+   * pushed, is kept for its age); pr-1 goes, its image leaves the bucket with exactly the bytes the
+   * report states, the layer it shares with v1 stays.
+   */
+  @Test
+  void retentionDeletesATagInTheBucketAndReportsTheBytesThatLeftIt(TestInfo test) throws Exception {
+    String bucket = bucket(test);
+    try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
+      ImagePusher pusher = new ImagePusher(registry.client(), 37);
+      byte[] shared = pusher.randomLayer(10_000);
+      PushedImage kept =
+          pusher.pushImage("app", "v1", Format.OCI, shared, pusher.randomLayer(20_000));
+      PushedImage doomed =
+          pusher.pushImage("app", "pr-1", Format.DOCKER, shared, pusher.randomLayer(30_000));
+      registry.stop();
+      RetentionRequest request =
+          new RetentionRequest(
+              Instant.now().plusSeconds(60),
+              List.of(
+                  new RetentionRule(null, null, "pr-.*", null, 0, null),
+                  new RetentionRule(null, null, "v.*", null, null, "1h")),
+              null,
+              true);
+      Path requestFile = Files.writeString(dir.resolve("retention.json"), request.toJson());
+      StorageSnapshot before = BucketBlobs.snapshot(s3, bucket);
+
+      Run run = runner(registry.configFile(), "--retention", requestFile.toString());
+      StorageSnapshot after = BucketBlobs.snapshot(s3, bucket);
+
+      assertThat(run.exitCode()).as(run.log()).isZero();
+      assertThat(run.number("tagsDeleted")).isEqualTo(1);
+      assertThat(run.number("retentionManifestsDeleted")).isEqualTo(1);
+      Set<String> freed = new HashSet<>(doomed.blobDigests());
+      freed.removeAll(kept.blobDigests());
+      assertThat(after.goneSince(before).keySet()).containsExactlyInAnyOrderElementsOf(freed);
+      long gone = after.bytesGoneSince(before);
+      assertThat(run.number("reclaimedBytes")).isEqualTo(gone).isPositive();
+      assertThat(run.number("retentionBytes")).isEqualTo(gone);
+      assertThat(run.integrity().get("missing").asLong()).isZero();
+      assertThat(run.log()).contains("retention: delete tag app:pr-1 (" + doomed.digest());
+      String manifests = "docker/registry/v2/repositories/app/_manifests/";
+      assertThat(s3.list(bucket, manifests + "tags/pr-1/")).isEmpty();
+      assertThat(s3.list(bucket, manifests + "revisions/sha256/" + doomed.digest().substring(7)))
+          .isEmpty();
+
+      registry.start();
+      assertThat(registry.client().tags("app")).containsExactly("v1");
+      assertThat(registry.client().getManifest("app", "pr-1").status()).isEqualTo(404);
+      new ImageVerifier(registry.client()).pull(kept);
     }
   }
 

@@ -105,6 +105,16 @@ public final class RegistryClient {
     return repositories;
   }
 
+  /** GET /v2/<repo>/tags/list: the repository's tags, as the registry lists them. */
+  public List<String> tags(String repository) throws IOException {
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(uri("/v2/" + repository + "/tags/list")).GET());
+    expect(response, 200, "tags of " + repository);
+    List<String> tags = new ArrayList<>();
+    new ObjectMapper().readTree(response.body()).path("tags").forEach(t -> tags.add(t.asText()));
+    return tags;
+  }
+
   public Fetched getManifest(String repository, String reference) throws IOException {
     return fetch(
         HttpRequest.newBuilder(uri("/v2/" + repository + "/manifests/" + reference))
