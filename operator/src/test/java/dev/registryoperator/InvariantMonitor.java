@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>I2/I3: no live GC pod that deletes ({@code gc-kind=collect}) while a writable registry pod
  *       of the same registry is live, terminating included, whichever of the two came first;
  *   <li>I5: live collect pods of one registry belong to one GcSchedule run at most.
- *   <li>I6: a GC pod whose runner may delete (no {@code --dry-run}) is a collect pod, so that I2
+ *   <li>I8: a GC pod whose runner may delete (no {@code --dry-run}) is a collect pod, so that I2
  *       and I5 cover it: a retention plan or a preview never deletes, whatever was edited.
- *   <li>I7: a GC pod that applies retention ({@code --retention}) carries a retention request made
+ *   <li>I9: a GC pod that applies retention ({@code --retention}) carries a retention request made
  *       from the cluster's workloads ({@code workloadsChecked}) that protects every reference
  *       {@link #expectProtected} names.
  * </ul>
@@ -75,7 +75,7 @@ public final class InvariantMonitor implements AutoCloseable {
   }
 
   /**
-   * I7 for {@code reference} ({@code repository:tag}): a workload uses it from every registry of
+   * I9 for {@code reference} ({@code repository:tag}): a workload uses it from every registry of
    * the namespace, so every retention request must protect it.
    */
   public InvariantMonitor expectProtected(String reference) {
@@ -149,7 +149,7 @@ public final class InvariantMonitor implements AutoCloseable {
     }
   }
 
-  /** I6 and I7 for one live GC pod. */
+  /** I8 and I9 for one live GC pod. */
   private void checkDeletingPod(String event, Pod pod) {
     List<String> args = new ArrayList<>();
     pod.getSpec()
@@ -159,7 +159,7 @@ public final class InvariantMonitor implements AutoCloseable {
     if (!args.contains("--dry-run")
         && !"collect".equals(pod.getMetadata().getLabels().get(GC_KIND))) {
       violations.add(
-          "I6 after " + event + ": GC pod " + name(pod) + " may delete but is not a collect pod");
+          "I8 after " + event + ": GC pod " + name(pod) + " may delete but is not a collect pod");
     }
     if (!args.contains("--retention")) {
       return;
@@ -175,7 +175,7 @@ public final class InvariantMonitor implements AutoCloseable {
       missing.removeAll(request.protection().usersByReference().keySet());
       if (!request.workloadsChecked() || !missing.isEmpty()) {
         violations.add(
-            "I7 after "
+            "I9 after "
                 + event
                 + ": GC pod "
                 + name(pod)
@@ -185,7 +185,7 @@ public final class InvariantMonitor implements AutoCloseable {
       }
     } catch (java.io.IOException | RuntimeException e) {
       violations.add(
-          "I7 after "
+          "I9 after "
               + event
               + ": GC pod "
               + name(pod)
