@@ -137,4 +137,12 @@ class DurationsTest {
     assertThatThrownBy(() -> Durations.parse("spec.quiesceTimeout", ""))
         .hasMessageContaining("spec.quiesceTimeout ''");
   }
+
+  @Test
+  void durationsAndByteCountsAsStatusWritesThem() {
+    assertThat(Durations.parse("f", "1h30m").toMinutes()).isEqualTo(90);
+    assertThat(Durations.parse("f", "45s").toSeconds()).isEqualTo(45);
+    assertThat(Durations.bytes(0)).isEqualTo("0 B");
+    assertThat(Durations.bytes(5L * 1024 * 1024 * 1024)).isEqualTo("5.0 GiB");
+  }
 }

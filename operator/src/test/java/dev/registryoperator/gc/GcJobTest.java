@@ -227,34 +227,6 @@ class GcJobTest {
   }
 
   @Test
-  void durationsAndValidation() {
-    assertThat(Durations.parse("f", "1h30m").toMinutes()).isEqualTo(90);
-    assertThat(Durations.parse("f", "45s").toSeconds()).isEqualTo(45);
-    assertThat(Durations.bytes(0)).isEqualTo("0 B");
-    assertThat(Durations.bytes(5L * 1024 * 1024 * 1024)).isEqualTo("5.0 GiB");
-
-    GcScheduleSpec spec = GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec();
-    assertThat(GcScheduleValidator.validate(spec)).isEmpty();
-    spec.setMaxDuration("soon");
-    assertThat(GcScheduleValidator.validate(spec))
-        .hasValueSatisfying(m -> assertThat(m).contains("spec.maxDuration 'soon'"));
-    spec.setMaxDuration("1h");
-    spec.setMinReclaimableBytes(-5L);
-    assertThat(GcScheduleValidator.validate(spec))
-        .hasValueSatisfying(m -> assertThat(m).contains("minReclaimableBytes must be 0 or more"));
-    spec.setMinReclaimableBytes(null);
-    GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
-    cron.setCron("61 * * * *");
-    spec.setSchedule(cron);
-    assertThat(GcScheduleValidator.validate(spec))
-        .hasValueSatisfying(m -> assertThat(m).contains("61 * * * *"));
-    cron.setCron("0 3 * * *");
-    cron.setTimeZone("Mars/Olympus_Mons");
-    assertThat(GcScheduleValidator.validate(spec))
-        .hasValueSatisfying(m -> assertThat(m).contains("Mars/Olympus_Mons"));
-  }
-
-  @Test
   void theGcPodHasDefaultResourcesNoSidecarAndNoRecursiveChown() {
     GcSchedule schedule = GcRunTest.schedule(MaintenanceMode.ReadOnly);
     Registry registry = Registries.withPvc("images", "1Gi");

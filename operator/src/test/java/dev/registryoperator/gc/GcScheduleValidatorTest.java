@@ -135,4 +135,27 @@ class GcScheduleValidatorTest {
                 assertThat(m)
                     .contains("spec.retention[0].tagPattern", "spec.retention[1].keepLatest"));
   }
+
+  @Test
+  void durationsCronTimeZoneAndThresholdAreChecked() {
+    GcScheduleSpec spec = GcRunTest.schedule(MaintenanceMode.ReadOnly).getSpec();
+    assertThat(GcScheduleValidator.validate(spec)).isEmpty();
+    spec.setMaxDuration("soon");
+    assertThat(GcScheduleValidator.validate(spec))
+        .hasValueSatisfying(m -> assertThat(m).contains("spec.maxDuration 'soon'"));
+    spec.setMaxDuration("1h");
+    spec.setMinReclaimableBytes(-5L);
+    assertThat(GcScheduleValidator.validate(spec))
+        .hasValueSatisfying(m -> assertThat(m).contains("minReclaimableBytes must be 0 or more"));
+    spec.setMinReclaimableBytes(null);
+    GcScheduleSpec.Schedule cron = new GcScheduleSpec.Schedule();
+    cron.setCron("61 * * * *");
+    spec.setSchedule(cron);
+    assertThat(GcScheduleValidator.validate(spec))
+        .hasValueSatisfying(m -> assertThat(m).contains("61 * * * *"));
+    cron.setCron("0 3 * * *");
+    cron.setTimeZone("Mars/Olympus_Mons");
+    assertThat(GcScheduleValidator.validate(spec))
+        .hasValueSatisfying(m -> assertThat(m).contains("Mars/Olympus_Mons"));
+  }
 }
