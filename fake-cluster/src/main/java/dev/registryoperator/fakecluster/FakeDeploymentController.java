@@ -125,7 +125,7 @@ final class FakeDeploymentController {
     } else {
       rollingUpdate(d, hash, desired);
     }
-    return writeStatus(d, hash, desired) != StatusWriter.Write.CONFLICT;
+    return writeStatus(d, hash, desired) != StatusWriter.Write.Conflict;
   }
 
   private void recreate(Deployment d, String hash, int desired) {

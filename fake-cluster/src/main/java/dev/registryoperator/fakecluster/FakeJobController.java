@@ -136,7 +136,7 @@ final class FakeJobController {
           null,
           st.failureMessage);
     }
-    boolean settledNow = writeStatus(job, st) != StatusWriter.Write.CONFLICT && !refused;
+    boolean settledNow = writeStatus(job, st) != StatusWriter.Write.Conflict && !refused;
     Integer ttl = job.getSpec().getTtlSecondsAfterFinished();
     if (st.finishedAt != null
         && ttl != null

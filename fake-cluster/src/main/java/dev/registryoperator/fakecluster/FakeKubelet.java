@@ -50,9 +50,9 @@ final class FakeKubelet {
                 return;
               }
               State before = r.state;
-              r.state = State.GONE;
+              r.state = State.Gone;
               ctx.log.add("pod", r.name, "gone", r.owner(), "deletion observed");
-              if (before == State.RUNNING || before == State.STARTING) {
+              if (before == State.Running || before == State.Starting) {
                 Pod p = r.pod;
                 ctx.workers.execute(() -> stopQuietly(p));
               }
@@ -69,9 +69,9 @@ final class FakeKubelet {
         continue;
       }
       switch (r.state) {
-        case PENDING -> scheduler.trySchedule(r);
-        case SCHEDULED -> start(r);
-        case RUNNING -> probe(r);
+        case Pending -> scheduler.trySchedule(r);
+        case Scheduled -> start(r);
+        case Running -> probe(r);
         default -> {}
       }
     }
@@ -108,7 +108,7 @@ final class FakeKubelet {
   }
 
   private void start(PodRecord r) {
-    r.state = State.STARTING;
+    r.state = State.Starting;
     Pod pod = r.pod;
     var owner = ctx.ownerOf(r);
     ctx.workers.execute(
@@ -132,7 +132,7 @@ final class FakeKubelet {
       finish(r, new PodRuntime.Termination(128, "StartError", failure.toString()), "terminated");
       return;
     }
-    r.state = State.RUNNING;
+    r.state = State.Running;
     r.startedAt = Instant.now();
     r.ready = false;
     if (r.terminating) {
@@ -161,7 +161,7 @@ final class FakeKubelet {
       } else {
         r.restarts++;
         r.ready = false;
-        r.state = State.SCHEDULED;
+        r.state = State.Scheduled;
         ctx.log.add("pod", r.name, "restarting exit=" + code, r.owner(), null);
       }
       return;
@@ -179,9 +179,9 @@ final class FakeKubelet {
       return; // other finalizers hold it; the informer reports when it is gone
     }
     switch (r.state) {
-      case PENDING, SCHEDULED, EXITED, STOPPED -> removeFinalizer(r);
-      case RUNNING -> {
-        r.state = State.STOPPING;
+      case Pending, Scheduled, Exited, Stopped -> removeFinalizer(r);
+      case Running -> {
+        r.state = State.Stopping;
         Pod pod = r.pod;
         ctx.workers.execute(
             () -> {
@@ -208,7 +208,7 @@ final class FakeKubelet {
 
   /** Containers ended: terminal phase and {@code state.terminated} written. */
   private void finish(PodRecord r, PodRuntime.Termination t, String verb) {
-    r.state = r.terminating ? State.STOPPED : State.EXITED;
+    r.state = r.terminating ? State.Stopped : State.Exited;
     r.termination = t;
     r.ready = false;
     ctx.writePodStatus(r, PodStatuses.terminated(r));
@@ -231,10 +231,10 @@ final class FakeKubelet {
     }
     r.finalizerReleased = true;
     if (left.isEmpty()) {
-      r.state = State.GONE;
+      r.state = State.Gone;
       ctx.log.add("pod", r.name, "gone", r.owner(), null);
     } else {
-      r.state = r.finished() ? r.state : State.STOPPED;
+      r.state = r.finished() ? r.state : State.Stopped;
     }
   }
 

@@ -67,7 +67,7 @@ final class FakeScheduler {
       throw e;
     }
     r.nodeName = node.get();
-    r.state = PodRecord.State.SCHEDULED;
+    r.state = PodRecord.State.Scheduled;
     ctx.writePodStatus(r, PodStatuses.scheduled());
     ctx.log.add("pod", r.name, "scheduled node=" + r.nodeName, r.owner(), null);
   }

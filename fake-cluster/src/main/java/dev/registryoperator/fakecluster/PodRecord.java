@@ -6,14 +6,14 @@ import java.time.Instant;
 /** The kubelet's view of one pod it manages. Only touched on the logic thread. */
 final class PodRecord {
   enum State {
-    PENDING,
-    SCHEDULED,
-    STARTING,
-    RUNNING,
-    STOPPING,
-    EXITED,
-    STOPPED,
-    GONE
+    Pending,
+    Scheduled,
+    Starting,
+    Running,
+    Stopping,
+    Exited,
+    Stopped,
+    Gone
   }
 
   final String namespace;
@@ -24,7 +24,7 @@ final class PodRecord {
   final String ownerUid;
   final String templateHash;
   Pod pod;
-  State state = State.PENDING;
+  State state = State.Pending;
   boolean terminating;
   boolean ready;
   boolean unschedulableReported;
@@ -64,12 +64,12 @@ final class PodRecord {
   }
 
   boolean gone() {
-    return state == State.GONE;
+    return state == State.Gone;
   }
 
   /** The containers have ended (phase Succeeded or Failed), whether or not the pod still exists. */
   boolean finished() {
-    return state == State.EXITED || state == State.STOPPED;
+    return state == State.Exited || state == State.Stopped;
   }
 
   /** Counted by controllers as a replica: not terminating, not finished, not gone. */

@@ -34,10 +34,10 @@ final class StatusWriter<T extends HasMetadata, S> {
   /** What {@link #writeIfChanged} did. */
   enum Write {
     /** Nothing to write. */
-    UNCHANGED,
-    WRITTEN,
+    Unchanged,
+    Written,
     /** The object changed or went meanwhile: nothing written, to try again. */
-    CONFLICT
+    Conflict
   }
 
   /**
@@ -46,7 +46,7 @@ final class StatusWriter<T extends HasMetadata, S> {
    */
   Write writeIfChanged(T cached, S computed, UnaryOperator<T> write) {
     if (Objects.equals(computed, previous(cached))) {
-      return Write.UNCHANGED;
+      return Write.Unchanged;
     }
     T stored;
     try {
@@ -54,14 +54,14 @@ final class StatusWriter<T extends HasMetadata, S> {
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 404) {
         // changed or deleted meanwhile: like a real controller, try again on the next sync
-        return Write.CONFLICT;
+        return Write.Conflict;
       }
       throw e;
     }
     if (stored != null) {
       written.put(cached.getMetadata().getUid(), new Written<>(computed, rv(stored)));
     }
-    return Write.WRITTEN;
+    return Write.Written;
   }
 
   void forget(String uid) {

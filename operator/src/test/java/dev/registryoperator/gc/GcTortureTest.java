@@ -192,19 +192,19 @@ class GcTortureTest extends GcClusterTestBase {
   }
 
   private enum Fault {
-    REQUEST_RUN,
-    DELETE_JOB,
-    DELETE_GC_POD,
-    EDIT_REGISTRY,
-    REPLACE_REGISTRY,
-    CORRUPT_LOCK,
-    RECREATE_REGISTRY,
-    FLIP_DRY_RUN,
-    SWITCH_MODE,
-    RETARGET_SCHEDULE,
-    BREAK_DURATIONS,
-    DELETE_SCHEDULE,
-    REFUSE_JOBS
+    RequestRun,
+    DeleteJob,
+    DeleteGcPod,
+    EditRegistry,
+    ReplaceRegistry,
+    CorruptLock,
+    RecreateRegistry,
+    FlipDryRun,
+    SwitchMode,
+    RetargetSchedule,
+    BreakDurations,
+    DeleteSchedule,
+    RefuseJobs
   }
 
   /** One seed: a registry, one or two schedules on it, and a list of faults at fixed delays. */
@@ -287,7 +287,7 @@ class GcTortureTest extends GcClusterTestBase {
       int faults = 4 + random.nextInt(6);
       for (int i = 0; i < faults; i++) {
         Fault fault =
-            i == 0 ? Fault.REQUEST_RUN : Fault.values()[random.nextInt(Fault.values().length)];
+            i == 0 ? Fault.RequestRun : Fault.values()[random.nextInt(Fault.values().length)];
         String schedule = schedules.get(random.nextInt(schedules.size()));
         inject(fault, schedule);
         actionsDone.incrementAndGet();
@@ -299,8 +299,8 @@ class GcTortureTest extends GcClusterTestBase {
     private void inject(Fault fault, String schedule) {
       try {
         switch (fault) {
-          case REQUEST_RUN -> requestRun(schedule, "req-" + seed + "-" + random.nextInt(1_000_000));
-          case DELETE_JOB ->
+          case RequestRun -> requestRun(schedule, "req-" + seed + "-" + random.nextInt(1_000_000));
+          case DeleteJob ->
               client
                   .batch()
                   .v1()
@@ -308,13 +308,13 @@ class GcTortureTest extends GcClusterTestBase {
                   .inNamespace(NAMESPACE)
                   .withLabel(GcJob.SCHEDULE_LABEL, schedule)
                   .delete();
-          case DELETE_GC_POD ->
+          case DeleteGcPod ->
               client
                   .pods()
                   .inNamespace(NAMESPACE)
                   .withLabel(GcJob.SCHEDULE_LABEL, schedule)
                   .delete();
-          case EDIT_REGISTRY ->
+          case EditRegistry ->
               client
                   .resources(Registry.class)
                   .inNamespace(NAMESPACE)
@@ -325,7 +325,7 @@ class GcTortureTest extends GcClusterTestBase {
                         x.getSpec().setReadOnly(random.nextInt(5) == 0 ? true : null);
                         return x;
                       });
-          case REPLACE_REGISTRY -> {
+          case ReplaceRegistry -> {
             Registry current =
                 client.resources(Registry.class).inNamespace(NAMESPACE).withName(registry).get();
             if (current != null && current.getMetadata().getAnnotations() != null) {
@@ -333,7 +333,7 @@ class GcTortureTest extends GcClusterTestBase {
               client.resource(current).update();
             }
           }
-          case CORRUPT_LOCK ->
+          case CorruptLock ->
               client
                   .resources(Registry.class)
                   .inNamespace(NAMESPACE)
@@ -343,7 +343,7 @@ class GcTortureTest extends GcClusterTestBase {
                       "{\"metadata\":{\"annotations\":{\""
                           + MaintenanceRequest.ANNOTATION
                           + "\":\"{broken\"}}}");
-          case RECREATE_REGISTRY -> {
+          case RecreateRegistry -> {
             client.resources(Registry.class).inNamespace(NAMESPACE).withName(registry).delete();
             eventually().until(() -> getRegistry(registry) == null);
             Registry again = new Registry();
@@ -352,7 +352,7 @@ class GcTortureTest extends GcClusterTestBase {
             again.setSpec(Registries.withPvc(registry, "1Gi").getSpec());
             client.resource(again).create();
           }
-          case FLIP_DRY_RUN ->
+          case FlipDryRun ->
               editSchedule(
                   schedule,
                   s ->
@@ -360,7 +360,7 @@ class GcTortureTest extends GcClusterTestBase {
                           !s.effectiveDryRun() && s.getMinReclaimableBytes() == null
                               ? true
                               : null));
-          case SWITCH_MODE ->
+          case SwitchMode ->
               editSchedule(
                   schedule,
                   s ->
@@ -368,27 +368,27 @@ class GcTortureTest extends GcClusterTestBase {
                           s.effectiveMode() == MaintenanceMode.ReadOnly
                               ? MaintenanceMode.ScaleToZero
                               : MaintenanceMode.ReadOnly));
-          case RETARGET_SCHEDULE ->
+          case RetargetSchedule ->
               editSchedule(
                   schedule,
                   s ->
                       s.setRegistryRef(
                           new GcScheduleSpec.RegistryRef(
                               random.nextBoolean() ? "t" + (seed + 1) : registry)));
-          case BREAK_DURATIONS ->
+          case BreakDurations ->
               editSchedule(
                   schedule,
                   s -> {
                     s.setQuiesceTimeout(random.nextBoolean() ? "" : "0s");
                     s.setMaxDuration("0s");
                   });
-          case DELETE_SCHEDULE -> {
+          case DeleteSchedule -> {
             if (schedules.size() > 1) {
               client.resources(GcSchedule.class).inNamespace(NAMESPACE).withName(schedule).delete();
               schedules.remove(schedule);
             }
           }
-          case REFUSE_JOBS -> {
+          case RefuseJobs -> {
             String prefix = "\"" + schedule + "-";
             Runnable lift =
                 harness

@@ -27,10 +27,10 @@ class EmptyRepositoriesTest {
   private record Content(PushedImage app, PushedImage nested) {
     static Content push(RegistryClient client) throws Exception {
       ImagePusher pusher = new ImagePusher(client, 41);
-      PushedImage app = pusher.pushImage("app", "v1", Format.OCI, 5_000);
-      PushedImage tmp = pusher.pushImage("tmp", "v1", Format.DOCKER, 6_000);
-      PushedImage teamA = pusher.pushImage("team/a", "v1", Format.OCI, 7_000);
-      PushedImage nested = pusher.pushImage("team/a/b", "v1", Format.OCI, 8_000);
+      PushedImage app = pusher.pushImage("app", "v1", Format.Oci, 5_000);
+      PushedImage tmp = pusher.pushImage("tmp", "v1", Format.Docker, 6_000);
+      PushedImage teamA = pusher.pushImage("team/a", "v1", Format.Oci, 7_000);
+      PushedImage nested = pusher.pushImage("team/a/b", "v1", Format.Oci, 8_000);
       client.deleteManifest("tmp", tmp.digest());
       client.deleteManifest("team/a", teamA.digest());
       return new Content(app, nested);

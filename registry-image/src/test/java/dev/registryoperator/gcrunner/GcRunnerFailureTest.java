@@ -208,7 +208,7 @@ class GcRunnerFailureTest {
     try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
       PushedImage index =
           new ImagePusher(registry.client())
-              .pushMultiPlatform("multi", "latest", Format.OCI, 2, 4096);
+              .pushMultiPlatform("multi", "latest", Format.Oci, 2, 4096);
       registry.stop();
 
       Run run = RunnerHarness.runWith(pretending3, registry.configFile(), dir, "--delete-untagged");
@@ -232,7 +232,7 @@ class GcRunnerFailureTest {
   void aReferencedBlobThatVanishesDuringTheRunFailsTheIntegrityCheck() throws Exception {
     try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
       PushedImage image =
-          new ImagePusher(registry.client()).pushImage("app", "v1", Format.DOCKER, 4096);
+          new ImagePusher(registry.client()).pushImage("app", "v1", Format.Docker, 4096);
       registry.stop();
       String hex = image.layers().get(0).digest().substring("sha256:".length());
       Path layerDir =

@@ -80,9 +80,9 @@ class GcRunnerJarIT {
   void collectsARealRegistryAndWritesTheReport() throws Exception {
     try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
       ImagePusher pusher = new ImagePusher(registry.client());
-      PushedImage kept = pusher.pushImage("app", "v1", Format.OCI, 8192);
-      PushedImage index = pusher.pushMultiPlatform("app", "multi", Format.DOCKER, 2, 1024);
-      PushedImage gone = pusher.pushImage("app", "v0", Format.DOCKER, 4096);
+      PushedImage kept = pusher.pushImage("app", "v1", Format.Oci, 8192);
+      PushedImage index = pusher.pushMultiPlatform("app", "multi", Format.Docker, 2, 1024);
+      PushedImage gone = pusher.pushImage("app", "v0", Format.Docker, 4096);
       registry.client().deleteManifest("app", gone.digest());
       registry.stop();
       StorageSnapshot before = StorageSnapshot.of(registry.storage());

@@ -145,13 +145,13 @@ class GcRunnerRegistryTest {
       RegistryClient client = registry.client();
       ImagePusher pusher = new ImagePusher(client, 11);
       byte[] shared = pusher.randomLayer(12 * 1024);
-      PushedImage v1 = pusher.pushImage("app", "v1", Format.DOCKER, 6 * 1024);
+      PushedImage v1 = pusher.pushImage("app", "v1", Format.Docker, 6 * 1024);
       PushedImage movedAway =
-          pusher.pushImage("app", "latest", Format.OCI, shared, pusher.randomLayer(5000));
-      PushedImage latest = pusher.pushImage("app", "latest", Format.OCI, 7 * 1024);
-      PushedImage byDigest = pusher.pushImage("app", null, Format.DOCKER, 3 * 1024);
+          pusher.pushImage("app", "latest", Format.Oci, shared, pusher.randomLayer(5000));
+      PushedImage latest = pusher.pushImage("app", "latest", Format.Oci, 7 * 1024);
+      PushedImage byDigest = pusher.pushImage("app", null, Format.Docker, 3 * 1024);
       PushedImage web =
-          pusher.pushImage("web", "v1", Format.DOCKER, shared, pusher.randomLayer(4000));
+          pusher.pushImage("web", "v1", Format.Docker, shared, pusher.randomLayer(4000));
       registry.stop();
       StorageSnapshot before = StorageSnapshot.of(registry.storage());
 
@@ -208,9 +208,9 @@ class GcRunnerRegistryTest {
                 .formatted(calls, RegistryProcess.binary()));
     try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
       ImagePusher pusher = new ImagePusher(registry.client(), 5);
-      PushedImage gone = pusher.pushImage("app", "v1", Format.OCI, 2048);
-      pusher.pushImage("app", "v2", Format.DOCKER, 2048);
-      pusher.pushImage("app", null, Format.DOCKER, 1024);
+      PushedImage gone = pusher.pushImage("app", "v1", Format.Oci, 2048);
+      pusher.pushImage("app", "v2", Format.Docker, 2048);
+      pusher.pushImage("app", null, Format.Docker, 1024);
       registry.client().deleteManifest("app", gone.digest());
       registry.stop();
       String config = registry.configFile().toString();
@@ -247,11 +247,11 @@ class GcRunnerRegistryTest {
     try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
       RegistryClient client = registry.client();
       ImagePusher pusher = new ImagePusher(client, 13);
-      PushedImage index = pusher.pushMultiPlatform("multi", "latest", Format.OCI, 2, 3 * 1024);
+      PushedImage index = pusher.pushMultiPlatform("multi", "latest", Format.Oci, 2, 3 * 1024);
       for (PushedImage child : index.children()) {
         pusher.tag("multi", "child-" + child.digest().substring(7, 19), child);
       }
-      PushedImage untagged = pusher.pushImage("multi", null, Format.OCI, 5 * 1024);
+      PushedImage untagged = pusher.pushImage("multi", null, Format.Oci, 5 * 1024);
       registry.stop();
       StorageSnapshot before = StorageSnapshot.of(registry.storage());
 
@@ -316,7 +316,7 @@ class GcRunnerRegistryTest {
   void repositoryWhoseImagesWereAllDeletedIsCollected() throws Exception {
     try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
       PushedImage only =
-          new ImagePusher(registry.client()).pushImage("lonely", "v1", Format.OCI, 2048);
+          new ImagePusher(registry.client()).pushImage("lonely", "v1", Format.Oci, 2048);
       registry.client().deleteManifest("lonely", only.digest());
       registry.stop();
 

@@ -38,23 +38,23 @@ final class MixedStorage {
     byte[] shared = pusher.randomLayer(16 * 1024);
 
     storage.tagged.add(
-        pusher.pushImage("team/app", "v1", Format.DOCKER, shared, pusher.randomLayer(8 * 1024)));
+        pusher.pushImage("team/app", "v1", Format.Docker, shared, pusher.randomLayer(8 * 1024)));
     storage.tagged.add(
-        pusher.pushImage("team/app", "v2", Format.OCI, shared, pusher.randomLayer(9 * 1024)));
+        pusher.pushImage("team/app", "v2", Format.Oci, shared, pusher.randomLayer(9 * 1024)));
     PushedImage old =
-        pusher.pushImage("team/app", "old", Format.DOCKER, shared, pusher.randomLayer(10 * 1024));
-    storage.untagged.add(pusher.pushImage("team/app", null, Format.OCI, 3 * 1024));
-    storage.untagged.add(pusher.pushImage("team/app", "latest", Format.DOCKER, 4 * 1024));
-    storage.tagged.add(pusher.pushImage("team/app", "latest", Format.DOCKER, 5 * 1024));
+        pusher.pushImage("team/app", "old", Format.Docker, shared, pusher.randomLayer(10 * 1024));
+    storage.untagged.add(pusher.pushImage("team/app", null, Format.Oci, 3 * 1024));
+    storage.untagged.add(pusher.pushImage("team/app", "latest", Format.Docker, 4 * 1024));
+    storage.tagged.add(pusher.pushImage("team/app", "latest", Format.Docker, 5 * 1024));
 
     storage.tagged.add(
-        pusher.pushImage("team/web", "v1", Format.OCI, shared, pusher.randomLayer(6 * 1024)));
-    PushedImage web = pusher.pushImage("team/web", "gone", Format.OCI, 7 * 1024);
+        pusher.pushImage("team/web", "v1", Format.Oci, shared, pusher.randomLayer(6 * 1024)));
+    PushedImage web = pusher.pushImage("team/web", "gone", Format.Oci, 7 * 1024);
 
-    storage.tagged.add(pusher.pushMultiPlatform("multi", "latest", Format.OCI, 2, 2 * 1024));
-    storage.tagged.add(pusher.pushMultiPlatform("multi", "list", Format.DOCKER, 2, 2 * 1024));
+    storage.tagged.add(pusher.pushMultiPlatform("multi", "latest", Format.Oci, 2, 2 * 1024));
+    storage.tagged.add(pusher.pushMultiPlatform("multi", "list", Format.Docker, 2, 2 * 1024));
 
-    PushedImage solo = pusher.pushImage("solo", "only", Format.DOCKER, 11 * 1024);
+    PushedImage solo = pusher.pushImage("solo", "only", Format.Docker, 11 * 1024);
 
     for (PushedImage image : List.of(old, web, solo)) {
       client.deleteManifest(image.repository(), image.digest());

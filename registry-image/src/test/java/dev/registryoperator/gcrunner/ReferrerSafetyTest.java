@@ -35,14 +35,14 @@ class ReferrerSafetyTest {
 
     static Content push(RegistryClient client) throws Exception {
       ImagePusher pusher = new ImagePusher(client, 21);
-      PushedImage image = pusher.pushImage("app", "v1", Format.OCI, 8 * 1024);
+      PushedImage image = pusher.pushImage("app", "v1", Format.Oci, 8 * 1024);
       PushedImage signature = pusher.pushReferrer("app", null, MediaTypes.SIGNATURE, image);
       // cosign's tag schema keeps an SBOM by a tag of its own: safe
       PushedImage sbom =
           pusher.pushReferrer(
               "app", "sha256-" + image.digest().substring(7) + ".sbom", MediaTypes.SBOM, image);
       // an untagged image goes with --delete-untagged, and its signature with it: no conflict
-      PushedImage untaggedImage = pusher.pushImage("app", null, Format.OCI, 4 * 1024);
+      PushedImage untaggedImage = pusher.pushImage("app", null, Format.Oci, 4 * 1024);
       PushedImage signatureOfUntagged =
           pusher.pushReferrer("app", null, MediaTypes.SIGNATURE, untaggedImage);
       return new Content(image, signature, sbom, untaggedImage, signatureOfUntagged);

@@ -64,17 +64,17 @@ class RetentionRegistryTest {
     static Content push(RegistryClient client, Path storage) throws IOException {
       ImagePusher pusher = new ImagePusher(client, 51);
       byte[] shared = pusher.randomLayer(12_000);
-      PushedImage v0 = pusher.pushImage("app", "v0", Format.OCI, 3_000);
-      PushedImage v1 = pusher.pushImage("app", "v1", Format.DOCKER, 4_000);
+      PushedImage v0 = pusher.pushImage("app", "v0", Format.Oci, 3_000);
+      PushedImage v1 = pusher.pushImage("app", "v1", Format.Docker, 4_000);
       pusher.tag("app", "stable", v1);
-      PushedImage v2 = pusher.pushImage("app", "v2", Format.OCI, shared, pusher.randomLayer(5_000));
-      PushedImage v3 = pusher.pushImage("app", "v3", Format.DOCKER, 6_000);
-      PushedImage v4 = pusher.pushImage("app", "v4", Format.OCI, shared, pusher.randomLayer(7_000));
+      PushedImage v2 = pusher.pushImage("app", "v2", Format.Oci, shared, pusher.randomLayer(5_000));
+      PushedImage v3 = pusher.pushImage("app", "v3", Format.Docker, 6_000);
+      PushedImage v4 = pusher.pushImage("app", "v4", Format.Oci, shared, pusher.randomLayer(7_000));
       PushedImage signatureOfV2 = pusher.pushReferrer("app", null, MediaTypes.SIGNATURE, v2);
       PushedImage signatureOfV4 = pusher.pushReferrer("app", null, MediaTypes.SIGNATURE, v4);
-      PushedImage multiV1 = pusher.pushMultiPlatform("multi", "v1", Format.OCI, 2, 2_000);
-      PushedImage multiV2 = pusher.pushMultiPlatform("multi", "v2", Format.DOCKER, 2, 2_500);
-      PushedImage multiV3 = pusher.pushMultiPlatform("multi", "v3", Format.OCI, 2, 3_500);
+      PushedImage multiV1 = pusher.pushMultiPlatform("multi", "v1", Format.Oci, 2, 2_000);
+      PushedImage multiV2 = pusher.pushMultiPlatform("multi", "v2", Format.Docker, 2, 2_500);
+      PushedImage multiV3 = pusher.pushMultiPlatform("multi", "v3", Format.Oci, 2, 3_500);
       pushed(storage, "app", "v0", 10);
       pushed(storage, "app", "v1", 9);
       pushed(storage, "app", "stable", 9);
@@ -299,9 +299,9 @@ class RetentionRegistryTest {
     Path calls = dir.resolve("calls.txt");
     try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
       ImagePusher pusher = new ImagePusher(registry.client(), 52);
-      PushedImage v1 = pusher.pushImage("app", "v1", Format.OCI, 2_000);
-      PushedImage v2 = pusher.pushImage("app", "v2", Format.OCI, 2_000);
-      PushedImage v3 = pusher.pushImage("app", "v3", Format.OCI, 2_000);
+      PushedImage v1 = pusher.pushImage("app", "v1", Format.Oci, 2_000);
+      PushedImage v2 = pusher.pushImage("app", "v2", Format.Oci, 2_000);
+      PushedImage v3 = pusher.pushImage("app", "v3", Format.Oci, 2_000);
       registry.stop();
       pushed(registry.storage(), "app", "v1", 3);
       pushed(registry.storage(), "app", "v2", 2);
@@ -358,7 +358,7 @@ class RetentionRegistryTest {
   void deleteUntaggedIsCheckedAgainstTheStorageAsRetentionLeftIt() throws Exception {
     try (RegistryProcess registry = RegistryProcess.start(dir.resolve("registry"))) {
       ImagePusher pusher = new ImagePusher(registry.client(), 53);
-      PushedImage image = pusher.pushImage("app", "v1", Format.OCI, 3_000);
+      PushedImage image = pusher.pushImage("app", "v1", Format.Oci, 3_000);
       String signatureTag = "sha256-" + image.digest().substring(7) + ".sig";
       PushedImage signature = pusher.pushReferrer("app", signatureTag, MediaTypes.SIGNATURE, image);
       registry.stop();

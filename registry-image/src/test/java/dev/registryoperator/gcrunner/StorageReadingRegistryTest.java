@@ -83,7 +83,7 @@ class StorageReadingRegistryTest {
       MixedStorage content = MixedStorage.push(registry.client());
       // One child of a third index is tagged as well: --delete-untagged keeps it.
       ImagePusher pusher = new ImagePusher(registry.client(), 3);
-      PushedImage third = pusher.pushMultiPlatform("multi", "third", Format.OCI, 2, 1024);
+      PushedImage third = pusher.pushMultiPlatform("multi", "third", Format.Oci, 2, 1024);
       PushedImage taggedChild = third.children().get(0);
       pusher.tag("multi", "amd64", taggedChild);
       registry.stop();

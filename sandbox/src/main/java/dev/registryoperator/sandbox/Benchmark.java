@@ -127,7 +127,7 @@ final class Benchmark {
     Instant origin = window.firstRefused();
     List<ProcessRecord> registries =
         sandbox.runtime().processes().stream()
-            .filter(p -> p.kind() == ProcessRecord.Kind.REGISTRY)
+            .filter(p -> p.kind() == ProcessRecord.Kind.Registry)
             .toList();
     ProcessRecord old =
         registries.stream()

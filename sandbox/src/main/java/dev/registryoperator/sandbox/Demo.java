@@ -179,9 +179,9 @@ final class Demo {
     }
     Optional<TrafficProbe.Window> window = traffic.refusedWindow();
     long refused =
-        traffic.pushes().stream().filter(a -> a.outcome() == TrafficProbe.Outcome.REFUSED).count();
+        traffic.pushes().stream().filter(a -> a.outcome() == TrafficProbe.Outcome.Refused).count();
     long pushedOk =
-        traffic.pushes().stream().filter(a -> a.outcome() == TrafficProbe.Outcome.OK).count();
+        traffic.pushes().stream().filter(a -> a.outcome() == TrafficProbe.Outcome.Ok).count();
     if (window.isPresent()) {
       TrafficProbe.Window w = window.get();
       say(
@@ -206,7 +206,7 @@ final class Demo {
       say("pushes were never refused (" + pushedOk + " succeeded)");
     }
     long pullFailures =
-        traffic.pulls().stream().filter(a -> a.outcome() != TrafficProbe.Outcome.OK).count();
+        traffic.pulls().stream().filter(a -> a.outcome() != TrafficProbe.Outcome.Ok).count();
     say(
         traffic.pulls().size()
             + " pulls of team/web:stable during the run, "

@@ -168,7 +168,7 @@ public final class ProcessPodRuntime implements PodRuntime {
     String owned = owner == null ? null : owner.getKind() + "/" + owner.getMetadata().getName();
     ProcessRecord record =
         new ProcessRecord(
-            job ? ProcessRecord.Kind.JOB : ProcessRecord.Kind.REGISTRY,
+            job ? ProcessRecord.Kind.Job : ProcessRecord.Kind.Registry,
             namespace,
             name,
             uid,
@@ -206,7 +206,7 @@ public final class ProcessPodRuntime implements PodRuntime {
     r.ready = false;
     endpoints.setReady(r.record.uid(), false);
     r.process.kill(); // what the container's main process left behind dies with the container
-    if (r.record.kind() == ProcessRecord.Kind.JOB) {
+    if (r.record.kind() == ProcessRecord.Kind.Job) {
       for (JobListener l : jobListeners) {
         try {
           l.exited(r.record);

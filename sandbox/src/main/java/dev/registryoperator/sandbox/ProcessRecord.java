@@ -14,8 +14,8 @@ import java.util.Optional;
 public final class ProcessRecord {
   /** What the pod is: a registry pod (of a Deployment) or a GC Job pod. */
   public enum Kind {
-    REGISTRY,
-    JOB
+    Registry,
+    Job
   }
 
   private final Kind kind;

@@ -36,20 +36,20 @@ public final class SampleImages {
     byte[] shared = pusher.randomLayer(layerSize);
     appV1 =
         pusher.pushImage(
-            "team/app", "v1", ImagePusher.Format.DOCKER, pusher.randomLayer(layerSize), shared);
+            "team/app", "v1", ImagePusher.Format.Docker, pusher.randomLayer(layerSize), shared);
     kept.add(
         pusher.pushImage(
-            "team/app", "v2", ImagePusher.Format.DOCKER, pusher.randomLayer(layerSize), shared));
+            "team/app", "v2", ImagePusher.Format.Docker, pusher.randomLayer(layerSize), shared));
     webOld =
         pusher.pushImage(
-            "team/web", "old", ImagePusher.Format.OCI, pusher.randomLayer(layerSize), shared);
+            "team/web", "old", ImagePusher.Format.Oci, pusher.randomLayer(layerSize), shared);
     kept.add(
         pusher.pushImage(
-            "team/web", "stable", ImagePusher.Format.OCI, pusher.randomLayer(layerSize)));
-    kept.add(pusher.pushMultiPlatform("team/base", "latest", ImagePusher.Format.OCI, 2, layerSize));
+            "team/web", "stable", ImagePusher.Format.Oci, pusher.randomLayer(layerSize)));
+    kept.add(pusher.pushMultiPlatform("team/base", "latest", ImagePusher.Format.Oci, 2, layerSize));
     kept.add(
         pusher.pushMultiPlatform(
-            "team/tools", "latest", ImagePusher.Format.DOCKER, 2, layerSize / 2));
+            "team/tools", "latest", ImagePusher.Format.Docker, 2, layerSize / 2));
     List<PushedImage> all = new ArrayList<>(kept);
     all.add(0, appV1);
     all.add(2, webOld);
@@ -63,7 +63,7 @@ public final class SampleImages {
     for (int i = 0; i < count; i++) {
       images.add(
           pusher.pushImage(
-              repository, "i" + i, ImagePusher.Format.OCI, pusher.randomLayer(layerSize)));
+              repository, "i" + i, ImagePusher.Format.Oci, pusher.randomLayer(layerSize)));
     }
     kept.addAll(images);
     return images;

@@ -29,13 +29,13 @@ public final class TrafficProbe implements AutoCloseable {
   /** How an attempt ended. */
   public enum Outcome {
     /** Pushed (manifest PUT 201), or pulled and verified. */
-    OK,
+    Ok,
     /** HTTP 405: the registry is read-only. */
-    REFUSED,
+    Refused,
     /** No connection, or the connection was reset: no registry behind the Service. */
-    UNAVAILABLE,
+    Unavailable,
     /** Any other answer, or a digest mismatch. */
-    FAILED
+    Failed
   }
 
   /** One push or pull, from its first request to its last answer. */
@@ -132,7 +132,7 @@ public final class TrafficProbe implements AutoCloseable {
     int last = -1;
     int refused = 0;
     for (int i = 0; i < attempts.size(); i++) {
-      if (attempts.get(i).outcome() != Outcome.OK) {
+      if (attempts.get(i).outcome() != Outcome.Ok) {
         first = first < 0 ? i : first;
         last = i;
         refused++;
@@ -142,7 +142,7 @@ public final class TrafficProbe implements AutoCloseable {
       return Optional.empty();
     }
     for (int i = last + 1; i < attempts.size(); i++) {
-      if (attempts.get(i).outcome() == Outcome.OK) {
+      if (attempts.get(i).outcome() == Outcome.Ok) {
         return Optional.of(new Window(attempts.get(first).end(), attempts.get(i).end(), refused));
       }
     }
@@ -204,11 +204,11 @@ public final class TrafficProbe implements AutoCloseable {
               manifest);
       expect(put, 201, "PUT manifest");
       pushedTags.add(tag);
-      return new Attempt(start, Instant.now(), Outcome.OK, reference, null);
+      return new Attempt(start, Instant.now(), Outcome.Ok, reference, null);
     } catch (Refused e) {
       return new Attempt(start, Instant.now(), e.outcome, reference, e.getMessage());
     } catch (IOException e) {
-      return new Attempt(start, Instant.now(), Outcome.UNAVAILABLE, reference, e.toString());
+      return new Attempt(start, Instant.now(), Outcome.Unavailable, reference, e.toString());
     }
   }
 
@@ -248,7 +248,7 @@ public final class TrafficProbe implements AutoCloseable {
       if (manifest.header("Docker-Content-Digest") != null
           && !digest.equals(manifest.header("Docker-Content-Digest"))) {
         throw new Refused(
-            Outcome.FAILED,
+            Outcome.Failed,
             "manifest digest "
                 + digest
                 + " but Docker-Content-Digest "
@@ -267,14 +267,14 @@ public final class TrafficProbe implements AutoCloseable {
         expect(data, 200, "GET blob " + blob);
         if (!RegistryClient.sha256(data.body()).equals(blob)) {
           throw new Refused(
-              Outcome.FAILED, "blob " + blob + " hashes to " + RegistryClient.sha256(data.body()));
+              Outcome.Failed, "blob " + blob + " hashes to " + RegistryClient.sha256(data.body()));
         }
       }
-      return new Attempt(start, Instant.now(), Outcome.OK, reference, null);
+      return new Attempt(start, Instant.now(), Outcome.Ok, reference, null);
     } catch (Refused e) {
       return new Attempt(start, Instant.now(), e.outcome, reference, e.getMessage());
     } catch (IOException e) {
-      return new Attempt(start, Instant.now(), Outcome.UNAVAILABLE, reference, e.toString());
+      return new Attempt(start, Instant.now(), Outcome.Unavailable, reference, e.toString());
     }
   }
 
@@ -287,8 +287,8 @@ public final class TrafficProbe implements AutoCloseable {
         what + ": HTTP " + response.status() + (body.isEmpty() ? "" : " " + abbreviate(body));
     throw new Refused(
         response.status() == 405
-            ? Outcome.REFUSED
-            : response.status() == 503 ? Outcome.UNAVAILABLE : Outcome.FAILED,
+            ? Outcome.Refused
+            : response.status() == 503 ? Outcome.Unavailable : Outcome.Failed,
         detail);
   }
 

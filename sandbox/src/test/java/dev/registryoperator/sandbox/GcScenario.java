@@ -149,20 +149,20 @@ final class GcScenario implements AutoCloseable {
             () ->
                 traffic.pushes().stream()
                         .filter(
-                            a -> a.outcome() == TrafficProbe.Outcome.OK && a.start().isAfter(after))
+                            a -> a.outcome() == TrafficProbe.Outcome.Ok && a.start().isAfter(after))
                         .count()
                     >= n);
   }
 
   List<ProcessRecord> registryProcesses() {
     return sandbox.runtime().processes().stream()
-        .filter(p -> p.kind() == ProcessRecord.Kind.REGISTRY)
+        .filter(p -> p.kind() == ProcessRecord.Kind.Registry)
         .toList();
   }
 
   List<ProcessRecord> jobProcesses() {
     return sandbox.runtime().processes().stream()
-        .filter(p -> p.kind() == ProcessRecord.Kind.JOB)
+        .filter(p -> p.kind() == ProcessRecord.Kind.Job)
         .toList();
   }
 

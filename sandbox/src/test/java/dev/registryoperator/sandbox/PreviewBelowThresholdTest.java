@@ -35,7 +35,7 @@ class PreviewBelowThresholdTest {
         run = s.awaitRun(1);
         GcScenario.awaitPushesSucceed(traffic, Instant.now(), 3);
         assertThat(traffic.pushes())
-            .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.OK));
+            .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.Ok));
         assertThat(traffic.refusedWindow()).isEmpty();
       }
 

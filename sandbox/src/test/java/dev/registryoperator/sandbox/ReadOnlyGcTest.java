@@ -51,16 +51,16 @@ class ReadOnlyGcTest {
       assertThat(duringGc)
           .as("push attempts while the GC process ran")
           .isNotEmpty()
-          .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.REFUSED));
+          .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.Refused));
       // Pushes were refused only around the run, never failed otherwise, and work again after it.
       List<Attempt> notOk =
-          traffic.pushes().stream().filter(a -> a.outcome() != Outcome.OK).toList();
+          traffic.pushes().stream().filter(a -> a.outcome() != Outcome.Ok).toList();
       Instant finished =
           Instant.parse(s.schedule().getStatus().getLastRun().getFinishTime()).plusSeconds(1);
       assertThat(notOk)
           .allSatisfy(
               a -> {
-                assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.REFUSED);
+                assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.Refused);
                 assertThat(a.detail()).contains("HTTP 405");
                 assertThat(a.overlaps(requested, finished)).as(a.toString()).isTrue();
               });
@@ -78,7 +78,7 @@ class ReadOnlyGcTest {
           .isLessThanOrEqualTo(window.duration().toMillis() + 1000);
       // Pulls kept working the whole time, also while the GC ran.
       assertThat(traffic.pulls())
-          .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.OK));
+          .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.Ok));
       assertThat(traffic.pulls().stream().filter(a -> a.overlaps(gcStart, gcEnd))).isNotEmpty();
 
       // Bytes: status says exactly what left the disk; the garbage is gone, everything referenced
@@ -149,7 +149,7 @@ class ReadOnlyGcTest {
               () ->
                   assertThat(
                           s.sandbox.runtime().live().stream()
-                              .filter(p -> p.kind() == ProcessRecord.Kind.REGISTRY))
+                              .filter(p -> p.kind() == ProcessRecord.Kind.Registry))
                       .singleElement()
                       .satisfies(p -> assertThat(p.startedAt()).isAfter(gcEnd)));
     }

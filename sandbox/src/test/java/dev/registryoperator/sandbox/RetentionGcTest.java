@@ -67,7 +67,7 @@ class RetentionGcTest {
               pusher.pushImage(
                   repository.getKey(),
                   tag,
-                  order % 2 == 0 ? ImagePusher.Format.OCI : ImagePusher.Format.DOCKER,
+                  order % 2 == 0 ? ImagePusher.Format.Oci : ImagePusher.Format.Docker,
                   pusher.randomLayer(4 * 1024),
                   base);
           images.put(repository.getKey() + ":" + tag, image);

@@ -59,8 +59,8 @@ class ScaleToZeroGcTest {
           traffic.pushes().stream().filter(a -> a.overlaps(gcStart, gcEnd)).toList();
       assertThat(duringGc)
           .isNotEmpty()
-          .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.UNAVAILABLE));
-      assertThat(traffic.pushes().stream().filter(a -> a.outcome() == Outcome.OK))
+          .allSatisfy(a -> assertThat(a.outcome()).as(a.toString()).isEqualTo(Outcome.Unavailable));
+      assertThat(traffic.pushes().stream().filter(a -> a.outcome() == Outcome.Ok))
           .noneMatch(a -> a.overlaps(gcStart, gcEnd));
       TrafficProbe.Window window = traffic.refusedWindow().orElseThrow();
       assertThat(window.firstSuccessAfter()).isAfter(gcEnd);

@@ -29,13 +29,13 @@ class TrafficProbeWindowTest {
     var window =
         TrafficProbe.refusedWindow(
                 attempts(
-                    Outcome.OK,
-                    Outcome.REFUSED,
-                    Outcome.OK,
-                    Outcome.REFUSED,
-                    Outcome.UNAVAILABLE,
-                    Outcome.OK,
-                    Outcome.OK))
+                    Outcome.Ok,
+                    Outcome.Refused,
+                    Outcome.Ok,
+                    Outcome.Refused,
+                    Outcome.Unavailable,
+                    Outcome.Ok,
+                    Outcome.Ok))
             .orElseThrow();
     assertThat(window.firstRefused()).isEqualTo(T0.plusSeconds(1).plusMillis(500));
     assertThat(window.firstSuccessAfter()).isEqualTo(T0.plusSeconds(5).plusMillis(500));
@@ -45,7 +45,7 @@ class TrafficProbeWindowTest {
 
   @Test
   void noWindowWithoutRefusalsOrWithoutRecovery() {
-    assertThat(TrafficProbe.refusedWindow(attempts(Outcome.OK, Outcome.OK))).isEmpty();
-    assertThat(TrafficProbe.refusedWindow(attempts(Outcome.OK, Outcome.REFUSED))).isEmpty();
+    assertThat(TrafficProbe.refusedWindow(attempts(Outcome.Ok, Outcome.Ok))).isEmpty();
+    assertThat(TrafficProbe.refusedWindow(attempts(Outcome.Ok, Outcome.Refused))).isEmpty();
   }
 }

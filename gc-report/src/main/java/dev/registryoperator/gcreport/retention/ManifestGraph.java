@@ -20,9 +20,9 @@ final class ManifestGraph {
   /** How a manifest was reached from another. */
   enum Link {
     /** It is a child of the index it was reached from. */
-    IN_INDEX,
+    InIndex,
     /** It is a referrer of the manifest it was reached from. */
-    REFERS_TO
+    RefersTo
   }
 
   /** Told of each manifest a walk reaches. */
@@ -75,12 +75,12 @@ final class ManifestGraph {
     while (!next.isEmpty()) {
       String from = next.removeFirst();
       for (String child : repository.manifest(from).children()) {
-        if (reach.reached(child, Link.IN_INDEX, from)) {
+        if (reach.reached(child, Link.InIndex, from)) {
           next.add(child);
         }
       }
       for (String referrer : referrers.getOrDefault(from, List.of())) {
-        if (reach.reached(referrer, Link.REFERS_TO, from)) {
+        if (reach.reached(referrer, Link.RefersTo, from)) {
           next.add(referrer);
         }
       }

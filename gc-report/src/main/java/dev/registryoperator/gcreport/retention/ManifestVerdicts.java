@@ -83,7 +83,7 @@ record ManifestVerdicts(
           }
           if (candidates.containsKey(digest)) {
             String detail =
-                (link == Link.IN_INDEX ? "in index " : "refers to ") + from + ", which stays";
+                (link == Link.InIndex ? "in index " : "refers to ") + from + ", which stays";
             List<String> tags = deletedTagsOf.getOrDefault(digest, List.of());
             kept.put(
                 digest,
@@ -127,7 +127,7 @@ record ManifestVerdicts(
         List.copyOf(candidates.keySet()),
         (digest, link, from) -> {
           String why =
-              link == Link.IN_INDEX ? "in deleted index " + from : "refers to deleted " + from;
+              link == Link.InIndex ? "in deleted index " + from : "refers to deleted " + from;
           return candidates.putIfAbsent(digest, why) == null;
         });
     return candidates;

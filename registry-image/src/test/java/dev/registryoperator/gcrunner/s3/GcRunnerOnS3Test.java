@@ -84,9 +84,9 @@ class GcRunnerOnS3Test {
       ImagePusher pusher = new ImagePusher(client, 31);
       byte[] shared = pusher.randomLayer(20_000);
       PushedImage kept =
-          pusher.pushImage("app", "v1", Format.DOCKER, shared, pusher.randomLayer(30_000));
+          pusher.pushImage("app", "v1", Format.Docker, shared, pusher.randomLayer(30_000));
       PushedImage doomed =
-          pusher.pushImage("app", "v2", Format.OCI, shared, pusher.randomLayer(45_000));
+          pusher.pushImage("app", "v2", Format.Oci, shared, pusher.randomLayer(45_000));
       client.deleteManifest("app", doomed.digest());
       registry.stop(); // nothing writes while it runs
 
@@ -141,7 +141,7 @@ class GcRunnerOnS3Test {
       assertThat(empty.report().get("message").asText()).contains("storage is empty");
 
       registry.start();
-      new ImagePusher(registry.client(), 32).pushImage("app", "v1", Format.OCI, 5_000);
+      new ImagePusher(registry.client(), 32).pushImage("app", "v1", Format.Oci, 5_000);
       registry.stop();
       Run failed = runner(config, failsToMark);
       assertThat(failed.result()).as(failed.log()).isEqualTo("GarbageCollectFailed");
@@ -157,7 +157,7 @@ class GcRunnerOnS3Test {
     String bucket = bucket(test);
     try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
       PushedImage image =
-          new ImagePusher(registry.client(), 33).pushImage("app", "v1", Format.OCI, 7_000);
+          new ImagePusher(registry.client(), 33).pushImage("app", "v1", Format.Oci, 7_000);
       registry.stop();
       String layer = image.layers().get(0).digest();
       String hex = layer.substring("sha256:".length());
@@ -183,7 +183,7 @@ class GcRunnerOnS3Test {
     String bucket = bucket(test);
     try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
       ImagePusher pusher = new ImagePusher(registry.client(), 34);
-      PushedImage image = pusher.pushImage("app", "v1", Format.OCI, 6_000);
+      PushedImage image = pusher.pushImage("app", "v1", Format.Oci, 6_000);
       PushedImage signature = pusher.pushReferrer("app", null, MediaTypes.SIGNATURE, image);
       registry.stop();
 
@@ -218,7 +218,7 @@ class GcRunnerOnS3Test {
     try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
       PushedImage multi =
           new ImagePusher(registry.client(), 35)
-              .pushMultiPlatform("multi", "v1", Format.OCI, 2, 3_000);
+              .pushMultiPlatform("multi", "v1", Format.Oci, 2, 3_000);
       registry.stop();
       StorageSnapshot before = BucketBlobs.snapshot(s3, bucket);
 
@@ -245,9 +245,9 @@ class GcRunnerOnS3Test {
       ImagePusher pusher = new ImagePusher(registry.client(), 37);
       byte[] shared = pusher.randomLayer(10_000);
       PushedImage kept =
-          pusher.pushImage("app", "v1", Format.OCI, shared, pusher.randomLayer(20_000));
+          pusher.pushImage("app", "v1", Format.Oci, shared, pusher.randomLayer(20_000));
       PushedImage doomed =
-          pusher.pushImage("app", "pr-1", Format.DOCKER, shared, pusher.randomLayer(30_000));
+          pusher.pushImage("app", "pr-1", Format.Docker, shared, pusher.randomLayer(30_000));
       registry.stop();
       RetentionRequest request =
           new RetentionRequest(
@@ -296,8 +296,8 @@ class GcRunnerOnS3Test {
     try (S3Registry registry = S3Registry.start(s3, bucket, dir.resolve("registry"))) {
       RegistryClient client = registry.client();
       ImagePusher pusher = new ImagePusher(client, 36);
-      PushedImage kept = pusher.pushImage("app", "v1", Format.OCI, 4_000);
-      PushedImage doomed = pusher.pushImage("tmp", "v1", Format.OCI, 5_000);
+      PushedImage kept = pusher.pushImage("app", "v1", Format.Oci, 4_000);
+      PushedImage doomed = pusher.pushImage("tmp", "v1", Format.Oci, 5_000);
       client.deleteManifest("tmp", doomed.digest());
       assertThat(client.catalog()).containsExactly("app", "tmp");
       registry.stop();

@@ -62,12 +62,12 @@ class RegistryOnS3Test {
       ImagePusher pusher = new ImagePusher(client, 21);
       byte[] shared = pusher.randomLayer(20_000);
       PushedImage kept =
-          pusher.pushImage("app", "v1", Format.DOCKER, shared, pusher.randomLayer(30_000));
+          pusher.pushImage("app", "v1", Format.Docker, shared, pusher.randomLayer(30_000));
       // Above the 5 MiB chunk size: uploaded in two parts, moved into place by multipart copy.
-      PushedImage big = pusher.pushImage("app", "big", Format.OCI, 11 * MIB + 123);
+      PushedImage big = pusher.pushImage("app", "big", Format.Oci, 11 * MIB + 123);
       PushedImage doomed =
-          pusher.pushImage("app", "v2", Format.DOCKER, shared, pusher.randomLayer(40_000));
-      PushedImage web = pusher.pushImage("web", "v1", Format.OCI, 10_000);
+          pusher.pushImage("app", "v2", Format.Docker, shared, pusher.randomLayer(40_000));
+      PushedImage web = pusher.pushImage("web", "v1", Format.Oci, 10_000);
       ImageVerifier verifier = new ImageVerifier(client);
       for (PushedImage image : List.of(kept, big, doomed, web)) {
         assertThat(verifier.pull(image)).containsExactlyInAnyOrderElementsOf(image.blobDigests());
@@ -117,8 +117,8 @@ class RegistryOnS3Test {
   void dryRunDeletesNothingAndNamesWhatTheRealRunDeletes() throws Exception {
     try (S3Registry registry = S3Registry.start(s3, bucket, dir)) {
       ImagePusher pusher = new ImagePusher(registry.client(), 22);
-      PushedImage kept = pusher.pushImage("app", "v1", Format.OCI, 25_000);
-      PushedImage doomed = pusher.pushImage("app", "v2", Format.OCI, 35_000);
+      PushedImage kept = pusher.pushImage("app", "v1", Format.Oci, 25_000);
+      PushedImage doomed = pusher.pushImage("app", "v2", Format.Oci, 35_000);
       registry.client().deleteManifest("app", doomed.digest());
       registry.stop();
       List<S3Object> bucketBefore = s3.list(bucket, "");
@@ -149,13 +149,13 @@ class RegistryOnS3Test {
     try (S3Registry registry = S3Registry.start(s3, bucket, dir)) {
       ImagePusher pusher = new ImagePusher(registry.client(), 23);
       byte[] shared = pusher.randomLayer(12_000);
-      PushedImage v1 = pusher.pushImage("app", "v1", Format.DOCKER, 6_000);
+      PushedImage v1 = pusher.pushImage("app", "v1", Format.Docker, 6_000);
       PushedImage movedAway =
-          pusher.pushImage("app", "latest", Format.OCI, shared, pusher.randomLayer(5_000));
-      PushedImage latest = pusher.pushImage("app", "latest", Format.OCI, 7_000);
-      PushedImage byDigest = pusher.pushImage("app", null, Format.DOCKER, 3_000);
+          pusher.pushImage("app", "latest", Format.Oci, shared, pusher.randomLayer(5_000));
+      PushedImage latest = pusher.pushImage("app", "latest", Format.Oci, 7_000);
+      PushedImage byDigest = pusher.pushImage("app", null, Format.Docker, 3_000);
       PushedImage web =
-          pusher.pushImage("web", "v1", Format.DOCKER, shared, pusher.randomLayer(4_000));
+          pusher.pushImage("web", "v1", Format.Docker, shared, pusher.randomLayer(4_000));
       registry.stop();
       StorageSnapshot before = BucketBlobs.snapshot(s3, bucket);
 

@@ -28,8 +28,8 @@ class S3ServerDirectoryTest {
     try (S3Server s3 = S3Server.start(data);
         S3Registry registry = S3Registry.start(s3, BUCKET, dir.resolve("first"))) {
       ImagePusher pusher = new ImagePusher(registry.client(), 31);
-      kept = pusher.pushImage("app", "v1", Format.DOCKER, 20_000);
-      doomed = pusher.pushImage("app", "v2", Format.OCI, 30_000);
+      kept = pusher.pushImage("app", "v1", Format.Docker, 20_000);
+      doomed = pusher.pushImage("app", "v2", Format.Oci, 30_000);
       registry.client().deleteManifest("app", doomed.digest());
     }
     assertThat(data.resolve(BUCKET).resolve(BucketBlobs.BLOBS)).isDirectory();

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ImagePusher {
   /** Docker schema 2 (manifest, manifest list) or OCI (image manifest, index). */
   public enum Format {
-    DOCKER,
-    OCI
+    Docker,
+    Oci
   }
 
   private static final String[] PLATFORMS = {"amd64", "arm64", "s390x", "ppc64le", "riscv64"};
@@ -54,7 +54,7 @@ public final class ImagePusher {
    */
   public PushedImage pushImage(String repository, String tag, Format format, byte[]... layers)
       throws IOException {
-    boolean oci = format == Format.OCI;
+    boolean oci = format == Format.Oci;
     List<Descriptor> layerDescriptors = new ArrayList<>();
     for (byte[] layer : layers) {
       layerDescriptors.add(
@@ -98,7 +98,7 @@ public final class ImagePusher {
    */
   public PushedImage pushIndex(
       String repository, String tag, Format format, PushedImage... children) throws IOException {
-    String mediaType = format == Format.OCI ? MediaTypes.OCI_INDEX : MediaTypes.DOCKER_LIST;
+    String mediaType = format == Format.Oci ? MediaTypes.OCI_INDEX : MediaTypes.DOCKER_LIST;
     StringBuilder json =
         new StringBuilder(
             "{\"schemaVersion\":2,\"mediaType\":\"" + mediaType + "\",\"manifests\":[");
