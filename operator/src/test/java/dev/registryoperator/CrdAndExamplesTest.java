@@ -184,6 +184,53 @@ class CrdAndExamplesTest {
     assertRefused(gc, badDuration, "pattern", "maxDuration");
     assertRefused(gc, badGcMode, "enum", "mode");
     assertRefused(gc, negativeBytes, "minimum", "minReclaimableBytes");
+    JsonNode negativeKeep =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, retention: [{keepLatest: -1}]}\n");
+    JsonNode badAge =
+        YAML.readTree(
+            "apiVersion: registry.operator.dev/v1alpha1\nkind: GcSchedule\nmetadata: {name: x}\nspec: {registryRef: {name: r}, retention: [{keepYoungerThan: 2 weeks}]}\n");
+    assertRefused(gc, negativeKeep, "minimum", "keepLatest");
+    assertRefused(gc, badAge, "pattern", "keepYoungerThan");
+  }
+
+  /**
+   * keepYoungerThan: what the schema's pattern accepts, the operator's validation accepts, except a
+   * zero age (which the pattern cannot tell), and the other way round.
+   */
+  @Test
+  void theSchemaAndTheValidationAgreeOnRetentionAges() {
+    java.util.regex.Pattern schema =
+        java.util.regex.Pattern.compile(
+            dev.registryoperator.gcreport.retention.RetentionRule.DURATION_PATTERN);
+    for (String age :
+        List.of(
+            "14d",
+            "36h",
+            "1d12h",
+            "90m",
+            "45s",
+            "1d1h1m1s",
+            "2h30s",
+            "",
+            "12h1d",
+            "1d1d",
+            "14",
+            "d",
+            "2 weeks",
+            "1w",
+            "-1d",
+            "1.5d",
+            "1D")) {
+      boolean valid =
+          dev.registryoperator.gcreport.retention.RetentionRules.validate(
+                  List.of(
+                      new dev.registryoperator.gcreport.retention.RetentionRule(
+                          null, null, null, null, null, age)))
+              .isEmpty();
+      assertThat(schema.matcher(age).matches()).as(age).isEqualTo(valid);
+    }
+    assertThat(schema.matcher("0d").matches()).isTrue(); // zero: the validation refuses it
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.registryoperator.gcreport.retention;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import java.util.List;
 
 /**
@@ -45,9 +47,20 @@ public record RetentionRule(
                 + " pushed ones (equal push times: in alphabetical order of the tag). 0 keeps none"
                 + " by number: with 0 and no other keep, every selected tag is deleted. Absent:"
                 + " none is kept for being recent. A rule needs keepLatest or keepYoungerThan.")
+        @Min(0)
         Integer keepLatest,
     @JsonPropertyDescription(
             "Keep the tags the rule selects that were pushed less than this long ago: integers"
                 + " with units d (24 hours), h, m, s in that order, such as 14d, 36h or 1d12h;"
                 + " longer than 0. Absent: none is kept for its age.")
-        String keepYoungerThan) {}
+        @Pattern(DURATION_PATTERN)
+        String keepYoungerThan) {
+
+  /**
+   * keepYoungerThan's syntax for the CRD schema: units d, h, m, s, each at most once, in that
+   * order, at least one (the API server's regular expressions have no look-ahead, hence the
+   * alternatives). That it is longer than 0 is checked by {@link RetentionRules#validate}.
+   */
+  public static final String DURATION_PATTERN =
+      "^([0-9]+d([0-9]+h)?([0-9]+m)?([0-9]+s)?|[0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$";
+}
