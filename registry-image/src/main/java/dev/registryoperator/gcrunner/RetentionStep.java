@@ -2,7 +2,6 @@ package dev.registryoperator.gcrunner;
 
 import dev.registryoperator.gcreport.GcReport;
 import dev.registryoperator.gcreport.retention.Inventory;
-import dev.registryoperator.gcreport.retention.KeepReason;
 import dev.registryoperator.gcreport.retention.RetentionDecision;
 import dev.registryoperator.gcreport.retention.RetentionPlan;
 import dev.registryoperator.gcreport.retention.RetentionPlan.DeletedManifest;
@@ -104,19 +103,21 @@ final class RetentionStep {
               + (tag.manifestStays() ? "; untagged only, its manifest stays" : ""));
     }
     for (KeptTag tag : repository.keptTags()) {
-      if (tag.reason() == KeepReason.Protected) {
-        log.info(
-            "retention: keep tag "
-                + name
-                + ":"
-                + tag.tag()
-                + " ("
-                + tag.digest()
-                + "), used by "
-                + String.join(", ", tag.users())
-                + ": "
-                + tag.detail());
-      }
+      // every kept tag with why: the plan says why others stay, not only what goes
+      log.info(
+          "retention: keep tag "
+              + name
+              + ":"
+              + tag.tag()
+              + " ("
+              + tag.digest()
+              + ")"
+              + (tag.users().isEmpty() ? "" : ", used by " + String.join(", ", tag.users()))
+              + ": "
+              + tag.reason()
+              + (tag.rule() == null ? "" : " (rule " + tag.rule() + ")")
+              + ", "
+              + tag.detail());
     }
     for (DeletedManifest manifest : repository.deletedManifests()) {
       log.info(

@@ -277,6 +277,8 @@ class RetentionRegistryTest {
         assertThat(run.log())
             .contains(
                 "retention: keep tag app:v0",
+                // why the others stay
+                "retention: keep tag app:v4 (" + content.v4().digest() + "): KeptByLatest (rule 0)",
                 "retention: delete manifest app@" + content.signatureOfV2().digest(),
                 "retention: dry run, nothing deleted");
       }
