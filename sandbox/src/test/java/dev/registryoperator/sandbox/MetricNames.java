@@ -20,6 +20,8 @@ final class MetricNames {
           "registry_operator_gc_eligible_bytes",
           "registry_operator_gc_last_success_timestamp_seconds",
           "registry_operator_gc_consecutive_failures",
+          "registry_operator_retention_tags_deleted_total",
+          "registry_operator_retention_tags_protected_total",
           "registry_operator_registry_maintenance",
           "registry_operator_registries");
 
