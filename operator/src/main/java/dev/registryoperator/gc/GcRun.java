@@ -238,6 +238,51 @@ public final class GcRun {
   }
 
   /**
+   * The report of a step's read-only Job (the retention plan, the preview), once it succeeded with
+   * one; else, in {@code next}, how the run goes on: the Job created, waited for, or the run ended.
+   */
+  private record JobReport(Advance next, GcReport report) {}
+
+  /**
+   * A Job that deletes nothing, while the registry stays writable: created on the step's first pass
+   * ({@code creating}, with the Job's name for {@code %s}), then watched until it finished; a
+   * failure, or no report, ends the run with {@code failed}.
+   */
+  private static JobReport readOnlyJob(
+      Step s,
+      GcJob.Kind kind,
+      String registryGoneWhen,
+      String creating,
+      GcReason failed,
+      String failedPrefix) {
+    GcRunStatus run = s.run();
+    if (s.registry() == null) {
+      return new JobReport(s.registryGone(registryGoneWhen), null);
+    }
+    if (run.getJobName() == null) {
+      Job job = s.job(kind);
+      s.actions().add(s.create(job, false));
+      run.setJobName(job.getMetadata().getName());
+      run.setMessage(creating.formatted(job.getMetadata().getName()));
+      return new JobReport(waiting(run, s.actions()), null);
+    }
+    JobObservation job = s.seen().job();
+    Optional<Advance> trouble = jobTrouble(s);
+    if (trouble.isPresent()) {
+      return new JobReport(trouble.get(), null);
+    }
+    if (!job.finished()) {
+      return new JobReport(waiting(run, s.actions()), null);
+    }
+    Optional<GcReport> report = GcReport.parse(job.terminationMessage());
+    if (job.phase() != JobObservation.Phase.Succeeded || report.isEmpty()) {
+      return new JobReport(
+          s.ended(GcRunResult.Failed, failed, failedPrefix + runnerMessage(job, report)), null);
+    }
+    return new JobReport(null, report.get());
+  }
+
+  /**
    * With retention rules: a dry-run Job decides from the storage which tags would go and why others
    * stay, while the registry stays writable. A dry run ends with that plan; otherwise the run goes
    * on (the collect Job decides again, inside the window, from the storage and the workloads as
@@ -245,35 +290,18 @@ public final class GcRun {
    */
   private static Advance pruning(Step s) {
     GcRunStatus run = s.run();
-    if (s.registry() == null) {
-      return s.registryGone("while retention was planned");
+    JobReport job =
+        readOnlyJob(
+            s,
+            GcJob.Kind.Pruning,
+            "while retention was planned",
+            "retention Job %s decides which tags would go; the registry stays writable",
+            GcReason.PruningFailed,
+            "retention plan failed: ");
+    if (job.next() != null) {
+      return job.next();
     }
-    if (run.getJobName() == null) {
-      Job job = s.job(GcJob.Kind.Pruning);
-      s.actions().add(s.create(job, false));
-      run.setJobName(job.getMetadata().getName());
-      run.setMessage(
-          "retention Job "
-              + job.getMetadata().getName()
-              + " decides which tags would go; the registry stays writable");
-      return waiting(run, s.actions());
-    }
-    JobObservation job = s.seen().job();
-    Optional<Advance> trouble = jobTrouble(s);
-    if (trouble.isPresent()) {
-      return trouble.get();
-    }
-    if (!job.finished()) {
-      return waiting(run, s.actions());
-    }
-    Optional<GcReport> report = GcReport.parse(job.terminationMessage());
-    if (job.phase() != JobObservation.Phase.Succeeded || report.isEmpty()) {
-      return s.ended(
-          GcRunResult.Failed,
-          GcReason.PruningFailed,
-          "retention plan failed: " + runnerMessage(job, report));
-    }
-    GcReport r = report.get();
+    GcReport r = job.report();
     s.actions().add(new Announce(false, GcReason.RetentionPlanned, r.message));
     if (s.plan().dryRunOnly()) {
       GcRunOutcome outcome =
@@ -297,36 +325,20 @@ public final class GcRun {
 
   private static Advance preview(Step s) {
     GcRunStatus run = s.run();
-    if (s.registry() == null) {
-      return s.registryGone("during the preview");
+    JobReport job =
+        readOnlyJob(
+            s,
+            GcJob.Kind.Preview,
+            "during the preview",
+            "preview Job %s measures what a run would free; the registry stays writable",
+            GcReason.PreviewFailed,
+            "preview failed: ");
+    if (job.next() != null) {
+      return job.next();
     }
-    if (run.getJobName() == null) {
-      Job job = s.job(GcJob.Kind.Preview);
-      s.actions().add(s.create(job, false));
-      run.setJobName(job.getMetadata().getName());
-      run.setMessage(
-          "preview Job "
-              + job.getMetadata().getName()
-              + " measures what a run would free; the registry stays writable");
-      return waiting(run, s.actions());
-    }
-    JobObservation job = s.seen().job();
-    Optional<Advance> trouble = jobTrouble(s);
-    if (trouble.isPresent()) {
-      return trouble.get();
-    }
-    if (!job.finished()) {
-      return waiting(run, s.actions());
-    }
-    Optional<GcReport> report = GcReport.parse(job.terminationMessage());
-    if (job.phase() != JobObservation.Phase.Succeeded || report.isEmpty()) {
-      return s.ended(
-          GcRunResult.Failed,
-          GcReason.PreviewFailed,
-          "preview failed: " + runnerMessage(job, report));
-    }
+    GcReport report = job.report();
     // what the retention plan frees counts too: GC frees it once the tags are gone
-    long eligible = n(report.get().counters.getEligibleBytes()) + n(run.getRetentionBytes());
+    long eligible = n(report.counters.getEligibleBytes()) + n(run.getRetentionBytes());
     long minimum = s.plan().getMinReclaimableBytes();
     if (eligible < minimum) {
       run.setJobName(null);
@@ -339,7 +351,7 @@ public final class GcRun {
                   + " reclaimable, below minReclaimableBytes ("
                   + Durations.bytes(minimum)
                   + "); the registry stayed writable");
-      outcome.copyCountersFrom(report.get().counters);
+      outcome.copyCountersFrom(report.counters);
       outcome.setEligibleBytes(eligible);
       outcome.setReclaimedBytes(0L);
       return ended(run, outcome, s.seen(), s.actions());

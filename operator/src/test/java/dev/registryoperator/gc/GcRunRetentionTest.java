@@ -50,6 +50,11 @@ class GcRunRetentionTest {
   }
 
   private static JobObservation finished(String report) {
+    return ended("Complete", 0, report);
+  }
+
+  /** A Job whose one pod ended with {@code exitCode} and {@code report} as its message. */
+  private static JobObservation ended(String condition, int exitCode, String report) {
     Job job =
         new JobBuilder()
             .withNewMetadata()
@@ -57,7 +62,7 @@ class GcRunRetentionTest {
             .endMetadata()
             .withNewStatus()
             .addNewCondition()
-            .withType("Complete")
+            .withType(condition)
             .withStatus("True")
             .endCondition()
             .endStatus()
@@ -68,12 +73,12 @@ class GcRunRetentionTest {
             .withName("job-pod")
             .endMetadata()
             .withNewStatus()
-            .withPhase("Succeeded")
+            .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
             .addNewContainerStatus()
             .withName(GcJob.CONTAINER)
             .withNewState()
             .withNewTerminated()
-            .withExitCode(0)
+            .withExitCode(exitCode)
             .withMessage(report)
             .endTerminated()
             .endState()
@@ -204,46 +209,11 @@ class GcRunRetentionTest {
     String refused =
         "{\"version\":2,\"result\":\"ConfigurationError\",\"exitCode\":2,"
             + "\"message\":\"spec.retention[0].tagPattern: invalid regular expression\"}";
-    Job failedJob =
-        new JobBuilder()
-            .withNewMetadata()
-            .withName("j")
-            .endMetadata()
-            .withNewStatus()
-            .addNewCondition()
-            .withType("Failed")
-            .withStatus("True")
-            .endCondition()
-            .endStatus()
-            .build();
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("job-pod")
-            .endMetadata()
-            .withNewStatus()
-            .withPhase("Failed")
-            .addNewContainerStatus()
-            .withName(GcJob.CONTAINER)
-            .withNewState()
-            .withNewTerminated()
-            .withExitCode(2)
-            .withMessage(refused)
-            .endTerminated()
-            .endState()
-            .endContainerStatus()
-            .endStatus()
-            .build();
-
     GcRun.Advance done =
         GcRun.advance(
             schedule,
             run,
-            seen(
-                T0.plusSeconds(10),
-                registry,
-                List.of(),
-                JobObservation.of(failedJob, List.of(pod), List.of(pod), null)));
+            seen(T0.plusSeconds(10), registry, List.of(), ended("Failed", 2, refused)));
 
     assertThat(done.run().getOutcome().getResult()).isEqualTo(GcRunResult.Failed);
     assertThat(done.run().getOutcome().getReason()).isEqualTo("PruningFailed");
