@@ -49,6 +49,11 @@ import java.util.regex.Pattern;
  * finds objects by testing every stored one against the request; here a {@link StoreIndex} gives
  * the few candidates of the request's resource and name first, so that a get, patch or update costs
  * the same with 10 or 10,000 objects stored (the scale benchmark), with the same answers.
+ *
+ * <p>A Job or Deployment deleted with {@code propagationPolicy: Foreground} stays, as on a
+ * kube-apiserver, marked with a deletionTimestamp and the {@value #FOREGROUND_FINALIZER} finalizer,
+ * until the fake garbage collector has seen its dependents go and removes that finalizer. (The mock
+ * deletes an owner at once whatever the policy; other kinds still go so.)
  */
 public class CrudApiDispatcher extends KubernetesCrudDispatcher {
   /**
@@ -69,6 +74,19 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
   public interface Admission {
     Optional<Refusal> review(AdmissionRequest request);
   }
+
+  /** The finalizer of an object deleted in the foreground, as kube-apiserver names it. */
+  public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+
+  private static final Pattern FOREGROUND_KINDS =
+      Pattern.compile(
+          "^/apis/(batch/v1/namespaces/[^/]+/jobs|apps/v1/namespaces/[^/]+/deployments)/[^/?]+(\\?.*)?$");
+
+  private static final Pattern FOREGROUND_POLICY =
+      Pattern.compile("\"propagationPolicy\"\\s*:\\s*\"Foreground\"|propagationPolicy=Foreground");
+
+  /** The DELETE being answered asks for foreground propagation (requests are answered in turn). */
+  private boolean foregroundDelete;
 
   private final List<Admission> admissions = new CopyOnWriteArrayList<>();
 
@@ -186,6 +204,15 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
               request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
               new Buffer(json.get().getBytes(StandardCharsets.UTF_8)));
     }
+    foregroundDelete =
+        "DELETE".equals(request.getMethod())
+            && request.getPath() != null
+            && FOREGROUND_KINDS.matcher(request.getPath()).matches()
+            && (FOREGROUND_POLICY.matcher(request.getPath()).find()
+                || (request.getBody() != null
+                    && FOREGROUND_POLICY
+                        .matcher(new String(request.getBody().getBytes(), StandardCharsets.UTF_8))
+                        .find()));
     try {
       MockResponse response = super.dispatch(request);
       // The mock names no content type; kubectl then reads the answer as its request's (protobuf).
@@ -466,6 +493,13 @@ public class CrudApiDispatcher extends KubernetesCrudDispatcher {
         for (AttributeSet key : matching) {
           GenericKubernetesResource resource =
               Serialization.unmarshal(map.get(key), GenericKubernetesResource.class);
+          if (foregroundDelete
+              && !resource.isMarkedForDeletion()
+              && !resource.getFinalizers().contains(FOREGROUND_FINALIZER)) {
+            List<String> finalizers = new ArrayList<>(resource.getFinalizers());
+            finalizers.add(FOREGROUND_FINALIZER);
+            resource.getMetadata().setFinalizers(finalizers);
+          }
           if (resource.getFinalizers().isEmpty()) {
             processEvent(path, query, key, null, null);
           } else if (!resource.isMarkedForDeletion()) {

@@ -23,9 +23,13 @@ import java.util.Set;
  * Plays the owner-reference garbage collector: an object of one of the watched types whose owners
  * are all gone (not found, or found with another uid) is deleted in the background. Owners may be
  * of any kind, custom resources included; they are looked up by apiVersion, kind (plural derived
- * from it), namespace and name, and must be namespaced. Deletion is always background: the mock
- * deletes an owner at once whatever the propagation policy (no foreground wait, and orphaning is
- * not honoured).
+ * from it), namespace and name, and must be namespaced. Its own deletions are background ones.
+ *
+ * <p>A Job or Deployment deleted in the foreground (the API server keeps it, marked, with the
+ * {@value CrudApiDispatcher#FOREGROUND_FINALIZER} finalizer) has its dependents deleted; once none
+ * is left (a pod is gone when its containers have stopped), the finalizer is removed and the API
+ * server deletes the owner. So the owner stays visible as long as its pods may run, as on a real
+ * cluster. Orphaning is not honoured.
  *
  * <p>Like the real one it works from events: a sweep (every {@code gcInterval}) looks at the
  * dependents that were added or changed, and at those of owners that went, since the last one;
@@ -102,6 +106,7 @@ final class FakeGarbageCollector {
   }
 
   void sweep() {
+    foreground();
     Collection<HasMetadata> candidates;
     if (++sweeps % FULL_SWEEP_EVERY == 0) {
       candidates = new ArrayList<>();
@@ -140,6 +145,64 @@ final class FakeGarbageCollector {
     }
   }
 
+  /** Owners deleted in the foreground: their dependents go first, then the owner's finalizer. */
+  private void foreground() {
+    List<HasMetadata> owners = new ArrayList<>(ctx.jobs.values());
+    owners.addAll(ctx.deployments.values());
+    for (HasMetadata owner : owners) {
+      List<String> finalizers = owner.getMetadata().getFinalizers();
+      if (owner.getMetadata().getDeletionTimestamp() == null
+          || finalizers == null
+          || !finalizers.contains(CrudApiDispatcher.FOREGROUND_FINALIZER)) {
+        continue;
+      }
+      String uid = owner.getMetadata().getUid();
+      Map<String, HasMetadata> of = dependents.get(uid);
+      if (of == null || of.isEmpty()) {
+        releaseForeground(owner, finalizers);
+        continue;
+      }
+      for (HasMetadata dependent : List.copyOf(of.values())) {
+        if (dependent.getMetadata().getDeletionTimestamp() == null
+            && !deleted.contains(dependent.getMetadata().getUid())) {
+          OwnerReference ref =
+              dependent.getMetadata().getOwnerReferences().stream()
+                  .filter(r -> uid.equals(r.getUid()))
+                  .findFirst()
+                  .orElseThrow();
+          delete(
+              dependent,
+              ref,
+              "owner " + ref.getKind() + "/" + ref.getName() + " deleted in the foreground");
+        }
+      }
+    }
+  }
+
+  /**
+   * Removes the foreground finalizer with one JSON patch that tests the finalizers as last seen; a
+   * change meanwhile (422) or the owner gone (404) leaves it to the next sweep.
+   */
+  private void releaseForeground(HasMetadata owner, List<String> before) {
+    List<String> after = new ArrayList<>(before);
+    after.remove(CrudApiDispatcher.FOREGROUND_FINALIZER);
+    String patch = SimContext.replaceFinalizers(before, after);
+    try {
+      ctx.client.resource(owner).patch(SimContext.JSON_PATCH, patch);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404 && e.getCode() != 422 && e.getCode() != 409) {
+        throw e;
+      }
+      return;
+    }
+    ctx.log.add(
+        owner.getKind().toLowerCase(Locale.ROOT),
+        owner.getMetadata().getName(),
+        "foreground deletion: dependents gone",
+        null,
+        null);
+  }
+
   /** The informer's objects in {@code namespaces} (all of them for null). */
   private static List<? extends HasMetadata> objects(
       SharedIndexInformer<? extends HasMetadata> informer, Collection<String> namespaces) {
@@ -154,9 +217,12 @@ final class FakeGarbageCollector {
   }
 
   private void delete(HasMetadata o, OwnerReference owner) {
+    delete(o, owner, "owner " + owner.getKind() + "/" + owner.getName() + " gone");
+  }
+
+  private void delete(HasMetadata o, OwnerReference owner, String why) {
     String uid = o.getMetadata().getUid();
     deleted.add(uid);
-    String why = "owner " + owner.getKind() + "/" + owner.getName() + " gone";
     var pod = ctx.pods.get(uid);
     if (pod.isPresent()) {
       if (pod.get().terminating || pod.get().gone()) {

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -253,12 +252,7 @@ final class FakeKubelet {
     List<String> before = cached.getMetadata().getFinalizers();
     List<String> after = new ArrayList<>(before);
     after.remove(FakeCluster.KUBELET_FINALIZER);
-    String patch =
-        "[{\"op\":\"test\",\"path\":\"/metadata/finalizers\",\"value\":"
-            + Serialization.asJson(before)
-            + "},{\"op\":\"replace\",\"path\":\"/metadata/finalizers\",\"value\":"
-            + Serialization.asJson(after)
-            + "}]";
+    String patch = SimContext.replaceFinalizers(before, after);
     try {
       ctx.client
           .resource(SimContext.named(new Pod(), r.namespace, r.name))

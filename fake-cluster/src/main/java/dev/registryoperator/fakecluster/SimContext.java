@@ -146,6 +146,18 @@ final class SimContext {
   static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
 
   /**
+   * A JSON patch that replaces {@code metadata.finalizers} with {@code after} only if they are
+   * still {@code before} (else 422, and nothing changes).
+   */
+  static String replaceFinalizers(List<String> before, List<String> after) {
+    return "[{\"op\":\"test\",\"path\":\"/metadata/finalizers\",\"value\":"
+        + Serialization.asJson(before)
+        + "},{\"op\":\"replace\",\"path\":\"/metadata/finalizers\",\"value\":"
+        + Serialization.asJson(after)
+        + "}]";
+  }
+
+  /**
    * {@code empty} (a new Pod, Deployment, Job...) named {@code namespace/name}: a request made with
    * it names its object without Fabric8 reading it first, as it does for a request made by name
    * ({@code withName(n).patch(...)} is a get and a patch).

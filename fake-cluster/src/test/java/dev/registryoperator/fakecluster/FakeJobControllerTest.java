@@ -173,6 +173,39 @@ class FakeJobControllerTest {
   }
 
   @Test
+  void aJobDeletedInTheForegroundStaysUntilItsPodIsGoneAndStartsNoOther() {
+    start(b -> b.jobBehaviour(JobBehaviour.hang()));
+    client.resource(FakeObjects.job("gc-1")).create();
+    await().until(() -> cluster.log().contains("job gc-1 pod started"));
+    String pod = cluster.podsOfJob(NS, "gc-1").get(0).getMetadata().getName();
+
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withName("gc-1")
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND)
+        .delete();
+
+    // as on kube-apiserver: the Job is marked, not gone, while its pod may still run
+    Job marked = client.batch().v1().jobs().inNamespace(NS).withName("gc-1").get();
+    assertThat(marked.getMetadata().getDeletionTimestamp()).isNotNull();
+    assertThat(marked.getMetadata().getFinalizers())
+        .contains(CrudApiDispatcher.FOREGROUND_FINALIZER);
+    await().until(() -> cluster.log().contains("pod " + pod + " gone"));
+    await().until(() -> client.batch().v1().jobs().inNamespace(NS).withName("gc-1").get() == null);
+    assertThat(cluster.log().lines())
+        .containsSubsequence(
+            "pod " + pod + " deleted by gc",
+            "pod " + pod + " gone",
+            "job gc-1 foreground deletion: dependents gone",
+            "job gc-1 deleted");
+    // the marked Job never got a second pod
+    assertThat(cluster.log().linesMatching("pod gc-1-.* created.*")).hasSize(1);
+  }
+
+  @Test
   void podAffinityWaitsForAMatchingPodAndJoinsItsNode() {
     start(b -> b);
     Job job =
