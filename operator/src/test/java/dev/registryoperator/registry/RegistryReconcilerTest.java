@@ -1100,37 +1100,48 @@ class RegistryReconcilerTest {
                 .build());
     create(registry);
     awaitReady("images", 1);
-    // a real API server stores quantities in canonical form; store them so, as it would
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NAMESPACE)
-        .withName("images")
-        .edit(
-            d -> {
-              var requests =
-                  d.getSpec()
-                      .getTemplate()
-                      .getSpec()
-                      .getContainers()
-                      .get(0)
-                      .getResources()
-                      .getRequests();
-              requests.put("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
-              requests.put("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"));
-              return d;
+    // a real API server stores quantities in canonical form; store them so, as it would (and
+    // write again on 409, as kubectl edit does, when the Deployment controller wrote in between)
+    eventually()
+        .until(
+            () -> {
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(NAMESPACE)
+                  .withName("images")
+                  .edit(
+                      d -> {
+                        var requests =
+                            d.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getResources()
+                                .getRequests();
+                        requests.put("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
+                        requests.put("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"));
+                        return d;
+                      });
+              return true;
             });
-    client
-        .persistentVolumeClaims()
-        .inNamespace(NAMESPACE)
-        .withName("images-data")
-        .edit(
-            c -> {
-              c.getSpec()
-                  .getResources()
-                  .getRequests()
-                  .put("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
-              return c;
+    eventually()
+        .until(
+            () -> {
+              client
+                  .persistentVolumeClaims()
+                  .inNamespace(NAMESPACE)
+                  .withName("images-data")
+                  .edit(
+                      c -> {
+                        c.getSpec()
+                            .getResources()
+                            .getRequests()
+                            .put("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
+                        return c;
+                      });
+              return true;
             });
     // (the generation counts spec writes; the fake Deployment controller's status writes do not
     // count)
