@@ -1,6 +1,8 @@
 package dev.registryoperator.gc;
 
 import dev.registryoperator.common.Labels;
+import dev.registryoperator.common.PodPruning;
+import dev.registryoperator.common.PruningItemStore;
 import dev.registryoperator.registry.Registry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +44,7 @@ final class GcEventSources {
     return List.of(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Registry.class, GcSchedule.class)
+                .withItemStore(store(context, PodPruning::withoutManagedFields))
                 .withSecondaryToPrimaryMapper(
                     (Registry registry) ->
                         schedulesOf(
@@ -51,6 +55,7 @@ final class GcEventSources {
             context),
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, GcSchedule.class)
+                .withItemStore(store(context, PodPruning::withoutManagedFields))
                 .withLabelSelector(
                     Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Labels.COMPONENT_GC)
                 .withSecondaryToPrimaryMapper(GcEventSources::bySchedule)
@@ -67,6 +72,7 @@ final class GcEventSources {
     var pods =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, GcSchedule.class)
+                .withItemStore(store(context, PodPruning::prune))
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(
                     (Pod pod) -> {
@@ -104,6 +110,12 @@ final class GcEventSources {
                   : List.of();
             }));
     return pods;
+  }
+
+  private static <R extends HasMetadata> PruningItemStore<R> store(
+      EventSourceContext<GcSchedule> context, UnaryOperator<R> prune) {
+    return PruningItemStore.forNamespaces(
+        context.getControllerConfiguration().getEffectiveNamespaces(), prune);
   }
 
   /** The index key of a registry's own pods. */

@@ -1,6 +1,8 @@
 package dev.registryoperator.registry;
 
 import dev.registryoperator.common.Labels;
+import dev.registryoperator.common.PodPruning;
+import dev.registryoperator.common.PruningItemStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The informers the Registry reconciler reads from, each selecting only what the operator manages
@@ -31,21 +34,27 @@ final class RegistryEventSources {
   static List<EventSource<?, Registry>> create(EventSourceContext<Registry> context) {
     String managed = Labels.MANAGED_SELECTOR;
     return List.of(
-        informer(context, Deployment.class, managed),
-        informer(context, Service.class, managed),
-        informer(context, PersistentVolumeClaim.class, managed),
+        informer(context, Deployment.class, managed, PodPruning::withoutManagedFields),
+        informer(context, Service.class, managed, PodPruning::withoutManagedFields),
+        informer(context, PersistentVolumeClaim.class, managed, PodPruning::withoutManagedFields),
         // registry pods and GC pods alike: a live GC collect pod keeps its registry in maintenance
-        informer(context, Pod.class, managed),
+        informer(context, Pod.class, managed, PodPruning::prune),
         // only the Secrets the operator made (config, HTTP secret); a user's Secrets are read by
         // name
-        informer(context, Secret.class, managed));
+        informer(context, Secret.class, managed, PodPruning::withoutManagedFields));
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, Registry> informer(
-      EventSourceContext<Registry> context, Class<R> type, String labelSelector) {
+      EventSourceContext<Registry> context,
+      Class<R> type,
+      String labelSelector,
+      UnaryOperator<R> prune) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, Registry.class)
             .withLabelSelector(labelSelector)
+            .withItemStore(
+                PruningItemStore.forNamespaces(
+                    context.getControllerConfiguration().getEffectiveNamespaces(), prune))
             .withSecondaryToPrimaryMapper(RegistryEventSources::byInstanceLabel)
             .build(),
         context);
