@@ -2,6 +2,7 @@ package dev.registryoperator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.registryoperator.common.SharedStrings;
 import dev.registryoperator.metrics.MetricsEndpoint;
 import dev.registryoperator.metrics.OperatorMetrics;
 import dev.registryoperator.registry.RegistryReconciler;
@@ -42,7 +43,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws IOException {
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    // cached objects share their repeated string values (SharedStrings)
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withKubernetesSerialization(SharedStrings.kubernetesSerialization())
+            .build();
     Set<String> namespaces =
         Arrays.stream(System.getenv().getOrDefault("WATCH_NAMESPACES", "").split(","))
             .map(String::trim)
