@@ -194,6 +194,44 @@ final class OperatorProcess implements AutoCloseable {
     return new Heap(used, committed, v.getOrDefault("MU", -1.0));
   }
 
+  /**
+   * The JVM's native memory by category, committed, from {@code jcmd <pid> VM.native_memory
+   * summary}; empty unless the operator runs with {@code -XX:NativeMemoryTracking=summary}.
+   */
+  String nativeMemory() {
+    String summary = tool("jcmd", String.valueOf(pid()), "VM.native_memory", "summary");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB")
+            .matcher(summary);
+    List<String> parts = new ArrayList<>();
+    while (m.find()) {
+      long kib = Long.parseLong(m.group(2));
+      if (kib >= 1024) {
+        parts.add(m.group(1).trim() + " " + ScaleBenchmark.mib(kib * 1024.0));
+      }
+    }
+    return String.join(", ", parts);
+  }
+
+  /** How many of the process's threads have each name, digits folded ({@code /proc/<pid>/task}). */
+  String threadNames() {
+    Map<String, Integer> names = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
+      tasks.forEach(
+          t -> {
+            try {
+              String name = Files.readString(t.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+              names.merge(name, 1, Integer::sum);
+            } catch (IOException e) {
+              // the thread ended meanwhile
+            }
+          });
+    } catch (IOException e) {
+      return "";
+    }
+    return names.toString();
+  }
+
   /** A full GC ({@code jcmd <pid> GC.run}). */
   void fullGc() {
     tool("jcmd", String.valueOf(pid()), "GC.run");

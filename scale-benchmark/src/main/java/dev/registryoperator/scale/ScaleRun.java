@@ -232,6 +232,12 @@ final class ScaleRun {
         heapAfterGc,
         operator.threads());
 
+    String nativeMemory = operator.nativeMemory();
+    if (!nativeMemory.isEmpty()) {
+      out.println("  native memory (committed): " + nativeMemory);
+    }
+    out.println("  threads by name: " + operator.threadNames());
+
     // Idle: nothing changes; the operator should write nothing.
     Phase idle = new Phase();
     Thread.sleep(settings.idleSeconds() * 1000L);
