@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +21,8 @@ import java.util.stream.Collectors;
 
 /**
  * What wakes a GcSchedule: its Registry (maintenance in effect, restored), the registry's pods
- * (writable ones leaving), its Jobs and their pods. Registry objects map to every GcSchedule that
- * names them, through an index on the GcSchedule cache.
+ * (writable ones leaving) while it has a run in progress, its Jobs and their pods. Registry objects
+ * map to every GcSchedule that names them, through an index on the GcSchedule cache.
  */
 final class GcEventSources {
   static final String REGISTRY_INDEX = "gc-registry-ref";
@@ -83,7 +84,12 @@ final class GcEventSources {
                       String registry = labels.get(Labels.INSTANCE);
                       return registry == null
                           ? Set.of()
-                          : schedulesOf(context, pod.getMetadata().getNamespace(), registry);
+                          : withRunInProgress(
+                              context
+                                  .getPrimaryCache()
+                                  .byIndex(
+                                      REGISTRY_INDEX,
+                                      key(pod.getMetadata().getNamespace(), registry)));
                     })
                 .build(),
             context);
@@ -126,6 +132,18 @@ final class GcEventSources {
   /** The index key of the pods of one run of a GcSchedule (its preview and collect Jobs'). */
   static String runPodsKey(String namespace, String schedule, String runId) {
     return "run/" + key(namespace, schedule) + "/" + runId;
+  }
+
+  /**
+   * The schedules a registry pod's change wakes: those with a run in progress, whose steps wait on
+   * the registry's pods. An idle schedule never reads them (a run's first step reads the cache), so
+   * the pods' many status changes while registries start do not reconcile every schedule.
+   */
+  static Set<ResourceID> withRunInProgress(Collection<GcSchedule> schedulesOfRegistry) {
+    return schedulesOfRegistry.stream()
+        .filter(s -> s.getStatus() != null && s.getStatus().getCurrentRun() != null)
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   private static Set<ResourceID> schedulesOf(
