@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -233,27 +234,18 @@ class RegistryReconcilerTest {
     awaitReady("images", 1);
 
     // as kubectl edit: read, change, write, and again when the operator wrote in between (409)
-    eventually()
-        .until(
-            () -> {
-              client
-                  .apps()
-                  .deployments()
-                  .inNamespace(NAMESPACE)
-                  .withName("images")
-                  .edit(
-                      d -> {
-                        d.getSpec().setReplicas(5);
-                        d.getSpec()
-                            .getTemplate()
-                            .getSpec()
-                            .getContainers()
-                            .get(0)
-                            .setImage("evil.example/registry:latest");
-                        return d;
-                      });
-              return true;
-            });
+    editDeployment(
+        "images",
+        d -> {
+          d.getSpec().setReplicas(5);
+          d.getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .setImage("evil.example/registry:latest");
+          return d;
+        });
     eventually()
         .until(
             () -> {
@@ -1102,30 +1094,21 @@ class RegistryReconcilerTest {
     awaitReady("images", 1);
     // a real API server stores quantities in canonical form; store them so, as it would (and
     // write again on 409, as kubectl edit does, when the Deployment controller wrote in between)
-    eventually()
-        .until(
-            () -> {
-              client
-                  .apps()
-                  .deployments()
-                  .inNamespace(NAMESPACE)
-                  .withName("images")
-                  .edit(
-                      d -> {
-                        var requests =
-                            d.getSpec()
-                                .getTemplate()
-                                .getSpec()
-                                .getContainers()
-                                .get(0)
-                                .getResources()
-                                .getRequests();
-                        requests.put("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
-                        requests.put("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"));
-                        return d;
-                      });
-              return true;
-            });
+    editDeployment(
+        "images",
+        d -> {
+          var requests =
+              d.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getResources()
+                  .getRequests();
+          requests.put("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
+          requests.put("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"));
+          return d;
+        });
     eventually()
         .until(
             () -> {
@@ -1277,5 +1260,15 @@ class RegistryReconcilerTest {
                 .get("storage")
                 .toString())
         .isEqualTo("1Gi");
+  }
+
+  /** As kubectl edit: read, change, write, and again when someone wrote in between (409). */
+  private void editDeployment(String name, UnaryOperator<Deployment> change) {
+    eventually()
+        .until(
+            () -> {
+              client.apps().deployments().inNamespace(NAMESPACE).withName(name).edit(change);
+              return true;
+            });
   }
 }
