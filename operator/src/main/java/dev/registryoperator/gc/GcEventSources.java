@@ -1,7 +1,7 @@
 package dev.registryoperator.gc;
 
+import dev.registryoperator.common.CachePruning;
 import dev.registryoperator.common.Labels;
-import dev.registryoperator.common.PodPruning;
 import dev.registryoperator.common.PruningItemStore;
 import dev.registryoperator.registry.Registry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,7 +16,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -45,18 +44,23 @@ final class GcEventSources {
     return List.of(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Registry.class, GcSchedule.class)
-                .withItemStore(store(context, PodPruning::withoutManagedFields))
+                .withItemStore(
+                    PruningItemStore.forEventSource(context, CachePruning::withoutManagedFields))
                 .withSecondaryToPrimaryMapper(
                     (Registry registry) ->
                         schedulesOf(
-                            context,
-                            registry.getMetadata().getNamespace(),
-                            registry.getMetadata().getName()))
+                                context,
+                                registry.getMetadata().getNamespace(),
+                                registry.getMetadata().getName())
+                            .stream()
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
                 .build(),
             context),
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, GcSchedule.class)
-                .withItemStore(store(context, PodPruning::withoutManagedFields))
+                .withItemStore(
+                    PruningItemStore.forEventSource(context, CachePruning::withoutManagedFields))
                 .withLabelSelector(
                     Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + Labels.COMPONENT_GC)
                 .withSecondaryToPrimaryMapper(GcEventSources::bySchedule)
@@ -73,7 +77,7 @@ final class GcEventSources {
     var pods =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, GcSchedule.class)
-                .withItemStore(store(context, PodPruning::prune))
+                .withItemStore(PruningItemStore.forEventSource(context, CachePruning::prune))
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(
                     (Pod pod) -> {
@@ -85,11 +89,7 @@ final class GcEventSources {
                       return registry == null
                           ? Set.of()
                           : withRunInProgress(
-                              context
-                                  .getPrimaryCache()
-                                  .byIndex(
-                                      REGISTRY_INDEX,
-                                      key(pod.getMetadata().getNamespace(), registry)));
+                              schedulesOf(context, pod.getMetadata().getNamespace(), registry));
                     })
                 .build(),
             context);
@@ -118,12 +118,6 @@ final class GcEventSources {
     return pods;
   }
 
-  private static <R extends HasMetadata> PruningItemStore<R> store(
-      EventSourceContext<GcSchedule> context, UnaryOperator<R> prune) {
-    return PruningItemStore.forNamespaces(
-        context.getControllerConfiguration().getEffectiveNamespaces(), prune);
-  }
-
   /** The index key of a registry's own pods. */
   static String registryPodsKey(String namespace, String registry) {
     return "registry/" + key(namespace, registry);
@@ -146,11 +140,10 @@ final class GcEventSources {
         .collect(Collectors.toSet());
   }
 
-  private static Set<ResourceID> schedulesOf(
+  /** The GcSchedules that name {@code namespace/registry}, from the index on their cache. */
+  private static List<GcSchedule> schedulesOf(
       EventSourceContext<GcSchedule> context, String namespace, String registry) {
-    return context.getPrimaryCache().byIndex(REGISTRY_INDEX, key(namespace, registry)).stream()
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
+    return context.getPrimaryCache().byIndex(REGISTRY_INDEX, key(namespace, registry));
   }
 
   private static Set<ResourceID> bySchedule(HasMetadata object) {

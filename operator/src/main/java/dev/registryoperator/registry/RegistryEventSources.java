@@ -1,7 +1,7 @@
 package dev.registryoperator.registry;
 
+import dev.registryoperator.common.CachePruning;
 import dev.registryoperator.common.Labels;
-import dev.registryoperator.common.PodPruning;
 import dev.registryoperator.common.PruningItemStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -34,14 +34,14 @@ final class RegistryEventSources {
   static List<EventSource<?, Registry>> create(EventSourceContext<Registry> context) {
     String managed = Labels.MANAGED_SELECTOR;
     return List.of(
-        informer(context, Deployment.class, managed, PodPruning::withoutManagedFields),
-        informer(context, Service.class, managed, PodPruning::withoutManagedFields),
-        informer(context, PersistentVolumeClaim.class, managed, PodPruning::withoutManagedFields),
+        informer(context, Deployment.class, managed, CachePruning::withoutManagedFields),
+        informer(context, Service.class, managed, CachePruning::withoutManagedFields),
+        informer(context, PersistentVolumeClaim.class, managed, CachePruning::withoutManagedFields),
         // registry pods and GC pods alike: a live GC collect pod keeps its registry in maintenance
-        informer(context, Pod.class, managed, PodPruning::prune),
+        informer(context, Pod.class, managed, CachePruning::prune),
         // only the Secrets the operator made (config, HTTP secret); a user's Secrets are read by
         // name
-        informer(context, Secret.class, managed, PodPruning::withoutManagedFields));
+        informer(context, Secret.class, managed, CachePruning::withoutManagedFields));
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, Registry> informer(
@@ -52,9 +52,7 @@ final class RegistryEventSources {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, Registry.class)
             .withLabelSelector(labelSelector)
-            .withItemStore(
-                PruningItemStore.forNamespaces(
-                    context.getControllerConfiguration().getEffectiveNamespaces(), prune))
+            .withItemStore(PruningItemStore.forEventSource(context, prune))
             .withSecondaryToPrimaryMapper(RegistryEventSources::byInstanceLabel)
             .build(),
         context);

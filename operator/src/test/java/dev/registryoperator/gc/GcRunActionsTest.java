@@ -13,6 +13,7 @@ import dev.registryoperator.registry.Registry;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -86,9 +87,7 @@ class GcRunActionsTest {
             client);
 
     assertThat(blocked.lostRace()).isTrue();
-    assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withName("nightly-r2").get())
-        .as("the suspended Job is removed, never started")
-        .isNull();
+    assertThat(job("nightly-r2").get()).as("the suspended Job is removed, never started").isNull();
 
     other.setStatus(
         new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
@@ -107,17 +106,7 @@ class GcRunActionsTest {
             client);
 
     assertThat(started).isEqualTo(GcRunActions.Result.DONE);
-    assertThat(
-            client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(NAMESPACE)
-                .withName("nightly-r2")
-                .get()
-                .getSpec()
-                .getSuspend())
-        .isFalse();
+    assertThat(job("nightly-r2").get().getSpec().getSuspend()).isFalse();
   }
 
   /**
@@ -146,26 +135,20 @@ class GcRunActionsTest {
 
     assertThat(actions.execute(schedule, "r2", release, client).lostRace()).isTrue();
     // deleted in the foreground: the API server keeps it, marked, until its pods are gone
-    Job stopped = client.batch().v1().jobs().inNamespace(NAMESPACE).withName("nightly-r2").get();
+    Job stopped = job("nightly-r2").get();
     assertThat(stopped.getMetadata().getDeletionTimestamp())
         .as("the run's unknown Job is stopped")
         .isNotNull();
     assertThat(actions.execute(schedule, "r2", release, client).lostRace()).isTrue();
     assertThat(MaintenanceRequest.of(registry())).as("held while the Job is there").isPresent();
     // the garbage collector (no cluster here): the Job had no pod, so it goes
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(NAMESPACE)
-        .withName("nightly-r2")
+    job("nightly-r2")
         .edit(
             j -> {
               j.getMetadata().setFinalizers(List.of());
               return j;
             });
-    assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withName("nightly-r2").get())
-        .isNull();
+    assertThat(job("nightly-r2").get()).isNull();
 
     assertThat(actions.execute(schedule, "r2", release, client))
         .isEqualTo(GcRunActions.Result.DONE);
@@ -215,14 +198,7 @@ class GcRunActionsTest {
             client);
 
     assertThat(result).isEqualTo(GcRunActions.Result.DONE);
-    Job created =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(NAMESPACE)
-            .withName(pruning.getMetadata().getName())
-            .get();
+    Job created = job(pruning.getMetadata().getName()).get();
     String json =
         created
             .getSpec()
@@ -248,14 +224,10 @@ class GcRunActionsTest {
                         again, false, new GcRun.RetentionInput(plan.getRetention(), now))),
                 client))
         .isEqualTo(GcRunActions.Result.LOST_RACE);
-    assertThat(
-            client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(NAMESPACE)
-                .withName(again.getMetadata().getName())
-                .get())
-        .isNull();
+    assertThat(job(again.getMetadata().getName()).get()).isNull();
+  }
+
+  private ScalableResource<Job> job(String name) {
+    return client.batch().v1().jobs().inNamespace(NAMESPACE).withName(name);
   }
 }

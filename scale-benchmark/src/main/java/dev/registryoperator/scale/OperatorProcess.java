@@ -16,7 +16,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The operator as a process of its own: the shipped runnable jar ({@code java -jar
@@ -200,8 +203,8 @@ final class OperatorProcess implements AutoCloseable {
    */
   String nativeMemory() {
     String summary = tool("jcmd", String.valueOf(pid()), "VM.native_memory", "summary");
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB")
+    Matcher m =
+        Pattern.compile("-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB")
             .matcher(summary);
     List<String> parts = new ArrayList<>();
     while (m.find()) {
@@ -215,7 +218,7 @@ final class OperatorProcess implements AutoCloseable {
 
   /** How many of the process's threads have each name, digits folded ({@code /proc/<pid>/task}). */
   String threadNames() {
-    Map<String, Integer> names = new java.util.TreeMap<>();
+    Map<String, Integer> names = new TreeMap<>();
     try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
       tasks.forEach(
           t -> {

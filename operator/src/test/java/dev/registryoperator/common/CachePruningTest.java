@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * A cached pod keeps everything the reconcilers decide from (the pod census, the GC guard, a Job's
  * observation give the same answers for the pruned pod) and loses the bulk of its spec.
  */
-class PodPruningTest {
+class CachePruningTest {
   private final Registry registry = Registries.withAuthAndTls("images");
 
   @Test
@@ -50,7 +50,7 @@ class PodPruningTest {
       String hash = RegistryDeployment.templateHash(deployment);
       Pod full = running(pod(deployment.getSpec().getTemplate(), "images-1"), true);
 
-      Pod pruned = PodPruning.prune(copy(full));
+      Pod pruned = CachePruning.prune(copy(full));
 
       assertThat(PodCensus.of(List.of(pruned), hash)).isEqualTo(PodCensus.of(List.of(full), hash));
       assertThat(PodCensus.servesReadOnly(pruned)).isEqualTo(PodCensus.servesReadOnly(full));
@@ -110,7 +110,7 @@ class PodPruningTest {
             .build();
 
     for (Pod full : List.of(running, terminated)) {
-      Pod pruned = PodPruning.prune(copy(full));
+      Pod pruned = CachePruning.prune(copy(full));
 
       assertThat(GcPods.isCollect(pruned)).isTrue();
       assertThat(GcPods.isLive(pruned)).isEqualTo(GcPods.isLive(full));
@@ -119,8 +119,8 @@ class PodPruningTest {
       assertThat(JobObservation.of(job, List.of(pruned), List.of(pruned), null))
           .isEqualTo(JobObservation.of(job, List.of(full), List.of(full), null));
     }
-    assertThat(GcPods.isLive(PodPruning.prune(copy(running)))).isTrue();
-    assertThat(GcPods.isLive(PodPruning.prune(copy(terminated)))).isFalse();
+    assertThat(GcPods.isLive(CachePruning.prune(copy(running)))).isTrue();
+    assertThat(GcPods.isLive(CachePruning.prune(copy(terminated)))).isFalse();
   }
 
   @Test
@@ -129,13 +129,13 @@ class PodPruningTest {
     pod.getMetadata()
         .setManagedFields(List.of(new ManagedFieldsEntryBuilder().withManager("kubectl").build()));
 
-    assertThat(PodPruning.withoutManagedFields(pod).getMetadata().getManagedFields()).isNull();
-    assertThat(PodPruning.prune(new PodBuilder().build())).isNotNull();
+    assertThat(CachePruning.withoutManagedFields(pod).getMetadata().getManagedFields()).isNull();
+    assertThat(CachePruning.prune(new PodBuilder().build())).isNotNull();
   }
 
   @Test
   void theStoreKeepsThePrunedObjectByNamespaceAndName() {
-    PruningItemStore<Pod> store = new PruningItemStore<>(PodPruning::prune);
+    PruningItemStore<Pod> store = new PruningItemStore<>(CachePruning::prune);
     Deployment deployment =
         RegistryDeployment.desired(
             registry,
@@ -154,9 +154,9 @@ class PodPruningTest {
     assertThat(store.get("team-a/images-1").getSpec().getVolumes()).isEmpty();
     assertThat(store.size()).isEqualTo(1);
     // an event source with one informer gets a store; one informer per namespace shares none
-    assertThat(PruningItemStore.forNamespaces(java.util.Set.of("a"), PodPruning::prune))
+    assertThat(PruningItemStore.forNamespaces(java.util.Set.of("a"), CachePruning::prune))
         .isNotNull();
-    assertThat(PruningItemStore.<Pod>forNamespaces(java.util.Set.of("a", "b"), PodPruning::prune))
+    assertThat(PruningItemStore.<Pod>forNamespaces(java.util.Set.of("a", "b"), CachePruning::prune))
         .isNull();
   }
 

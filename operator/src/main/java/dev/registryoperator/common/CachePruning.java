@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * not shared. Pods read from the API (not the cache), such as the workloads retention protects, are
  * never pruned.
  */
-public final class PodPruning {
-  private PodPruning() {}
+public final class CachePruning {
+  private CachePruning() {}
 
   /** {@code object} without {@code metadata.managedFields}. */
   public static <T extends HasMetadata> T withoutManagedFields(T object) {
